@@ -1,0 +1,3 @@
+from kopsgen.cli import main
+
+main()

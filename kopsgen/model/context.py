@@ -1,0 +1,45 @@
+"""What every builder shares: the completed spec, the graph being built, and links to common resources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kopsgen.ir import naming
+from kopsgen.ir.base import External, Graph, Link, Ref
+from kopsgen.ir.network import SharedVpc, Subnet, Vpc
+from kopsgen.spec.api import Cluster, ClusterSpec
+
+
+@dataclass
+class ModelContext:
+    spec: ClusterSpec
+    graph: Graph = field(default_factory=Graph)
+
+    @property
+    def cluster(self) -> Cluster:
+        return self.spec.cluster
+
+    @property
+    def name(self) -> str:
+        return self.spec.cluster.name
+
+    def tags(self, name: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+        """Tags of a resource the cluster owns (cloudLabels + kops's tags + extra)."""
+        return naming.owned_tags(self.name, name, self.cluster.cloud_labels, extra)
+
+    def vpc(self) -> Link:
+        if self.cluster.network_id:
+            return External(self.cluster.network_id)
+        return Ref(Vpc, naming.vpc(self.name))
+
+    def vpc_attribute(self, attr: str) -> Ref:
+        """An attribute of the VPC (cidr_block, ipv6_cidr_block) that works for owned and shared VPCs."""
+        if self.cluster.network_id:
+            return Ref(SharedVpc, naming.vpc(self.name), attr)
+        return Ref(Vpc, naming.vpc(self.name), attr)
+
+    def subnet(self, subnet_name: str) -> Link:
+        spec = self.cluster.subnet(subnet_name)
+        if spec.id:
+            return External(spec.id)
+        return Ref(Subnet, naming.subnet(subnet_name, self.name))

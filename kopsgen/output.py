@@ -1,0 +1,113 @@
+"""Write a rendered output folder without ever leaving it half old, half new, or losing a user's files.
+
+Everything is rendered in memory first, so a failing render never touches the disk. Then:
+1. the new files are written into `OUT/.kopsgen-staging/` and a `COMMIT` marker is written last;
+2. each staged file replaces its old version with an atomic rename, files kopsgen wrote last
+   time but not this time are removed, and the manifest (`.kopsgen-manifest.json`) is written;
+3. the staging folder is removed.
+A crash in step 1 leaves the old output as it was (the next run discards the staging folder);
+a crash in step 2 is finished by the next run, which finds the COMMIT marker. Files that
+kopsgen did not write (terraform state, `.terraform/`, the user's own `*.tf`) are never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from kopsgen.errors import KopsgenError
+
+MANIFEST = ".kopsgen-manifest.json"
+STAGING = ".kopsgen-staging"
+COMMIT_MARKER = "COMMIT"
+
+
+class OutputError(KopsgenError):
+    exit_code = 1
+
+
+def _safe_relative(path: str) -> str:
+    p = Path(path)
+    if p.is_absolute() or ".." in p.parts or path in (MANIFEST, STAGING) or p.parts[0] == STAGING:
+        raise OutputError(f"refusing to write outside the output folder: {path}")
+    return p.as_posix()
+
+
+def _fsync_write(path: Path, data: bytes, mode: int = 0o644) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.chmod(path, mode)
+
+
+def read_manifest(out_dir: Path) -> list[str]:
+    try:
+        data = json.loads((out_dir / MANIFEST).read_text())
+        files = data.get("files", [])
+        return [f for f in files if isinstance(f, str)]
+    except (OSError, ValueError, AttributeError):
+        return []
+
+
+def recover(out_dir: Path) -> None:
+    """Finish or discard what an interrupted write left behind."""
+    staging = out_dir / STAGING
+    if not staging.exists():
+        return
+    if (staging / COMMIT_MARKER).exists():
+        _commit(out_dir, staging)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_output(out_dir: str | Path, files: dict[str, bytes], *, secret_files: frozenset[str] = frozenset()) -> None:
+    """Replace kopsgen's files in `out_dir` with `files` (relative path -> bytes)."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out} exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    recover(out)
+    staging = out / STAGING
+    staging.mkdir()
+    try:
+        names = sorted(_safe_relative(p) for p in files)
+        for name in names:
+            _fsync_write(staging / name, files[name], 0o600 if name in secret_files else 0o644)
+        _fsync_write(staging / MANIFEST, (json.dumps({"files": names}, indent=2) + "\n").encode())
+        _fsync_write(staging / COMMIT_MARKER, b"")
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _commit(out, staging)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _commit(out: Path, staging: Path) -> None:
+    new_manifest = json.loads((staging / MANIFEST).read_text())["files"] if (staging / MANIFEST).exists() \
+        else read_manifest(out)
+    old = set(read_manifest(out))
+    for name in new_manifest:
+        staged = staging / name
+        if staged.exists():
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, out / name)
+    for stale in sorted(old - set(new_manifest)):
+        target = out / stale
+        if target.is_file():
+            target.unlink()
+            _prune_empty_dirs(out, target.parent)
+    if (staging / MANIFEST).exists():
+        os.replace(staging / MANIFEST, out / MANIFEST)
+
+
+def _prune_empty_dirs(root: Path, folder: Path) -> None:
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

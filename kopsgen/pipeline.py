@@ -1,0 +1,58 @@
+"""load -> schema -> defaults -> validate -> typed spec -> build graph -> render. One function a step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from kopsgen.errors import SpecError
+from kopsgen.ir.base import Graph
+from kopsgen.spec import schema
+from kopsgen.spec.api import ClusterSpec
+from kopsgen.spec.defaults import apply_defaults
+from kopsgen.spec.documents import SpecDocuments, load_documents
+from kopsgen.spec.validate import validate
+
+
+def check_schema(docs: SpecDocuments) -> None:
+    errors = [e for doc in docs.all() for e in schema.check_document(doc)]
+    if errors:
+        raise SpecError(errors)
+
+
+def complete_documents(docs: SpecDocuments) -> SpecDocuments:
+    """Schema-check, default and validate; the completed documents, or SpecError with every problem."""
+    check_schema(docs)
+    full = apply_defaults(docs)
+    errors = validate(full)
+    if errors:
+        raise SpecError(errors)
+    return full
+
+
+def typed_spec(full: SpecDocuments) -> ClusterSpec:
+    return ClusterSpec.from_dicts(full.cluster.data, [ig.data for ig in full.instance_groups])
+
+
+def load_spec(paths: Iterable[str | Path]) -> ClusterSpec:
+    return typed_spec(complete_documents(load_documents(paths)))
+
+
+def build_graph(spec: ClusterSpec) -> Graph:
+    from kopsgen.model import build
+
+    graph = build(spec)
+    graph.check()
+    return graph
+
+
+def render(spec: ClusterSpec, target: str, fmt: str | None = None) -> dict[str, bytes]:
+    """Every output file of `target` for `spec`, by relative path. Nothing is written here."""
+    graph = build_graph(spec)
+    if target == "terraform":
+        from kopsgen.render import terraform
+
+        return terraform.render(graph, spec, fmt or "hcl")
+    from kopsgen.render import cloudformation
+
+    return cloudformation.render(graph, spec, fmt or "json")

@@ -1,0 +1,66 @@
+"""IR -> Terraform: `kubernetes.tf` (HCL2) or `kubernetes.tf.json`, and the `data/` files they read."""
+
+from __future__ import annotations
+
+from kopsgen.ir.base import Graph, Ref, iter_refs
+from kopsgen.render.terraform import mappers  # noqa: F401  (registers every mapper)
+from kopsgen.render.terraform.hcl import Blocks, Expr, Static, TopLevel, to_hcl, to_json
+from kopsgen.render.terraform.registry import MAPPERS, TfContext
+from kopsgen.spec.api import ClusterSpec
+
+FILES_PROVIDER = "files"  # provider alias for the state-store objects, as kops names it
+REQUIRED_TERRAFORM = ">= 0.15.0"
+REQUIRED_AWS_PROVIDER = ">= 5.0.0"
+
+
+def render(graph: Graph, spec: ClusterSpec, fmt: str = "hcl") -> dict[str, bytes]:
+    """Every file of the Terraform output, by relative path."""
+    ctx = TfContext(graph, spec)
+    blocks = [*_outputs(graph, ctx), *_providers(spec), *_resources(graph, ctx), _terraform_block()]
+    if fmt == "json":
+        main = {"kubernetes.tf.json": to_json(blocks).encode()}
+    else:
+        main = {"kubernetes.tf": to_hcl(blocks).encode()}
+    return {**main, **dict(sorted(ctx.files.items()))}
+
+
+def _resources(graph: Graph, ctx: TfContext) -> list[TopLevel]:
+    managed: list[TopLevel] = []
+    data: list[TopLevel] = []
+    for resource in graph:
+        m = MAPPERS[type(resource)]
+        block = TopLevel("data" if m.data_source else "resource", (m.tf_type, m.label(resource)),
+                         m.fn(resource, ctx))
+        (data if m.data_source else managed).append(block)
+    # kops's order: resources by type and label, then data sources
+    key = lambda b: b.labels  # noqa: E731
+    return sorted(managed, key=key) + sorted(data, key=key)
+
+
+def _outputs(graph: Graph, ctx: TfContext) -> list[TopLevel]:
+    if not graph.outputs:
+        return []
+    values = {}
+    for name, value in sorted(graph.outputs.items()):
+        values[name] = ctx.refs(value) if isinstance(value, tuple) else ctx.ref(value)
+    locals_block = TopLevel("locals", (), values)
+    outputs = [TopLevel("output", (name,), {"value": value}) for name, value in values.items()]
+    return [locals_block, *outputs]
+
+
+def _providers(spec: ClusterSpec) -> list[TopLevel]:
+    region = spec.cluster.region
+    extra = dict(spec.cluster.raw["spec"].get("target", {}).get("terraform", {}).get("providerExtraConfig") or {})
+    files_extra = dict(spec.cluster.raw["spec"].get("target", {}).get("terraform", {})
+                       .get("filesProviderExtraConfig") or {})
+    return [TopLevel("provider", ("aws",), {"region": region, **extra}),
+            TopLevel("provider", ("aws",), {"alias": FILES_PROVIDER, "region": region, **files_extra})]
+
+
+def _terraform_block() -> TopLevel:
+    return TopLevel("terraform", (), {
+        "required_version": REQUIRED_TERRAFORM,
+        "required_providers": Blocks.of({"aws": {
+            "source": "hashicorp/aws", "version": REQUIRED_AWS_PROVIDER,
+            "configuration_aliases": [Static(f"aws.{FILES_PROVIDER}")]}}),
+    })

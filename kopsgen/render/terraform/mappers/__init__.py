@@ -1,0 +1,3 @@
+"""Terraform mappers, one module per resource domain. Importing this package registers them all."""
+
+from kopsgen.render.terraform.mappers import network  # noqa: F401

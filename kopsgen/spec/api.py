@@ -1,0 +1,498 @@
+"""Typed, read-only view of a completed (defaulted and validated) cluster spec.
+
+The YAML is loaded, checked against the JSON Schema, defaulted and validated as plain
+dicts (the shape users write and `get cluster --full` prints). Once that has succeeded,
+`ClusterSpec.from_documents` turns it into these frozen dataclasses, which are all the
+builders and the bootstrap code read. Construction cannot fail on a validated spec, so
+nothing here checks input; `raw` keeps the whole document for the parts that are passed
+through untouched (component settings written into nodeup configs).
+
+Field names follow kops's API (in snake_case); roles use kops's current names
+(ControlPlane, Node, Bastion, APIServer) whatever the input spelled.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from typing import Any
+
+ROLE_CONTROL_PLANE = "ControlPlane"
+ROLE_NODE = "Node"
+ROLE_BASTION = "Bastion"
+ROLE_API_SERVER = "APIServer"
+
+SUBNET_PUBLIC = "Public"
+SUBNET_PRIVATE = "Private"
+SUBNET_UTILITY = "Utility"
+SUBNET_DUALSTACK = "DualStack"
+
+DNS_PUBLIC = "Public"
+DNS_PRIVATE = "Private"
+DNS_NONE = "None"
+
+# The input may still say "Master" (kops accepts both).
+ROLE_ALIASES = {"Master": ROLE_CONTROL_PLANE, "ControlPlane": ROLE_CONTROL_PLANE, "Node": ROLE_NODE,
+                "Bastion": ROLE_BASTION, "APIServer": ROLE_API_SERVER}
+
+
+def _get(d: Any, *keys: str, default: Any = None) -> Any:
+    for key in keys:
+        if not isinstance(d, dict) or key not in d:
+            return default
+        d = d[key]
+    return default if d is None else d
+
+
+@dataclass(frozen=True)
+class Route:
+    cidr: str
+    target: str
+
+
+@dataclass(frozen=True)
+class Subnet:
+    name: str
+    zone: str
+    type: str
+    cidr: str | None = None
+    ipv6_cidr: str | None = None
+    id: str | None = None            # an existing subnet: referenced, never created
+    egress: str | None = None        # nat-…, tgw-…, "External" or None (kopsgen creates a NAT gateway)
+    public_ip: str | None = None     # an existing EIP for this zone's NAT gateway
+    additional_routes: tuple[Route, ...] = ()
+
+    @property
+    def shared(self) -> bool:
+        return self.id is not None
+
+    @staticmethod
+    def from_dict(d: dict) -> "Subnet":
+        return Subnet(
+            name=d["name"], zone=d["zone"], type=d["type"], cidr=d.get("cidr"), ipv6_cidr=d.get("ipv6CIDR"),
+            id=d.get("id"), egress=d.get("egress"), public_ip=d.get("publicIP"),
+            additional_routes=tuple(Route(r["cidr"], r["target"]) for r in d.get("additionalRoutes") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class LoadBalancerSubnet:
+    name: str
+    private_ipv4_address: str | None = None
+    allocation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class AccessLog:
+    bucket: str
+    bucket_prefix: str | None = None
+    interval: int | None = None
+
+
+@dataclass(frozen=True)
+class ApiLoadBalancer:
+    type: str                         # Public | Internal
+    lb_class: str                     # Network (kops 1.37 builds only NLBs for the API)
+    idle_timeout_seconds: int | None = None
+    security_group_override: str | None = None
+    additional_security_groups: tuple[str, ...] = ()
+    use_for_internal_api: bool = False
+    ssl_certificate: str | None = None
+    ssl_policy: str | None = None
+    cross_zone_load_balancing: bool = False
+    subnets: tuple[LoadBalancerSubnet, ...] = ()
+    access_log: AccessLog | None = None
+    deletion_protection: bool = False
+
+    @staticmethod
+    def from_dict(d: dict) -> "ApiLoadBalancer":
+        log = d.get("accessLog")
+        return ApiLoadBalancer(
+            type=d.get("type", "Public"), lb_class=d.get("class", "Network"),
+            idle_timeout_seconds=d.get("idleTimeoutSeconds"),
+            security_group_override=d.get("securityGroupOverride"),
+            additional_security_groups=tuple(d.get("additionalSecurityGroups") or ()),
+            use_for_internal_api=bool(d.get("useForInternalApi")),
+            ssl_certificate=d.get("sslCertificate") or None, ssl_policy=d.get("sslPolicy"),
+            cross_zone_load_balancing=bool(d.get("crossZoneLoadBalancing")),
+            subnets=tuple(LoadBalancerSubnet(s["name"], s.get("privateIPv4Address"), s.get("allocationId"))
+                          for s in d.get("subnets") or ()),
+            access_log=AccessLog(log["bucket"], log.get("bucketPrefix"), log.get("interval")) if log else None,
+            deletion_protection=bool(d.get("deletionProtection")),
+        )
+
+
+@dataclass(frozen=True)
+class EtcdMember:
+    name: str
+    instance_group: str
+    volume_type: str
+    volume_size: int
+    volume_iops: int | None
+    volume_throughput: int | None
+    encrypted: bool
+    kms_key_id: str | None
+
+
+@dataclass(frozen=True)
+class EtcdCluster:
+    name: str
+    members: tuple[EtcdMember, ...]
+    raw: dict = field(compare=False, repr=False)
+
+    @staticmethod
+    def from_dict(d: dict) -> "EtcdCluster":
+        members = tuple(
+            EtcdMember(
+                name=m["name"], instance_group=m["instanceGroup"], volume_type=m.get("volumeType", "gp3"),
+                volume_size=m.get("volumeSize", 20), volume_iops=m.get("volumeIops"),
+                volume_throughput=m.get("volumeThroughput"), encrypted=bool(m.get("encryptedVolume", True)),
+                kms_key_id=m.get("kmsKeyId"),
+            )
+            for m in d.get("etcdMembers") or ()
+        )
+        return EtcdCluster(d["name"], members, d)
+
+
+@dataclass(frozen=True)
+class UserDataPart:
+    name: str
+    type: str
+    content: str
+
+
+@dataclass(frozen=True)
+class Volume:
+    device: str
+    size: int
+    type: str
+    encrypted: bool = True
+    key: str | None = None
+    iops: int | None = None
+    throughput: int | None = None
+    delete_on_termination: bool = True
+
+
+@dataclass(frozen=True)
+class RootVolume:
+    size: int
+    type: str
+    iops: int | None
+    throughput: int | None
+    encrypted: bool
+    encryption_key: str | None
+    delete_on_termination: bool = True
+    optimization: bool = False
+
+
+@dataclass(frozen=True)
+class MixedInstancesPolicy:
+    instances: tuple[str, ...]
+    on_demand_allocation_strategy: str | None
+    on_demand_base: int | None
+    on_demand_above_base: int | None
+    spot_allocation_strategy: str | None
+    spot_instance_pools: int | None
+    instance_requirements: dict | None
+
+    @staticmethod
+    def from_dict(d: dict) -> "MixedInstancesPolicy":
+        return MixedInstancesPolicy(
+            instances=tuple(d.get("instances") or ()),
+            on_demand_allocation_strategy=d.get("onDemandAllocationStrategy"),
+            on_demand_base=d.get("onDemandBase"), on_demand_above_base=d.get("onDemandAboveBase"),
+            spot_allocation_strategy=d.get("spotAllocationStrategy"), spot_instance_pools=d.get("spotInstancePools"),
+            instance_requirements=d.get("instanceRequirements"),
+        )
+
+
+@dataclass(frozen=True)
+class ExternalLoadBalancer:
+    load_balancer_name: str | None = None
+    target_group_arn: str | None = None
+
+
+@dataclass(frozen=True)
+class InstanceGroup:
+    name: str
+    role: str
+    image: str
+    machine_type: str
+    min_size: int
+    max_size: int
+    subnets: tuple[str, ...]
+    zones: tuple[str, ...]
+    root_volume: RootVolume
+    volumes: tuple[Volume, ...] = ()
+    associate_public_ip: bool | None = None
+    additional_security_groups: tuple[str, ...] = ()
+    cloud_labels: dict[str, str] = field(default_factory=dict)
+    node_labels: dict[str, str] = field(default_factory=dict)
+    taints: tuple[str, ...] = ()
+    http_tokens: str = "required"
+    http_put_response_hop_limit: int = 1
+    additional_user_data: tuple[UserDataPart, ...] = ()
+    compress_user_data: bool = False
+    mixed_instances_policy: MixedInstancesPolicy | None = None
+    max_price: str | None = None
+    iam_profile: str | None = None
+    external_load_balancers: tuple[ExternalLoadBalancer, ...] = ()
+    suspend_processes: tuple[str, ...] = ()
+    detailed_instance_monitoring: bool = False
+    cpu_credits: str | None = None
+    tenancy: str | None = None
+    instance_protection: bool = False
+    capacity_rebalance: bool | None = None
+    max_instance_lifetime_seconds: int = 0
+    security_group_override: str | None = None
+    instance_refresh: bool = False
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def is_control_plane(self) -> bool:
+        return self.role == ROLE_CONTROL_PLANE
+
+    @property
+    def is_bastion(self) -> bool:
+        return self.role == ROLE_BASTION
+
+    @property
+    def is_node(self) -> bool:
+        return self.role in (ROLE_NODE, ROLE_API_SERVER)
+
+    @staticmethod
+    def from_dict(doc: dict) -> "InstanceGroup":
+        s = doc["spec"]
+        md = s.get("instanceMetadata") or {}
+        mip = s.get("mixedInstancesPolicy")
+        return InstanceGroup(
+            name=doc["metadata"]["name"],
+            role=ROLE_ALIASES[s["role"]],
+            image=s["image"],
+            machine_type=s["machineType"],
+            min_size=s["minSize"],
+            max_size=s["maxSize"],
+            subnets=tuple(s.get("subnets") or ()),
+            zones=tuple(s.get("zones") or ()),
+            root_volume=RootVolume(
+                size=s["rootVolumeSize"], type=s["rootVolumeType"], iops=s.get("rootVolumeIops"),
+                throughput=s.get("rootVolumeThroughput"), encrypted=bool(s.get("rootVolumeEncryption", True)),
+                encryption_key=s.get("rootVolumeEncryptionKey"),
+                delete_on_termination=bool(s.get("rootVolumeDeleteOnTermination", True)),
+                optimization=bool(s.get("rootVolumeOptimization", False)),
+            ),
+            volumes=tuple(
+                Volume(device=v["device"], size=v["size"], type=v.get("type", "gp3"),
+                       encrypted=bool(v.get("encrypted", True)), key=v.get("key"), iops=v.get("iops"),
+                       throughput=v.get("throughput"),
+                       delete_on_termination=bool(v.get("deleteOnTermination", True)))
+                for v in s.get("volumes") or ()
+            ),
+            associate_public_ip=s.get("associatePublicIp"),
+            additional_security_groups=tuple(s.get("additionalSecurityGroups") or ()),
+            cloud_labels=dict(s.get("cloudLabels") or {}),
+            node_labels=dict(s.get("nodeLabels") or {}),
+            taints=tuple(s.get("taints") or ()),
+            http_tokens=md.get("httpTokens", "required"),
+            http_put_response_hop_limit=md.get("httpPutResponseHopLimit", 1),
+            additional_user_data=tuple(UserDataPart(u["name"], u["type"], u["content"])
+                                       for u in s.get("additionalUserData") or ()),
+            compress_user_data=bool(s.get("compressUserData", False)),
+            mixed_instances_policy=MixedInstancesPolicy.from_dict(mip) if mip else None,
+            max_price=s.get("maxPrice"),
+            iam_profile=_get(s, "iam", "profile"),
+            external_load_balancers=tuple(
+                ExternalLoadBalancer(e.get("loadBalancerName"), e.get("targetGroupArn"))
+                for e in s.get("externalLoadBalancers") or ()
+            ),
+            suspend_processes=tuple(s.get("suspendProcesses") or ()),
+            detailed_instance_monitoring=bool(s.get("detailedInstanceMonitoring", False)),
+            cpu_credits=s.get("cpuCredits"),
+            tenancy=s.get("tenancy"),
+            instance_protection=bool(s.get("instanceProtection", False)),
+            capacity_rebalance=s.get("capacityRebalance"),
+            max_instance_lifetime_seconds=_duration_seconds(s.get("maxInstanceLifetime")),
+            security_group_override=s.get("securityGroupOverride"),
+            instance_refresh=bool(_get(s, "instanceRefresh", "enabled", default=False)),
+            raw=doc,
+        )
+
+
+def _duration_seconds(value: str | None) -> int:
+    """Go-style durations as kops writes them (`72h`, `90m0s`, `3600s`)."""
+    if not value:
+        return 0
+    import re
+
+    total = 0.0
+    for amount, unit in re.findall(r"(\d+(?:\.\d+)?)(h|m|s)", value):
+        total += float(amount) * {"h": 3600, "m": 60, "s": 1}[unit]
+    return int(total)
+
+
+@dataclass(frozen=True)
+class Networking:
+    """The CNI in use: its kops name (`calico`, `cilium`, `kubenet`, `cni`, ...) and its options."""
+
+    kind: str
+    options: dict
+
+    @staticmethod
+    def from_dict(d: dict) -> "Networking":
+        kinds = [k for k in d if k not in ("networkID", "networkCIDR", "additionalNetworkCIDRs", "subnets",
+                                          "tagSubnets", "topology", "egressProxy", "nonMasqueradeCIDR",
+                                          "podCIDR", "serviceClusterIPRange", "isolateControlPlane")]
+        kind = kinds[0] if kinds else "cni"
+        return Networking(kind, d.get(kind) or {})
+
+
+@dataclass(frozen=True)
+class StateStore:
+    """Where the cluster's files live: `s3://bucket/prefix/<cluster>` or `file:///dir/<cluster>`."""
+
+    url: str                  # the config base, e.g. s3://bucket/clusters/minimal.example.com
+    scheme: str               # s3 | file | memfs
+    bucket: str               # bucket (s3, memfs) or directory (file)
+    key_prefix: str           # key of the config base inside the bucket
+
+    @staticmethod
+    def parse(url: str) -> "StateStore":
+        scheme, _, rest = url.partition("://")
+        bucket, _, prefix = rest.partition("/")
+        if scheme == "file":
+            return StateStore(url, scheme, "", rest)
+        return StateStore(url, scheme, bucket, prefix.strip("/"))
+
+
+@dataclass(frozen=True)
+class Cluster:
+    name: str
+    region: str
+    kubernetes_version: str
+    config_base: StateStore
+    network_cidr: str | None
+    additional_network_cidrs: tuple[str, ...]
+    network_id: str | None
+    ipv6: bool
+    subnets: tuple[Subnet, ...]
+    dns_type: str
+    dns_zone: str | None
+    master_public_name: str
+    master_internal_name: str
+    api_load_balancer: ApiLoadBalancer | None
+    ssh_access: tuple[str, ...]
+    kubernetes_api_access: tuple[str, ...]
+    node_port_access: tuple[str, ...]
+    ssh_key_name: str | None
+    networking: Networking
+    etcd_clusters: tuple[EtcdCluster, ...]
+    cloud_labels: dict[str, str]
+    non_masquerade_cidr: str
+    service_cluster_ip_range: str
+    pod_cidr: str | None
+    bastion_public_name: str | None
+    iam: dict
+    node_termination_handler: dict
+    raw: dict = field(compare=False, repr=False)
+
+    @property
+    def zones(self) -> tuple[str, ...]:
+        return tuple(sorted({s.zone for s in self.subnets}))
+
+    @property
+    def shared_vpc(self) -> bool:
+        return self.network_id is not None
+
+    def subnet(self, name: str) -> Subnet:
+        for s in self.subnets:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    @property
+    def is_private_topology(self) -> bool:
+        return any(s.type == SUBNET_PRIVATE for s in self.subnets)
+
+    @staticmethod
+    def from_dict(doc: dict) -> "Cluster":
+        s = doc["spec"]
+        api = s.get("api") or {}
+        networking = s.get("networking") or {}
+        lb = api.get("loadBalancer")
+        nmc = s.get("nonMasqueradeCIDR", "100.64.0.0/10")
+        return Cluster(
+            name=doc["metadata"]["name"],
+            region=region_of_zone(s["subnets"][0]["zone"]),
+            kubernetes_version=s["kubernetesVersion"],
+            config_base=StateStore.parse(s["configBase"]),
+            network_cidr=s.get("networkCIDR"),
+            additional_network_cidrs=tuple(s.get("additionalNetworkCIDRs") or ()),
+            network_id=s.get("networkID"),
+            ipv6=_is_ipv6(nmc),
+            subnets=tuple(Subnet.from_dict(x) for x in s.get("subnets") or ()),
+            dns_type=_get(s, "topology", "dns", "type", default=DNS_PUBLIC),
+            dns_zone=s.get("dnsZone"),
+            master_public_name=s.get("masterPublicName", f"api.{doc['metadata']['name']}"),
+            master_internal_name=s.get("masterInternalName", f"api.internal.{doc['metadata']['name']}"),
+            api_load_balancer=ApiLoadBalancer.from_dict(lb) if lb is not None else None,
+            ssh_access=tuple(s.get("sshAccess") or ()),
+            kubernetes_api_access=tuple(s.get("kubernetesApiAccess") or ()),
+            node_port_access=tuple(s.get("nodePortAccess") or ()),
+            ssh_key_name=s.get("sshKeyName"),
+            networking=Networking.from_dict(networking),
+            etcd_clusters=tuple(EtcdCluster.from_dict(e) for e in s.get("etcdClusters") or ()),
+            cloud_labels=dict(s.get("cloudLabels") or {}),
+            non_masquerade_cidr=nmc,
+            service_cluster_ip_range=s.get("serviceClusterIPRange", ""),
+            pod_cidr=s.get("podCIDR"),
+            bastion_public_name=_get(s, "topology", "bastion", "bastionPublicName"),
+            iam=dict(s.get("iam") or {}),
+            node_termination_handler=dict(s.get("nodeTerminationHandler") or {}),
+            raw=doc,
+        )
+
+
+def region_of_zone(zone: str) -> str:
+    """`us-east-1a` -> `us-east-1`; Local Zones (`us-east-1-bos-1a`) keep their parent region."""
+    import re
+
+    m = re.match(r"^([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+)", zone)
+    return m.group(1) if m else zone[:-1]
+
+
+def _is_ipv6(cidr: str) -> bool:
+    try:
+        return ipaddress.ip_network(cidr, strict=False).version == 6
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class ClusterSpec:
+    """A completed cluster: the Cluster and its instance groups, sorted by name."""
+
+    cluster: Cluster
+    instance_groups: tuple[InstanceGroup, ...]
+
+    def instance_group(self, name: str) -> InstanceGroup:
+        for ig in self.instance_groups:
+            if ig.name == name:
+                return ig
+        raise KeyError(name)
+
+    @property
+    def control_plane_groups(self) -> tuple[InstanceGroup, ...]:
+        return tuple(ig for ig in self.instance_groups if ig.is_control_plane)
+
+    @property
+    def node_groups(self) -> tuple[InstanceGroup, ...]:
+        return tuple(ig for ig in self.instance_groups if ig.is_node)
+
+    @property
+    def bastion_groups(self) -> tuple[InstanceGroup, ...]:
+        return tuple(ig for ig in self.instance_groups if ig.is_bastion)
+
+    @staticmethod
+    def from_dicts(cluster: dict, instance_groups: list[dict]) -> "ClusterSpec":
+        groups = sorted((InstanceGroup.from_dict(d) for d in instance_groups), key=lambda g: g.name)
+        return ClusterSpec(Cluster.from_dict(cluster), tuple(groups))

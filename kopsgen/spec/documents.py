@@ -1,0 +1,88 @@
+"""Group loaded YAML documents into one Cluster and its InstanceGroups."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from kopsgen.errors import FieldError, SpecError
+from kopsgen.spec.source import Document, read_documents
+
+API_GROUP = "kops.k8s.io"
+# v1alpha3 is accepted where its shape is the same as v1alpha2's for the fields kopsgen reads.
+API_VERSIONS = (f"{API_GROUP}/v1alpha2", f"{API_GROUP}/v1alpha3")
+KINDS = ("Cluster", "InstanceGroup")
+CLUSTER_LABEL = "kops.k8s.io/cluster"
+
+
+@dataclass
+class SpecDocuments:
+    """The documents of one cluster, as plain data with their source positions."""
+
+    cluster: Document
+    instance_groups: list[Document] = field(default_factory=list)
+
+    def all(self) -> list[Document]:
+        return [self.cluster, *self.instance_groups]
+
+    def copy(self) -> "SpecDocuments":
+        """A deep copy of the data; source maps are shared (positions never change)."""
+        return SpecDocuments(
+            Document(copy.deepcopy(self.cluster.data), self.cluster.source),
+            [Document(copy.deepcopy(d.data), d.source) for d in self.instance_groups],
+        )
+
+
+def group_documents(documents: Iterable[Document], origin: str) -> SpecDocuments:
+    errors: list[FieldError] = []
+    clusters: list[Document] = []
+    groups: list[Document] = []
+    for doc in documents:
+        if not isinstance(doc.data, dict):
+            errors.append(doc.source.error((), "expected a mapping with apiVersion, kind, metadata and spec"))
+            continue
+        api_version = doc.data.get("apiVersion")
+        kind = doc.data.get("kind")
+        if api_version not in API_VERSIONS:
+            errors.append(doc.source.error(("apiVersion",),
+                                           f"apiVersion must be one of {', '.join(API_VERSIONS)} (got {api_version!r})"))
+        if kind == "Cluster":
+            clusters.append(doc)
+        elif kind == "InstanceGroup":
+            groups.append(doc)
+        else:
+            errors.append(doc.source.error(("kind",), f"kind must be Cluster or InstanceGroup (got {kind!r})"))
+    if not clusters and not errors:
+        errors.append(FieldError(origin, 1, 1, "kind", "no Cluster document found"))
+    for extra in clusters[1:]:
+        errors.append(extra.source.error(("kind",), "only one Cluster per input; render each cluster separately"))
+    if errors:
+        raise SpecError(errors)
+    cluster = clusters[0]
+    cluster_name = cluster.name
+    for ig in groups:
+        labels = ig.data.get("metadata", {}).get("labels") if isinstance(ig.data.get("metadata"), dict) else None
+        owner = labels.get(CLUSTER_LABEL) if isinstance(labels, dict) else None
+        if owner is not None and cluster_name is not None and owner != cluster_name:
+            errors.append(ig.source.error(("metadata", "labels", CLUSTER_LABEL),
+                                          f"instance group belongs to cluster {owner!r}, not {cluster_name!r}"))
+    if errors:
+        raise SpecError(errors)
+    return SpecDocuments(cluster, groups)
+
+
+def load_documents(paths: Iterable[str | Path]) -> SpecDocuments:
+    """Read every file (each may hold several documents) and group them; all errors at once."""
+    paths = list(paths)
+    documents: list[Document] = []
+    errors: list[FieldError] = []
+    for path in paths:
+        try:
+            documents.extend(read_documents(path))
+        except SpecError as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise SpecError(errors)
+    return group_documents(documents, str(paths[0]) if paths else "<input>")

@@ -1,0 +1,161 @@
+"""Check documents against the published JSON Schemas (Draft 2020-12) in `schemas/`.
+
+The schemas are the single statement of which fields kopsgen accepts. A field that kops
+has but kopsgen does not build is listed in the schema with the `x-kopsgen-unsupported`
+keyword (and `not: {}`, so editors flag it too); it is reported as unsupported, never
+silently dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterator
+
+import jsonschema
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from kopsgen.errors import FieldError
+from kopsgen.spec.source import Document
+
+SCHEMA_FILES = {"Cluster": "cluster.schema.json", "InstanceGroup": "instancegroup.schema.json"}
+UNSUPPORTED = "x-kopsgen-unsupported"
+
+
+def schema_text(kind: str) -> str:
+    return resources.files("kopsgen").joinpath("schemas", SCHEMA_FILES[kind]).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=None)
+def schema(kind: str) -> dict:
+    return json.loads(schema_text(kind))
+
+
+def _unsupported(validator: Any, reason: Any, instance: Any, schema: dict) -> Iterator[ValidationError]:
+    yield ValidationError(f"kops has this field but kopsgen does not support it: {reason}")
+
+
+_Validator = jsonschema.validators.extend(Draft202012Validator, {UNSUPPORTED: _unsupported})
+
+
+@lru_cache(maxsize=None)
+def _validator(kind: str):
+    return _Validator(schema(kind), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def check_document(doc: Document) -> list[FieldError]:
+    """Every schema problem of one document, as FieldErrors at the offending field."""
+    kind = doc.kind
+    if kind not in SCHEMA_FILES:
+        return []
+    errors = []
+    for error in _validator(kind).iter_errors(doc.data):
+        errors.extend(_to_field_errors(doc, error))
+    return errors
+
+
+def _leaves(error: ValidationError) -> Iterator[ValidationError]:
+    """For oneOf/anyOf failures, the most specific sub-errors are more useful than the summary."""
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        best = jsonschema.exceptions.best_match(error.context)
+        yield best
+    else:
+        yield error
+
+
+def _to_field_errors(doc: Document, error: ValidationError) -> Iterator[FieldError]:
+    for leaf in _leaves(error):
+        path = tuple(leaf.absolute_path)
+        kind = leaf.validator
+        if kind == "not" and isinstance(leaf.schema, dict) and UNSUPPORTED in leaf.schema:
+            continue  # reported once, by the x-kopsgen-unsupported keyword
+        if kind == "additionalProperties":
+            allowed = sorted((leaf.schema.get("properties") or {}).keys())
+            for key in _extra_keys(leaf):
+                hint = _did_you_mean(key, allowed)
+                yield doc.source.error(path + (key,), f"unknown field{hint}")
+            continue
+        if kind == "unevaluatedProperties":
+            for key in _extra_keys(leaf):
+                yield doc.source.error(path + (key,), "unknown field")
+            continue
+        yield doc.source.error(path, _message(leaf))
+
+
+def _extra_keys(error: ValidationError) -> list[str]:
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    props = error.schema.get("properties") or {}
+    patterns = error.schema.get("patternProperties") or {}
+    import re
+
+    return sorted(k for k in instance if k not in props and not any(re.search(p, k) for p in patterns))
+
+
+def _did_you_mean(key: str, allowed: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.75)
+    if close:
+        return f' (did you mean "{close[0]}"?)'
+    lowered = {a.lower(): a for a in allowed}
+    if key.lower() in lowered:
+        return f' (did you mean "{lowered[key.lower()]}"?)'
+    return ""
+
+
+_JSON_TYPES = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "true or false",
+               "array": "a list", "object": "a mapping", "null": "null"}
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _message(error: ValidationError) -> str:
+    kind = error.validator
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    custom = schema.get("x-kopsgen-message")
+    if custom and kind in ("pattern", "format"):
+        return f"{custom} (got {_describe(error.instance)})"
+    if kind == "type":
+        expected = error.validator_value
+        names = [expected] if isinstance(expected, str) else list(expected)
+        return f"must be {' or '.join(_JSON_TYPES.get(n, n) for n in names)} (got {_describe(error.instance)})"
+    if kind == "enum":
+        choices = ", ".join(str(c) for c in error.validator_value)
+        return f"must be one of: {choices} (got {_describe(error.instance)})"
+    if kind == "const":
+        return f"must be {error.validator_value!r} (got {_describe(error.instance)})"
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return f'missing required field "{missing}"'
+    if kind == "minimum":
+        return f"must be at least {error.validator_value} (got {_describe(error.instance)})"
+    if kind == "maximum":
+        return f"must be at most {error.validator_value} (got {_describe(error.instance)})"
+    if kind == "minLength":
+        return "must not be empty" if error.validator_value == 1 else f"must be at least {error.validator_value} characters"
+    if kind == "maxLength":
+        return f"must be at most {error.validator_value} characters"
+    if kind == "minItems":
+        return "must not be empty" if error.validator_value == 1 else f"needs at least {error.validator_value} items"
+    if kind == "maxItems":
+        return f"allows at most {error.validator_value} items"
+    if kind == "uniqueItems":
+        return "must not repeat items"
+    if kind == "pattern":
+        return f"does not match the expected form {error.validator_value} (got {_describe(error.instance)})"
+    if kind == "format":
+        return f"must be a valid {error.validator_value} (got {_describe(error.instance)})"
+    return error.message

@@ -1,0 +1,67 @@
+"""Run the real terraform binary against rendered output, offline, with the machine's provider mirror."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+# A folder laid out as registry.terraform.io/hashicorp/aws/<version>/<os_arch>/; users with
+# internet access can point this elsewhere (or set it empty to let terraform download).
+PLUGIN_DIR_ENV = "KOPSGEN_TF_PLUGIN_DIR"
+_DEFAULT_CANDIDATES = ("/opt/tf-plugins", "/usr/share/terraform/plugins", "~/.terraform.d/plugins")
+
+
+def plugin_dir() -> str | None:
+    if PLUGIN_DIR_ENV in os.environ:
+        return os.environ[PLUGIN_DIR_ENV] or None
+    for candidate in _DEFAULT_CANDIDATES:
+        path = Path(candidate).expanduser()
+        if glob.glob(str(path / "registry.terraform.io/hashicorp/aws/*/*/terraform-provider-aws*")):
+            return str(path)
+    return None
+
+
+def terraform_available() -> bool:
+    return shutil.which("terraform") is not None
+
+
+def _env(workdir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("TF_IN_AUTOMATION", "1")
+    env["CHECKPOINT_DISABLE"] = "1"
+    # an empty CLI config keeps a user's ~/.terraformrc (and its warnings) out of the tests
+    rc = workdir / ".terraformrc.kopsgen-test"
+    rc.write_text("")
+    env["TF_CLI_CONFIG_FILE"] = str(rc)
+    # share one provider unpack between test folders
+    cache = Path(os.environ.get("KOPSGEN_TF_DATA_CACHE", "/tmp/kopsgen-tf-plugin-cache"))
+    cache.mkdir(parents=True, exist_ok=True)
+    env["TF_PLUGIN_CACHE_DIR"] = str(cache)
+    return env
+
+
+def run(workdir: Path, *args: str, check: bool = True, timeout: int = 900) -> subprocess.CompletedProcess:
+    proc = subprocess.run(["terraform", *args], cwd=workdir, env=_env(workdir), capture_output=True, text=True,
+                          timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"terraform {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def init(workdir: Path) -> None:
+    args = ["init", "-input=false", "-backend=false", "-no-color"]
+    mirror = plugin_dir()
+    if mirror:
+        args.append(f"-plugin-dir={mirror}")
+    run(workdir, *args)
+
+
+def validate(workdir: Path) -> subprocess.CompletedProcess:
+    return run(workdir, "validate", "-no-color")
+
+
+def fmt_check(workdir: Path) -> subprocess.CompletedProcess:
+    return run(workdir, "fmt", "-check", "-diff", "-no-color", check=False)
