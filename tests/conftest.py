@@ -23,3 +23,20 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 @pytest.fixture
 def case_path(case: str):
     return case_input(case)
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    """The session's one moto server (see tests/support/moto.py); prefer `moto`, which resets it first."""
+    from tests.support import moto as moto_support
+
+    server = moto_support.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def moto(moto_server):
+    """The moto server, emptied before this test."""
+    moto_server.reset()
+    return moto_server

@@ -1,0 +1,115 @@
+"""One moto server for the whole test session: the AWS API that terraform and boto3 talk to in tests.
+
+The server runs as a child process on 127.0.0.1 and a free port, started with the interpreter running the
+tests (a real binary, not a shell shim, so the PID we keep is the server's own), and is stopped by that PID.
+Tests share it and reset it (`POST /moto-api/reset`) before use, so no test sees another's resources.
+
+Use it through the fixtures in tests/conftest.py: `moto_server` (session) or `moto` (reset before the test).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import boto3
+from botocore.config import Config
+
+# Static test credentials; moto accepts any, and they keep a user's real ones out of the tests.
+ACCESS_KEY = "test"
+SECRET_KEY = "test"
+ACCOUNT_ID = "123456789012"  # moto's default account
+DEFAULT_REGION = "us-east-1"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class MotoServer:
+    port: int
+    process: subprocess.Popen
+    log_path: Path
+    region: str = DEFAULT_REGION
+    _clients: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def reset(self) -> None:
+        """Forget every resource of every service."""
+        request = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST", data=b"")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            if response.status != 200:
+                raise RuntimeError(f"moto reset answered HTTP {response.status}")
+
+    def client(self, service: str, region: str | None = None):
+        """A boto3 client for `service` pointed at this server."""
+        key = (service, region or self.region)
+        if key not in self._clients:
+            self._clients[key] = boto3.client(
+                service, region_name=key[1], endpoint_url=self.endpoint,
+                aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
+                config=Config(retries={"max_attempts": 2, "mode": "standard"}))
+        return self._clients[key]
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.kill(self.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.kill(self.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+
+
+def _ready(endpoint: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+def start(timeout: float = 60.0) -> MotoServer:
+    """Start a moto server on a free port and wait until it answers."""
+    port = free_port()
+    log_path = Path(tempfile.mkdtemp(prefix="kopsgen-moto-")) / "server.log"
+    log = open(log_path, "wb")  # a file, not a pipe: a pipe nobody reads would block the server
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY}
+    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                               stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
+    log.close()
+    server = MotoServer(port=port, process=process, log_path=log_path)
+    deadline = time.monotonic() + timeout
+    while not _ready(server.endpoint):
+        if process.poll() is not None:
+            raise RuntimeError(f"moto server exited with {process.returncode}:\n{server.log_tail()}")
+        if time.monotonic() > deadline:
+            server.stop()
+            raise RuntimeError(f"moto server did not answer within {timeout:.0f} s:\n{server.log_tail()}")
+        time.sleep(0.2)
+    return server
