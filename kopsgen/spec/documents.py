@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -11,8 +12,10 @@ from kopsgen.errors import FieldError, SpecError
 from kopsgen.spec.source import Document, read_documents
 
 API_GROUP = "kops.k8s.io"
-# v1alpha3 is accepted where its shape is the same as v1alpha2's for the fields kopsgen reads.
-API_VERSIONS = (f"{API_GROUP}/v1alpha2", f"{API_GROUP}/v1alpha3")
+API_VERSION = f"{API_GROUP}/v1alpha2"
+# kops still reads the group's old spelling and rewrites it; so do we (defaults write API_VERSION).
+LEGACY_API_VERSION = "kops/v1alpha2"
+API_VERSIONS = (API_VERSION, LEGACY_API_VERSION)
 KINDS = ("Cluster", "InstanceGroup")
 CLUSTER_LABEL = "kops.k8s.io/cluster"
 
@@ -46,14 +49,16 @@ def group_documents(documents: Iterable[Document], origin: str) -> SpecDocuments
         api_version = doc.data.get("apiVersion")
         kind = doc.data.get("kind")
         if api_version not in API_VERSIONS:
+            hint = " (v1alpha3 has another shape; `kops get cluster -o yaml` prints v1alpha2)" \
+                if api_version == f"{API_GROUP}/v1alpha3" else ""
             errors.append(doc.source.error(("apiVersion",),
-                                           f"apiVersion must be one of {', '.join(API_VERSIONS)} (got {api_version!r})"))
+                                           f"apiVersion must be {API_VERSION} (got {_show(api_version)}){hint}"))
         if kind == "Cluster":
             clusters.append(doc)
         elif kind == "InstanceGroup":
             groups.append(doc)
         else:
-            errors.append(doc.source.error(("kind",), f"kind must be Cluster or InstanceGroup (got {kind!r})"))
+            errors.append(doc.source.error(("kind",), f"kind must be Cluster or InstanceGroup (got {_show(kind)})"))
     if not clusters and not errors:
         errors.append(FieldError(origin, 1, 1, "kind", "no Cluster document found"))
     for extra in clusters[1:]:
@@ -71,6 +76,10 @@ def group_documents(documents: Iterable[Document], origin: str) -> SpecDocuments
     if errors:
         raise SpecError(errors)
     return SpecDocuments(cluster, groups)
+
+
+def _show(value: object) -> str:
+    return "nothing" if value is None else json.dumps(value, ensure_ascii=False, default=str)[:60]
 
 
 def load_documents(paths: Iterable[str | Path]) -> SpecDocuments:

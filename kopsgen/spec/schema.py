@@ -34,7 +34,14 @@ def schema(kind: str) -> dict:
 
 
 def _unsupported(validator: Any, reason: Any, instance: Any, schema: dict) -> Iterator[ValidationError]:
-    yield ValidationError(f"kops has this field but kopsgen does not support it: {reason}")
+    yield ValidationError(str(reason))
+
+
+def _unsupported_message(error: ValidationError) -> str:
+    # The keyword sits either on a field (the field itself is unsupported) or in the `then` of an
+    # `if` that matches certain values (e.g. cloudProvider other than aws).
+    what = "value" if "then" in error.schema_path else "field"
+    return f"kops has this {what} but kopsgen does not support it: {error.message}"
 
 
 _Validator = jsonschema.validators.extend(Draft202012Validator, {UNSUPPORTED: _unsupported})
@@ -71,6 +78,9 @@ def _to_field_errors(doc: Document, error: ValidationError) -> Iterator[FieldErr
         kind = leaf.validator
         if kind == "not" and isinstance(leaf.schema, dict) and UNSUPPORTED in leaf.schema:
             continue  # reported once, by the x-kopsgen-unsupported keyword
+        if kind == UNSUPPORTED:
+            yield doc.source.error(path, _unsupported_message(leaf))
+            continue
         if kind == "additionalProperties":
             allowed = sorted((leaf.schema.get("properties") or {}).keys())
             for key in _extra_keys(leaf):
