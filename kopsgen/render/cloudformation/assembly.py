@@ -1,0 +1,186 @@
+"""Map the whole graph to CloudFormation: resources, parameters and outputs, by logical ID.
+
+The result is one flat stack (`Stack`); whether it is written as one template or split into
+nested stacks is decided afterwards (layout.py), from the sizes CloudFormation allows.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from troposphere import Export, Join, Output, Sub
+
+from kopsgen.errors import RenderError
+from kopsgen.ir import naming
+from kopsgen.ir.base import Graph, Resource, iter_refs
+from kopsgen.render.cloudformation import mappers  # noqa: F401  (registers every mapper)
+from kopsgen.render.cloudformation.registry import MAPPERS, CfnContext
+from kopsgen.spec.api import ClusterSpec
+
+FORMAT_VERSION = "2010-09-09"
+
+# Resources of these categories are split per connected unit (one instance group's launch
+# template, group and hooks) rather than kept together, when the template has to be split.
+PER_UNIT_CATEGORIES = frozenset({"compute"})
+
+
+@dataclass
+class Stack:
+    """A template's content as plain CloudFormation JSON values, by logical ID."""
+
+    description: str
+    resources: dict[str, dict] = field(default_factory=dict)
+    parameters: dict[str, dict] = field(default_factory=dict)
+    outputs: dict[str, dict] = field(default_factory=dict)
+    # the group (future nested stack) of each resource, from its IR kind: network, iam, compute unit...
+    groups: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        body: dict[str, Any] = {"AWSTemplateFormatVersion": FORMAT_VERSION, "Description": self.description}
+        if self.parameters:
+            body["Parameters"] = self.parameters
+        body["Resources"] = self.resources
+        if self.outputs:
+            body["Outputs"] = self.outputs
+        return body
+
+
+def description(spec: ClusterSpec) -> str:
+    return f"kopsgen: the AWS infrastructure of the Kubernetes cluster {spec.cluster.name}"
+
+
+def assemble(graph: Graph, spec: ClusterSpec) -> Stack:
+    """The flat stack of the graph. Logical IDs come from naming; if two readable IDs collide, the
+    graph is mapped a second time with the disambiguated IDs (the first pass is what finds them)."""
+    ctx = CfnContext(graph, spec)
+    stack = _map(graph, spec, ctx)
+    unique = naming.unique_logical_ids(ctx.requested_ids, spec.cluster.name)
+    readable = {key: naming.logical_id(key[0], key[1], spec.cluster.name) for key in unique}
+    if unique == readable:
+        return stack
+    second = CfnContext(graph, spec, resolved_ids=unique)
+    stack = _map(graph, spec, second)
+    if not second.requested_ids <= set(unique):
+        raise RuntimeError("logical IDs requested in the second pass that the first did not request")
+    return stack
+
+
+def _map(graph: Graph, spec: ClusterSpec, ctx: CfnContext) -> Stack:
+    stack = Stack(description(spec))
+    units = _units(graph)
+    for resource in graph:
+        mapper = MAPPERS.get(type(resource))
+        if mapper is None:
+            raise RenderError(f"the CloudFormation target cannot render {type(resource).__name__} resources yet")
+        ctx.pending_depends = set()
+        objects = list(mapper.fn(resource, ctx))
+        depends = ctx.pending_depends
+        ctx.pending_depends = set()
+        for obj in objects:
+            body = obj.to_dict()   # troposphere validates required properties and types here
+            own_refs = _referenced_ids(body)
+            wanted = sorted(d for d in depends if d != obj.title and d not in own_refs)
+            if wanted:
+                existing = body.get("DependsOn", [])
+                existing = [existing] if isinstance(existing, str) else list(existing)
+                body["DependsOn"] = sorted(set(existing) | set(wanted))
+            if obj.title in stack.resources:
+                raise RuntimeError(f"two CloudFormation resources with the logical ID {obj.title}")
+            stack.resources[obj.title] = body
+            stack.groups[obj.title] = units.get((type(resource), resource.name), resource.category)
+    for output_name, value in sorted(graph.outputs.items()):
+        output = _output(output_name, value, ctx)
+        if output is not None:
+            stack.outputs[naming.output_id(output_name)] = output
+    stack.parameters = {pid: p.to_dict() for pid, p in sorted(ctx.parameters.items())}
+    clash = set(stack.parameters) & set(stack.resources)
+    if clash:
+        raise RuntimeError(f"logical IDs used by both a parameter and a resource: {sorted(clash)}")
+    return stack
+
+
+def _output(name: str, value, ctx: CfnContext) -> dict | None:
+    if isinstance(value, tuple):
+        if not value:
+            return None   # CloudFormation has no empty output; Terraform's is an empty list
+        rendered = Join(",", ctx.refs(value))
+    else:
+        rendered = ctx.ref(value)
+    export = Export(Sub("${AWS::StackName}-" + naming.export_name(name)))
+    return Output(naming.output_id(name), Value=rendered, Export=export).to_dict()
+
+
+def _units(graph: Graph) -> dict[tuple[type[Resource], str], str]:
+    """The split unit of each resource in PER_UNIT_CATEGORIES: resources linked by references
+    (a launch template, the group using it, its hooks) form one unit, named after its first member."""
+    members = [r for r in graph if r.category in PER_UNIT_CATEGORIES]
+    parent: dict[tuple, tuple] = {(type(r), r.name): (type(r), r.name) for r in members}
+
+    def find(key: tuple) -> tuple:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for resource in members:
+        for _, ref in iter_refs(resource):
+            other = (ref.kind, ref.name)
+            if other in parent:
+                a, b = find((type(resource), resource.name)), find(other)
+                if a != b:
+                    parent[max(a, b, key=_sort_key)] = min(a, b, key=_sort_key)
+    units: dict[tuple, list[Resource]] = {}
+    for resource in members:
+        units.setdefault(find((type(resource), resource.name)), []).append(resource)
+    names: dict[tuple[type[Resource], str], str] = {}
+    for group in units.values():
+        label = _unit_label(group)
+        for resource in group:
+            names[(type(resource), resource.name)] = f"{resource.category}:{label}"
+    return names
+
+
+def _sort_key(key: tuple) -> tuple:
+    return (key[0].__name__, key[1])
+
+
+def _unit_label(group: list[Resource]) -> str:
+    # name the unit after its auto-scaling group when it has one (the instance group it serves)
+    for resource in group:
+        if type(resource).__name__ == "AutoscalingGroup":
+            return resource.name
+    return min(r.name for r in group)
+
+
+def _referenced_ids(value: Any) -> set[str]:
+    """Logical IDs a JSON value refers to with Ref, Fn::GetAtt or Fn::Sub."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "Ref" and isinstance(item, str):
+                found.add(item)
+            elif key == "Fn::GetAtt":
+                found.add(item[0] if isinstance(item, list) else str(item).split(".")[0])
+            elif key == "Fn::Sub":
+                text = item[0] if isinstance(item, list) else item
+                found |= {v.split(".")[0] for v in _sub_variables(text)}
+            found |= _referenced_ids(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _referenced_ids(item)
+    return found
+
+
+def _sub_variables(text: str) -> list[str]:
+    import re
+
+    return [v for v in re.findall(r"\$\{([^!}][^}]*)\}", text) if not v.startswith("AWS::")]
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, indent=2) + "\n"
+
+
+

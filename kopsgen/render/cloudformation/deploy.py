@@ -1,0 +1,105 @@
+"""DEPLOY.md: how to deploy what the CloudFormation target wrote, and the notes the CLI prints.
+
+Everything here is computed from the rendered files themselves, so the notes cannot disagree
+with what was written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from kopsgen.render.cloudformation.layout import MAX_BODY_BYTES, NESTED_FOLDER, TEMPLATE_BASE_URL
+from kopsgen.render.cloudformation.upload import TEMPLATE_SUFFIXES
+
+
+def stack_name(cluster: str) -> str:
+    """A suggested stack name: CloudFormation allows letters, digits and hyphens, starting with a letter."""
+    name = re.sub(r"[^A-Za-z0-9-]+", "-", cluster).strip("-")
+    return name if name[:1].isalpha() else f"k-{name}"
+
+
+def main_template(files: dict[str, bytes]) -> str:
+    return next(p for p in sorted(files) if p.endswith(TEMPLATE_SUFFIXES) and "/" not in p)
+
+
+def _load(data: bytes, path: str) -> dict:
+    if path.endswith(".json"):
+        return json.loads(data)
+    from cfn_flip import to_json
+
+    return json.loads(to_json(data.decode()))
+
+
+def notes(files: dict[str, bytes]) -> list[str]:
+    """Short lines for the terminal: what must happen before the stack can be created."""
+    main = main_template(files)
+    nested = sorted(p for p in files if p.startswith(f"{NESTED_FOLDER}/"))
+    lines = []
+    if nested:
+        lines.append(f"{main} is a parent stack with {len(nested)} nested templates under {NESTED_FOLDER}/: "
+                     "they must be uploaded to S3 (--upload-templates) before the stack is created.")
+    elif len(files[main]) > MAX_BODY_BYTES:
+        lines.append(f"{main} is {len(files[main]):,} bytes, over CloudFormation's {MAX_BODY_BYTES:,}-byte limit "
+                     "for a template passed inline: deploy it from S3 (--upload-templates prints its URL).")
+    lines.append("CloudFormation cannot create the state-store files nodes read at boot: upload them with "
+                 "--upload-files (see DEPLOY.md).")
+    return lines
+
+
+def deploy_markdown(cluster: str, files: dict[str, bytes]) -> str:
+    main = main_template(files)
+    body = _load(files[main], main)
+    nested = sorted(p for p in files if p.startswith(f"{NESTED_FOLDER}/"))
+    inline = not nested and len(files[main]) <= MAX_BODY_BYTES
+    stack = stack_name(cluster)
+    out = [f"# Deploying {cluster} with CloudFormation", "",
+           "Written by `kopsgen render --target cloudformation`; re-rendering the same spec writes the same bytes.", ""]
+    out += ["## Files", ""]
+    for path in sorted(p for p in files if p.endswith(TEMPLATE_SUFFIXES)):
+        template = _load(files[path], path)
+        out.append(f"- `{path}`: {len(files[path]):,} bytes, {len(template.get('Resources', {}))} resources")
+    out.append("")
+
+    parameters = body.get("Parameters", {})
+    if parameters:
+        out += ["## Parameters", "",
+                "Values Terraform would look up with data sources are parameters here; kopsgen never calls AWS "
+                "while rendering. Those without a default must be given.", "",
+                "| Parameter | Type | Default | Description |", "|---|---|---|---|"]
+        for name, p in sorted(parameters.items()):
+            default = f"`{p['Default']}`" if "Default" in p else "(required)"
+            out.append(f"| `{name}` | `{p.get('Type')}` | {default} | {p.get('Description', '')} |")
+        out.append("")
+
+    out += ["## 1. Upload the state-store files", "",
+            "Nodes read their configuration (nodeup config, certificates, manifests) from the state store at boot. "
+            "Terraform writes these as `aws_s3_object` resources; CloudFormation has no such resource, so kopsgen "
+            "uploads them itself:", "",
+            "```", "kopsgen render --target cloudformation -f CLUSTER.yaml --upload-files", "```", ""]
+
+    required = [n for n, p in sorted(parameters.items()) if "Default" not in p]
+    params = ""
+    if required:
+        params = " \\\n  --parameters " + " ".join(f"ParameterKey={n},ParameterValue=..." for n in required)
+    out += ["## 2. Create the stack", ""]
+    if inline:
+        out += [f"The template is {len(files[main]):,} bytes, within the {MAX_BODY_BYTES:,}-byte limit for a "
+                "template passed inline:", "", "```",
+                f"aws cloudformation create-stack --stack-name {stack} \\\n  --template-body file://{main} \\\n"
+                f"  --capabilities CAPABILITY_NAMED_IAM{params}", "```"]
+    else:
+        why = (f"The parent template and its {len(nested)} nested templates" if nested
+               else f"The template is {len(files[main]):,} bytes, over the {MAX_BODY_BYTES:,}-byte limit for a "
+                    "template passed inline: it")
+        out += [f"{why} must be read from S3. Upload them to the cluster's state-store bucket (the command prints "
+                "their URLs):", "", "```", "kopsgen render --target cloudformation -f CLUSTER.yaml --upload-templates",
+                "```", "", "then create the stack from the main template's URL:", "", "```",
+                f"aws cloudformation create-stack --stack-name {stack} \\\n  --template-url URL_OF_{main} \\\n"
+                f"  --capabilities CAPABILITY_NAMED_IAM{params}", "```"]
+        if nested:
+            out += ["", f"`{TEMPLATE_BASE_URL}` is the HTTPS URL of the folder holding `{NESTED_FOLDER}/`; its default "
+                    "is the state store's `cloudformation/` folder in the cluster's region."]
+    out += ["", "Instance groups roll when their launch template changes (UpdatePolicy AutoScalingRollingUpdate, "
+            "one instance at a time)."]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,88 @@
+"""Where CloudFormation templates live in S3, and uploading them there.
+
+A template over 51,200 bytes, and every nested template, must be read by CloudFormation from S3.
+kopsgen puts them in the cluster's state-store bucket (the `configBase`), under
+`<configBase key>/cloudformation/`, and the parent template's `TemplateBaseUrl` parameter defaults
+to that folder's HTTPS URL. A `configBase` that is not on S3 leaves the parameter to the user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kopsgen.errors import KopsgenError, UsageError
+from kopsgen.spec.api import ClusterSpec
+
+FOLDER = "cloudformation"
+# the files of a rendered CloudFormation output that are templates (DEPLOY.md is not uploaded)
+TEMPLATE_SUFFIXES = (".json", ".yaml")
+
+
+@dataclass(frozen=True)
+class S3Folder:
+    bucket: str
+    prefix: str        # key prefix, no leading or trailing slash
+
+    def key(self, path: str) -> str:
+        return f"{self.prefix}/{path}" if self.prefix else path
+
+
+def template_folder(spec: ClusterSpec) -> S3Folder | None:
+    """The S3 folder for this cluster's templates, or None when the state store is not on S3."""
+    store = spec.cluster.config_base
+    if store.scheme != "s3" or not store.bucket:
+        return None
+    return S3Folder(store.bucket, "/".join(p for p in (store.key_prefix.strip("/"), FOLDER) if p))
+
+
+def https_url(bucket: str, key: str, region: str) -> str:
+    """The URL CloudFormation reads an S3 object from. A bucket name with dots does not match S3's
+    TLS certificate as a host name, so it goes in the path."""
+    if "." in bucket:
+        return f"https://s3.{region}.amazonaws.com/{bucket}/{key}"
+    return f"https://{bucket}.s3.{region}.amazonaws.com/{key}"
+
+
+def template_base_url(spec: ClusterSpec) -> str | None:
+    """Default of the parent template's TemplateBaseUrl; assumes the bucket is in the cluster's
+    region (`--upload-templates` checks, and prints the right URL if it is not)."""
+    folder = template_folder(spec)
+    if folder is None:
+        return None
+    return https_url(folder.bucket, folder.prefix, spec.cluster.region)
+
+
+class UploadError(KopsgenError):
+    exit_code = 1
+
+
+def upload_templates(spec: ClusterSpec, files: dict[str, bytes], client=None) -> dict[str, str]:
+    """Upload every template of a rendered output to the cluster's S3 folder; their URLs, by path."""
+    folder = template_folder(spec)
+    if folder is None:
+        raise UsageError(f"--upload-templates needs the cluster's configBase on S3 (s3://...); "
+                         f"it is {spec.cluster.config_base.url}")
+    if client is None:
+        import boto3
+
+        client = boto3.client("s3", region_name=spec.cluster.region)
+    region = _bucket_region(client, folder.bucket, spec.cluster.region)
+    urls: dict[str, str] = {}
+    for path in sorted(p for p in files if p.endswith(TEMPLATE_SUFFIXES)):
+        key = folder.key(path)
+        content_type = "application/json" if path.endswith(".json") else "application/x-yaml"
+        try:
+            client.put_object(Bucket=folder.bucket, Key=key, Body=files[path], ContentType=content_type)
+        except Exception as exc:  # botocore's errors: report which object, without a traceback
+            raise UploadError(f"cannot upload s3://{folder.bucket}/{key}: {exc}") from None
+        urls[path] = https_url(folder.bucket, key, region)
+    return urls
+
+
+def _bucket_region(client, bucket: str, default: str) -> str:
+    try:
+        location = client.get_bucket_location(Bucket=bucket).get("LocationConstraint")
+    except Exception as exc:
+        raise UploadError(f"cannot read the region of the bucket {bucket}: {exc}") from None
+    # S3 reports us-east-1 as no constraint, and eu-west-1 may come back as its old name "EU"
+    return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location) or default
