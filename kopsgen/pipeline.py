@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Iterable
 
 from kopsgen.errors import SpecError
 from kopsgen.ir.base import Graph
-from kopsgen.spec import schema
+from kopsgen.spec import schema, sshkey
 from kopsgen.spec.api import ClusterSpec
 from kopsgen.spec.defaults import apply_defaults
 from kopsgen.spec.documents import SpecDocuments, load_documents
@@ -24,14 +25,17 @@ def complete_documents(docs: SpecDocuments) -> SpecDocuments:
     """Schema-check, default and validate; the completed documents, or SpecError with every problem."""
     check_schema(docs)
     full = apply_defaults(docs)
-    errors = validate(full)
+    errors = validate(full) + sshkey.check(full)
     if errors:
         raise SpecError(errors)
     return full
 
 
 def typed_spec(full: SpecDocuments) -> ClusterSpec:
-    return ClusterSpec.from_dicts(full.cluster.data, [ig.data for ig in full.instance_groups])
+    spec = ClusterSpec.from_dicts(full.cluster.data, [ig.data for ig in full.instance_groups])
+    # the SSH public key may live in a file beside the spec, so it is read here rather than from the data
+    return dataclasses.replace(spec, cluster=dataclasses.replace(spec.cluster,
+                                                                 ssh_public_key=sshkey.public_key(full)))
 
 
 def load_spec(paths: Iterable[str | Path]) -> ClusterSpec:

@@ -7,6 +7,7 @@ Terraform addresses: the Terraform label of a resource is its kops name with `.`
 
 from __future__ import annotations
 
+import base64
 import re
 from typing import Iterable
 
@@ -76,6 +77,111 @@ def nat_eip(zone: str, cluster: str) -> str:
 
 def vpc_cidr_association(cidr: str, cluster: str) -> str:
     return cidr
+
+
+# ---------------------------------------------------------------- firewall, load balancers, DNS, SSH key
+
+def truncate_with_hash(s: str, max_length: int, *, always_add_hash: bool = False, hash_length: int = 6) -> str:
+    """kops's name truncation: cut to fit `max_length` and append `-<hash>` (FNV-32a of the whole
+    string, base32 "extended hex", lower case, first `hash_length` characters), so long names stay unique."""
+    if not always_add_hash and len(s) <= max_length:
+        return s
+    h = 0x811C9DC5
+    for byte in s.encode():
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    digest = base64.b32hexencode(h.to_bytes(4, "big")).decode().lower()[:hash_length]
+    return f"{s[:max_length - len(digest) - 1]}-{digest}"
+
+
+def aws_name32(prefix: str, cluster: str) -> str:
+    """A name AWS accepts where 32 characters is the limit (load balancers, target groups)."""
+    return truncate_with_hash(f"{prefix}-{cluster.replace('.', '-')}", 32, always_add_hash=True)
+
+
+def security_group(role_prefix: str, cluster: str) -> str:
+    """`masters.<cluster>`, `nodes.<cluster>`, `bastion.<cluster>`."""
+    return f"{role_prefix}.{cluster}"
+
+
+def load_balancer_security_group(lb_prefix: str, cluster: str) -> str:
+    """`api-elb.<cluster>`, `bastion-elb.<cluster>`."""
+    return f"{lb_prefix}-elb.{cluster}"
+
+
+def override_security_group(group_id: str, role: str) -> str:
+    """How kops names a `securityGroupOverride` group of a role in its rule names (`sg-123-Node`)."""
+    return f"{group_id}-{role}"
+
+
+def security_group_rule(source: str, direction: str, protocol: str, from_port: int, to_port: int,
+                        target: str) -> str:
+    """kops's generated rule name, `from-<source>-<direction>-<protocol>-<from>to<to>-<target>`.
+
+    For ingress `source` is the peer and `target` the group; for egress it is the other way round."""
+    return f"from-{source}-{direction}-{protocol}-{from_port}to{to_port}-{target}"
+
+
+# Rules kops names by purpose rather than by their ends. `suffix` is "" for a role's own group
+# and `-<sg-id>` for a securityGroupOverride group.
+
+def nodeport_rule(protocol: str, cidr: str, suffix: str) -> str:
+    return f"nodeport-{protocol}-external-to-node-{cidr}{suffix}"
+
+
+def pmtu_rule(icmp_protocol: str, lb_word: str, cidr: str) -> str:
+    """`icmp-pmtu-api-elb-<cidr>`, `icmpv6-pmtu-ssh-nlb-<cidr>`."""
+    return f"{icmp_protocol}-pmtu-{lb_word}-{cidr}"
+
+
+def api_lb_rule(purpose: str, suffix: str) -> str:
+    """Rules between the API load balancer and the control plane or nodes, as kops names them."""
+    return {
+        "https-to-cp": f"https-elb-to-master{suffix}",
+        "secondary-to-cp": f"tcp-api-cp{suffix}",
+        "icmp-to-cp": f"icmp-pmtu-elb-to-cp{suffix}",
+        "icmp-from-cp": f"icmp-pmtu-cp{suffix}-to-elb",
+        "kops-controller-to-cp": f"kops-controller-elb-to-cp{suffix}",
+        "etcd-cilium-to-cp": f"etcd-cilium-elb-to-cp{suffix}",
+        "from-nodes": f"node{suffix}-to-elb",
+    }[purpose]
+
+
+def load_balancer(lb_prefix: str, cluster: str) -> str:
+    """`api.<cluster>`, `bastion.<cluster>`: the identity (Terraform label, Name tag) of a load balancer."""
+    return f"{lb_prefix}.{cluster}"
+
+
+def target_group(tg_prefix: str, cluster: str) -> str:
+    """`tcp-…`, `tls-…`, `kops-controller-…`, `bastion-…`: the AWS name, at most 32 characters."""
+    return aws_name32(tg_prefix, cluster)
+
+
+def listener(lb_prefix: str, cluster: str, port: int) -> str:
+    return f"{load_balancer(lb_prefix, cluster)}-{port}"
+
+
+def dns_record(record_name: str, record_type: str) -> str:
+    """`api.<cluster>` for the A record, `api.<cluster>-AAAA` for the AAAA record."""
+    return record_name if record_type == "A" else f"{record_name}-{record_type}"
+
+
+def hosted_zone(zone_name: str) -> str:
+    return zone_name
+
+
+def api_internal_dns_name(cluster: str) -> str:
+    """kops always publishes the internal API name as `api.internal.<cluster>` (masterInternalName is unused)."""
+    return f"api.internal.{cluster}"
+
+
+def ssh_key_pair(cluster: str, fingerprint: str) -> str:
+    """`kubernetes.<cluster>-<md5 fingerprint with colons>`: the EC2 key pair name."""
+    return f"kubernetes.{cluster}-{fingerprint}"
+
+
+def ssh_key_pair_file_name(key_name: str) -> str:
+    """kops drops the fingerprint's colons from the key pair's Terraform label and data file name."""
+    return key_name.replace(":", "")
 
 
 # ---------------------------------------------------------------- tags

@@ -5,10 +5,16 @@ from __future__ import annotations
 from kopsgen.ir.base import Graph
 from kopsgen.model.context import ModelContext
 from kopsgen.model.network import build_network
+from kopsgen.model.bastion import build_bastion
+from kopsgen.model.dns import build_dns
+from kopsgen.model.firewall import build_firewall
+from kopsgen.model.loadbalancer import build_api_load_balancer
+from kopsgen.model.sshkey import build_ssh_key
 from kopsgen.spec.api import ClusterSpec
 
 # In dependency order: later builders link to what earlier ones made.
-BUILDERS = (build_network,)
+BUILDERS = (build_network,
+            build_firewall, build_api_load_balancer, build_bastion, build_dns, build_ssh_key)
 
 
 def build(spec: ClusterSpec) -> Graph:

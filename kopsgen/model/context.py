@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 from kopsgen.ir import naming
 from kopsgen.ir.base import External, Graph, Link, Ref
+from kopsgen.ir.dns import SharedHostedZone
 from kopsgen.ir.network import SharedVpc, Subnet, Vpc
-from kopsgen.spec.api import Cluster, ClusterSpec
+from kopsgen.spec.api import DNS_NONE, DNS_PRIVATE, Cluster, ClusterSpec
 
 
 @dataclass
@@ -43,3 +44,23 @@ class ModelContext:
         if spec.id:
             return External(spec.id)
         return Ref(Subnet, naming.subnet(subnet_name, self.name))
+
+    def hosted_zone(self) -> Link | None:
+        """The Route53 zone the cluster publishes its names into; None for `topology.dns.type: None`.
+
+        `dnsZone` without a dot is a zone ID (kops's rule) and is used as is (External). A zone name
+        (or, when `dnsZone` is unset, the cluster name's parent domain) is looked up when the
+        configuration is applied: the SharedHostedZone lookup is added on first use, so every builder
+        that needs the zone (DNS records, IAM policies) shares one lookup.
+        """
+        cluster = self.cluster
+        if cluster.dns_type == DNS_NONE:
+            return None
+        zone = cluster.dns_zone or cluster.name.partition(".")[2] or cluster.name
+        if "." not in zone:
+            return External(zone.removeprefix("/").removeprefix("hostedzone/"))
+        zone = zone.rstrip(".")
+        name = naming.hosted_zone(zone)
+        if self.graph.find(SharedHostedZone, name) is None:
+            self.graph.add(SharedHostedZone(name=name, zone_name=zone, private=cluster.dns_type == DNS_PRIVATE))
+        return Ref(SharedHostedZone, name, "zone_id")

@@ -394,6 +394,12 @@ class Cluster:
     iam: dict
     node_termination_handler: dict
     raw: dict = field(compare=False, repr=False)
+    # the bastion's load balancer (topology.bastion.loadBalancer)
+    bastion_load_balancer_type: str = "Public"
+    bastion_load_balancer_security_groups: tuple[str, ...] = ()
+    service_node_port_range: tuple[int, int] = (30000, 32767)   # kubeAPIServer.serviceNodePortRange
+    # the OpenSSH public key to import; set by pipeline.typed_spec, since it may come from a file (spec/sshkey.py)
+    ssh_public_key: str | None = None
 
     @property
     def zones(self) -> tuple[str, ...]:
@@ -449,7 +455,25 @@ class Cluster:
             iam=dict(s.get("iam") or {}),
             node_termination_handler=dict(s.get("nodeTerminationHandler") or {}),
             raw=doc,
+            bastion_load_balancer_type=_get(s, "topology", "bastion", "loadBalancer", "type", default="Public"),
+            bastion_load_balancer_security_groups=tuple(
+                _get(s, "topology", "bastion", "loadBalancer", "additionalSecurityGroups", default=())),
+            service_node_port_range=port_range(_get(s, "kubeAPIServer", "serviceNodePortRange")),
         )
+
+
+def port_range(value: str | None, default: tuple[int, int] = (30000, 32767)) -> tuple[int, int]:
+    """First and last port of a Kubernetes port range: `30000-32767`, `30000+2767` or `30000`."""
+    if not value:
+        return default
+    value = value.strip()
+    if "-" in value:
+        first, last = value.split("-", 1)
+        return int(first), int(last)
+    if "+" in value:
+        first, offset = value.split("+", 1)
+        return int(first), int(first) + int(offset)
+    return int(value), int(value)
 
 
 def region_of_zone(zone: str) -> str:

@@ -334,7 +334,7 @@ def _api_access(c: _Cluster) -> None:
                 for name in ig.get("subnets") or ():
                     wants_lb |= types.get(name) == "Private"
                     wants_dns |= types.get(name) == "Public"
-        if wants_lb:
+        if wants_lb or c.dns_type == "None":  # without DNS, clients reach the API by the LB's name
             api["loadBalancer"] = {}
         elif wants_dns:
             api["dns"] = {}

@@ -72,7 +72,7 @@ def group_documents(documents: Iterable[Document], origin: str) -> SpecDocuments
         owner = labels.get(CLUSTER_LABEL) if isinstance(labels, dict) else None
         if owner is not None and cluster_name is not None and owner != cluster_name:
             errors.append(ig.source.error(("metadata", "labels", CLUSTER_LABEL),
-                                          f"instance group belongs to cluster {owner!r}, not {cluster_name!r}"))
+                                          f'instance group belongs to cluster "{owner}", not "{cluster_name}"'))
     if errors:
         raise SpecError(errors)
     return SpecDocuments(cluster, groups)

@@ -136,7 +136,7 @@ def _message(error: ValidationError) -> str:
     kind = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
     custom = schema.get("x-kopsgen-message")
-    if custom and kind in ("pattern", "format"):
+    if custom and kind in ("pattern", "format", "not"):
         return f"{custom} (got {_describe(error.instance)})"
     if kind == "type":
         expected = error.validator_value
@@ -162,6 +162,13 @@ def _message(error: ValidationError) -> str:
         return "must not be empty" if error.validator_value == 1 else f"needs at least {error.validator_value} items"
     if kind == "maxItems":
         return f"allows at most {error.validator_value} items"
+    if kind == "maxProperties":
+        fields = ", ".join(sorted(error.instance)) if isinstance(error.instance, dict) else ""
+        return f"set at most {error.validator_value} of these (got {fields})"
+    if kind == "minProperties":
+        return f"set at least {error.validator_value} field"
+    if kind == "propertyNames":
+        return error.message
     if kind == "uniqueItems":
         return "must not repeat items"
     if kind == "pattern":

@@ -202,6 +202,11 @@ def parse_documents(text: str, file: str) -> list[Document]:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
+        where = exc.context_mark
+        if exc.problem and exc.context and where is not None and (where.line, where.column) != (line - 1, col - 1):
+            # e.g. "while parsing a flow sequence" + where it started: the bracket left open
+            problem += f" ({exc.context.removeprefix('while ')} started at line {where.line + 1}, " \
+                       f"column {where.column + 1})"
         errors.append(FieldError(file, line, col, "<document>", f"YAML syntax: {problem}"))
     except yaml.YAMLError as exc:  # reader errors (control characters) carry a position too
         line, col = _reader_position(text, exc)

@@ -1,3 +1,4 @@
 """Terraform mappers, one module per resource domain. Importing this package registers them all."""
 
 from kopsgen.render.terraform.mappers import network  # noqa: F401
+from kopsgen.render.terraform.mappers import dns, firewall, loadbalancer, sshkey  # noqa: F401

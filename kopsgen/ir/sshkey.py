@@ -1,0 +1,17 @@
+"""The EC2 key pair instances are launched with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from kopsgen.ir.base import Resource
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeyPair(Resource):
+    """An imported public key; `name` is the EC2 key pair name (`kubernetes.<cluster>-<fingerprint>`)."""
+
+    category: ClassVar[str] = "firewall"
+
+    public_key: str                # OpenSSH format, one line

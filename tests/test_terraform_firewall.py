@@ -1,0 +1,155 @@
+"""Security groups, rules, load balancers, DNS records and the key pair in Terraform, against kops's own output.
+
+For every reference case the Terraform addresses of these resources equal kops's, except for the
+deliberate differences listed in DIFFERENCES, and the attributes kops writes agree with ours, except
+those in ATTRIBUTE_DIFFERENCES. `terraform validate` and `terraform fmt` run on these resources
+(with the network they sit in), so that gaps elsewhere in a work-in-progress output do not hide ours.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pytest
+
+from kopsgen import pipeline
+from kopsgen.ir.base import Graph, iter_refs
+from kopsgen.ir.dns import AliasRecord, SharedHostedZone
+from kopsgen.ir.firewall import SecurityGroup, SecurityGroupRule
+from kopsgen.ir.loadbalancer import LoadBalancerListener, NetworkLoadBalancer, TargetGroup
+from kopsgen.ir.sshkey import KeyPair
+from kopsgen.render import terraform as tf_render
+from tests.support import hcl, terraform
+from tests.support.paths import REFERENCE, case_input, reference_cases
+
+TF_TYPES = ("aws_security_group", "aws_security_group_rule", "aws_lb", "aws_lb_listener", "aws_lb_target_group",
+            "aws_route53_record", "aws_key_pair")
+KINDS = (SecurityGroup, SecurityGroupRule, NetworkLoadBalancer, TargetGroup, LoadBalancerListener, AliasRecord,
+         SharedHostedZone, KeyPair)
+OUTPUTS = ("master_security_group_ids", "node_security_group_ids", "bastion_security_group_ids")
+
+# Addresses we deliberately do not share with kops: {case: (only kops's, only ours)}.
+DIFFERENCES = {
+    # Amazon VPC CNI: kops lets nodes send anything to the control plane, etcd included; we add only what
+    # the TCP/UDP ranges (which skip etcd) miss: ICMP and ICMPv6.
+    "many-addons": (
+        {"aws_security_group_rule.from-nodes-many-addons-example-com-ingress-all-0to0-masters-many-addons-example-com"},
+        {"aws_security_group_rule.from-nodes-many-addons-example-com-ingress-icmp--1to-1-masters-many-addons-example-com",
+         "aws_security_group_rule.from-nodes-many-addons-example-com-ingress-icmpv6--1to-1-masters-many-addons-example-com"},
+    ),
+}
+
+
+def _hosted_zone_lookup(ours: dict, kops: dict) -> bool:
+    # kops asked Route53 for the zone while rendering; kopsgen never calls AWS, so Terraform looks it up
+    return kops.startswith("/hostedzone/") and ours == "${data.aws_route53_zone.example-com.zone_id}"
+
+
+# (type, attribute) -> how our value may differ from kops's, and why
+ATTRIBUTE_DIFFERENCES = {
+    ("aws_route53_record", "zone_id"): _hosted_zone_lookup,
+    # kops writes the boolean as the string "true"; Terraform converts it to the same bool
+    ("aws_lb_target_group", "connection_termination"): lambda ours, kops: str(ours).lower() == str(kops).lower(),
+}
+
+
+@lru_cache(maxsize=None)
+def _rendered(case: str) -> tuple[dict[str, bytes], dict]:
+    """Our whole Terraform output for a case, and its parsed kubernetes.tf (parsing takes seconds: once a case)."""
+    files = pipeline.render(pipeline.load_spec([case_input(case)]), "terraform")
+    return files, hcl.parse(files["kubernetes.tf"].decode())
+
+
+@lru_cache(maxsize=None)
+def _kops_parsed(case: str) -> dict:
+    return hcl.parse_file(REFERENCE / case / "kubernetes.tf")
+
+
+def _ours(case: str) -> dict:
+    return hcl.resources(_rendered(case)[1])
+
+
+def _kops(case: str) -> dict:
+    return hcl.resources(_kops_parsed(case))
+
+
+def _mine(resources: dict) -> dict:
+    return {a: b for a, b in resources.items() if a.split(".")[0] in TF_TYPES}
+
+
+def test_addresses_match_kops(case):
+    ours, kops = set(_mine(_ours(case))), set(_mine(_kops(case)))
+    only_kops, only_ours = DIFFERENCES.get(case, (set(), set()))
+    assert kops - ours == only_kops
+    assert ours - kops == only_ours
+
+
+def test_attributes_match_kops(case):
+    ours, kops = _mine(_ours(case)), _mine(_kops(case))
+    for address in sorted(set(ours) & set(kops)):
+        tf_type = address.split(".")[0]
+        for attribute, kops_value in kops[address].items():
+            same = ATTRIBUTE_DIFFERENCES.get((tf_type, attribute), lambda a, b: a == b)
+            assert same(ours[address].get(attribute), kops_value), (address, attribute)
+        # the one attribute we add: every rule says why it exists
+        extra = set(ours[address]) - set(kops[address])
+        assert extra == ({"description"} if tf_type == "aws_security_group_rule" else set()), address
+        if tf_type == "aws_security_group_rule":
+            assert ours[address]["description"].strip()
+
+
+def test_outputs_and_key_file_match_kops(case):
+    files, ours = _rendered(case)
+    kops = _kops_parsed(case)
+
+    def outputs(parsed: dict) -> dict:
+        return {name: body["value"] for entry in parsed.get("output", []) for name, body in entry.items()
+                if name in OUTPUTS}
+
+    assert outputs(ours) == outputs(kops)
+    key_files = sorted(p for p in (REFERENCE / case / "data").iterdir() if p.name.startswith("aws_key_pair_"))
+    assert sorted(p for p in files if p.startswith("data/aws_key_pair_")) == [f"data/{p.name}" for p in key_files]
+    for path in key_files:
+        assert files[f"data/{path.name}"] == path.read_bytes()
+
+
+def _subgraph(graph: Graph) -> Graph:
+    """Our resources and everything they reference (VPC, subnets), with our outputs."""
+    wanted = [r for r in graph if isinstance(r, KINDS)]
+    seen: dict = {}
+    while wanted:
+        resource = wanted.pop()
+        key = (type(resource), resource.name)
+        if key in seen:
+            continue
+        seen[key] = resource
+        wanted.extend(graph.get(ref.kind, ref.name) for _, ref in iter_refs(resource))
+    sub = Graph()
+    for resource in seen.values():
+        sub.add(resource)
+    for name in OUTPUTS:
+        if name in graph.outputs:
+            sub.output(name, graph.outputs[name])
+    sub.check()
+    return sub
+
+
+# Each validate loads the AWS provider (seconds): the default run checks the cases that between them hold
+# every kind of rule, load balancer and record; `-m slow` checks the rest.
+VALIDATE_DEFAULT = ("privatecalico", "complex", "minimal-dns-none", "minimal-ipv6")
+
+
+@pytest.mark.skipif(not terraform.terraform_available(), reason="terraform not on PATH")
+@pytest.mark.parametrize("case", [c if c in VALIDATE_DEFAULT else pytest.param(c, marks=pytest.mark.slow)
+                                  for c in reference_cases()])
+def test_terraform_validate_and_fmt(case, tmp_path):
+    spec = pipeline.load_spec([case_input(case)])
+    files = tf_render.render(_subgraph(pipeline.build_graph(spec)), spec)
+    for path, data in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(data)
+    assert set(_mine(hcl.resources(hcl.parse(files["kubernetes.tf"].decode())))) == set(_mine(_ours(case)))
+    terraform.init(tmp_path)
+    terraform.validate(tmp_path)
+    fmt = terraform.fmt_check(tmp_path)
+    assert fmt.returncode == 0, fmt.stdout
