@@ -1,14 +1,119 @@
-"""Node bootstrap: the nodeup user data of each instance group, and the state-store files nodeup reads."""
+"""Node bootstrap: each instance group's nodeup user data, and the state-store files nodeup reads.
+
+    user_data(spec, ig)      the bytes an instance of `ig` boots with (both targets embed them)
+    state_files(spec)        every file kops keeps under the config base: {key: (bytes, secret)}
+    upload_state_files(spec) write them to the config base's store (CloudFormation, --target files)
+
+Where the cluster's CAs are kept: the state store named by KOPSGEN_STATE_STORE (default
+`file://.kopsgen-state`), under `<cluster>/pki/private/<name>/keyset.yaml`, as kops lays it out.
+They are generated the first time a cluster is rendered and read back afterwards, so a
+re-render does not rotate them. Private keys go only to state stores, never into rendered output.
+With KOPSGEN_STATE_STORE=s3://BUCKET and a config base of s3://BUCKET/<cluster> (kops's usual
+layout) the two are the same place; otherwise `kopsgen render --target files` copies the files,
+keysets included, to the config base.
+"""
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from kopsgen.bootstrap import kyaml, nodeupconfig, script, statefiles, userdata
+from kopsgen.bootstrap.context import BootstrapContext
+from kopsgen.bootstrap.pki import KeyStore
+from kopsgen.bootstrap.statefiles import StateFileContent
+from kopsgen.errors import RenderError
 from kopsgen.spec.api import ClusterSpec, InstanceGroup
+from kopsgen.state.store import StateStore, open_store
+
+__all__ = ["ClusterBootstrap", "StateFileContent", "bootstrap_for", "state_files", "upload_state_files",
+           "user_data"]
+
+
+@dataclass
+class ClusterBootstrap:
+    """Everything the bootstrap derives from one completed spec, computed once."""
+
+    spec: ClusterSpec
+    store: StateStore
+    _nodeup_configs: dict[str, bytes] = field(default_factory=dict, init=False, repr=False)
+
+    @cached_property
+    def context(self) -> BootstrapContext:
+        return BootstrapContext(self.spec, KeyStore(self.store, self.spec.cluster.name))
+
+    def nodeup_config(self, ig: InstanceGroup) -> bytes:
+        """The group's nodeup config, exactly as written to the config base (and hashed)."""
+        if ig.name not in self._nodeup_configs:
+            self._nodeup_configs[ig.name] = nodeupconfig.nodeup_config_bytes(self.context, ig)
+        return self._nodeup_configs[ig.name]
+
+    def boot_config(self, ig: InstanceGroup) -> dict:
+        return nodeupconfig.boot_config(self.context, ig, self.nodeup_config(ig))
+
+    def user_data(self, ig: InstanceGroup) -> bytes:
+        """kops's rule: a bastion runs no nodeup; its user data is only its additional parts (none: empty)."""
+        ig = self.spec.instance_group(ig.name)
+        if ig.is_bastion:
+            return userdata.combine(ig, None)
+        kube_env = kyaml.dump(self.boot_config(ig))
+        text = script.nodeup_script(self.context.release, {"AWS_REGION": self.spec.cluster.region}, kube_env,
+                                    proxy=script.egress_proxy(self.context.cluster_spec),
+                                    compress=ig.compress_user_data)
+        return userdata.combine(ig, text)
+
+    @cached_property
+    def files(self) -> list[StateFileContent]:
+        configs = {ig.name: self.nodeup_config(ig) for ig in self.context.groups_needing_bootstrap()}
+        return statefiles.build(self.context, configs)
+
+
+# The bootstrap of the specs rendered most recently, by identity (specs hold dicts and are not
+# hashable), so that user data and state files agree (same keysets, same nodeup config bytes)
+# however often the renderers ask. A few entries are plenty: one render uses one spec.
+_RECENT: "OrderedDict[int, ClusterBootstrap]" = OrderedDict()
+_RECENT_SIZE = 8
+
+
+def bootstrap_for(spec: ClusterSpec, store: StateStore | None = None) -> ClusterBootstrap:
+    """The bootstrap of `spec`; `store` (default: open_store(None), i.e. KOPSGEN_STATE_STORE or
+    file://.kopsgen-state) keeps the cluster's keysets. Passing another store starts afresh."""
+    found = _RECENT.get(id(spec))
+    if found is None or found.spec is not spec or (store is not None and found.store is not store):
+        found = ClusterBootstrap(spec, store or open_store(None))
+        _RECENT[id(spec)] = found
+    _RECENT.move_to_end(id(spec))
+    while len(_RECENT) > _RECENT_SIZE:
+        _RECENT.popitem(last=False)
+    return found
 
 
 def user_data(spec: ClusterSpec, ig: InstanceGroup) -> bytes:
-    """The user data of one instance group (the same bytes for every target).
+    """The user data of one instance group (the same bytes for every target). Empty for a bastion
+    without additional user data: kops gives such a launch template no user data at all."""
+    return bootstrap_for(spec).user_data(ig)
 
-    Placeholder until the bootstrap module lands: a script that only names the group.
-    """
-    return (f"#!/bin/bash\n# kopsgen: nodeup bootstrap for {ig.name} of {spec.cluster.name} (not yet generated)\n"
-            ).encode()
+
+def state_files(spec: ClusterSpec) -> dict[str, tuple[bytes, bool]]:
+    """Every file of the config base, by key relative to it: (bytes, secret)."""
+    return {f.key: (f.content, f.secret) for f in bootstrap_for(spec).files}
+
+
+def upload_state_files(spec: ClusterSpec, store: StateStore | None = None) -> list[str]:
+    """Write every state file to the config base (or to `store`), and return the keys written.
+    Files whose bytes are already there are left alone, so an unchanged upload writes nothing."""
+    bootstrap = bootstrap_for(spec)
+    target = store or open_store(bootstrap.context.config_base.store_url)
+    written = []
+    for f in bootstrap.files:
+        current = target.read(f.key)
+        if current is not None and current[0] == f.content:
+            continue
+        if f.secret and current is not None:
+            # a keyset that differs in the target was made by someone else: never overwrite a CA
+            raise RenderError(f"{target.url}/{f.key} holds a different keyset than the local state store "
+                              f"({bootstrap.store.url}); refusing to replace a CA")
+        target.write(f.key, f.content, secret=f.secret)
+        written.append(f.key)
+    return written

@@ -184,6 +184,51 @@ def ssh_key_pair_file_name(key_name: str) -> str:
     return key_name.replace(":", "")
 
 
+# ---------------------------------------------------------------- state-store files (nodeup bootstrap)
+# The names kops gives the files it writes under the config base (its ManagedFile task names);
+# each is a file's Terraform label (after terraform_label) and its data file name.
+
+def state_file_completed_spec() -> str:
+    return "cluster-completed.spec"
+
+
+def state_file_kops_version() -> str:
+    return "kops-version.txt"
+
+
+def state_file_nodeup_config(ig: str) -> str:
+    return f"nodeupconfig-{ig}"
+
+
+def state_file_etcd_cluster_spec(etcd_cluster: str) -> str:
+    return f"etcd-cluster-spec-{etcd_cluster}"
+
+
+def state_file_etcd_manifest(etcd_cluster: str, ig: str) -> str:
+    return f"manifests-etcdmanager-{etcd_cluster}-{ig}"
+
+
+def state_file_static_manifest(key: str) -> str:
+    return f"manifests-static-{key}"
+
+
+def state_file_channels_manifest() -> str:
+    return "manifests-channels-kops-channels"
+
+
+def state_file_bootstrap_channel(cluster: str) -> str:
+    return f"{cluster}-addons-bootstrap"
+
+
+def state_file_addon(cluster: str, addon: str, addon_id: str | None) -> str:
+    """`<cluster>-addons-<addon>-<id>`, or without `-<id>` for an addon that has none (limit-range)."""
+    return f"{cluster}-addons-{addon}-{addon_id}" if addon_id else f"{cluster}-addons-{addon}"
+
+
+def state_file_keyset(keyset: str) -> str:
+    return f"pki-private-{keyset}"
+
+
 # ---------------------------------------------------------------- tags
 
 CLUSTER_TAG = "KubernetesCluster"

@@ -1,0 +1,215 @@
+"""The bootstrap channel (`addons/bootstrap-channel.yaml`) and the addon manifests it lists.
+
+kops-channels, a static pod on the control plane, applies every addon of the channel, in order.
+Which addons a cluster gets follows kops's rules (addon_catalog.py, in kops's order); each manifest
+is built from our own template in templates/addon-<name>.yaml:
+
+- a template is plain YAML (one document per object) whose strings may hold `{{ name }}`
+  placeholders; it is parsed first and the placeholders are filled in the parsed data, so a
+  value can never change the YAML's structure;
+- a string that is nothing but one placeholder takes the value with its type (a number stays a
+  number, a list stays a list);
+- Python code (the addon's `adjust`) then makes the choices a template cannot (optional objects,
+  per-cluster arguments);
+- every object gets kops's labels (the addon's name, `app.kubernetes.io/managed-by: kops`, the
+  channel selector), pod templates of Deployments and DaemonSets get `kops.k8s.io/managed-by`.
+
+The channel records each manifest's SHA-256, so kops-channels re-applies exactly what changed.
+Which addons exist and when a cluster gets each is addon_catalog.py; addons whose manifest
+kopsgen does not build yet are refused there with a RenderError naming the spec field that
+enables them.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable
+
+import yaml
+
+from kopsgen.bootstrap import kyaml
+from kopsgen.bootstrap.context import BootstrapContext
+from kopsgen.bootstrap.templating import template
+from kopsgen.errors import RenderError
+
+ADDON_LABEL = "addon.kops.k8s.io/name"
+MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
+POD_MANAGED_BY_LABEL = "kops.k8s.io/managed-by"
+DOCUMENT_SEPARATOR = "\n---\n\n"
+
+# Kinds kops always prunes for an addon with pruning, so that objects dropped from a manifest go away.
+ALWAYS_PRUNED = (("", "ConfigMap"), ("", "Service"), ("", "ServiceAccount"),
+                 ("admissionregistration.k8s.io", "MutatingWebhookConfiguration"),
+                 ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
+                 ("apps", "DaemonSet"), ("apps", "Deployment"), ("apps", "StatefulSet"),
+                 ("policy", "PodDisruptionBudget"),
+                 ("rbac.authorization.k8s.io", "ClusterRole"), ("rbac.authorization.k8s.io", "ClusterRoleBinding"),
+                 ("rbac.authorization.k8s.io", "Role"), ("rbac.authorization.k8s.io", "RoleBinding"))
+
+Values = dict[str, Any]
+Objects = list[dict]
+
+
+@dataclass(frozen=True)
+class Addon:
+    name: str
+    id: str | None
+    template: str | None                           # None: an addon with an empty manifest
+    selector: dict[str, str] | None = None         # default: {"k8s-addon": name}
+    needs_rolling_update: str | None = None
+    needs_pki: bool = False
+    build_prune: bool = False
+    values: Callable[[BootstrapContext], Values] = lambda ctx: {}
+    adjust: Callable[[BootstrapContext, Objects], Objects] = lambda ctx, objects: objects
+    file_name: str | None = None                   # default: <id>.yaml
+
+    @property
+    def manifest(self) -> str:
+        return f"{self.name}/{self.file_name or f'{self.id}.yaml'}"
+
+    @property
+    def labels(self) -> dict[str, str] | None:
+        return {"k8s-addon": self.name} if self.selector is None else self.selector
+
+
+@dataclass(frozen=True)
+class AddonFile:
+    name: str
+    id: str | None
+    manifest: str       # relative to addons/
+    content: bytes
+
+
+# ---------------------------------------------------------------- filling a template
+
+
+_PLACEHOLDER = re.compile(r"\{\{ ([a-zA-Z0-9_]+) \}\}")
+
+
+def _fill(node: Any, values: Values, used: set[str]) -> Any:
+    if isinstance(node, dict):
+        return {_fill(k, values, used): _fill(v, values, used) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_fill(v, values, used) for v in node]
+    if isinstance(node, str):
+        whole = _PLACEHOLDER.fullmatch(node)
+        if whole:
+            used.add(whole.group(1))
+            return copy.deepcopy(_value(values, whole.group(1)))
+        return _PLACEHOLDER.sub(lambda m: (used.add(m.group(1)), str(_value(values, m.group(1))))[1], node)
+    return node
+
+
+def _value(values: Values, name: str) -> Any:
+    if name not in values:
+        raise KeyError(f"addon template placeholder {name!r} has no value")
+    return values[name]
+
+
+@lru_cache(maxsize=None)
+def _template_objects(name: str) -> tuple:
+    """A template is either one YAML document per object, or one document `objects: [...]` (for
+    templates whose objects share anchors, which do not cross documents)."""
+    docs = [d for d in yaml.safe_load_all(template(name)) if d is not None]
+    if len(docs) == 1 and isinstance(docs[0], dict) and set(docs[0]) == {"objects"}:
+        docs = docs[0]["objects"]
+    return tuple(docs)
+
+
+def render_objects(template_name: str, values: Values) -> Objects:
+    used: set[str] = set()
+    objects = [_fill(copy.deepcopy(o), values, used) for o in _template_objects(template_name)]
+    unused = set(values) - used
+    if unused:
+        raise KeyError(f"{template_name}: values without a placeholder: {sorted(unused)}")
+    return objects
+
+
+def _add_labels(addon: Addon, objects: Objects) -> Objects:
+    for obj in objects:
+        labels = obj.setdefault("metadata", {}).setdefault("labels", {})
+        labels[MANAGED_BY_LABEL] = "kops"
+        labels[ADDON_LABEL] = addon.name
+        for key, value in (addon.labels or {}).items():
+            if labels.get(key, value) != value:
+                raise ValueError(f"{addon.name}: label {key} is {labels[key]!r}, the channel selects {value!r}")
+            labels[key] = value
+        if obj.get("apiVersion") == "apps/v1" and obj.get("kind") in ("Deployment", "DaemonSet"):
+            pod_meta = obj["spec"]["template"].setdefault("metadata", {})
+            pod_meta.setdefault("labels", {})[POD_MANAGED_BY_LABEL] = "kops"
+    return objects
+
+
+def manifest_text(objects: Objects) -> str:
+    return DOCUMENT_SEPARATOR.join(kyaml.dump(o) for o in objects).strip()
+
+
+def _prune(addon: Addon, objects: Objects) -> dict:
+    selector = f"{ADDON_LABEL}={addon.name},{MANAGED_BY_LABEL}=kops"
+    kinds = []
+    for group, kind in sorted(ALWAYS_PRUNED):
+        entry: dict[str, Any] = {"kind": kind, "labelSelector": selector}
+        if group:
+            entry["group"] = group
+        namespaces = sorted({o["metadata"]["namespace"] for o in objects
+                             if o.get("kind") == kind and _group(o) == group and o["metadata"].get("namespace")})
+        if namespaces:
+            entry["namespaces"] = namespaces
+        kinds.append(entry)
+    return {"kinds": kinds}
+
+
+def _group(obj: dict) -> str:
+    api = str(obj.get("apiVersion") or "")
+    return api.split("/")[0] if "/" in api else ""
+
+
+# ---------------------------------------------------------------- building the channel
+
+
+def build(ctx: BootstrapContext) -> tuple[bytes, list[AddonFile]]:
+    entries, files = [], []
+    for addon in selected(ctx):
+        if addon.template is None:
+            objects: Objects = []
+        else:
+            objects = _add_labels(addon, addon.adjust(ctx, render_objects(addon.template, addon.values(ctx))))
+        text = manifest_text(objects)
+        entry: dict[str, Any] = {"manifest": addon.manifest, "manifestHash": hashlib.sha256(text.encode()).hexdigest(),
+                                 "name": addon.name, "selector": addon.labels}
+        if addon.id:
+            entry["id"] = addon.id
+        if addon.needs_rolling_update:
+            entry["needsRollingUpdate"] = addon.needs_rolling_update
+        if addon.needs_pki:
+            entry["needsPKI"] = True
+        if addon.build_prune:
+            entry["prune"] = _prune(addon, objects)
+        entries.append(entry)
+        files.append(AddonFile(addon.name, addon.id, addon.manifest, text.encode()))
+    channel = {"kind": "Addons", "metadata": {"name": "bootstrap"}, "spec": {"addons": entries}}
+    return kyaml.dump_bytes(channel), files
+
+
+def selected(ctx: BootstrapContext) -> list[Addon]:
+    """The cluster's addons, in kops's order."""
+    from kopsgen.bootstrap.addon_catalog import ADDONS
+
+    out = []
+    for condition, addon in ADDONS:
+        if condition(ctx):
+            if isinstance(addon, NotBuilt):
+                raise RenderError(f"{addon.field}: kopsgen does not build the {addon.name} addon manifest yet "
+                                  f"(kops would install it); remove the setting or install the addon yourself")
+            out.append(addon)
+    return out
+
+
+@dataclass(frozen=True)
+class NotBuilt:
+    name: str
+    field: str

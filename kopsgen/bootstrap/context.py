@@ -1,0 +1,82 @@
+"""What every bootstrap file is made from: the completed spec, the config base, the kops release
+and the cluster's keysets. One BootstrapContext per render; everything derived is cached on it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kopsgen.bootstrap.configbase import ConfigBase
+from kopsgen.bootstrap.pki import KeyStore
+from kopsgen.bootstrap.releases import KopsRelease, kops_version, release
+from kopsgen.errors import RenderError
+from kopsgen.spec.api import ROLE_API_SERVER, ROLE_BASTION, ROLE_CONTROL_PLANE, ROLE_NODE, ClusterSpec, InstanceGroup
+
+# How kops spells a role in lower case (igconfig/<role>/<group>/nodeupconfig.yaml).
+ROLE_PATH = {ROLE_CONTROL_PLANE: "control-plane", ROLE_NODE: "node", ROLE_BASTION: "bastion",
+             ROLE_API_SERVER: "apiserver"}
+
+
+@dataclass
+class BootstrapContext:
+    spec: ClusterSpec
+    keys: KeyStore
+    config_base: ConfigBase = field(init=False)
+    release: KopsRelease = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.config_base = ConfigBase.parse(self.cluster_spec.get("configBase") or "")
+        self.release = release(kops_version(self.spec.cluster.raw))
+
+    @property
+    def name(self) -> str:
+        return self.spec.cluster.name
+
+    @property
+    def cluster_spec(self) -> dict:
+        """The completed Cluster's `spec`, as plain data (kops.k8s.io/v1alpha2 field names)."""
+        return self.spec.cluster.raw.get("spec") or {}
+
+    @property
+    def kops_version(self) -> str:
+        return self.release.version
+
+    @property
+    def kubernetes_version(self) -> str:
+        """`1.32.0` (kops writes it without the `v`)."""
+        return str(self.cluster_spec.get("kubernetesVersion") or "").removeprefix("v")
+
+    @property
+    def kubernetes_minor(self) -> int:
+        m = re.match(r"^(\d+)\.(\d+)", self.kubernetes_version)
+        if not m:
+            raise RenderError(f"spec.kubernetesVersion: {self.kubernetes_version!r} is not a version like 1.32.0")
+        return int(m.group(2))
+
+    @property
+    def etcd_clusters(self) -> list[dict]:
+        return [e for e in self.cluster_spec.get("etcdClusters") or () if isinstance(e, dict)]
+
+    @property
+    def aws(self) -> dict:
+        """AWS settings: `cloudConfig` in kops.k8s.io/v1alpha2 (`cloudProvider.aws` in later API versions)."""
+        provider = self.cluster_spec.get("cloudProvider")
+        later = (provider.get("aws") or {}) if isinstance(provider, dict) else {}
+        return {**later, **(self.cluster_spec.get("cloudConfig") or {})}
+
+    @property
+    def networking(self) -> dict:
+        return self.cluster_spec.get("networking") or {}
+
+    def cni(self) -> str:
+        """The networking provider's kops name (`cni`, `calico`, `amazonvpc`, `cilium`, ...)."""
+        return self.spec.cluster.networking.kind
+
+    @property
+    def uses_none_dns(self) -> bool:
+        return ((self.cluster_spec.get("topology") or {}).get("dns") or {}).get("type") == "None"
+
+    def groups_needing_bootstrap(self) -> tuple[InstanceGroup, ...]:
+        """Groups that get a nodeup config: all but bastions without additional user data (kops
+        writes nothing for those)."""
+        return tuple(ig for ig in self.spec.instance_groups if not ig.is_bastion or ig.additional_user_data)

@@ -1,0 +1,64 @@
+"""Every image and version the bootstrap files pin, in one table.
+
+Values that kops's completed cluster spec carries (containerd and runc versions, the cloud
+controller manager image, the EBS CSI driver and node-termination-handler versions, etcd
+versions, ...) are read from the completed spec; the entries marked "spec default" below are
+only used when a spec reaches the bootstrap without them, and match what kops fills in.
+Everything else here is decided by the bootstrap alone.
+
+Images of kops's own components follow the kops release (releases.py), never this table.
+"""
+
+from __future__ import annotations
+
+# ---------------------------------------------------------------- etcd
+
+ETCD_MANAGER_IMAGE = "registry.k8s.io/etcd-manager/etcd-manager-slim:v3.0.20260707"
+# The newest patch of each etcd minor that etcd-manager carries; older patches of the same minor
+# run from the newest one's binaries (the manifest mounts them under every patch's path).
+ETCD_LATEST_PATCHES = ("3.5.31", "3.6.12", "3.7.0")
+ETCD_IMAGE = "registry.k8s.io/etcd:v{version}"
+ETCD_DEFAULT_VERSION = "3.5.31"                     # spec default
+ETCD_BACKUP_RETENTION_DAYS = 90                      # spec default
+
+# ---------------------------------------------------------------- node binaries
+
+CONTAINERD_VERSION = "2.3.4"                         # spec default
+RUNC_VERSION = "1.4.3"                               # spec default
+PAUSE_IMAGE = "registry.k8s.io/pause:3.10.1"         # spec default
+ECR_CREDENTIAL_PROVIDER = "https://artifacts.k8s.io/binaries/cloud-provider-aws/v1.31.7"
+# CNI plugins by the lowest Kubernetes minor they are used from
+CNI_PLUGINS = ((36, "1.9.1"), (35, "1.8.0"), (34, "1.7.1"), (32, "1.6.2"))
+
+# ---------------------------------------------------------------- addons
+
+COREDNS_IMAGE = "registry.k8s.io/coredns/coredns:v1.14.2"
+DNS_AUTOSCALER_IMAGE = "registry.k8s.io/cpa/cluster-proportional-autoscaler:v1.9.0"
+NODE_TERMINATION_HANDLER_IMAGE = "public.ecr.aws/aws-ec2/aws-node-termination-handler:{version}"
+NODE_TERMINATION_HANDLER_VERSION = "v1.25.5"          # spec default
+CLOUD_CONTROLLER_MANAGER_IMAGE = "registry.k8s.io/provider-aws/cloud-controller-manager:v1.36.1"  # spec default
+EBS_CSI_DRIVER_IMAGE = "registry.k8s.io/provider-aws/aws-ebs-csi-driver:{version}"
+EBS_CSI_DRIVER_VERSION = "v1.58.0"                    # spec default
+CSI_PROVISIONER_IMAGE = "registry.k8s.io/sig-storage/csi-provisioner:v6.2.0"
+CSI_ATTACHER_IMAGE = "registry.k8s.io/sig-storage/csi-attacher:v4.11.0"
+CSI_RESIZER_IMAGE = "registry.k8s.io/sig-storage/csi-resizer:v2.1.0"
+CSI_SNAPSHOTTER_IMAGE = "registry.k8s.io/sig-storage/csi-snapshotter:v8.5.0"
+CSI_LIVENESS_PROBE_IMAGE = "registry.k8s.io/sig-storage/livenessprobe:v2.18.0"
+CSI_NODE_DRIVER_REGISTRAR_IMAGE = "registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.16.0"
+METRICS_SERVER_IMAGE = "registry.k8s.io/metrics-server/metrics-server:v0.8.0"
+NODE_PROBLEM_DETECTOR_IMAGE = "registry.k8s.io/node-problem-detector/node-problem-detector:v0.8.18"
+# cluster-autoscaler follows the Kubernetes minor
+CLUSTER_AUTOSCALER_IMAGE = {32: "v1.32.7", 33: "v1.33.4", 34: "v1.34.3", 35: "v1.35.1", 36: "v1.36.0"}
+CLUSTER_AUTOSCALER_REPOSITORY = "registry.k8s.io/autoscaling/cluster-autoscaler"
+
+
+def kops_image(component: str, kops_version: str) -> str:
+    """kops's own images are tagged with the kops release (`+` is not allowed in a tag)."""
+    return f"registry.k8s.io/kops/{component}:{kops_version.replace('+', '-')}"
+
+
+def cni_plugins_version(kubernetes_minor: int) -> str:
+    for minimum, version in CNI_PLUGINS:
+        if kubernetes_minor >= minimum:
+            return version
+    return CNI_PLUGINS[-1][1]
