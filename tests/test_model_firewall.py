@@ -104,6 +104,8 @@ def test_etcd_leases_and_cilium_etcd_close_their_ports_too(tmp_path):
     def edit(spec, groups):
         spec["etcdClusters"].append({"name": "leases",
                                      "etcdMembers": [{"name": "a", "instanceGroup": "control-plane-us-east-1a"}]})
+        spec["etcdClusters"].append({"name": "cilium",
+                                     "etcdMembers": [{"name": "a", "instanceGroup": "control-plane-us-east-1a"}]})
         spec["networking"] = {"cilium": {"etcdManaged": True}}
 
     rules = _rules(_graph(tmp_path, edit))
@@ -120,7 +122,12 @@ def test_etcd_leases_and_cilium_etcd_close_their_ports_too(tmp_path):
     ({"amazonvpc": {}}, {"icmp", "icmpv6"}),
 ])
 def test_cni_specific_rules_from_nodes_to_control_plane(tmp_path, networking, protocols):
-    rules = _rules(_graph(tmp_path, lambda spec, groups: spec.update(networking=networking)))
+    def edit(spec, groups):
+        spec["networking"] = networking
+        if "kuberouter" in networking:
+            spec["kubeProxy"] = {"enabled": False}  # kube-router replaces it
+
+    rules = _rules(_graph(tmp_path, edit))
     extra = {r.protocol for r in rules if r.source_group == Ref(SecurityGroup, NODES)
              and r.group == Ref(SecurityGroup, MASTERS)} - {"tcp", "udp"}
     assert extra == protocols

@@ -127,7 +127,7 @@ def test_no_dns_sends_kops_controller_through_the_load_balancer(tmp_path):
 
 def test_internal_load_balancer_prefers_private_subnets_of_the_control_plane(tmp_path):
     def edit(spec, groups):
-        _lb(spec, type="Internal", useForInternalApi=True)
+        _lb(spec, type="Internal")
         spec["subnets"] = [
             {"name": "a-private", "zone": "us-east-1a", "type": "Private", "cidr": "172.20.32.0/19"},
             {"name": "a-other", "zone": "us-east-1a", "type": "Private", "cidr": "172.20.64.0/19"},
@@ -143,27 +143,46 @@ def test_internal_load_balancer_prefers_private_subnets_of_the_control_plane(tmp
     assert nlb.internal
     # one subnet per zone; a-other wins in us-east-1a because the control plane runs there
     assert [m.subnet.name for m in nlb.subnet_mappings] == [f"a-other.{CLUSTER}", f"b-private.{CLUSTER}"]
-    records = {r.name for r in graph.of_kind(AliasRecord)}
-    assert records == {f"api.{CLUSTER}", f"api.{CLUSTER}-AAAA", f"api.internal.{CLUSTER}",
-                       f"api.internal.{CLUSTER}-AAAA"}
+    assert {r.name for r in graph.of_kind(AliasRecord)} == {f"api.{CLUSTER}", f"api.{CLUSTER}-AAAA"}
+
+
+def test_load_balancer_for_internal_api_publishes_the_internal_name(tmp_path):
+    graph = _graph(tmp_path, lambda spec, groups: _lb(spec, useForInternalApi=True))
+    records = {r.name: r for r in graph.of_kind(AliasRecord)}
+    assert set(records) == {f"api.{CLUSTER}", f"api.{CLUSTER}-AAAA", f"api.internal.{CLUSTER}",
+                            f"api.internal.{CLUSTER}-AAAA"}
+    assert records[f"api.internal.{CLUSTER}-AAAA"].record_type == "AAAA"
+    assert records[f"api.internal.{CLUSTER}"].target_zone_id == Ref(NetworkLoadBalancer, f"api.{CLUSTER}", "zone_id")
 
 
 def test_explicit_subnets_access_log_extra_groups_and_override(tmp_path):
     def edit(spec, groups):
-        _lb(spec, subnets=[{"name": "us-east-1a", "allocationId": "eipalloc-0123", "privateIPv4Address": "172.20.32.9"}],
+        _lb(spec, subnets=[{"name": "us-east-1a", "allocationId": "eipalloc-0123"}],
             accessLog={"bucket": "logs", "bucketPrefix": "api"}, crossZoneLoadBalancing=True,
             securityGroupOverride="sg-mine", additionalSecurityGroups=["sg-more"])
 
     graph = _graph(tmp_path, edit)
     [nlb] = graph.of_kind(NetworkLoadBalancer)
-    assert nlb.subnet_mappings == (SubnetMapping(Ref(Subnet, f"us-east-1a.{CLUSTER}"), "eipalloc-0123",
-                                                 "172.20.32.9"),)
+    assert nlb.subnet_mappings == (SubnetMapping(Ref(Subnet, f"us-east-1a.{CLUSTER}"), "eipalloc-0123"),)
     assert (nlb.access_log.bucket, nlb.access_log.prefix, nlb.cross_zone) == ("logs", "api", True)
     assert nlb.security_groups == (External("sg-mine"), External("sg-more"))
     # the override group is the user's: not created, but kops's rules still go on it
     assert f"api-elb.{CLUSTER}" not in [g.name for g in graph.of_kind(SecurityGroup)]
     assert _rules_on(graph, External("sg-mine"))[f"from-0.0.0.0/0-ingress-tcp-443to443-api-elb.{CLUSTER}"]
     assert _rules_on(graph, MASTERS)["https-elb-to-master"].source_group == External("sg-mine")
+
+
+def test_internal_load_balancer_with_fixed_private_address(tmp_path):
+    def edit(spec, groups):
+        _lb(spec, type="Internal", subnets=[{"name": "private-a", "privateIPv4Address": "172.20.64.10"}])
+        spec["subnets"] = [{"name": "private-a", "zone": "us-east-1a", "type": "Private", "cidr": "172.20.64.0/19"},
+                           {"name": "utility-a", "zone": "us-east-1a", "type": "Utility", "cidr": "172.20.0.0/22"}]
+        for group in groups:
+            group["spec"]["subnets"] = ["private-a"]
+
+    [nlb] = _graph(tmp_path, edit).of_kind(NetworkLoadBalancer)
+    assert nlb.internal
+    assert nlb.subnet_mappings == (SubnetMapping(Ref(Subnet, f"private-a.{CLUSTER}"), None, "172.20.64.10"),)
 
 
 def test_dualstack_only_when_every_subnet_has_ipv6(tmp_path):
