@@ -107,33 +107,332 @@ def schema(kind: str) -> None:
     click.echo(schema_text({"cluster": "Cluster", "instancegroup": "InstanceGroup"}[kind]), nl=False)
 
 
+STATE_ENV = "KOPSGEN_STATE_STORE"
+STATE_HELP = "State store: s3://BUCKET/PREFIX or file://DIR [env KOPSGEN_STATE_STORE; default file://.kopsgen-state]."
+
+
 @cli.group()
 def get() -> None:
     """Show a cluster spec."""
 
 
 @get.command("cluster")
-@click.argument("spec", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("-f", "--filename", "files", multiple=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("name", required=False)
+@click.option("-f", "--filename", "files", multiple=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="Read the cluster from this spec file instead of the state store.")
+@click.option("--state", envvar=STATE_ENV, help=STATE_HELP)
 @click.option("--full", is_flag=True, help="Show the completed spec, with every default filled in.")
 @click.option("-o", "--output", "output", type=click.Choice(("yaml", "json")), default="yaml", show_default=True)
-def get_cluster(spec: tuple[str, ...], files: tuple[str, ...], full: bool, output: str) -> None:
-    """Print the cluster and its instance groups (with --full: completed with defaults).
+def get_cluster(name: str | None, files: tuple[str, ...], state: str | None, full: bool, output: str) -> None:
+    """Print a cluster and its instance groups (with --full: completed with defaults).
 
     \b
-    Example:
-      kopsgen get cluster --full -f cluster.yaml -o yaml
+    Examples:
+      kopsgen get cluster --full -f cluster.yaml -o yaml      # from a file
+      kopsgen get cluster mycluster.example.com --full        # from the state store
     """
     from kopsgen import pipeline
     from kopsgen.spec.documents import load_documents
     from kopsgen.spec.dump import dump_documents
 
-    docs = load_documents(_spec_files(files, spec))
+    if files and name:
+        raise click.UsageError("give either a cluster NAME (from the state store) or -f FILE, not both")
+    if not files:
+        if not name:
+            raise click.UsageError("give the cluster NAME (from the state store) or a spec file with -f FILE")
+        from kopsgen.state import verbs
+
+        stored = verbs.registry(state).get(name)
+        click.echo(verbs.format_documents(verbs.cluster_documents(stored, full), output), nl=False)
+        return
+    docs = load_documents(files)
     if full:
         docs = pipeline.complete_documents(docs)
     else:
         pipeline.check_schema(docs)
     click.echo(dump_documents([d.data for d in docs.all()], output), nl=False)
+
+
+# --- state store verbs: create, replace, get clusters/instancegroups, edit, delete (kopsgen/state/verbs.py) ---
+
+
+def _csv(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Repeated and comma-separated flag values, as kops's string slices take them."""
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+
+
+@cli.group(invoke_without_command=True)
+@click.option("-f", "--filename", "files", multiple=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="Spec file (a Cluster and its InstanceGroups) to store; repeat for several files.")
+@click.option("--state", envvar=STATE_ENV, help=STATE_HELP)
+@click.pass_context
+def create(ctx: click.Context, files: tuple[str, ...], state: str | None) -> None:
+    """Store a new cluster from a spec file, or write a new cluster spec (`create cluster`).
+
+    \b
+    Examples:
+      kopsgen create -f cluster.yaml --state s3://my-state-store
+      kopsgen create cluster --name c.example.com --zones eu-west-1a --output cluster.yaml
+    """
+    if ctx.invoked_subcommand is not None:
+        if files:
+            raise click.UsageError("-f belongs to `kopsgen create -f FILE`, not to a subcommand")
+        return
+    if not files:
+        raise click.UsageError("give the spec with -f FILE, or use `kopsgen create cluster ...`")
+    from kopsgen.state import verbs
+
+    registry = verbs.registry(state)
+    stored = verbs.create_from_files(registry, list(files))
+    click.echo(f"created cluster {stored.name} ({len(stored.documents.instance_groups)} instance groups) "
+               f"in {registry.store.url}")
+
+
+@create.command("cluster")
+@click.argument("cluster_name", required=False, metavar="[NAME]")
+@click.option("--name", "name", help="Cluster name, a DNS name such as mycluster.example.com.")
+@click.option("--zones", multiple=True, help="Availability zones to run in (comma-separated), e.g. eu-west-1a,eu-west-1b.")
+@click.option("--control-plane-zones", multiple=True, help="Zones for the control plane [default: --zones].")
+@click.option("--control-plane-count", type=int, default=0,
+              help="Control-plane nodes, odd [default: one per --control-plane-zones, else 1].")
+@click.option("--node-count", type=int, default=0, help="Worker nodes in total [default: one per zone].")
+@click.option("--node-size", multiple=True, help="Worker machine type(s); several make a mixed-instances group "
+                                                 "[default: t3.medium].")
+@click.option("--control-plane-size", multiple=True, help="Control-plane machine type(s) [default: t3.medium].")
+@click.option("--topology", "-t", type=click.Choice(("public", "private")), default="public", show_default=True)
+@click.option("--networking", default="cilium", show_default=True,
+              help="CNI: cilium, calico, kubenet, amazonvpc, flannel, kindnet, kube-router, cni, ...")
+@click.option("--bastion", is_flag=True, help="Add a bastion group (private topology only).")
+@click.option("--dns-zone", help="Route53 zone (name or ID) for the API records; implies --dns public.")
+@click.option("--dns", "dns_type", type=click.Choice(("public", "private", "none"), case_sensitive=False),
+              help="DNS type [default: public with --dns-zone, else none].")
+@click.option("--ssh-public-key", type=click.Path(dir_okay=False, exists=True),
+              help="SSH public key file for the admin user (e.g. ~/.ssh/id_ed25519.pub).")
+@click.option("--kubernetes-version", help="Kubernetes version [default: the stable channel's].")
+@click.option("--network-cidr", multiple=True, help="VPC CIDR(s); extra ones become additional subnets "
+                                                    "[default: 172.20.0.0/16].")
+@click.option("--image", help="Machine image for every group: an ami- ID or OWNER/NAME "
+                              "[default: the channel's Ubuntu 24.04 for the Kubernetes version].")
+@click.option("--api-loadbalancer-type", type=click.Choice(("public", "internal"), case_sensitive=False),
+              help="Put the API behind a public or internal Network load balancer.")
+@click.option("--admin-access", multiple=True, help="CIDRs allowed to reach the API [default: 0.0.0.0/0,::/0].")
+@click.option("--ssh-access", multiple=True, help="CIDRs allowed to SSH [default: --admin-access].")
+@click.option("--output", "output_file", type=click.Path(dir_okay=False),
+              help="Write the spec to this file instead of storing it or printing it.")
+@click.option("--state", envvar=STATE_ENV, help="Store the new cluster here (s3://BUCKET/PREFIX or file://DIR) "
+                                                 "[env KOPSGEN_STATE_STORE]; also its configBase.")
+@click.option("--dry-run", is_flag=True, help="Print the spec (in -o format) and store nothing.")
+@click.option("-o", "fmt", type=click.Choice(("yaml", "json")), default="yaml", show_default=True,
+              help="Format of the printed or written spec.")
+def create_cluster(cluster_name: str | None, name: str | None, zones, control_plane_zones, control_plane_count: int,
+                   node_count: int, node_size, control_plane_size, topology: str, networking: str, bastion: bool,
+                   dns_zone: str | None, dns_type: str | None, ssh_public_key: str | None,
+                   kubernetes_version: str | None, network_cidr, image: str | None,
+                   api_loadbalancer_type: str | None, admin_access, ssh_access, output_file: str | None,
+                   state: str | None, dry_run: bool, fmt: str) -> None:
+    """Write a new cluster spec with `kops create cluster`'s defaults: one Cluster and its InstanceGroups.
+
+    \b
+    Where it goes: --dry-run prints it; --output FILE writes FILE; else with a state
+    store (--state or KOPSGEN_STATE_STORE) it is stored there; else it is printed.
+
+    \b
+    Examples:
+      kopsgen create cluster --name c.example.com --zones eu-west-1a --output cluster.yaml
+      kopsgen create cluster --name ha.example.com --zones eu-west-1a,eu-west-1b,eu-west-1c \\
+          --control-plane-count 3 --topology private --bastion --networking calico \\
+          --state s3://my-state-store
+      kopsgen create cluster c.example.com --zones us-east-1a --dry-run -o json
+    """
+    from click.core import ParameterSource
+
+    from kopsgen.errors import UsageError
+    from kopsgen.spec.create import CreateClusterOptions
+    from kopsgen.state import verbs
+    from kopsgen.state.store import state_store_url
+
+    if cluster_name and name and cluster_name != name:
+        raise click.UsageError(f"the cluster is named twice: {cluster_name} and --name {name}")
+    if output_file and dry_run:
+        raise click.UsageError("--dry-run prints the spec; --output writes it to a file: choose one")
+    state_flag_given = click.get_current_context().get_parameter_source("state") == ParameterSource.COMMANDLINE
+    if output_file and state_flag_given:
+        raise click.UsageError("--output writes a file and --state stores the cluster: choose one")
+    key = None
+    if ssh_public_key:
+        try:
+            key = Path(ssh_public_key).expanduser().read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"--ssh-public-key {ssh_public_key}: cannot read: {exc}") from None
+    options = CreateClusterOptions(
+        name=cluster_name or name or "", zones=_csv(zones), control_plane_zones=_csv(control_plane_zones),
+        control_plane_count=control_plane_count, node_count=node_count, node_sizes=_csv(node_size),
+        control_plane_sizes=_csv(control_plane_size), topology=topology, networking=networking, bastion=bastion,
+        dns_zone=dns_zone, dns_type=dns_type, ssh_public_key=key, kubernetes_version=kubernetes_version,
+        network_cidrs=_csv(network_cidr), image=image, api_load_balancer_type=api_loadbalancer_type,
+        admin_access=_csv(admin_access), ssh_access=_csv(ssh_access), config_base=state_store_url(state))
+    docs, data = verbs.new_cluster_documents(options)
+    text = verbs.format_documents(data, fmt)
+    if dry_run or (not output_file and not state):
+        click.echo(text, nl=False)
+    elif output_file:
+        verbs.write_file_atomically(Path(output_file), text)
+        click.echo(f"wrote cluster {options.name or docs.cluster.name} to {output_file}", err=True)
+    else:
+        registry = verbs.registry(state)
+        stored = registry.create(docs)
+        click.echo(f"created cluster {stored.name} in {registry.store.url}\n"
+                   f"  see it:    kopsgen get cluster {stored.name} --full\n"
+                   f"  change it: kopsgen edit cluster {stored.name}\n"
+                   f"  render it: kopsgen get cluster {stored.name} > spec.yaml && "
+                   f"kopsgen render --target terraform -f spec.yaml", err=True)
+
+
+@cli.command()
+@click.option("-f", "--filename", "files", multiple=True, required=True,
+              type=click.Path(dir_okay=False, allow_dash=True), help="Spec file with the objects to replace.")
+@click.option("--name", help="The cluster, when the file holds only InstanceGroups without the cluster label.")
+@click.option("--state", envvar=STATE_ENV, help=STATE_HELP)
+def replace(files: tuple[str, ...], name: str | None, state: str | None) -> None:
+    """Replace a stored cluster's objects with those in the file(s).
+
+    The Cluster and every InstanceGroup in the file replace the stored ones of the same name (an
+    unknown InstanceGroup is added; stored ones the file does not mention are kept). The result is
+    validated as a whole first, and the write fails if someone changed the cluster since it was read.
+
+    \b
+    Example:
+      kopsgen get cluster c.example.com > c.yaml && $EDITOR c.yaml && kopsgen replace -f c.yaml
+    """
+    from kopsgen.state import verbs
+
+    registry = verbs.registry(state)
+    stored = verbs.replace_from_files(registry, list(files), name)
+    click.echo(f"replaced cluster {stored.name} in {registry.store.url}")
+
+
+@get.command("clusters")
+@click.option("--state", envvar=STATE_ENV, help=STATE_HELP)
+@click.option("-o", "--output", "output", type=click.Choice(("table", "yaml", "json")), default="table",
+              show_default=True)
+def get_clusters(state: str | None, output: str) -> None:
+    """List the clusters in the state store."""
+    from kopsgen.state import verbs
+
+    registry = verbs.registry(state)
+    clusters = [registry.get(name) for name in registry.names()]
+    if output == "table":
+        if not clusters:
+            click.echo(f"no clusters in {registry.store.url}", err=True)
+            return
+        click.echo(verbs.format_table(verbs.clusters_table(clusters)), nl=False)
+    else:
+        click.echo(verbs.format_documents([c.documents.cluster.data for c in clusters], output), nl=False)
+
+
+@get.command("instancegroups")
+@click.option("--name", required=True, help="The cluster.")
+@click.option("--state", envvar=STATE_ENV, help=STATE_HELP)
+@click.option("-o", "--output", "output", type=click.Choice(("table", "yaml", "json")), default="table",
+              show_default=True)
+def get_instancegroups(name: str, state: str | None, output: str) -> None:
+    """List a stored cluster's instance groups."""
+    from kopsgen.state import verbs
+
+    stored = verbs.registry(state).get(name)
+    if output == "table":
+        click.echo(verbs.format_table(verbs.instance_groups_table(stored)), nl=False)
+    else:
+        click.echo(verbs.format_documents([d.data for d in stored.documents.instance_groups], output), nl=False)
+
+
+get.add_command(get_instancegroups, "ig")
+
+
+def _run_editor(path: Path) -> None:
+    """$VISUAL or $EDITOR (as click finds it) on the file; a failing editor aborts the edit."""
+    click.edit(filename=str(path))
+
+
+def _edit(cluster: str, instance_group: str | None, state: str | None) -> None:
+    from kopsgen.errors import SpecError
+    from kopsgen.state import verbs
+
+    try:
+        outcome = verbs.edit(verbs.registry(state), cluster, instance_group, _run_editor)
+    except verbs.EditRejected as rejected:
+        errors = rejected.cause.errors if isinstance(rejected.cause, SpecError) else None
+        for line in [str(e) for e in errors] if errors else [f"error: {rejected.cause}"]:
+            click.echo(line, err=True)
+        click.echo(f"The stored cluster was not changed. Your edit is kept in {rejected.kept}; fix it there "
+                   f"and store it with `kopsgen replace -f {rejected.kept}`.", err=True)
+        sys.exit(rejected.exit_code)
+    what = f"instance group {instance_group} of cluster {cluster}" if instance_group else f"cluster {cluster}"
+    click.echo(f"{what} updated" if outcome.changed else f"no changes to {what}; nothing was stored", err=True)
+
+
+@cli.group()
+def edit() -> None:
+    """Edit a stored cluster or instance group in $EDITOR; validated before it is stored."""
+
+
+@edit.command("cluster")
+@click.argument("name")
+@click.option("--state", envvar=STATE_ENV, help=STATE_HELP)
+def edit_cluster(name: str, state: str | None) -> None:
+    """Edit the Cluster object of NAME.
+
+    \b
+    Example:
+      EDITOR=vim kopsgen edit cluster c.example.com
+    """
+    _edit(name, None, state)
+
+
+@edit.command("instancegroup")
+@click.argument("instance_group")
+@click.option("--name", required=True, help="The cluster.")
+@click.option("--state", envvar=STATE_ENV, help=STATE_HELP)
+def edit_instancegroup(instance_group: str, name: str, state: str | None) -> None:
+    """Edit one InstanceGroup of a stored cluster.
+
+    \b
+    Example:
+      kopsgen edit instancegroup --name c.example.com nodes-eu-west-1a
+    """
+    _edit(name, instance_group, state)
+
+
+edit.add_command(edit_instancegroup, "ig")
+
+
+@cli.group()
+def delete() -> None:
+    """Delete a cluster's state from the state store."""
+
+
+@delete.command("cluster")
+@click.argument("name")
+@click.option("--state", envvar=STATE_ENV, help=STATE_HELP)
+@click.option("--yes", "-y", is_flag=True, help="Delete without asking.")
+def delete_cluster(name: str, state: str | None, yes: bool) -> None:
+    """Delete the stored spec, instance groups, keys and files of cluster NAME.
+
+    Only the state is removed: the AWS resources stay until you destroy them (terraform destroy,
+    or deleting the CloudFormation stack).
+    """
+    from kopsgen.errors import UsageError
+    from kopsgen.state import verbs
+
+    registry = verbs.registry(state)
+    if not registry.exists(name):
+        registry.get(name)  # raises the not-found error, listing what is there
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError(f"refusing to delete cluster {name} without --yes (no terminal to ask on)")
+        click.confirm(f"Delete cluster {name} from {registry.store.url}?", abort=True)
+    removed = registry.delete(name)
+    click.echo(f"deleted cluster {name}: {len(removed)} objects removed from {registry.store.url}")
 
 
 def main() -> None:

@@ -1,0 +1,498 @@
+"""`kopsgen create cluster`: a new cluster spec from a few flags, with the defaults `kops create cluster` uses.
+
+The result is the documents kops's `create cluster --dry-run -o yaml` prints, as plain data: one
+Cluster and its InstanceGroups. The facts follow kops 1.37 (upup/pkg/fi/cloudup/new_cluster.go,
+subnets.go, the stable channel):
+- one subnet per zone (the union of --zones and --control-plane-zones, sorted), named after the
+  zone; private topology adds a `utility-<zone>` subnet per private subnet; extra --network-cidr
+  values add one subnet each, round robin over the zones, holding the whole extra CIDR;
+- subnet CIDRs carved from the network CIDR: split into 1, 2, 4 or 8 equal parts (enough for the
+  big subnets plus one part shared by the utility subnets, which split it in 8), in zone order;
+- one control-plane group per control-plane node (`control-plane-<zone>`, `-<n>` when a zone
+  holds several), round robin over the control-plane zones; etcd clusters `main` and `events`
+  with a member per control-plane group, named after the zone with the common prefix trimmed;
+- one node group per zone (`nodes-<zone>`) sharing --node-count (default: one per zone);
+- `bastions` (private topology only) in the private subnets;
+- DNS `none` unless a DNS zone is given; the API behind a Network load balancer unless the
+  topology is public with DNS (then DNS names only);
+- default machine types t3.medium (t3.micro for bastions) and the channel's Ubuntu 24.04 image
+  for the Kubernetes version (arm64 for Graviton machine types).
+
+Deliberate differences, because kopsgen never calls AWS and its output must be reproducible:
+no creationTimestamp; the default machine type is kops's first choice without asking AWS whether
+the zones offer it; the image architecture comes from the machine type's name, not from
+DescribeInstanceTypes; IMDSv2 (`httpTokens: required`, hop limit 1) is written out on every
+group, where kops leaves it to its model defaults; --ssh-public-key goes into the kopsgen
+extension field `spec.sshPublicKey` (kops keeps the key only in its state store).
+
+Bad options raise UsageError naming the flag; nothing else here can fail.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+
+from kopsgen.errors import UsageError
+from kopsgen.spec import sshkey
+from kopsgen.spec.api import region_of_zone
+
+API_VERSION = "kops.k8s.io/v1alpha2"
+CLUSTER_LABEL = "kops.k8s.io/cluster"
+INSTANCE_GROUP_LABEL = "kops.k8s.io/instancegroup"
+
+# The stable channel's Kubernetes version for kops 1.37 (channels/stable, kopsVersions ">=1.36.0-alpha.1").
+DEFAULT_KUBERNETES_VERSION = "1.36.3"
+# kops 1.37 refuses to update clusters older than this (cloudup.OldestSupportedKubernetesVersion).
+OLDEST_SUPPORTED_KUBERNETES = (1, 32, 0)
+DEFAULT_NETWORK_CIDR = "172.20.0.0/16"
+DEFAULT_NON_MASQUERADE_CIDR = "100.64.0.0/10"
+DEFAULT_ACCESS = ("0.0.0.0/0", "::/0")
+DEFAULT_NETWORKING = "cilium"
+ETCD_CLUSTERS = ("main", "events")
+ETCD_CPU_REQUEST = {"main": "200m"}  # every other etcd cluster: 100m
+ETCD_BACKUP_RETENTION_DAYS = 90
+
+# kops's first candidates (awsup DefaultInstanceType); kops checks each against the zones' offerings.
+DEFAULT_MACHINE_TYPE = {"ControlPlane": "t3.medium", "Node": "t3.medium", "Bastion": "t3.micro"}
+DEFAULT_MACHINE_TYPE_ARM64 = {"ControlPlane": "t4g.medium", "Node": "t4g.medium", "Bastion": "t4g.micro"}
+
+# The stable channel's AWS images, newest range first: (oldest Kubernetes version, architecture, image).
+CHANNEL_IMAGES = (
+    ((1, 32, 0), "amd64", "099720109477/ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20260714"),
+    ((1, 32, 0), "arm64", "099720109477/ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-20260714"),
+)
+
+TOPOLOGIES = ("public", "private")
+DNS_TYPES = {"public": "Public", "private": "Private", "none": "None"}
+LOAD_BALANCER_TYPES = {"public": "Public", "internal": "Internal"}
+AUTHORIZATION = ("rbac", "alwaysallow")
+
+
+def _networking(name: str) -> tuple[dict, dict]:
+    """The `spec.networking` entry for a --networking value, and other cluster fields it implies."""
+    table: dict[str, tuple[dict, dict]] = {
+        "cni": ({"cni": {}}, {}),
+        "external": ({"external": {}}, {}),
+        "kubenet": ({"kubenet": {}}, {}),
+        "calico": ({"calico": {}}, {}),
+        "cilium": ({"cilium": {"enableNodePort": True}}, {"kubeProxy": {"enabled": False}}),
+        "cilium-etcd": ({"cilium": {"enableNodePort": True, "etcdManaged": True}}, {"kubeProxy": {"enabled": False}}),
+        "cilium-eni": ({"cilium": {"enableNodePort": True, "ipam": "eni"}}, {"kubeProxy": {"enabled": False}}),
+        "flannel": ({"flannel": {"backend": "vxlan"}}, {}),
+        "flannel-vxlan": ({"flannel": {"backend": "vxlan"}}, {}),
+        "flannel-udp": ({"flannel": {"backend": "udp"}}, {}),
+        "kube-router": ({"kuberouter": {}}, {"kubeProxy": {"enabled": False}}),
+        "amazonvpc": ({"amazonvpc": {}}, {}),
+        "amazon-vpc-routed-eni": ({"amazonvpc": {}}, {}),
+        "kindnet": ({"kindnet": {}}, {}),
+    }
+    if name not in table:
+        raise UsageError(f"--networking {name!r} is not one of: {', '.join(NETWORKING_CHOICES)}")
+    networking, extra = table[name]
+    return {k: dict(v) for k, v in networking.items()}, {k: dict(v) for k, v in extra.items()}
+
+
+NETWORKING_CHOICES = ("amazonvpc", "amazon-vpc-routed-eni", "calico", "cilium", "cilium-eni", "cilium-etcd", "cni",
+                      "external", "flannel", "flannel-udp", "flannel-vxlan", "kindnet", "kube-router", "kubenet")
+
+
+@dataclass(frozen=True)
+class CreateClusterOptions:
+    """The flags of `kopsgen create cluster`, as given (empty means: kops's default)."""
+
+    name: str
+    zones: tuple[str, ...]
+    control_plane_zones: tuple[str, ...] = ()
+    control_plane_count: int = 0
+    node_count: int = 0
+    node_sizes: tuple[str, ...] = ()
+    control_plane_sizes: tuple[str, ...] = ()
+    topology: str = "public"
+    networking: str = DEFAULT_NETWORKING
+    bastion: bool = False
+    dns_zone: str | None = None
+    dns_type: str | None = None
+    ssh_public_key: str | None = None  # the key itself (one OpenSSH line), not a path
+    kubernetes_version: str | None = None
+    network_cidrs: tuple[str, ...] = ()
+    image: str | None = None
+    api_load_balancer_type: str | None = None
+    admin_access: tuple[str, ...] = ()
+    ssh_access: tuple[str, ...] = ()
+    config_base: str | None = None
+    authorization: str = "rbac"
+    channel: str = "stable"
+
+
+# AWS names: us-east-1a, eu-west-2c, us-gov-west-1a, ap-southeast-4b, and Local Zones us-east-1-bos-1a.
+_ZONE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+(-[a-z]+-\d+)?[a-z]$")
+_DNS_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_MACHINE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9-]+$")
+_VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?$")
+# Graviton (arm64) instance families carry a `g` among the attributes after the generation: m6g,
+# c7gn, t4g, r8gd, x2gd, im4gn, g5g; and the first Graviton, a1.
+_INSTANCE_FAMILY = re.compile(r"^([a-z]+)(\d+)([a-z-]*)\.")
+
+
+def machine_architecture(machine_type: str) -> str:
+    m = _INSTANCE_FAMILY.match(machine_type)
+    if not m:
+        return "amd64"
+    family, generation, attributes = m.groups()
+    if "g" in attributes or (family, generation) == ("a", "1"):
+        return "arm64"
+    return "amd64"
+
+
+def default_image(kubernetes_version: tuple[int, int, int], architecture: str) -> str:
+    for oldest, arch, image in CHANNEL_IMAGES:
+        if arch == architecture and kubernetes_version >= oldest:
+            return image
+    raise UsageError(f"no default {architecture} image for Kubernetes {'.'.join(map(str, kubernetes_version))}; "
+                     "give one with --image")
+
+
+def new_cluster(opts: CreateClusterOptions) -> list[dict]:
+    """The Cluster document followed by its InstanceGroups (sorted by name, as kops prints them)."""
+    name = _check_name(opts)
+    zones, control_plane_zones = _check_zones(opts)
+    version_text, version = _check_version(opts.kubernetes_version)
+    topology = _check_choice("--topology", opts.topology, TOPOLOGIES)
+    networking, implied = _networking(opts.networking)
+    if topology == "private" and "kubenet" in networking:
+        raise UsageError("--networking kubenet does not support --topology private; choose another CNI such as calico")
+    if opts.bastion and topology != "private":
+        raise UsageError("--bastion needs --topology private (kops puts a bastion only in front of private subnets)")
+    dns = _dns_type(opts)
+    if "." not in name and dns != "None":
+        raise UsageError(f"--name {name!r} must be a fully-qualified DNS name (e.g. mycluster.example.com) "
+                         "unless --dns none")
+    network_cidr, additional_cidrs = _check_cidrs(opts.network_cidrs)
+    admin_access = _check_access("--admin-access", opts.admin_access or DEFAULT_ACCESS)
+    ssh_access = _check_access("--ssh-access", opts.ssh_access) if opts.ssh_access else admin_access
+    control_plane_count = _control_plane_count(opts, control_plane_zones)
+    if opts.node_count < 0:
+        raise UsageError(f"--node-count must not be negative (got {opts.node_count})")
+    node_sizes = _check_sizes("--node-size", opts.node_sizes)
+    control_plane_sizes = _check_sizes("--control-plane-size", opts.control_plane_sizes)
+    if opts.image is not None and not opts.image.strip():
+        raise UsageError("--image must not be empty")
+    if opts.ssh_public_key is not None:
+        try:
+            sshkey.fingerprint(opts.ssh_public_key)
+        except ValueError as exc:
+            raise UsageError(f"--ssh-public-key: {exc}") from None
+    authorization = _check_choice("--authorization", opts.authorization.lower(), AUTHORIZATION)
+
+    all_zones = sorted(set(zones) | set(control_plane_zones))
+    subnets, zone_subnets = _subnets(all_zones, zones, topology, additional_cidrs)
+    _assign_cidrs(subnets, network_cidr)
+
+    spec: dict = {
+        "api": _api(opts, topology, dns),
+        "authorization": {"alwaysAllow": {}} if authorization == "alwaysallow" else {"rbac": {}},
+        "channel": opts.channel,
+        "cloudProvider": "aws",
+        "iam": {"allowContainerRegistry": True, "legacy": False},
+        "kubelet": {"anonymousAuth": False},
+        "kubernetesApiAccess": list(admin_access),
+        "kubernetesVersion": version_text,
+        "networkCIDR": network_cidr,
+        "networking": networking,
+        # Amazon VPC CNI gives pods VPC addresses: the VPC is the pod network
+        "nonMasqueradeCIDR": network_cidr if "amazonvpc" in networking else DEFAULT_NON_MASQUERADE_CIDR,
+        "sshAccess": list(ssh_access),
+        "subnets": subnets,
+        "topology": {"dns": {"type": dns}},
+        **implied,
+    }
+    if opts.config_base:
+        spec["configBase"] = f"{opts.config_base.rstrip('/')}/{name}"
+    if additional_cidrs:
+        spec["additionalNetworkCIDRs"] = list(additional_cidrs)
+    if opts.dns_zone:
+        spec["dnsZone"] = opts.dns_zone
+    if dns == "Public":
+        spec["masterPublicName"] = f"api.{name}"
+    if opts.bastion and dns != "None":
+        spec["topology"]["bastion"] = {"bastionPublicName": f"bastion.{name}"}
+    if opts.ssh_public_key is not None:
+        spec[sshkey.FIELD] = opts.ssh_public_key.strip()
+
+    control_planes = _control_plane_groups(control_plane_zones, control_plane_count, zone_subnets)
+    spec["etcdClusters"] = [_etcd_cluster(etcd, control_planes) for etcd in ETCD_CLUSTERS]
+    nodes = _node_groups(zones, opts.node_count or len(zones), zone_subnets)
+    bastions = [_group("bastions", "Bastion", 1, [s["name"] for s in subnets if s["type"] != "Utility"])] \
+        if opts.bastion else []
+
+    groups = control_planes + nodes + bastions
+    for group in groups:
+        _finish_group(group, name, opts, version, control_plane_sizes, node_sizes)
+    cluster = {"apiVersion": API_VERSION, "kind": "Cluster", "metadata": {"name": name}, "spec": spec}
+    return [cluster, *sorted(groups, key=lambda g: g["metadata"]["name"])]
+
+
+# --- checks of the flags -----------------------------------------------------------------------
+
+
+def _check_name(opts: CreateClusterOptions) -> str:
+    name = (opts.name or "").strip()
+    if not name:
+        raise UsageError("--name is required (the cluster's DNS name, e.g. mycluster.example.com)")
+    if not _DNS_NAME.match(name) or len(name) > 253:
+        raise UsageError(f"--name {name!r} is not a valid DNS name (lowercase letters, digits, '-' and '.')")
+    return name
+
+
+def _check_zones(opts: CreateClusterOptions) -> tuple[list[str], list[str]]:
+    zones = [z.strip() for z in opts.zones if z.strip()]
+    if not zones:
+        raise UsageError("--zones is required: the availability zones to run in, e.g. --zones eu-west-1a,eu-west-1b")
+    control_plane_zones = [z.strip() for z in opts.control_plane_zones if z.strip()]
+    for flag, values in (("--zones", zones), ("--control-plane-zones", control_plane_zones)):
+        for zone in values:
+            if not _ZONE.match(zone):
+                hint = " (that is a region; add the zone letter, e.g. " + zone + "a)" \
+                    if re.match(r"^[a-z]{2}(-gov)?-[a-z]+-\d+$", zone) else ""
+                raise UsageError(f"{flag}: {zone!r} is not an AWS availability zone name{hint}")
+        duplicates = sorted({z for z in values if values.count(z) > 1})
+        if duplicates:
+            raise UsageError(f"{flag}: {', '.join(duplicates)} given more than once")
+    regions = sorted({region_of_zone(z) for z in zones + control_plane_zones})
+    if len(regions) > 1:
+        raise UsageError(f"--zones and --control-plane-zones must all be in one region (got {', '.join(regions)})")
+    return zones, control_plane_zones or zones
+
+
+def _check_version(value: str | None) -> tuple[str, tuple[int, int, int]]:
+    text = (value or DEFAULT_KUBERNETES_VERSION).strip()
+    m = _VERSION.match(text)
+    if not m:
+        raise UsageError(f"--kubernetes-version {text!r} is not a version such as 1.32.0")
+    version = (int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if version < OLDEST_SUPPORTED_KUBERNETES:
+        raise UsageError(f"--kubernetes-version {text} is older than the oldest version kops supports "
+                         f"({'.'.join(map(str, OLDEST_SUPPORTED_KUBERNETES))})")
+    return text, version
+
+
+def _check_choice(flag: str, value: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise UsageError(f"{flag} {value!r} is not one of: {', '.join(choices)}")
+    return value
+
+
+def _dns_type(opts: CreateClusterOptions) -> str:
+    if opts.dns_type:
+        dns = DNS_TYPES.get(opts.dns_type.lower())
+        if dns is None:
+            raise UsageError(f"--dns {opts.dns_type!r} is not one of: {', '.join(DNS_TYPES)}")
+        if dns == "None" and opts.dns_zone:
+            raise UsageError("--dns-zone makes no sense with --dns none")
+        return dns
+    if opts.dns_zone is not None:
+        if not _DNS_NAME.match(opts.dns_zone.rstrip(".")) and not re.match(r"^Z[A-Z0-9]+$", opts.dns_zone):
+            raise UsageError(f"--dns-zone {opts.dns_zone!r} is neither a DNS name nor a Route53 zone ID")
+        return "Public"
+    return "None"
+
+
+def _check_cidrs(values: tuple[str, ...]) -> tuple[str, list[str]]:
+    cidrs = [v.strip() for v in values if v.strip()] or [DEFAULT_NETWORK_CIDR]
+    parsed = []
+    for cidr in cidrs:
+        try:
+            net = ipaddress.ip_network(cidr, strict=True)
+        except ValueError as exc:
+            raise UsageError(f"--network-cidr {cidr!r} is not a network CIDR: {exc}") from None
+        if net.version != 4:
+            raise UsageError(f"--network-cidr {cidr}: the VPC's CIDRs must be IPv4")
+        if not 16 <= net.prefixlen <= 24:
+            raise UsageError(f"--network-cidr {cidr}: use a prefix between /16 and /24 (a VPC allows /16 to /28, "
+                             "and the subnets carved from it need room)")
+        if net.overlaps(ipaddress.ip_network(DEFAULT_NON_MASQUERADE_CIDR)):
+            raise UsageError(f"--network-cidr {cidr} overlaps {DEFAULT_NON_MASQUERADE_CIDR}, the range kops "
+                             "keeps for pods and services")
+        for other in parsed:
+            if net.overlaps(other):
+                raise UsageError(f"--network-cidr {cidr} overlaps {other}")
+        parsed.append(net)
+    return str(parsed[0]), [str(n) for n in parsed[1:]]
+
+
+def _check_access(flag: str, values: tuple[str, ...]) -> tuple[str, ...]:
+    for cidr in values:
+        try:
+            ipaddress.ip_network(cidr, strict=False)
+        except ValueError:
+            raise UsageError(f"{flag} {cidr!r} is not a CIDR such as 203.0.113.0/24") from None
+    return tuple(values)
+
+
+def _check_sizes(flag: str, sizes: tuple[str, ...]) -> list[str]:
+    sizes = [s.strip() for s in sizes if s.strip()]
+    for size in sizes:
+        if not _MACHINE_TYPE.match(size):
+            raise UsageError(f"{flag} {size!r} is not an EC2 instance type such as t3.medium")
+    architectures = {machine_architecture(s) for s in sizes}
+    if len(architectures) > 1:
+        raise UsageError(f"{flag} mixes architectures ({', '.join(sorted(architectures))}); "
+                         "one instance group runs one image")
+    return sizes
+
+
+def _control_plane_count(opts: CreateClusterOptions, control_plane_zones: list[str]) -> int:
+    count = opts.control_plane_count
+    if count < 0:
+        raise UsageError(f"--control-plane-count must be positive (got {count})")
+    if opts.control_plane_zones:
+        if count and count < len(control_plane_zones):
+            raise UsageError(f"--control-plane-zones names {len(control_plane_zones)} zones but --control-plane-count "
+                             f"asks for {count} control-plane nodes; give at least one per zone")
+        count = count or len(control_plane_zones)
+    count = count or 1
+    if count % 2 == 0:
+        given = f"--control-plane-count {count}" if opts.control_plane_count else \
+            f"{count} --control-plane-zones (one control-plane node each)"
+        raise UsageError(f"{given}: etcd needs an odd number of members for quorum; use 1, 3 or 5 "
+                         "control-plane nodes")
+    return count
+
+
+# --- building the documents --------------------------------------------------------------------
+
+
+def _subnets(all_zones: list[str], node_zones: list[str], topology: str,
+             additional_cidrs: list[str]) -> tuple[list[dict], dict[str, list[str]]]:
+    subnet_type = "Public" if topology == "public" else "Private"
+    subnets = [{"name": zone, "type": subnet_type, "zone": zone} for zone in all_zones]
+    for i, cidr in enumerate(additional_cidrs):  # kops: one per extra CIDR, round robin over --zones
+        zone = node_zones[i % len(node_zones)]
+        subnets.append({"name": f"{zone}-{i + 1}", "type": subnet_type, "zone": zone, "cidr": cidr})
+    zone_subnets: dict[str, list[str]] = {}
+    for s in subnets:
+        zone_subnets.setdefault(s["zone"], []).append(s["name"])
+    if topology == "private":
+        subnets += [{"name": f"utility-{s['name']}", "type": "Utility", "zone": s["zone"]} for s in list(subnets)]
+    return subnets, zone_subnets
+
+
+def _assign_cidrs(subnets: list[dict], network_cidr: str) -> None:
+    """kops's automatic carving (cloudup/subnets.go): the network CIDR is split in 1, 2, 4 or 8
+    equal parts: one per big (public/private) subnet, plus one that the utility subnets share,
+    split in 8, taken first; the subnets take them in zone order."""
+    network = ipaddress.ip_network(network_cidr)
+    unassigned = [s for s in subnets if "cidr" not in s]
+    big = sorted((s for s in unassigned if s["type"] != "Utility"), key=lambda s: s["zone"])  # stable: kops's order
+    little = sorted((s for s in unassigned if s["type"] == "Utility"), key=lambda s: s["zone"])
+    reserved = [ipaddress.ip_network(s["cidr"]) for s in subnets if "cidr" in s
+                and ipaddress.ip_network(s["cidr"]).subnet_of(network)]
+    parts_needed = len(big) + (1 if little else 0)
+    extra_bits = next((bits for bits in (0, 1, 2, 3) if parts_needed <= 1 << bits), 3)
+    if network.prefixlen + extra_bits > 28:
+        raise UsageError(f"--network-cidr {network_cidr} is too small for {parts_needed} subnets")
+    parts = [p for p in network.subnets(prefixlen_diff=extra_bits) if not any(p.overlaps(r) for r in reserved)]
+    if little:
+        if network.prefixlen + extra_bits + 3 > 28:
+            raise UsageError(f"--network-cidr {network_cidr} is too small for the utility subnets")
+        utility_parts = list(parts.pop(0).subnets(prefixlen_diff=3))
+        if len(little) > len(utility_parts):
+            raise UsageError(f"too many zones: {len(little)} utility subnets do not fit in the network CIDR")
+        for subnet, cidr in zip(little, utility_parts):
+            subnet["cidr"] = str(cidr)
+    if len(big) > len(parts):
+        raise UsageError(f"too many zones: {len(big)} subnets do not fit in --network-cidr {network_cidr} "
+                         "(kops carves at most 8 parts from it)")
+    for subnet, cidr in zip(big, parts):
+        subnet["cidr"] = str(cidr)
+    # kops prints each subnet's fields sorted; keep the list order (zones, then extras, then utility)
+    for i, s in enumerate(subnets):
+        subnets[i] = {k: s[k] for k in ("cidr", "name", "type", "zone")}
+
+
+def _api(opts: CreateClusterOptions, topology: str, dns: str) -> dict:
+    if opts.api_load_balancer_type is not None:
+        lb_type = LOAD_BALANCER_TYPES.get(opts.api_load_balancer_type.lower())
+        if lb_type is None:
+            raise UsageError(f"--api-loadbalancer-type {opts.api_load_balancer_type!r} is not one of: "
+                             f"{', '.join(LOAD_BALANCER_TYPES)}")
+        if lb_type == "Internal" and topology != "private":
+            raise UsageError("--api-loadbalancer-type internal needs --topology private (an internal load "
+                             "balancer lives in private subnets)")
+    elif topology == "public" and dns != "None":
+        return {"dns": {}}  # public DNS names point straight at the control-plane nodes
+    else:
+        lb_type = "Public"  # no DNS, or private nodes: the API needs a load balancer
+    return {"loadBalancer": {"class": "Network", "type": lb_type}}
+
+
+def _group(name: str, role: str, size: int, subnets: list[str]) -> dict:
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "InstanceGroup",
+        "metadata": {"name": name},
+        "spec": {"maxSize": size, "minSize": size, "role": role, "subnets": subnets},
+    }
+
+
+def _control_plane_groups(zones: list[str], count: int, zone_subnets: dict[str, list[str]]) -> list[dict]:
+    groups = []
+    for i in range(count):
+        zone = zones[i % len(zones)]
+        suffix = f"-{1 + i // len(zones)}" if count > len(zones) else ""
+        # the zone's first subnet (its private one, in a private topology)
+        groups.append(_group(f"control-plane-{zone}{suffix}", "Master", 1, [zone_subnets[zone][0]]))
+    return groups
+
+
+def _node_groups(zones: list[str], total: int, zone_subnets: dict[str, list[str]]) -> list[dict]:
+    per_zone, remainder = divmod(total, len(zones))
+    groups = []
+    for i, zone in enumerate(zones):
+        subnets = zone_subnets[zone]
+        # when a zone has extra subnets (from extra network CIDRs), nodes use those, not the main one
+        groups.append(_group(f"nodes-{zone}", "Node", per_zone + (1 if i < remainder else 0),
+                             subnets[1:] if len(subnets) > 1 else subnets))
+    return groups
+
+
+def _etcd_cluster(name: str, control_planes: list[dict]) -> dict:
+    groups = [g["metadata"]["name"] for g in control_planes]
+    members = _trim_common_prefix([g.removeprefix("control-plane-") for g in groups])
+    return {
+        "cpuRequest": ETCD_CPU_REQUEST.get(name, "100m"),
+        "etcdMembers": [{"encryptedVolume": True, "instanceGroup": group, "name": member}
+                        for group, member in zip(groups, members)],
+        "manager": {"backupRetentionDays": ETCD_BACKUP_RETENTION_DAYS},
+        "memoryRequest": "100Mi",
+        "name": name,
+    }
+
+
+def _trim_common_prefix(names: list[str]) -> list[str]:
+    """`us-east-1a`, `us-east-1b` -> `a`, `b` (kops's member names); a name left starting with a
+    digit gets an `etcd-` prefix."""
+    while names and len(names[0]) > 1 and all(n[:1] == names[0][:1] for n in names):
+        names = [n[1:] for n in names]
+    return [f"etcd-{n}" if n[:1].isdigit() else n for n in names]
+
+
+def _finish_group(group: dict, cluster: str, opts: CreateClusterOptions, version: tuple[int, int, int],
+                  control_plane_sizes: list[str], node_sizes: list[str]) -> None:
+    spec = group["spec"]
+    role = "ControlPlane" if spec["role"] == "Master" else spec["role"]
+    sizes = {"ControlPlane": control_plane_sizes, "Node": node_sizes}.get(role, [])
+    architecture = machine_architecture(sizes[0]) if sizes else "amd64"
+    if opts.image and opts.image.strip():
+        spec["image"] = opts.image.strip()
+    else:
+        spec["image"] = default_image(version, architecture)
+    spec["machineType"] = sizes[0] if sizes else (DEFAULT_MACHINE_TYPE_ARM64 if architecture == "arm64"
+                                                  else DEFAULT_MACHINE_TYPE)[role]
+    if len(sizes) > 1:
+        spec["mixedInstancesPolicy"] = {"instances": list(sizes)}
+    spec["instanceMetadata"] = {"httpPutResponseHopLimit": 1, "httpTokens": "required"}
+    spec["nodeLabels"] = {INSTANCE_GROUP_LABEL: group["metadata"]["name"]}
+    group["metadata"]["labels"] = {CLUSTER_LABEL: cluster}

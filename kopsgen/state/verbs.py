@@ -1,0 +1,230 @@
+"""What the spec verbs do (create, replace, get, edit, delete), so that cli.py only parses and prints.
+
+Every document that reaches a store goes through kopsgen.pipeline first (ClusterRegistry does it);
+errors come back as SpecError (exit 2) with file, line and field, or as StateStoreError (exit 1).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from kopsgen import pipeline
+from kopsgen.errors import FieldError, KopsgenError, SpecError, UsageError
+from kopsgen.spec.create import CreateClusterOptions, new_cluster
+from kopsgen.spec.documents import SpecDocuments, group_documents
+from kopsgen.spec.dump import dump_documents
+from kopsgen.spec.source import Document, parse_documents, read_documents
+from kopsgen.state import layout
+from kopsgen.state.clusters import ClusterRegistry, StoredCluster, merge_documents, with_cluster_label
+from kopsgen.state.store import ConcurrentWriteError, open_store
+
+
+def registry(state: str | None) -> ClusterRegistry:
+    return ClusterRegistry(open_store(state))
+
+
+# --- create cluster ------------------------------------------------------------------------------
+
+
+def new_cluster_documents(opts: CreateClusterOptions) -> tuple[SpecDocuments, list[dict]]:
+    """The documents of a new cluster, checked with the full pipeline like any user-written spec
+    (a failure here is a kopsgen bug, but it is reported like a bad spec, never written)."""
+    data = new_cluster(opts)
+    text = dump_documents(data, "yaml")
+    docs = group_documents(parse_documents(text, "<create cluster>"), "<create cluster>")
+    pipeline.complete_documents(docs)
+    return docs, data
+
+
+def write_file_atomically(path: Path, text: str) -> None:
+    """Write `path` through a temporary file in the same folder and a rename: never half a file."""
+    path = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# --- create -f / replace -f ----------------------------------------------------------------------
+
+
+def read_files(paths: Iterable[str]) -> list[Document]:
+    documents: list[Document] = []
+    errors: list[FieldError] = []
+    for path in paths:
+        try:
+            documents.extend(read_documents(path))
+        except SpecError as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise SpecError(errors)
+    return documents
+
+
+def create_from_files(store: ClusterRegistry, paths: list[str]) -> StoredCluster:
+    """Store the cluster the files describe (one Cluster and its InstanceGroups); refuses an existing one."""
+    docs = group_documents(read_files(paths), paths[0])
+    return store.create(docs)
+
+
+def replace_from_files(store: ClusterRegistry, paths: list[str], name: str | None = None) -> StoredCluster:
+    """Replace the stored objects the files hold (a Cluster, InstanceGroups, or both), keeping the
+    stored instance groups they do not mention, as `kops replace -f` does."""
+    incoming = read_files(paths)
+    if not incoming:
+        raise UsageError(f"{paths[0]}: no documents to replace")
+    cluster_name = _cluster_of(incoming, name, paths[0])
+    base = store.get(cluster_name)
+    merged = merge_documents(base, incoming, paths[0])
+    return store.replace(merged, base)
+
+
+def _cluster_of(documents: list[Document], name: str | None, origin: str) -> str:
+    """The cluster the documents belong to: the Cluster's name, or the instance groups' label, or --name."""
+    names = {d.name for d in documents if d.kind == "Cluster"}
+    for d in documents:
+        labels = (d.data.get("metadata") or {}).get("labels") if isinstance(d.data, dict) else None
+        if d.kind == "InstanceGroup" and isinstance(labels, dict) and labels.get("kops.k8s.io/cluster"):
+            names.add(labels["kops.k8s.io/cluster"])
+    if name:
+        names.add(name)
+    names.discard(None)
+    if len(names) > 1:
+        raise UsageError(f"{origin}: the documents belong to several clusters ({', '.join(sorted(names))})")
+    if not names:
+        raise UsageError(f"{origin}: no Cluster document and no kops.k8s.io/cluster label; say which cluster "
+                         "with --name")
+    return names.pop()
+
+
+# --- get -----------------------------------------------------------------------------------------
+
+
+def cluster_documents(stored: StoredCluster, full: bool) -> list[dict]:
+    docs = pipeline.complete_documents(stored.documents) if full else stored.documents
+    return [d.data for d in docs.all()]
+
+
+def _subnet_zones(cluster: dict) -> dict[str, str]:
+    subnets = ((cluster.get("spec") or {}).get("subnets")) or []
+    return {s.get("name"): s.get("zone") for s in subnets if isinstance(s, dict)}
+
+
+def _zones_text(zones: Iterable[str | None]) -> str:
+    return ",".join(sorted({z for z in zones if z}))
+
+
+def clusters_table(clusters: list[StoredCluster]) -> list[list[str]]:
+    rows = [["NAME", "CLOUD", "ZONES"]]
+    for c in clusters:
+        spec = c.documents.cluster.data.get("spec") or {}
+        rows.append([c.name, str(spec.get("cloudProvider") or "aws"),
+                     _zones_text(_subnet_zones(c.documents.cluster.data).values())])
+    return rows
+
+
+def instance_groups_table(stored: StoredCluster) -> list[list[str]]:
+    zones = _subnet_zones(stored.documents.cluster.data)
+    rows = [["NAME", "ROLE", "MACHINETYPE", "MIN", "MAX", "ZONES"]]
+    for ig in stored.documents.instance_groups:
+        spec = ig.data.get("spec") or {}
+        role = "ControlPlane" if spec.get("role") == "Master" else str(spec.get("role", ""))
+        rows.append([ig.name or "", role, str(spec.get("machineType", "")), _text(spec.get("minSize")),
+                     _text(spec.get("maxSize")), _zones_text(zones.get(s) for s in spec.get("subnets") or ())])
+    return rows
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def format_table(rows: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() + "\n" for row in rows)
+
+
+def format_documents(documents: list[dict], fmt: str) -> str:
+    return dump_documents(documents, fmt)
+
+
+# --- edit ----------------------------------------------------------------------------------------
+
+EDIT_HEADER = (
+    "# Edit the {kind} below and save; an unchanged file cancels the edit.\n"
+    "# It is checked with the whole cluster before anything is stored; if it is invalid,\n"
+    "# the stored cluster is left as it was and this file is kept for you to fix.\n"
+)
+
+
+@dataclass
+class EditOutcome:
+    changed: bool
+    stored: StoredCluster | None = None
+
+
+class EditRejected(KopsgenError):
+    """The edited file did not validate (exit 2) or could not be stored (exit 1); the edit is kept."""
+
+    def __init__(self, cause: KopsgenError, kept: Path):
+        self.cause = cause
+        self.kept = kept
+        self.exit_code = cause.exit_code
+        super().__init__(str(cause))
+
+
+def edit(store: ClusterRegistry, cluster: str, instance_group: str | None,
+         run_editor: Callable[[Path], None]) -> EditOutcome:
+    """Open one stored object in an editor; store the result if the whole cluster still validates.
+
+    On a bad edit nothing is stored and EditRejected says where the problem is and which file holds
+    the edit; on success (or no change) the temporary file is removed."""
+    base = store.get(cluster)
+    if instance_group is None:
+        key, kind = layout.config_key(cluster), "Cluster"
+    else:
+        base.instance_group(instance_group)  # a clear error if there is no such group
+        key, kind = layout.instance_group_key(cluster, instance_group), "InstanceGroup"
+    original = base.texts[key]
+    fd, tmp = tempfile.mkstemp(prefix=f"kopsgen-edit-{cluster}-{instance_group or 'cluster'}-", suffix=".yaml")
+    path = Path(tmp)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(EDIT_HEADER.format(kind=kind) + original)
+    run_editor(path)
+    try:
+        edited = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EditRejected(UsageError(f"cannot read the edited file {path}: {exc}"), path) from None
+    if edited == EDIT_HEADER.format(kind=kind) + original:
+        path.unlink(missing_ok=True)
+        return EditOutcome(changed=False)
+    try:
+        documents = parse_documents(edited, str(path))
+        if len(documents) != 1 or documents[0].kind != kind:
+            raise SpecError([FieldError(str(path), 1, 1, "kind", f"the file must hold exactly one {kind}")])
+        doc = documents[0]
+        expected_name = cluster if instance_group is None else instance_group
+        if doc.name != expected_name:
+            raise SpecError([doc.source.error(("metadata", "name"),
+                                              f"renaming is not supported here (was {expected_name!r})")])
+        if kind == "InstanceGroup":
+            doc.data = with_cluster_label(doc.data, cluster) if isinstance(doc.data, dict) else doc.data
+        merged = merge_documents(base, [doc], str(path))
+        stored = store.replace(merged, base)
+    except (SpecError, UsageError, ConcurrentWriteError) as exc:
+        raise EditRejected(exc, path) from None
+    path.unlink(missing_ok=True)
+    return EditOutcome(changed=True, stored=stored)
