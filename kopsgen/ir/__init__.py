@@ -2,6 +2,7 @@
 
 from kopsgen.ir import network  # noqa: F401
 from kopsgen.ir import dns, firewall, loadbalancer, sshkey  # noqa: F401
+from kopsgen.ir import iam  # noqa: F401
 from kopsgen.ir.base import External, Graph, GraphError, Link, Ref, Resource  # noqa: F401
 
 

@@ -229,6 +229,72 @@ def state_file_keyset(keyset: str) -> str:
     return f"pki-private-{keyset}"
 
 
+# ---------------------------------------------------------------- IAM
+
+IAM_ROLE_NAME_MAX = 64  # AWS's limit on role (and instance profile) names
+# kops's plural word for the IAM role of each instance group role: `masters.<cluster>`, ...
+_IAM_ROLE_WORDS = {"ControlPlane": "masters", "APIServer": "apiservers", "Node": "nodes", "Bastion": "bastions"}
+# kops's key of a role in `externalPolicies`/`additionalPolicies` and in its policy-attachment names
+_IAM_ROLE_KEYS = {"ControlPlane": "master", "APIServer": "apiserver", "Node": "node", "Bastion": "bastion"}
+
+
+def iam_role(ig_role: str, cluster: str) -> str:
+    """`masters.<cluster>`, `nodes.<cluster>`, `bastions.<cluster>`, `apiservers.<cluster>`: the name of the
+    role, its inline policy and its instance profile."""
+    return truncate_with_hash(f"{_IAM_ROLE_WORDS[ig_role]}.{cluster}", IAM_ROLE_NAME_MAX)
+
+
+def iam_role_key(ig_role: str) -> str:
+    """`master`, `node`, `bastion`, `apiserver`."""
+    return _IAM_ROLE_KEYS[ig_role]
+
+
+def iam_role_output(ig_role: str) -> str:
+    """Prefix of the role's outputs: `masters` -> `masters_role_arn`, `masters_role_name`."""
+    return _IAM_ROLE_WORDS[ig_role]
+
+
+def iam_additional_policy(role_name: str) -> str:
+    """The inline policy holding a role's `additionalPolicies`: `additional.<role name>`."""
+    return f"additional.{role_name}"
+
+
+def fnv32a(text: str) -> int:
+    h = 0x811C9DC5
+    for byte in text.encode():
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def iam_policy_attachment(owner: str, policy_arn: str) -> str:
+    """kops's name of a managed-policy attachment: `<owner>-<FNV-32a of the ARN, decimal>`, where owner is
+    `master-policyoverride` (externalPolicies) or `external-<service account role>`."""
+    return f"{owner}-{fnv32a(policy_arn)}"
+
+
+def iam_policy_override(ig_role: str) -> str:
+    return f"{iam_role_key(ig_role)}-policyoverride"
+
+
+def service_account_role(sa_name: str, namespace: str, cluster: str) -> str:
+    """`<name>.<namespace>.sa.<cluster>` (a `*` in the namespace reads `wildcard`), at most 64 characters."""
+    return truncate_with_hash(f"{sa_name}.{namespace.replace('*', 'wildcard')}.sa.{cluster}", IAM_ROLE_NAME_MAX)
+
+
+def service_account_output(sa_name: str, namespace: str) -> str:
+    """Prefix of a service-account role's outputs: `kube-system-dns-controller` -> `..._role_arn`."""
+    return f"{namespace}-{sa_name}".replace("*", "wildcard").lower()
+
+
+def oidc_provider(cluster: str) -> str:
+    return cluster
+
+
+def aws_account() -> str:
+    """The account the configuration is applied in (read at apply time, never at render time)."""
+    return "current"
+
+
 # ---------------------------------------------------------------- tags
 
 CLUSTER_TAG = "KubernetesCluster"

@@ -8,12 +8,13 @@ from kopsgen.model.network import build_network
 from kopsgen.model.bastion import build_bastion
 from kopsgen.model.dns import build_dns
 from kopsgen.model.firewall import build_firewall
+from kopsgen.model.iam import build_iam
 from kopsgen.model.loadbalancer import build_api_load_balancer
 from kopsgen.model.sshkey import build_ssh_key
 from kopsgen.spec.api import ClusterSpec
 
 # In dependency order: later builders link to what earlier ones made.
-BUILDERS = (build_network,
+BUILDERS = (build_network, build_iam,
             build_firewall, build_api_load_balancer, build_bastion, build_dns, build_ssh_key)
 
 

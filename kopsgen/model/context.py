@@ -11,6 +11,15 @@ from kopsgen.ir.network import SharedVpc, Subnet, Vpc
 from kopsgen.spec.api import DNS_NONE, DNS_PRIVATE, Cluster, ClusterSpec
 
 
+def aws_partition(region: str) -> str:
+    """The AWS partition a region belongs to (the `aws` in `arn:aws:...`)."""
+    for prefix, partition in (("cn-", "aws-cn"), ("us-gov-", "aws-us-gov"), ("us-isob-", "aws-iso-b"),
+                              ("us-iso-", "aws-iso"), ("eu-isoe-", "aws-iso-e"), ("us-isof-", "aws-iso-f")):
+        if region.startswith(prefix):
+            return partition
+    return "aws"
+
+
 @dataclass
 class ModelContext:
     spec: ClusterSpec
@@ -44,6 +53,10 @@ class ModelContext:
         if spec.id:
             return External(spec.id)
         return Ref(Subnet, naming.subnet(subnet_name, self.name))
+
+    @property
+    def partition(self) -> str:
+        return aws_partition(self.cluster.region)
 
     def hosted_zone(self) -> Link | None:
         """The Route53 zone the cluster publishes its names into; None for `topology.dns.type: None`.

@@ -1,0 +1,351 @@
+"""IAM, as kops lays it out: one role per instance-group role that has instance groups
+(`masters.<cluster>`, `nodes.<cluster>`, `bastions.<cluster>`, `apiservers.<cluster>`), each with the EC2
+trust policy, its inline policy (none when it would grant nothing, as for bastions), an instance
+profile, the user's `externalPolicies` (attachments) and `additionalPolicies` (a second inline policy).
+
+An instance group with `spec.iam.profile` uses that existing profile; a role whose groups all do gets
+no IAM resources at all. `instance_profile()` tells the instance-group builder which profile a group
+launches with.
+
+With `serviceAccountIssuerDiscovery.enableAWSOIDCProvider` the cluster's OIDC provider is created, and
+service accounts get their own roles (IRSA): those the user lists in
+`iam.serviceAccountExternalPermissions`, the addons' when `iam.useServiceAccountExternalPermissions`
+is set (their permissions then leave the control-plane role), and cert-manager's when it is given
+hosted zones.
+"""
+
+from __future__ import annotations
+
+from kopsgen.errors import RenderError
+from kopsgen.ir import naming
+from kopsgen.ir.base import External, Link, Ref
+from kopsgen.ir.iam import (
+    AwsAccount, IamInstanceProfile, IamOidcProvider, IamRole, IamRolePolicy, IamRolePolicyAttachment, PolicyDocument,
+)
+from kopsgen.model import iam_policies as policies
+from kopsgen.model.context import ModelContext
+from kopsgen.model.iam_policies import PolicyInputs, S3Path, ServiceAccount
+from kopsgen.spec import api
+
+# the order roles are built in (only decides the order of graph insertion, not the output)
+ROLES = (api.ROLE_CONTROL_PLANE, api.ROLE_API_SERVER, api.ROLE_NODE, api.ROLE_BASTION)
+
+SERVICE_ACCOUNT_NAME_TAG = "service-account.kops.k8s.io/name"
+SERVICE_ACCOUNT_NAMESPACE_TAG = "service-account.kops.k8s.io/namespace"
+OIDC_AUDIENCE = "amazonaws.com"
+# SHA-1 fingerprints of the root CAs of S3's certificates, which serve the discovery documents (kops's values)
+OIDC_THUMBPRINTS = ("9e99a48a9960b14926bb7f3b02e22da2b0ab7280", "a9d53002e97e00e043244f3d170d6f4c414104fd")
+
+
+def _get(d, *keys, default=None):
+    for key in keys:
+        if not isinstance(d, dict) or d.get(key) is None:
+            return default
+        d = d[key]
+    return d
+
+
+# ---------------------------------------------------------------- for the instance-group builder
+
+
+def instance_profile(ctx: ModelContext, ig: api.InstanceGroup) -> Link:
+    """The instance profile an instance group launches with, as the name a launch template takes:
+    `Ref(IamInstanceProfile, <role name>, "id")` for the profile kopsgen creates, or
+    `External(<profile name>)` for the existing profile of `spec.iam.profile` (given as an ARN)."""
+    if ig.iam_profile:
+        return External(ig.iam_profile.rsplit("/", 1)[-1])
+    return Ref(IamInstanceProfile, naming.iam_role(ig.role, ctx.name), "id")
+
+
+# ---------------------------------------------------------------- builder
+
+
+def build_iam(ctx: ModelContext) -> None:
+    inputs = policy_inputs(ctx)
+    _check_shared_profiles(ctx)
+    managed = {ig.role for ig in ctx.spec.instance_groups if not ig.iam_profile}
+    for role in ROLES:
+        if role in managed:
+            _instance_group_role(ctx, role, inputs)
+
+    provider: Link = External("")
+    issuer = service_account_issuer(ctx.cluster)
+    if _get(ctx.cluster.raw, "spec", "serviceAccountIssuerDiscovery", "enableAWSOIDCProvider"):
+        provider = _oidc_provider(ctx, issuer)
+    for account, document, policy_arns in _service_accounts(ctx, inputs):
+        _service_account_role(ctx, account, document, policy_arns, provider, issuer)
+
+
+def _check_shared_profiles(ctx: ModelContext) -> None:
+    # kops refuses one existing profile for groups of different roles: its role would need both policies
+    roles: dict[str, str] = {}
+    for ig in ctx.spec.instance_groups:
+        if ig.iam_profile:
+            other = roles.setdefault(ig.iam_profile, ig.role)
+            if other != ig.role:
+                raise RenderError(f"instance group {ig.name}: IAM instance profile {ig.iam_profile} is also used by "
+                                  f"{other} instance groups; one profile cannot serve two roles")
+
+
+def _instance_group_role(ctx: ModelContext, ig_role: str, inputs: PolicyInputs) -> None:
+    name = naming.iam_role(ig_role, ctx.name)
+    role = ctx.graph.add(IamRole(name=name, assume_role_policy=policies.ec2_trust_policy(ctx.partition),
+                                 permissions_boundary=_get(ctx.cluster.iam, "permissionsBoundary"),
+                                 tags=ctx.tags(name)))
+    role_name = role.ref("name")
+    document = policies.role_policy(ig_role, inputs)
+    if document is not None:
+        ctx.graph.add(IamRolePolicy(name=name, role=role_name, policy=document))
+    ctx.graph.add(IamInstanceProfile(name=name, role=role_name, tags=ctx.tags(name)))
+
+    key = naming.iam_role_key(ig_role)
+    for arn in sorted(set(_per_role(ctx, "externalPolicies", key) or ())):
+        ctx.graph.add(IamRolePolicyAttachment(
+            name=naming.iam_policy_attachment(naming.iam_policy_override(ig_role), arn), role=role_name,
+            policy_arn=arn))
+    additional = _per_role(ctx, "additionalPolicies", key)
+    if additional:
+        ctx.graph.add(IamRolePolicy(name=naming.iam_additional_policy(name), role=role_name,
+                                    policy=_user_policy(additional, f"spec.additionalPolicies.{key}")))
+
+    word = naming.iam_role_output(ig_role)
+    ctx.graph.output(f"{word}_role_arn", role.ref("arn"))
+    ctx.graph.output(f"{word}_role_name", role_name)
+
+
+def _per_role(ctx: ModelContext, field: str, key: str):
+    """A role's entry of `externalPolicies`/`additionalPolicies`; the control plane's key is `master`
+    or `control-plane` (kops accepts both)."""
+    by_role = _get(ctx.cluster.raw, "spec", field) or {}
+    if key == "master":
+        return by_role.get("control-plane") or by_role.get("master")
+    return by_role.get(key)
+
+
+def _user_policy(text: str, where: str) -> PolicyDocument:
+    try:
+        return policies.user_policy(policies.parse_statements(text))
+    except ValueError as e:
+        raise RenderError(f"{where}: {e}") from None
+
+
+# ---------------------------------------------------------------- service accounts (IRSA)
+
+
+def service_account_issuer(cluster: api.Cluster) -> str:
+    """The service-account token issuer URL, as kops defaults `kubeAPIServer.serviceAccountIssuer`.
+
+    A discovery store on S3 is served from the bucket's virtual-hosted endpoint; kops asks S3 for the
+    bucket's region, kopsgen (which never calls AWS) assumes the cluster's region.
+    """
+    spec = cluster.raw.get("spec") or {}
+    explicit = _get(spec, "kubeAPIServer", "serviceAccountIssuer")
+    if explicit:
+        return explicit
+    discovery = spec.get("serviceAccountIssuerDiscovery") or {}
+    store = discovery.get("discoveryStore")
+    if store:
+        scheme, _, rest = store.partition("://")
+        bucket, _, key = rest.partition("/")
+        if scheme == "s3":
+            suffix = "amazonaws.com.cn" if cluster.region.startswith("cn-") else "amazonaws.com"
+            return f"https://{bucket}.s3.{cluster.region}.{suffix}" + (f"/{key.strip('/')}" if key.strip("/") else "")
+        return f"https://{rest}"
+    if _get(discovery, "discoveryService", "url"):
+        return discovery["discoveryService"]["url"]
+    public_jwks = (_get(spec, "kubeAPIServer", "anonymousAuth") is True
+                   and any(c in ("0.0.0.0/0", "::/0") for c in cluster.kubernetes_api_access))
+    if public_jwks and cluster.master_public_name:
+        return f"https://{cluster.master_public_name}"
+    return f"https://api.internal.{cluster.name}"
+
+
+def _oidc_provider(ctx: ModelContext, issuer: str) -> Ref:
+    audiences = (OIDC_AUDIENCE, *(_get(ctx.cluster.raw, "spec", "serviceAccountIssuerDiscovery",
+                                       "additionalAudiences") or ()))
+    name = naming.oidc_provider(ctx.name)
+    provider = ctx.graph.add(IamOidcProvider(name=name, url=issuer, client_ids=tuple(audiences),
+                                             thumbprints=OIDC_THUMBPRINTS, tags=ctx.tags(name)))
+    ctx.graph.output("iam_openid_connect_provider_arn", provider.ref("arn"))
+    ctx.graph.output("iam_openid_connect_provider_issuer", issuer.split("://", 1)[-1])
+    return provider.ref("arn")
+
+
+def _service_accounts(ctx: ModelContext, inputs: PolicyInputs) -> list[tuple[ServiceAccount, PolicyDocument | None,
+                                                                                tuple[str, ...]]]:
+    """Every service account that gets its own role: (account, inline policy, managed policy ARNs)."""
+    found: dict[ServiceAccount, tuple[PolicyDocument | None, tuple[str, ...]]] = {}
+    for i, entry in enumerate(_get(ctx.cluster.iam, "serviceAccountExternalPermissions") or ()):
+        account = ServiceAccount(entry["namespace"], entry["name"])
+        aws = entry.get("aws") or {}
+        inline = aws.get("inlinePolicy")
+        document = (_user_policy(inline, f"spec.iam.serviceAccountExternalPermissions[{i}].aws.inlinePolicy")
+                    if inline else None)
+        found[account] = (document, tuple(aws.get("policyARNs") or ()))
+    for account in _addon_service_accounts(ctx, inputs):
+        found.setdefault(account, (policies.addon_policy(account, inputs), ()))
+    return [(account, document, arns) for account, (document, arns) in found.items()]
+
+
+def _addon_service_accounts(ctx: ModelContext, inputs: PolicyInputs) -> list[ServiceAccount]:
+    """The addons kops gives their own role, in kops's order."""
+    spec = ctx.cluster.raw.get("spec") or {}
+    dns = ctx.cluster.dns_type != api.DNS_NONE
+    external_dns = _get(spec, "externalDns", "provider") == "external-dns"
+    accounts = []
+    if inputs.external_permissions:
+        if dns and not external_dns:
+            accounts.append(policies.DNS_CONTROLLER)
+        if dns and external_dns:
+            accounts.append(policies.EXTERNAL_DNS)
+        if _get(spec, "clusterAutoscaler", "enabled"):
+            accounts.append(policies.CLUSTER_AUTOSCALER)
+    cert_manager = spec.get("certManager") or {}
+    if cert_manager.get("enabled") and cert_manager.get("managed", True) is not False \
+            and cert_manager.get("hostedZoneIDs"):
+        accounts.append(policies.CERT_MANAGER)
+    if inputs.external_permissions:
+        if _nth_enabled(spec):
+            accounts.append(policies.NODE_TERMINATION_HANDLER)
+        if inputs.load_balancer_controller is not None:
+            accounts.append(policies.LOAD_BALANCER_CONTROLLER)
+        if inputs.kube_router:
+            accounts.append(policies.KUBE_ROUTER)
+        accounts.append(policies.CLOUD_CONTROLLER_MANAGER)
+        if _get(spec, "cloudConfig", "awsEBSCSIDriver", "managed", default=True):
+            accounts.append(policies.EBS_CSI_DRIVER)
+    return accounts
+
+
+def _service_account_role(ctx: ModelContext, account: ServiceAccount, document: PolicyDocument | None,
+                          policy_arns: tuple[str, ...], provider: Link, issuer: str) -> None:
+    name = naming.service_account_role(account.name, account.namespace, ctx.name)
+    trust = policies.service_account_trust_policy(
+        provider, issuer.split("://", 1)[-1], account.namespace, account.name,
+        Ref(AwsAccount, naming.aws_account(), "account_id"), ctx.partition)
+    if "account_id" in trust.tokens() and ctx.graph.find(AwsAccount, naming.aws_account()) is None:
+        ctx.graph.add(AwsAccount(name=naming.aws_account()))
+    tags = ctx.tags(name, {SERVICE_ACCOUNT_NAME_TAG: account.name,
+                           SERVICE_ACCOUNT_NAMESPACE_TAG: account.namespace.replace("*", "wildcard")})
+    role = ctx.graph.add(IamRole(name=name, assume_role_policy=trust,
+                                 permissions_boundary=_get(ctx.cluster.iam, "permissionsBoundary"), tags=tags))
+    if document is not None:
+        ctx.graph.add(IamRolePolicy(name=name, role=role.ref("name"), policy=document))
+    for arn in sorted(set(policy_arns)):
+        ctx.graph.add(IamRolePolicyAttachment(name=naming.iam_policy_attachment(f"external-{name}", arn),
+                                              role=role.ref("name"), policy_arn=arn))
+    prefix = naming.service_account_output(account.name, account.namespace)
+    ctx.graph.output(f"{prefix}_role_arn", role.ref("arn"))
+    ctx.graph.output(f"{prefix}_role_name", role.ref("name"))
+
+
+# ---------------------------------------------------------------- reading the spec
+
+
+def policy_inputs(ctx: ModelContext) -> PolicyInputs:
+    cluster = ctx.cluster
+    spec = cluster.raw.get("spec") or {}
+    networking = spec.get("networking") or {}
+    iam = cluster.iam
+    lbc = spec.get("awsLoadBalancerController") or {}
+    return PolicyInputs(
+        cluster=ctx.name, partition=ctx.partition, region=cluster.region,
+        hosted_zone=ctx.hosted_zone(),
+        state_roots=_state_roots(spec),
+        backup_stores=_backup_stores(cluster, spec),
+        external_permissions=bool(iam.get("useServiceAccountExternalPermissions")),
+        snapshot_controller=bool(_get(spec, "snapshotController", "enabled")),
+        nlb_security_groups_managed=_get(spec, "cloudConfig", "nlbSecurityGroupMode") == "Managed",
+        kubenet="kubenet" in networking,
+        load_balancer_controller=((bool(lbc.get("enableWAF")), bool(lbc.get("enableWAFv2")),
+                                   bool(lbc.get("enableShield"))) if lbc.get("enabled") else None),
+        autoscaler_static_instance_list=bool(_get(spec, "clusterAutoscaler", "awsUseStaticInstanceList")),
+        nth_queue=_nth_enabled(spec) and _get(spec, "nodeTerminationHandler", "enableSQSTerminationDraining",
+                                              default=True) is not False,
+        allow_container_registry=bool(iam.get("allowContainerRegistry")),
+        ecr_pull_through=bool(_get(spec, "containerd", "useECRCredentialsForMirrors")),
+        amazon_vpc_cni="amazonvpc" in networking,
+        cilium_eni=_get(networking, "cilium", "ipam") == "eni",
+        calico_src_dst_check=("calico" in networking and not cluster.ipv6
+                              and _get(networking, "calico", "awsSrcDstCheck") != "DoNothing"),
+        kube_router="kuberouter" in networking,
+        kindnet="kindnet" in networking,
+        ipv6_only=cluster.ipv6,
+        encryption_config=bool(spec.get("encryptionConfig")),
+        nvidia_roles=_nvidia_roles(ctx, spec),
+        lifecycle_hook_roles=_lifecycle_hook_roles(ctx, spec),
+        cert_manager_zones=tuple(_get(spec, "certManager", "hostedZoneIDs") or ()),
+    )
+
+
+def _nth_enabled(spec: dict) -> bool:
+    """node-termination-handler runs unless disabled, or Karpenter (which handles interruptions) is on."""
+    if _get(spec, "karpenter", "enabled"):
+        return False
+    return _get(spec, "nodeTerminationHandler", "enabled", default=True) is not False
+
+
+def _s3_path(url: str | None) -> S3Path | None:
+    """An S3 location the instances can be granted access to; None for stores they cannot read (file://)."""
+    if not url:
+        return None
+    scheme, _, rest = url.partition("://")
+    if scheme not in ("s3", "memfs"):
+        return None
+    bucket, _, key = rest.partition("/")
+    return S3Path(bucket, key.strip("/"))
+
+
+def _state_roots(spec: dict) -> tuple[S3Path, ...]:
+    """The config base, key store and secret store, without those inside another (one grant covers both)."""
+    locations = []
+    for url in (spec.get("keyStore"), spec.get("secretStore"), spec.get("configBase")):
+        path = _s3_path(url)
+        if path is not None and path not in locations:
+            locations.append(path)
+
+    def inside(a: S3Path, b: S3Path) -> bool:
+        return a != b and a.bucket == b.bucket and (not b.key or a.key.startswith(b.key + "/"))
+
+    return tuple(sorted((a for a in locations if not any(inside(a, b) for b in locations)), key=lambda p: p.path))
+
+
+def _backup_stores(cluster: api.Cluster, spec: dict) -> tuple[S3Path, ...]:
+    """Where etcd-manager writes each etcd cluster's backups (kops's default: `<configBase>/backups/etcd/<name>`)."""
+    stores: list[S3Path] = []
+    for etcd in cluster.etcd_clusters:
+        url = _get(etcd.raw, "backups", "backupStore") or f"{spec.get('configBase', '').rstrip('/')}/backups/etcd/{etcd.name}"
+        path = _s3_path(url)
+        if path is not None and path not in stores:
+            stores.append(path)
+    return tuple(stores)
+
+
+def _nvidia_roles(ctx: ModelContext, spec: dict) -> frozenset[str]:
+    if _get(spec, "containerd", "nvidiaGPU", "enabled"):
+        return frozenset(ROLES)
+    return frozenset(ig.role for ig in ctx.spec.instance_groups
+                     if _get(ig.raw, "spec", "containerd", "nvidiaGPU", "enabled"))
+
+
+def _lifecycle_hook_roles(ctx: ModelContext, spec: dict) -> frozenset[str]:
+    """Roles with an instance group whose warm pool (its own, else the cluster's) has a lifecycle hook."""
+    cluster_pool = spec.get("warmPool")
+    roles = set()
+    for ig in ctx.spec.instance_groups:
+        pool = _get(ig.raw, "spec", "warmPool")
+        if ig.role in (api.ROLE_CONTROL_PLANE, api.ROLE_BASTION):
+            # the cluster's default never applies to these; their own setting does
+            resolved = pool
+        elif pool is None:
+            resolved = cluster_pool
+        else:
+            resolved = {**pool}
+            if cluster_pool:
+                if resolved.get("maxSize") is None:
+                    resolved["maxSize"] = cluster_pool.get("maxSize")
+                if not resolved.get("enableLifecycleHook"):
+                    resolved["enableLifecycleHook"] = cluster_pool.get("enableLifecycleHook")
+        if resolved is not None and resolved.get("maxSize") != 0 and resolved.get("enableLifecycleHook"):
+            roles.add(ig.role)
+    return frozenset(roles)
