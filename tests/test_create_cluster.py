@@ -141,7 +141,8 @@ def test_flag_combinations_validate_and_render(tmp_path, combination):
     full = pipeline.complete_documents(load_documents([tmp_path / "cluster.yaml"]))  # schema, defaults, validation
     assert len(full.instance_groups) == len(docs) - 1
     out = tmp_path / "out"
-    rendered = run("render", "--target", "terraform", "-f", str(tmp_path / "cluster.yaml"), "-o", str(out))
+    rendered = run("render", "--target", "terraform", "-f", str(tmp_path / "cluster.yaml"), "-o", str(out),
+                   env={"KOPSGEN_STATE_STORE": f"file://{tmp_path}/state"})  # where render keeps the CAs
     assert rendered.exit_code == 0, rendered.output
     resources = hcl.resources(hcl.parse_file(out / "kubernetes.tf"))
     subnets = [k for k in resources if k.startswith("aws_subnet.")]
