@@ -277,3 +277,56 @@ def test_terraform_keeps_literal_template_sequences_in_a_templated_policy(tmp_pa
     assert proc.returncode == 0, proc.stderr
     rendered = json.loads(json.loads(proc.stdout.strip()))
     assert rendered["Statement"][0]["Resource"] == ["ARN/${aws:username}/%{x}"]
+
+
+# ---------------------------------------------------------------- applied, on moto
+
+
+def _irsa_edit(docs):
+    spec = cluster_spec(docs)
+    spec["iam"]["useServiceAccountExternalPermissions"] = True
+    spec["serviceAccountIssuerDiscovery"] = {"discoveryStore": "s3://oidc-bucket/minimal.example.com",
+                                             "enableAWSOIDCProvider": True}
+    spec["externalPolicies"] = {"node": ["arn:aws:iam::123456789012:policy/ssm-core"]}
+
+
+@needs_terraform
+@pytest.mark.moto
+@pytest.mark.slow
+def test_iam_applies_on_moto_with_apply_time_values_filled_in(tmp_path, moto):
+    """Apply the IAM resources (and what they read: the hosted zone, the OIDC provider) to moto, then read
+    back from IAM what Terraform stored: the documents must be ours with the zone ID moto chose and the
+    provider's ARN filled in, and a second plan must find nothing to change."""
+    from tests.support import tfmoto
+
+    source = tfmoto.realistic_spec(case_input("minimal-1.36"), tmp_path / "spec" / "cluster.yaml", edit=_irsa_edit)
+    files = pipeline.render(pipeline.load_spec([source]), "terraform")
+    out = tmp_path / "out"
+    write_output(out, files)
+    moto.client("iam").create_policy(PolicyName="ssm-core", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "*"}]}))
+    tfmoto.prepare(out, moto)
+    iam_addresses = sorted(a for a in hcl.resources(hcl.parse(files["kubernetes.tf"].decode()))
+                           if a.startswith("aws_iam_"))
+    targets = [f"-target={a}" for a in iam_addresses]
+    terraform.init(out)
+    terraform.run(out, "apply", "-auto-approve", "-input=false", "-no-color", *targets, timeout=900)
+
+    iam = moto.client("iam")
+    zone_id = moto.client("route53").list_hosted_zones()["HostedZones"][0]["Id"].split("/")[-1]
+    provider_arn = iam.list_open_id_connect_providers()["OpenIDConnectProviderList"][0]["Arn"]
+    values = {"hosted_zone_id": zone_id, "oidc_provider_arn": provider_arn}
+    for role in ("masters.minimal.example.com", "dns-controller.kube-system.sa.minimal.example.com"):
+        stored = iam.get_role_policy(RoleName=role, PolicyName=role)["PolicyDocument"]
+        ours = KopsFixture(None, values).ours(files[f"data/aws_iam_role_policy_{role}_policy"].decode())
+        assert statement_set(stored) == statement_set(ours), role
+        trust = iam.get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"]
+        ours = KopsFixture(None, values).ours(files[f"data/aws_iam_role_{role}_policy"].decode())
+        assert statement_set(trust) == statement_set(ours), role
+    assert [p["PolicyName"] for p in iam.list_attached_role_policies(RoleName="nodes.minimal.example.com")
+            ["AttachedPolicies"]] == ["ssm-core"]
+    assert iam.get_instance_profile(InstanceProfileName="nodes.minimal.example.com")["InstanceProfile"][
+        "Roles"][0]["RoleName"] == "nodes.minimal.example.com"
+
+    proc = terraform.run(out, "plan", "-detailed-exitcode", "-input=false", "-no-color", *targets, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
