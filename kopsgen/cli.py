@@ -320,7 +320,9 @@ def get_clusters(state: str | None, output: str) -> None:
     from kopsgen.state import verbs
 
     registry = verbs.registry(state)
-    clusters = [registry.get(name) for name in registry.names()]
+    clusters, problems = verbs.all_clusters(registry)
+    for problem in problems:
+        click.echo(f"warning: {problem}", err=True)
     if output == "table":
         if not clusters:
             click.echo(f"no clusters in {registry.store.url}", err=True)

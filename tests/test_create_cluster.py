@@ -127,6 +127,10 @@ COMBINATIONS = {
                        "198.51.100.7/32", "--image", "ami-0123456789abcdef0"],
     "cilium-eni": ["--zones", "eu-west-1a", "--networking", "cilium-eni", "--dns", "none"],
     "small-vpc": ["--zones", "eu-west-1a,eu-west-1b", "--network-cidr", "10.0.0.0/22", "--topology", "private"],
+    "cilium-etcd": ["--zones", "eu-west-1a,eu-west-1b,eu-west-1c", "--control-plane-count", "3",
+                    "--networking", "cilium-etcd"],
+    "kube-router-private-dns": ["--zones", "ca-central-1a", "--networking", "kube-router", "--dns", "private",
+                                "--topology", "private", "--bastion"],
 }
 
 
@@ -275,6 +279,22 @@ def test_access_ssh_key_and_image(tmp_path):
     assert cluster["kubernetesApiAccess"] == ["203.0.113.0/24"] and cluster["sshAccess"] == ["198.51.100.7/32"]
     assert cluster["sshPublicKey"] == SSH_KEY
     assert {g["spec"]["image"] for g in docs[1:]} == {"ami-0123456789abcdef0"}
+
+
+def test_cilium_with_its_own_etcd_gets_a_third_etcd_cluster(tmp_path):
+    docs = create(tmp_path, "--name", "ce.example.com", *COMBINATIONS["cilium-etcd"])
+    cluster = docs[0]["spec"]
+    assert [e["name"] for e in cluster["etcdClusters"]] == ["main", "events", "cilium"]
+    assert all(len(e["etcdMembers"]) == 3 for e in cluster["etcdClusters"])
+    assert cluster["networking"]["cilium"]["etcdManaged"] is True
+
+
+def test_private_dns_publishes_the_bastion_name(tmp_path):
+    docs = create(tmp_path, "--name", "pd.example.com", *COMBINATIONS["kube-router-private-dns"])
+    cluster = docs[0]["spec"]
+    assert cluster["topology"] == {"dns": {"type": "Private"}, "bastion": {"bastionPublicName": "bastion.pd.example.com"}}
+    assert "masterPublicName" not in cluster  # only public DNS gets kops's api.<name> assignment
+    assert cluster["kubeProxy"] == {"enabled": False}  # kube-router replaces kube-proxy
 
 
 def test_amazon_vpc_cni_uses_the_vpc_as_pod_network(tmp_path):

@@ -114,6 +114,15 @@ def test_get_clusters_and_instancegroups(state, spec_file):
                                                        ["nodes-eu-west-1a", "Node"], ["nodes-eu-west-1b", "Node"]]
 
 
+def test_get_clusters_lists_the_readable_ones_and_warns_about_the_rest(state, spec_file):
+    run("create", "-f", str(spec_file))
+    verbs.registry(state).store.write("broken.example.com/config", b"kind: [")
+    result = run("get", "clusters")
+    assert result.exit_code == 0
+    assert [line.split()[0] for line in result.stdout.splitlines()[1:]] == [NAME]
+    assert "warning: cluster broken.example.com cannot be read" in result.stderr
+
+
 def test_get_cluster_by_name_and_by_file(state, spec_file):
     run("create", "-f", str(spec_file))
     stored = list(yaml.safe_load_all(run("get", "cluster", NAME).stdout))

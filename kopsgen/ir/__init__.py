@@ -1,6 +1,7 @@
 """The typed resource graph (IR) between the model builders and the renderers."""
 
 from kopsgen.ir import network  # noqa: F401
+from kopsgen.ir import compute, events, storage  # noqa: F401
 from kopsgen.ir import dns, firewall, loadbalancer, sshkey  # noqa: F401
 from kopsgen.ir import iam  # noqa: F401
 from kopsgen.ir.base import External, Graph, GraphError, Link, Ref, Resource  # noqa: F401

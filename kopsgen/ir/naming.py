@@ -295,6 +295,101 @@ def aws_account() -> str:
     return "current"
 
 
+# ---------------------------------------------------------------- instance groups, etcd volumes, NTH queue
+
+def autoscaling_group(ig_name: str, role: str, cluster: str) -> str:
+    """`<ig>.masters.<cluster>` (control plane), `<ig>.apiservers.<cluster>`, else `<ig>.<cluster>`.
+    The launch template carries the same name."""
+    infix = {"ControlPlane": "masters.", "APIServer": "apiservers."}.get(role, "")
+    return f"{ig_name}.{infix}{cluster}"
+
+
+def launch_template(ig_name: str, role: str, cluster: str) -> str:
+    return autoscaling_group(ig_name, role, cluster)
+
+
+def nth_lifecycle_hook(ig_name: str) -> str:
+    return f"{ig_name}-NTHLifecycleHook"
+
+
+WARM_POOL_HOOK = "kops-warmpool"
+
+
+def warm_pool_lifecycle_hook(ig_name: str) -> str:
+    """The resource name of the warm-pool hook; the hook itself is called `kops-warmpool` in every group."""
+    return f"{WARM_POOL_HOOK}-{ig_name}"
+
+
+def etcd_volume(member: str, etcd_cluster: str, cluster: str) -> str:
+    """`<member>.etcd-<main|events>.<cluster>`, e.g. `a.etcd-main.example.com`."""
+    return f"{member}.etcd-{etcd_cluster}.{cluster}"
+
+
+def etcd_volume_label(name: str) -> str:
+    """kops's Terraform label of an etcd volume: a leading digit gets `ebs-`, not the usual `prefix_`."""
+    return terraform_label(f"ebs-{name}" if name[:1].isdigit() else name)
+
+
+def nth_queue(cluster: str) -> str:
+    """`<cluster with dashes>-nth`: SQS allows no dots and at most 80 characters."""
+    return truncate_with_hash(cluster.replace(".", "-"), 75) + "-nth"
+
+
+def nth_event_rule(cluster: str, event: str) -> str:
+    """`<cluster, at most 40 characters>-<event>`, e.g. `example.com-SpotInterruption`."""
+    return f"{truncate_with_hash(cluster, 40)}-{event}"
+
+
+def nth_event_target(rule_name: str) -> str:
+    return f"{rule_name}-Target"
+
+
+def image_lookup(image: str) -> str:
+    """The identity of a plan-time AMI lookup: the image as the spec writes it (one lookup per image)."""
+    return image
+
+
+def image_lookup_label(name: str) -> str:
+    label = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-")
+    return f"prefix_{label}" if label[:1].isdigit() else label
+
+
+# Tags of instance groups, as kops writes them for the cluster autoscaler, NTH and kops-controller.
+ROLE_TAG_PREFIX = "k8s.io/role/"
+INSTANCE_GROUP_TAG = "kops.k8s.io/instancegroup"
+AUTOSCALER_LABEL_TAG_PREFIX = "k8s.io/cluster-autoscaler/node-template/label/"
+AUTOSCALER_TAINT_TAG_PREFIX = "k8s.io/cluster-autoscaler/node-template/taint/"
+ETCD_CLUSTER_TAG_PREFIX = "k8s.io/etcd/"
+NTH_MANAGED_TAG = "aws-node-termination-handler/managed"
+
+# The node labels kops gives each role (its `nodelabels` package), before the spec's own labels.
+NODE_ROLE_LABEL = "node-role.kubernetes.io/node"
+API_SERVER_ROLE_LABEL = "node-role.kubernetes.io/api-server"
+CONTROL_PLANE_LABELS = {"node-role.kubernetes.io/control-plane": "",
+                        "kops.k8s.io/kops-controller-pki": "",
+                        "node.kubernetes.io/exclude-from-external-load-balancers": ""}
+
+
+def role_tags(role: str) -> dict[str, str]:
+    """`k8s.io/role/<role>` = 1; control-plane instances carry the old `master` tag too."""
+    if role == "ControlPlane":
+        return {f"{ROLE_TAG_PREFIX}master": "1", f"{ROLE_TAG_PREFIX}control-plane": "1"}
+    return {f"{ROLE_TAG_PREFIX}{role.lower()}": "1"}
+
+
+def node_labels(role: str, kubelet_labels: dict[str, str], ig_labels: dict[str, str]) -> dict[str, str]:
+    """The Kubernetes labels of a group's nodes: kubelet `nodeLabels`, the role's labels, then the group's."""
+    labels = dict(kubelet_labels)
+    if role == "APIServer":
+        labels[API_SERVER_ROLE_LABEL] = ""
+    elif role == "Node":
+        labels[NODE_ROLE_LABEL] = ""
+    elif role == "ControlPlane":
+        labels.update(CONTROL_PLANE_LABELS)
+    labels.update(ig_labels)
+    return labels
+
+
 # ---------------------------------------------------------------- tags
 
 CLUSTER_TAG = "KubernetesCluster"

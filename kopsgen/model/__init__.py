@@ -11,11 +11,15 @@ from kopsgen.model.firewall import build_firewall
 from kopsgen.model.iam import build_iam
 from kopsgen.model.loadbalancer import build_api_load_balancer
 from kopsgen.model.sshkey import build_ssh_key
+from kopsgen.model.etcd import build_etcd_volumes
+from kopsgen.model.instancegroups import build_instance_groups
+from kopsgen.model.nodeterminationhandler import build_node_termination_handler
 from kopsgen.spec.api import ClusterSpec
 
 # In dependency order: later builders link to what earlier ones made.
 BUILDERS = (build_network, build_iam,
-            build_firewall, build_api_load_balancer, build_bastion, build_dns, build_ssh_key)
+            build_firewall, build_api_load_balancer, build_bastion, build_dns, build_ssh_key,
+            build_instance_groups, build_etcd_volumes, build_node_termination_handler)
 
 
 def build(spec: ClusterSpec) -> Graph:

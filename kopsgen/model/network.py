@@ -66,6 +66,23 @@ def build_network(ctx: ModelContext) -> None:
 
     for zone in sorted({s.zone for s in private_managed if not s.shared}):
         _private_zone(ctx, zone, [s for s in private_managed if s.zone == zone and not s.shared], eigw)
+    _outputs(ctx)
+
+
+def _outputs(ctx: ModelContext) -> None:
+    """The cluster's identity and network IDs, under kops's output names, for configuration built on top."""
+    ctx.graph.output("cluster_name", ctx.name)
+    ctx.graph.output("region", ctx.cluster.region)
+    ctx.graph.output("vpc_id", ctx.vpc())
+    ctx.graph.output("vpc_cidr_block", ctx.vpc_attribute("cidr_block"))
+    ctx.graph.output("vpc_ipv6_cidr_block", ctx.vpc_attribute("ipv6_cidr_block"))
+    for subnet in ctx.cluster.subnets:
+        ctx.graph.output(f"subnet_{subnet.name}_id", ctx.subnet(subnet.name))
+    shared = tuple(External(s.id) for s in ctx.cluster.subnets if s.id)
+    if shared:
+        ctx.graph.output("subnet_ids", shared)
+    for table in ctx.graph.of_kind(RouteTable):
+        ctx.graph.output(f"route_table_{table.tags[KOPS_ROLE_TAG]}_id", table.ref())
 
 
 def _vpc(ctx: ModelContext) -> None:

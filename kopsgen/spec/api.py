@@ -31,6 +31,10 @@ DNS_PUBLIC = "Public"
 DNS_PRIVATE = "Private"
 DNS_NONE = "None"
 
+# Who runs an instance group's instances: an auto-scaling group, or Karpenter (no group at all).
+MANAGER_CLOUD_GROUP = "CloudGroup"
+MANAGER_KARPENTER = "Karpenter"
+
 # The input may still say "Master" (kops accepts both).
 ROLE_ALIASES = {"Master": ROLE_CONTROL_PLANE, "ControlPlane": ROLE_CONTROL_PLANE, "Node": ROLE_NODE,
                 "Bastion": ROLE_BASTION, "APIServer": ROLE_API_SERVER}
@@ -207,6 +211,31 @@ class MixedInstancesPolicy:
 
 
 @dataclass(frozen=True)
+class WarmPool:
+    """Pre-initialised instances kept stopped beside a group (kops's `warmPool`)."""
+
+    min_size: int = 0
+    max_size: int | None = None          # None: up to the group's max size; 0 turns the pool off
+    enable_lifecycle_hook: bool = False
+    lifecycle_hook_timeout: int | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return self.max_size != 0
+
+    @staticmethod
+    def from_dict(d: dict) -> "WarmPool":
+        return WarmPool(min_size=d.get("minSize") or 0, max_size=d.get("maxSize"),
+                        enable_lifecycle_hook=bool(d.get("enableLifecycleHook")),
+                        lifecycle_hook_timeout=d.get("lifecycleHookTimeout"))
+
+
+def _cluster_warm_pool(s: dict) -> "WarmPool | None":
+    d = s.get("warmPool", _get(s, "cloudProvider", "aws", "warmPool"))
+    return WarmPool.from_dict(d) if d is not None else None
+
+
+@dataclass(frozen=True)
 class ExternalLoadBalancer:
     load_balancer_name: str | None = None
     target_group_arn: str | None = None
@@ -246,6 +275,11 @@ class InstanceGroup:
     max_instance_lifetime_seconds: int = 0
     security_group_override: str | None = None
     instance_refresh: bool = False
+    manager: str = MANAGER_CLOUD_GROUP
+    warm_pool: "WarmPool | None" = None
+    instance_interruption_behavior: str | None = None   # spot: terminate | stop | hibernate
+    spot_duration_minutes: int | None = None
+    kubelet_node_labels: dict[str, str] = field(default_factory=dict)   # spec.kubelet.nodeLabels
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -314,6 +348,11 @@ class InstanceGroup:
             max_instance_lifetime_seconds=_duration_seconds(s.get("maxInstanceLifetime")),
             security_group_override=s.get("securityGroupOverride"),
             instance_refresh=bool(_get(s, "instanceRefresh", "enabled", default=False)),
+            manager=s.get("manager") or MANAGER_CLOUD_GROUP,
+            warm_pool=WarmPool.from_dict(s["warmPool"]) if s.get("warmPool") is not None else None,
+            instance_interruption_behavior=s.get("instanceInterruptionBehavior"),
+            spot_duration_minutes=s.get("spotDurationInMinutes"),
+            kubelet_node_labels=dict(_get(s, "kubelet", "nodeLabels", default={})),
             raw=doc,
         )
 
@@ -400,6 +439,10 @@ class Cluster:
     service_node_port_range: tuple[int, int] = (30000, 32767)   # kubeAPIServer.serviceNodePortRange
     # the OpenSSH public key to import; set by pipeline.typed_spec, since it may come from a file (spec/sshkey.py)
     ssh_public_key: str | None = None
+    warm_pool: "WarmPool | None" = None            # spec.warmPool: the default of node groups
+    karpenter_enabled: bool = False
+    kubelet_node_labels: dict[str, str] = field(default_factory=dict)                # spec.kubelet
+    control_plane_kubelet_node_labels: dict[str, str] = field(default_factory=dict)  # spec.masterKubelet
 
     @property
     def zones(self) -> tuple[str, ...]:
@@ -418,6 +461,20 @@ class Cluster:
     @property
     def is_private_topology(self) -> bool:
         return any(s.type == SUBNET_PRIVATE for s in self.subnets)
+
+    @property
+    def nth_queue_mode(self) -> bool:
+        """The node termination handler runs (kops's default, unless Karpenter does its job) and
+        reads its events from an SQS queue (`enableSQSTerminationDraining`, on by default)."""
+        nth = self.node_termination_handler
+        if self.karpenter_enabled or not nth.get("enabled", True):
+            return False
+        return bool(nth.get("enableSQSTerminationDraining", True))
+
+    @property
+    def nth_managed_asg_tag(self) -> str:
+        """The tag marking the groups the queue-mode handler acts on."""
+        return self.node_termination_handler.get("managedASGTag") or "aws-node-termination-handler/managed"
 
     @staticmethod
     def from_dict(doc: dict) -> "Cluster":
@@ -459,6 +516,10 @@ class Cluster:
             bastion_load_balancer_security_groups=tuple(
                 _get(s, "topology", "bastion", "loadBalancer", "additionalSecurityGroups", default=())),
             service_node_port_range=port_range(_get(s, "kubeAPIServer", "serviceNodePortRange")),
+            warm_pool=_cluster_warm_pool(s),
+            karpenter_enabled=bool(_get(s, "karpenter", "enabled", default=False)),
+            kubelet_node_labels=dict(_get(s, "kubelet", "nodeLabels", default={})),
+            control_plane_kubelet_node_labels=dict(_get(s, "masterKubelet", "nodeLabels", default={})),
         )
 
 

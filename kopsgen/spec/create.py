@@ -74,7 +74,6 @@ def _networking(name: str) -> tuple[dict, dict]:
     """The `spec.networking` entry for a --networking value, and other cluster fields it implies."""
     table: dict[str, tuple[dict, dict]] = {
         "cni": ({"cni": {}}, {}),
-        "external": ({"external": {}}, {}),
         "kubenet": ({"kubenet": {}}, {}),
         "calico": ({"calico": {}}, {}),
         "cilium": ({"cilium": {"enableNodePort": True}}, {"kubeProxy": {"enabled": False}}),
@@ -95,7 +94,7 @@ def _networking(name: str) -> tuple[dict, dict]:
 
 
 NETWORKING_CHOICES = ("amazonvpc", "amazon-vpc-routed-eni", "calico", "cilium", "cilium-eni", "cilium-etcd", "cni",
-                      "external", "flannel", "flannel-udp", "flannel-vxlan", "kindnet", "kube-router", "kubenet")
+                      "flannel", "flannel-udp", "flannel-vxlan", "kindnet", "kube-router", "kubenet")
 
 
 @dataclass(frozen=True)
@@ -222,7 +221,9 @@ def new_cluster(opts: CreateClusterOptions) -> list[dict]:
         spec[sshkey.FIELD] = opts.ssh_public_key.strip()
 
     control_planes = _control_plane_groups(control_plane_zones, control_plane_count, zone_subnets)
-    spec["etcdClusters"] = [_etcd_cluster(etcd, control_planes) for etcd in ETCD_CLUSTERS]
+    # Cilium with its own etcd (cilium-etcd) gets a third etcd cluster on the control plane
+    etcd_clusters = ETCD_CLUSTERS + (("cilium",) if opts.networking == "cilium-etcd" else ())
+    spec["etcdClusters"] = [_etcd_cluster(etcd, control_planes) for etcd in etcd_clusters]
     nodes = _node_groups(zones, opts.node_count or len(zones), zone_subnets)
     bastions = [_group("bastions", "Bastion", 1, [s["name"] for s in subnets if s["type"] != "Utility"])] \
         if opts.bastion else []

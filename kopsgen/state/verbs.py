@@ -36,7 +36,11 @@ def new_cluster_documents(opts: CreateClusterOptions) -> tuple[SpecDocuments, li
     data = new_cluster(opts)
     text = dump_documents(data, "yaml")
     docs = group_documents(parse_documents(text, "<create cluster>"), "<create cluster>")
-    pipeline.complete_documents(docs)
+    try:
+        pipeline.complete_documents(docs)
+    except SpecError as exc:  # a combination of flags the checks in create.py let through
+        problems = "; ".join(f"{e.path}: {e.message}" for e in exc.errors)
+        raise UsageError(f"these flags make a spec that does not validate: {problems}") from None
     return docs, data
 
 
@@ -112,6 +116,17 @@ def _cluster_of(documents: list[Document], name: str | None, origin: str) -> str
 
 
 # --- get -----------------------------------------------------------------------------------------
+
+
+def all_clusters(store: ClusterRegistry) -> tuple[list[StoredCluster], list[str]]:
+    """Every readable cluster, and a message for each one that cannot be read (listed, not fatal)."""
+    clusters, problems = [], []
+    for name in store.names():
+        try:
+            clusters.append(store.get(name))
+        except KopsgenError as exc:
+            problems.append(f"cluster {name} cannot be read: {exc}")
+    return clusters, problems
 
 
 def cluster_documents(stored: StoredCluster, full: bool) -> list[dict]:

@@ -1,0 +1,17 @@
+"""Terraform for storage resources: standalone EBS volumes."""
+
+from __future__ import annotations
+
+from kopsgen.ir import naming
+from kopsgen.ir.storage import EbsVolume
+from kopsgen.render.terraform.registry import TfContext, mapper, tags_body
+
+
+@mapper(EbsVolume, "aws_ebs_volume", label=lambda r: naming.etcd_volume_label(r.name))
+def _(r: EbsVolume, ctx: TfContext) -> dict:
+    body: dict = {"availability_zone": r.availability_zone, "size": r.size, "type": r.volume_type,
+                  "encrypted": r.encrypted, **tags_body(r.tags)}
+    for key, value in (("iops", r.iops), ("throughput", r.throughput), ("kms_key_id", r.kms_key_id)):
+        if value is not None:
+            body[key] = value
+    return body
