@@ -74,7 +74,12 @@ def _spec_files(files: tuple[str, ...], positional: tuple[str, ...]) -> list[str
               help="terraform: hcl (default) or json; cloudformation: json (default) or yaml.")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Output folder [default: outputs/<cluster>/<target>].")
-def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str | None, out_dir: str | None) -> None:
+@click.option("--upload-templates", is_flag=True,
+              help="cloudformation: upload the templates to the configBase bucket (s3://) and print their URLs.")
+@click.option("--upload-files", is_flag=True,
+              help="cloudformation: upload the state-store files nodes read at boot to the configBase.")
+def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str | None, out_dir: str | None,
+           upload_templates: bool, upload_files: bool) -> None:
     """Render a cluster spec to Terraform or CloudFormation.
 
     \b
@@ -86,11 +91,18 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
     from kopsgen import pipeline
     from kopsgen.output import write_output
 
+    if (upload_templates or upload_files) and target != "cloudformation":
+        raise click.UsageError("--upload-templates and --upload-files go with --target cloudformation")
     cluster_spec = pipeline.load_spec(_spec_files(files, spec))
     rendered = pipeline.render(cluster_spec, target, fmt)
     out = Path(out_dir) if out_dir else Path("outputs") / cluster_spec.cluster.name / target
     write_output(out, rendered)
     click.echo(f"wrote {len(rendered)} files to {out}")
+    if target == "cloudformation":
+        from kopsgen.render.cloudformation.deploy import after_render
+
+        for line in after_render(cluster_spec, rendered, upload_templates=upload_templates, upload_files=upload_files):
+            click.echo(line)
 
 
 @cli.command()

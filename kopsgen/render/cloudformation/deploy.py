@@ -103,3 +103,26 @@ def deploy_markdown(cluster: str, files: dict[str, bytes]) -> str:
     out += ["", "Instance groups roll when their launch template changes (UpdatePolicy AutoScalingRollingUpdate, "
             "one instance at a time)."]
     return "\n".join(out) + "\n"
+
+
+def after_render(spec, files: dict[str, bytes], *, upload_templates: bool = False,
+                 upload_files: bool = False) -> list[str]:
+    """What the CLI does and says once the CloudFormation output is written: the optional uploads,
+    then the notes on what is still to do."""
+    lines: list[str] = []
+    if upload_files:
+        from kopsgen import bootstrap
+
+        written = bootstrap.upload_state_files(spec)
+        lines.append(f"uploaded {len(written)} state-store files to {spec.cluster.config_base.url}"
+                     + ("" if written else " (all were up to date)"))
+    if upload_templates:
+        from kopsgen.render.cloudformation.upload import upload_templates as upload
+
+        urls = upload(spec, files)
+        for path, url in urls.items():
+            lines.append(f"uploaded {path}: {url}")
+        main = main_template(files)
+        lines.append(f"create the stack with --template-url {urls[main]}")
+        return lines + [line for line in notes(files) if "state-store files" in line and not upload_files]
+    return lines + [line for line in notes(files) if not (upload_files and "state-store files" in line)]

@@ -63,12 +63,11 @@ class Layout:
 
 
 def serialize(body: dict, fmt: str) -> bytes:
-    text = canonical_json(body)
     if fmt == "yaml":
-        from cfn_flip import to_yaml
+        from kopsgen.render.cloudformation import yamlout
 
-        text = to_yaml(text, clean_up=False, long_form=False)
-    return text.encode()
+        return yamlout.dump(body).encode()
+    return canonical_json(body).encode()
 
 
 def lay_out(stack: Stack, spec: ClusterSpec, fmt: str = "json") -> Layout:

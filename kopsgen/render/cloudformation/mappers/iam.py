@@ -2,7 +2,7 @@
 
 Policy documents are the same JSON the IAM builder made for Terraform. A value known only at deploy
 time (a hosted zone's ID, the OIDC provider's ARN, the account ID) sits in the document as a token;
-here the string holding it becomes an Fn::Join of its literal pieces and the value.
+here the string holding it becomes an Fn::Sub of its literal pieces and the value.
 
 Managed-policy attachments are a property of the role in CloudFormation (`ManagedPolicyArns`), so
 each role carries the attachments that point at it and an attachment makes nothing of its own.
@@ -11,9 +11,10 @@ each role carries the attachments that point at it and an attachment makes nothi
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from troposphere import Join, Ref, iam
+from troposphere import Ref, Sub, iam
 
 from kopsgen.ir.iam import (
     AwsAccount, IamInstanceProfile, IamOidcProvider, IamRole, IamRolePolicy, IamRolePolicyAttachment, PolicyDocument,
@@ -37,9 +38,29 @@ def _resolve(value: Any, document: PolicyDocument, ctx: CfnContext) -> Any:
         pieces = document.split(value)
         if all(isinstance(p, str) for p in pieces):
             return value
-        parts = [p if isinstance(p, str) else ctx.ref(p) for p in pieces]
-        return parts[0] if len(parts) == 1 else Join("", parts)
+        if len(pieces) == 1:
+            return ctx.ref(pieces[0])
+        return _sub(pieces, ctx)
     return value
+
+
+_PARTITION = re.compile(r"\barn:aws(?:-[a-z]+(?:-[a-z])?)?:")
+
+
+def _sub(pieces: list, ctx: CfnContext) -> Sub:
+    """Literal pieces and values as one Fn::Sub; `${` in the literal text (IAM policy variables such
+    as `${aws:username}`) is escaped so that it stays literal, and ARNs name the stack's partition."""
+    text, variables = "", {}
+    for piece in pieces:
+        if isinstance(piece, str):
+            # the stack's own partition is the cluster's (it is deployed in the cluster's region)
+            text += _PARTITION.sub("arn:${AWS::Partition}:", piece.replace("${", "${!"))
+            continue
+        value = ctx.ref(piece)
+        name = f"Value{len(variables) + 1}"
+        variables[name] = value
+        text += "${" + name + "}"
+    return Sub(text, **variables)
 
 
 @mapper(IamRole, attributes={"name": ref_of(), "arn": get_att("Arn")})
