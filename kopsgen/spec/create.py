@@ -37,9 +37,9 @@ from dataclasses import dataclass
 from kopsgen.errors import UsageError
 from kopsgen.spec import sshkey
 from kopsgen.spec.api import region_of_zone
+from kopsgen.spec.documents import CLUSTER_LABEL
 
 API_VERSION = "kops.k8s.io/v1alpha2"
-CLUSTER_LABEL = "kops.k8s.io/cluster"
 INSTANCE_GROUP_LABEL = "kops.k8s.io/instancegroup"
 
 # The stable channel's Kubernetes version for kops 1.37 (channels/stable, kopsVersions ">=1.36.0-alpha.1").

@@ -82,6 +82,11 @@ class S3StateStore(StateStore):
             params["IfMatch"] = expect.token
         try:
             response = self._call("put_object", key, **params)
+        except ConcurrentWriteError:
+            if expect == ABSENT:
+                raise ConcurrentWriteError(f"{self.location(key)} already exists (written by another writer); "
+                                           "read it again and retry") from None
+            raise
         except _NotFound:
             if expect not in (None, ABSENT):
                 raise ConcurrentWriteError(f"{self.location(key)} was deleted by another writer; "

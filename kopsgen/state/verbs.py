@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 from kopsgen import pipeline
 from kopsgen.errors import FieldError, KopsgenError, SpecError, UsageError
 from kopsgen.spec.create import CreateClusterOptions, new_cluster
-from kopsgen.spec.documents import SpecDocuments, group_documents
+from kopsgen.spec.documents import CLUSTER_LABEL, SpecDocuments, group_documents
 from kopsgen.spec.dump import dump_documents
 from kopsgen.spec.source import Document, parse_documents, read_documents
 from kopsgen.state import layout
@@ -102,8 +102,8 @@ def _cluster_of(documents: list[Document], name: str | None, origin: str) -> str
     names = {d.name for d in documents if d.kind == "Cluster"}
     for d in documents:
         labels = (d.data.get("metadata") or {}).get("labels") if isinstance(d.data, dict) else None
-        if d.kind == "InstanceGroup" and isinstance(labels, dict) and labels.get("kops.k8s.io/cluster"):
-            names.add(labels["kops.k8s.io/cluster"])
+        if d.kind == "InstanceGroup" and isinstance(labels, dict) and labels.get(CLUSTER_LABEL):
+            names.add(labels[CLUSTER_LABEL])
     if name:
         names.add(name)
     names.discard(None)
