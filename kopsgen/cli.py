@@ -125,7 +125,7 @@ STATE_HELP = "State store: s3://BUCKET/PREFIX or file://DIR [env KOPSGEN_STATE_S
 
 @cli.group()
 def get() -> None:
-    """Show a cluster spec."""
+    """Show clusters and instance groups, from a spec file or the state store."""
 
 
 @get.command("cluster")
