@@ -1,0 +1,324 @@
+"""Apply rendered Terraform against the session's moto server, without touching the generated files.
+
+Everything moto needs is written NEXT TO the output, in one Terraform override file (OVERRIDE_FILE):
+- a `provider "aws"` block per provider configuration the output declares (the default one and kops's
+  `files` alias), pointing every service at moto with test credentials;
+- restated attributes and `lifecycle` blocks, only for moto's own bugs (listed in /work/shared/MOTO.md),
+  each preceded by a comment naming the bug;
+- the IDs moto chose for the Route53 zones the records need (moto picks zone IDs itself).
+Prerequisites the output assumes exist (the state-store bucket, hosted zones) are created with boto3 first.
+
+Inputs are kops's test fixtures, which use a fake region (`us-test-1`), partition (`aws-test`) and account
+(`000000000000`); moto rejects those, so `realistic_spec` rewrites the INPUT spec to real-looking values
+before rendering, and `realistic_kops_output` does the same to a copy of kops's own output.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from kopsgen.render.terraform.hcl import Blocks, Expr, Static, TopLevel, to_hcl
+from tests.support import hcl, terraform
+from tests.support.moto import ACCESS_KEY, ACCOUNT_ID, SECRET_KEY, MotoServer
+
+OVERRIDE_FILE = "kopsgen_moto_override.tf"  # Terraform merges any `*_override.tf` over the main files
+REGION = "us-east-1"
+STATE_BUCKET = "kopsgen-test-state-store"
+
+# Every service a kops-shaped configuration talks to.
+SERVICES = ("acm", "autoscaling", "ec2", "elb", "elbv2", "events", "iam", "kms", "route53", "s3", "sqs", "ssm",
+            "sts")
+
+# kops's test fixtures' fake AWS -> real-looking AWS that moto accepts.
+FAKE_TO_REAL = (("us-test-1", REGION), ("arn:aws-test:", "arn:aws:"), ("000000000000", ACCOUNT_ID))
+
+
+def realistic_text(text: str) -> str:
+    for fake, real in FAKE_TO_REAL:
+        text = text.replace(fake, real)
+    return text
+
+
+# --- inputs -------------------------------------------------------------------------------------------------------
+
+def _map_strings(value: Any, fn: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return fn(value)
+    if isinstance(value, list):
+        return [_map_strings(v, fn) for v in value]
+    if isinstance(value, dict):
+        return {k: _map_strings(v, fn) for k, v in value.items()}
+    return value
+
+
+def realistic_spec(source: Path, dest: Path, *, ids: dict[str, str] | None = None,
+                   edit: Callable[[list[dict]], None] | None = None) -> Path:
+    """Write `source` (a kops spec) to `dest` with a real region/partition/account, the state store in moto's
+    S3 (s3://STATE_BUCKET/<cluster>), every string equal to a key of `ids` replaced by its value (placeholder
+    IDs -> IDs of resources created in moto), then `edit(documents)` for anything else a test changes."""
+    ids = ids or {}
+    docs = [d for d in yaml.safe_load_all(Path(source).read_text()) if d]
+    docs = [_map_strings(d, lambda s: ids.get(s, realistic_text(s))) for d in docs]
+    for doc in docs:
+        if doc.get("kind") == "Cluster":
+            doc["spec"]["configBase"] = f"s3://{STATE_BUCKET}/{doc['metadata']['name']}"
+    if edit:
+        edit(docs)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(yaml.safe_dump_all(docs, sort_keys=False))
+    return dest
+
+
+def realistic_kops_output(case_dir: Path, dest: Path) -> Path:
+    """A copy of kops's own `kubernetes.tf` and `data/` for a reference case, with real region/partition/account
+    (file names included: the configuration names its data files)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(case_dir / "kubernetes.tf", dest / "kubernetes.tf")
+    (dest / "kubernetes.tf").write_text(realistic_text((case_dir / "kubernetes.tf").read_text()))
+    for src in sorted((case_dir / "data").iterdir()):
+        target = dest / "data" / realistic_text(src.name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(realistic_text(src.read_text()).encode())
+    return dest
+
+
+# --- reading the rendered configuration ---------------------------------------------------------------------------
+
+@dataclass
+class Config:
+    """The parts of a Terraform configuration (HCL or JSON) the moto run needs, one shape for both formats."""
+
+    resources: dict[str, dict] = field(default_factory=dict)      # "aws_vpc.label" -> body
+    data_sources: dict[str, dict] = field(default_factory=dict)   # "aws_vpc.label" -> body (no "data." prefix)
+    provider_aliases: list[str | None] = field(default_factory=list)
+
+    def of_type(self, tf_type: str) -> dict[str, dict]:
+        return {a: b for a, b in self.resources.items() if a.split(".", 1)[0] == tf_type}
+
+
+def blocks(value: Any) -> list[dict]:
+    """Nested blocks as a list of bodies (python-hcl2 gives a list, Terraform JSON a single object or a list)."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, dict) else list(value)
+
+
+def _add_json(config: Config, doc: dict) -> None:
+    for section, target in (("resource", config.resources), ("data", config.data_sources)):
+        for tf_type, labelled in doc.get(section, {}).items():
+            for label, body in labelled.items():
+                target[f"{tf_type}.{label}"] = body
+    for body in blocks(doc.get("provider", {}).get("aws")):
+        config.provider_aliases.append(body.get("alias"))
+
+
+def _add_hcl(config: Config, parsed: dict) -> None:
+    config.resources.update(hcl.resources(parsed))
+    config.data_sources.update({a.removeprefix("data."): b for a, b in hcl.data_sources(parsed).items()})
+    for entry in parsed.get("provider", []):
+        if "aws" in entry:
+            config.provider_aliases.append(entry["aws"].get("alias"))
+
+
+def read_config(workdir: Path) -> Config:
+    config = Config()
+    for path in sorted(workdir.glob("*.tf")) + sorted(workdir.glob("*.tf.json")):
+        if path.name.endswith(("_override.tf", "_override.tf.json")) or path.name in ("override.tf",):
+            continue
+        if path.suffix == ".json":
+            _add_json(config, json.loads(path.read_text()))
+        else:
+            _add_hcl(config, hcl.parse_file(path))
+    config.provider_aliases = sorted(set(config.provider_aliases), key=lambda a: (a is not None, a or ""))
+    return config
+
+
+def _literal(value: Any) -> bool:
+    return isinstance(value, str) and "${" not in value
+
+
+# --- prerequisites in moto ------------------------------------------------------------------------------------------
+
+def _common_domain(names: list[str]) -> str:
+    split = [n.rstrip(".").split(".") for n in names]
+    common: list[str] = []
+    for labels in zip(*(reversed(s) for s in split)):
+        if len(set(labels)) != 1:
+            break
+        common.append(labels[0])
+    if len(common) < 2:  # never a bare TLD
+        common = list(reversed(split[0][1:]))
+    return ".".join(reversed(common))
+
+
+def create_prerequisites(server: MotoServer, config: Config) -> dict[str, str]:
+    """Create what the configuration expects to exist already: state-store buckets and hosted zones.
+    Returns {zone id written in the configuration: zone id moto chose}."""
+    s3 = server.client("s3")
+    existing = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
+    for bucket in sorted({b["bucket"] for b in config.of_type("aws_s3_object").values() if _literal(b.get("bucket"))}):
+        if bucket not in existing:
+            s3.create_bucket(Bucket=bucket)
+
+    route53 = server.client("route53")
+    zone_ids: dict[str, str] = {}
+    records_by_zone: dict[str, list[str]] = {}
+    for body in config.of_type("aws_route53_record").values():
+        if _literal(body.get("zone_id")):
+            records_by_zone.setdefault(body["zone_id"], []).append(body["name"])
+    for written, names in sorted(records_by_zone.items()):
+        zone_ids[written] = _create_zone(route53, _common_domain(names))
+    for address, body in sorted(config.data_sources.items()):
+        if address.startswith("aws_route53_zone.") and _literal(body.get("name")):
+            _create_zone(route53, body["name"], private=bool(body.get("private_zone")))
+    return zone_ids
+
+
+def _create_zone(route53, name: str, private: bool = False) -> str:
+    response = route53.create_hosted_zone(Name=name, CallerReference=f"kopsgen-test-{name}-{time.monotonic_ns()}",
+                                          HostedZoneConfig={"Comment": "kopsgen test", "PrivateZone": private})
+    return response["HostedZone"]["Id"]
+
+
+# --- the override file ----------------------------------------------------------------------------------------------
+
+def _expr_or_value(value: Any) -> Any:
+    """A parsed attribute value back into the HCL writer's model (`${x}` -> Expr, nested blocks -> Blocks)."""
+    if isinstance(value, str):
+        m = re.fullmatch(r"\$\{(.*)\}", value, re.S)
+        return Expr(m.group(1)) if m and "${" not in m.group(1) else value
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return Blocks(tuple({k: _expr_or_value(v) for k, v in b.items()} for b in value))
+    if isinstance(value, dict):
+        return Blocks.of({k: _expr_or_value(v) for k, v in value.items()})
+    return value
+
+
+@dataclass
+class _Override:
+    comment: str
+    block: TopLevel
+
+
+def _provider_blocks(server: MotoServer, aliases: list[str | None]) -> list[_Override]:
+    out = []
+    for alias in aliases:
+        body: dict[str, Any] = {
+            "access_key": ACCESS_KEY, "secret_key": SECRET_KEY,
+            "skip_credentials_validation": True, "skip_requesting_account_id": True,
+            "skip_metadata_api_check": True, "skip_region_validation": True,
+            "s3_use_path_style": True,
+            # one HTTP 500 from moto would otherwise make the provider retry for over 15 minutes
+            "max_retries": 2,
+            "endpoints": Blocks.of({service: server.endpoint for service in SERVICES}),
+        }
+        if alias:
+            body["alias"] = alias
+        out.append(_Override(f"every service of the {alias or 'default'} provider at moto", TopLevel("provider", ("aws",), body)))
+    return out
+
+
+def _resource_blocks(config: Config, zone_ids: dict[str, str]) -> list[_Override]:
+    by_address: dict[str, tuple[list[str], dict]] = {}  # one override block per resource, its reasons as comments
+
+    def add(comment: str, address: str, body: dict) -> None:
+        comments, merged = by_address.setdefault(address, ([], {}))
+        comments.append(comment)
+        merged.update(body)
+
+    def ignore(address: str, attrs: list[str]) -> dict:
+        existing = [a for lc in blocks(config.resources[address].get("lifecycle"))
+                    for a in lc.get("ignore_changes", [])]
+        names = sorted({a.strip("${}") for a in existing} | set(attrs))
+        return {"lifecycle": Blocks.of({"ignore_changes": [Static(n) for n in names]})}
+
+    for address, body in sorted(config.of_type("aws_subnet").items()):
+        if body.get("private_dns_hostname_type_on_launch") == "resource-name":
+            add("moto ignores private_dns_hostname_type_on_launch, so waiting for \"resource-name\" times out after "
+                "5 minutes", address, {"private_dns_hostname_type_on_launch": "ip-name"})
+
+    for address, body in sorted(config.of_type("aws_launch_template").items()):
+        mappings = blocks(body.get("block_device_mappings"))
+        kept = [m for m in mappings if not m.get("virtual_name")]
+        if len(kept) != len(mappings):
+            if not kept:
+                raise ValueError(f"{address}: only instance-store mappings, which an override cannot remove")
+            # an override's nested blocks replace all the original's blocks of that type: restate the others
+            add("moto's RunInstances crashes (KeyError: 'Ebs') on an instance-store mapping: drop it",
+                address, {"block_device_mappings": _expr_or_value(kept)})
+        add("moto adds a tag_specifications block for resource_type \"launch-template\"", address,
+            ignore(address, ["tag_specifications"]))
+
+    for address in sorted(config.of_type("aws_autoscaling_lifecycle_hook")):
+        add("moto returns hard-coded notification_target_arn and role_arn for lifecycle hooks", address,
+            ignore(address, ["notification_target_arn", "role_arn"]))
+
+    for address in sorted(config.of_type("aws_vpc_dhcp_options")):
+        add("moto drops the tags of DHCP options", address, ignore(address, ["tags"]))
+
+    for address, body in sorted(config.of_type("aws_route53_record").items()):
+        if body.get("zone_id") in zone_ids:
+            add("moto chooses hosted zone IDs itself: the zone created for this test", address,
+                {"zone_id": zone_ids[body["zone_id"]]})
+    return [_Override("\n# ".join(comments), TopLevel("resource", tuple(address.split(".", 1)), body))
+            for address, (comments, body) in by_address.items()]
+
+
+def write_override(workdir: Path, server: MotoServer, config: Config, zone_ids: dict[str, str]) -> Path:
+    parts = [
+        "# Written by the kopsgen tests to run this configuration against a moto server; not part of the output.\n",
+    ]
+    for item in _provider_blocks(server, config.provider_aliases) + _resource_blocks(config, zone_ids):
+        parts.append(f"\n# {item.comment}\n" + to_hcl([item.block]))
+    path = workdir / OVERRIDE_FILE
+    path.write_text("".join(parts))
+    return path
+
+
+def prepare(workdir: Path, server: MotoServer) -> Config:
+    """Create the prerequisites in moto and write the override file; the configuration as read."""
+    config = read_config(workdir)
+    zone_ids = create_prerequisites(server, config)
+    write_override(workdir, server, config, zone_ids)
+    return config
+
+
+# --- running terraform ----------------------------------------------------------------------------------------------
+
+@dataclass
+class Timings:
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def run(self, step: str, fn: Callable, *args, **kwargs):
+        start = time.monotonic()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            self.seconds[step] = round(time.monotonic() - start, 1)
+
+
+def apply(workdir: Path, timeout: int = 1200) -> None:
+    terraform.run(workdir, "apply", "-auto-approve", "-input=false", "-no-color", timeout=timeout)
+
+
+def plan_exit_code(workdir: Path) -> tuple[int, str]:
+    """`terraform plan -detailed-exitcode`: 0 no changes, 2 changes (the plan text is returned), 1 error."""
+    proc = terraform.run(workdir, "plan", "-detailed-exitcode", "-input=false", "-no-color", check=False)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def destroy(workdir: Path, timeout: int = 1200) -> None:
+    terraform.run(workdir, "destroy", "-auto-approve", "-input=false", "-no-color", timeout=timeout)
+
+
+def state_addresses(workdir: Path) -> list[str]:
+    proc = terraform.run(workdir, "state", "list", check=False)
+    return [line for line in proc.stdout.splitlines() if line.strip()]

@@ -1,0 +1,219 @@
+"""`terraform apply`, `plan` (no changes) and `destroy` of rendered output against a moto server.
+
+The harness (tests/support/tfmoto.py) is proved on kops's own `kubernetes.tf` first: if kops's output applies
+cleanly and ours does not, the fault is ours, not the harness's. A full apply takes minutes (the provider's own
+fixed waits), so the default run applies three representative clusters of ours; `make test-slow` applies every
+reference case, ours and kops's.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+import yaml
+
+from kopsgen import pipeline
+from kopsgen.output import write_output
+from tests.support import terraform, tfmoto
+from tests.support.moto import MotoServer
+from tests.support.paths import REFERENCE, ROOT, case_input, reference_cases
+
+pytestmark = [
+    pytest.mark.moto,
+    pytest.mark.skipif(not terraform.terraform_available(), reason="terraform not on PATH"),
+]
+
+DATA = Path(__file__).parent / "data"
+TIMINGS = ROOT / "outputs" / "moto-timings.json"
+ETCD_PORTS = (4001, 4002)  # etcd-main and etcd-events client ports: control plane only, never from nodes
+
+
+# --- placeholders in kops's inputs -> real resources in moto --------------------------------------------------------
+
+def provision_placeholders(server: MotoServer, docs: list[dict]) -> dict[str, str]:
+    """Create in moto what a spec says already exists, and map each placeholder ID to the real one."""
+    cluster = next(d for d in docs if d["kind"] == "Cluster")["spec"]
+    ids: dict[str, str] = {}
+    ec2 = server.client("ec2")
+    if cluster.get("networkID"):
+        # a shared VPC with its internet gateway, as a team would have made it before the cluster
+        vpc = ec2.create_vpc(CidrBlock=cluster["networkCIDR"])["Vpc"]["VpcId"]
+        ec2.create_tags(Resources=[vpc], Tags=[{"Key": "Name", "Value": "shared-by-the-network-team"}])
+        igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+        ids[cluster["networkID"]] = vpc
+    vpc_for_groups = ids.get(cluster.get("networkID")) or ec2.describe_vpcs(
+        Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
+    for placeholder in sorted(_strings_like(docs, "sg-")):
+        ids[placeholder] = ec2.create_security_group(GroupName=f"existing-{placeholder}", Description="pre-existing",
+                                                     VpcId=vpc_for_groups)["GroupId"]
+    return ids
+
+
+def _strings_like(value, prefix: str) -> set[str]:
+    if isinstance(value, str):
+        return {value} if value.startswith(prefix) else set()
+    if isinstance(value, list):
+        return set().union(*(_strings_like(v, prefix) for v in value)) if value else set()
+    if isinstance(value, dict):
+        return set().union(*(_strings_like(v, prefix) for v in value.values())) if value else set()
+    return set()
+
+
+# --- one apply/plan/destroy -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MotoCase:
+    id: str
+    source: Path
+
+
+DEFAULT_CASES = (
+    MotoCase("public-single-control-plane", case_input("minimal-dns-none")),
+    MotoCase("ha-private-bastion", DATA / "ha-private-bastion.yaml"),
+    MotoCase("shared-vpc", case_input("shared_vpc")),
+)
+
+
+def _record(test_id: str, timings: tfmoto.Timings) -> None:
+    TIMINGS.parent.mkdir(parents=True, exist_ok=True)
+    recorded = json.loads(TIMINGS.read_text()) if TIMINGS.exists() else {}
+    recorded[test_id] = timings.seconds
+    TIMINGS.write_text(json.dumps(recorded, indent=2, sort_keys=True) + "\n")
+    print(f"{test_id}: {timings.seconds}")
+
+
+def _render_into(spec_path: Path, out: Path) -> None:
+    write_output(out, pipeline.render(pipeline.load_spec([spec_path]), "terraform"))
+
+
+def _assert_clean_plan(workdir: Path, timings: tfmoto.Timings, step: str) -> None:
+    code, text = timings.run(step, tfmoto.plan_exit_code, workdir)
+    assert code == 0, f"{step} after a clean apply wants changes (exit {code}):\n{text[-6000:]}"
+
+
+def apply_plan_destroy(workdir: Path, server: MotoServer, timings: tfmoto.Timings,
+                       after_apply: Callable[[], None] = lambda: None,
+                       rerender: Callable[[], None] | None = None) -> None:
+    tfmoto.prepare(workdir, server)
+    timings.run("init", terraform.init, workdir)
+    try:
+        timings.run("apply", tfmoto.apply, workdir)
+        _assert_clean_plan(workdir, timings, "plan")
+        after_apply()
+        if rerender:
+            rerender()  # the same spec rendered again into the same folder: still nothing to change
+            assert (workdir / "terraform.tfstate").exists() and (workdir / tfmoto.OVERRIDE_FILE).exists()
+            _assert_clean_plan(workdir, timings, "plan_after_rerender")
+    finally:
+        timings.run("destroy", tfmoto.destroy, workdir)
+    assert tfmoto.state_addresses(workdir) == []
+
+
+# --- reading AWS back and comparing with the spec -------------------------------------------------------------------
+
+def _by_tag(items: list[dict], key: str, value: str) -> list[dict]:
+    return [i for i in items if any(t["Key"] == key and t["Value"] == value for t in i.get("Tags", []))]
+
+
+def check_against_spec(server: MotoServer, docs: list[dict]) -> None:
+    cluster_doc = next(d for d in docs if d["kind"] == "Cluster")
+    name, spec = cluster_doc["metadata"]["name"], cluster_doc["spec"]
+    groups = [d for d in docs if d["kind"] == "InstanceGroup"]
+    ec2, autoscaling = server.client("ec2"), server.client("autoscaling")
+
+    vpcs = ec2.describe_vpcs()["Vpcs"]
+    if spec.get("networkID"):
+        vpc = next(v for v in vpcs if v["VpcId"] == spec["networkID"])
+        assert not _by_tag([vpc], "KubernetesCluster", name), "a shared VPC must not be tagged by us"
+    else:
+        owned = _by_tag(vpcs, "KubernetesCluster", name)
+        assert len(owned) == 1, owned
+        vpc = owned[0]
+    assert vpc["CidrBlock"] == spec["networkCIDR"]
+
+    subnets = _by_tag(ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])["Subnets"],
+                      "KubernetesCluster", name)
+    wanted = sorted((s["zone"], s["cidr"]) for s in spec["subnets"] if s.get("cidr") and not s.get("id"))
+    assert sorted((s["AvailabilityZone"], s["CidrBlock"]) for s in subnets) == wanted
+
+    security_groups = {g["GroupName"]: g for g in ec2.describe_security_groups(
+        Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])["SecurityGroups"]}
+    masters, nodes = security_groups[f"masters.{name}"], security_groups[f"nodes.{name}"]
+    from_nodes = [p for p in masters["IpPermissions"]
+                  if any(pair["GroupId"] == nodes["GroupId"] for pair in p.get("UserIdGroupPairs", []))]
+    assert any(p["IpProtocol"] == "tcp" and p["FromPort"] <= 443 <= p["ToPort"] for p in from_nodes), \
+        "nodes must reach the API server on the control plane"
+    for p in from_nodes:
+        for port in ETCD_PORTS:
+            assert not (p["IpProtocol"] in ("-1", "tcp") and p.get("FromPort", 0) <= port <= p.get("ToPort", 65535)), \
+                f"nodes can reach etcd port {port} on the control plane: {p}"
+
+    asgs = autoscaling.describe_auto_scaling_groups()["AutoScalingGroups"]
+    for group in groups:
+        ig, ig_spec = group["metadata"]["name"], group["spec"]
+        matching = [a for a in asgs if any(t["Key"] == "kops.k8s.io/instancegroup" and t["Value"] == ig
+                                           for t in a.get("Tags", []))]
+        assert len(matching) == 1, f"one autoscaling group for instance group {ig}, found {len(matching)}"
+        asg = matching[0]
+        assert (asg["MinSize"], asg["MaxSize"]) == (ig_spec["minSize"], ig_spec["maxSize"]), ig
+        template = asg.get("LaunchTemplate") or asg["MixedInstancesPolicy"]["LaunchTemplate"][
+            "LaunchTemplateSpecification"]
+        version = ec2.describe_launch_template_versions(LaunchTemplateId=template["LaunchTemplateId"],
+                                                        Versions=["$Latest"])["LaunchTemplateVersions"][0]
+        assert version["LaunchTemplateData"]["InstanceType"] == ig_spec["machineType"], ig
+        zones = {s["zone"] for s in spec["subnets"] if s["name"] in ig_spec["subnets"]}
+        assert set(asg["AvailabilityZones"]) == zones, ig
+    ipaddress.ip_network(spec["networkCIDR"])  # the spec read is the realistic one, not kops's fake
+
+
+def check_nothing_left(server: MotoServer, name: str, shared_vpc: str | None) -> None:
+    ec2 = server.client("ec2")
+    assert not _by_tag(ec2.describe_vpcs()["Vpcs"], "KubernetesCluster", name)
+    assert not _by_tag(ec2.describe_subnets()["Subnets"], "KubernetesCluster", name)
+    assert not server.client("autoscaling").describe_auto_scaling_groups()["AutoScalingGroups"]
+    if shared_vpc:
+        assert ec2.describe_vpcs(VpcIds=[shared_vpc])["Vpcs"], "destroy must leave the shared VPC alone"
+
+
+# --- the tests ------------------------------------------------------------------------------------------------------
+
+def _run_ours(case: MotoCase, moto: MotoServer, tmp_path: Path) -> None:
+    original = [d for d in yaml.safe_load_all(case.source.read_text()) if d]
+    ids = provision_placeholders(moto, [tfmoto._map_strings(d, tfmoto.realistic_text) for d in original])
+    spec_path = tfmoto.realistic_spec(case.source, tmp_path / "spec.yaml", ids=ids)
+    docs = [d for d in yaml.safe_load_all(spec_path.read_text()) if d]
+    out = tmp_path / "out"
+    timings = tfmoto.Timings()
+    timings.run("render", _render_into, spec_path, out)
+    apply_plan_destroy(out, moto, timings, after_apply=lambda: check_against_spec(moto, docs),
+                       rerender=lambda: _render_into(spec_path, out))
+    cluster = next(d for d in docs if d["kind"] == "Cluster")
+    check_nothing_left(moto, cluster["metadata"]["name"], cluster["spec"].get("networkID"))
+    _record(f"ours/{case.id}", timings)
+
+
+@pytest.mark.parametrize("case", DEFAULT_CASES, ids=lambda c: c.id)
+def test_ours_applies_plans_clean_and_destroys(case: MotoCase, moto: MotoServer, tmp_path: Path):
+    _run_ours(case, moto, tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", [MotoCase(c, case_input(c)) for c in reference_cases()], ids=lambda c: c.id)
+def test_every_reference_case_applies_plans_clean_and_destroys(case: MotoCase, moto: MotoServer, tmp_path: Path):
+    _run_ours(case, moto, tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["minimal-dns-none", "privatecalico", "ha"])
+def test_harness_applies_kops_own_output(case: str, moto: MotoServer, tmp_path: Path):
+    """The harness itself: kops's own output for the case applies, plans clean and destroys."""
+    out = tfmoto.realistic_kops_output(REFERENCE / case, tmp_path / "kops")
+    timings = tfmoto.Timings()
+    apply_plan_destroy(out, moto, timings)
+    _record(f"kops/{case}", timings)
