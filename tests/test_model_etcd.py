@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from kopsgen import pipeline
+from kopsgen.errors import SpecError
 from kopsgen.ir.storage import EbsVolume
 from tests.support import hcl, specs
 from tests.support.paths import REFERENCE, case_input, reference_cases
@@ -79,6 +80,19 @@ def test_member_volume_settings(tmp_path, member, expected):
 
     volume = _volumes(tmp_path, edit)[f"a.etcd-main.{CLUSTER}"]
     assert {k: getattr(volume, k) for k in expected} == expected
+
+
+def test_a_member_group_in_several_zones_is_refused_at_the_field(tmp_path):
+    def edit(cluster, groups):
+        cluster["subnets"].append({"name": "us-east-1b", "zone": "us-east-1b", "type": "Public",
+                                   "cidr": "172.20.64.0/19"})
+        groups[0]["spec"]["subnets"] = ["us-east-1a", "us-east-1b"]
+
+    with pytest.raises(SpecError) as failure:
+        specs.load(tmp_path, edit)
+    errors = failure.value.errors
+    assert [e.path for e in errors] == [f"spec.etcdClusters[{i}].etcdMembers[0].instanceGroup" for i in (0, 1)]
+    assert all("exactly one zone" in e.message and e.line for e in errors)
 
 
 def _input_members(case: str) -> list[dict]:

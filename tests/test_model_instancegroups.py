@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kopsgen import pipeline
+from kopsgen.errors import SpecError
 from kopsgen.ir.base import External, Ref
 from kopsgen.ir.compute import (
     AutoscalingGroup, AutoscalingLifecycleHook, ImageLookup, LaunchTemplate, SsmParameterLookup,
@@ -275,18 +276,35 @@ def test_spot_price_goes_on_the_template_without_mixed_instances(tmp_path):
 def test_mixed_instances_take_the_spot_price_on_the_group(tmp_path):
     edit = _edit_group("nodes", maxPrice="0.08", machineType="m5.large,m5a.large", mixedInstancesPolicy={
         "instances": ["m5.large", "m5a.large", "m6i.large"], "onDemandBase": 1, "onDemandAboveBase": 20,
-        "spotAllocationStrategy": "capacity-optimized", "instanceRequirements": {
-            "cpu": {"min": "2", "max": "8"}, "memory": {"min": "4G", "max": "16Gi"}}})
+        "spotAllocationStrategy": "capacity-optimized"})
     graph = _graph(tmp_path, edit)
     template, mixed = _template(graph), _group(graph).mixed_instances
     assert template.spot is None
     assert template.instance_type == "m5.large"
     assert mixed.instance_types == ("m5.large", "m5a.large", "m6i.large")
+    assert mixed.instance_requirements is None
     assert (mixed.on_demand_base_capacity, mixed.on_demand_percentage_above_base, mixed.spot_allocation_strategy,
             mixed.spot_max_price) == (1, 20, "capacity-optimized", "0.08")
+
+
+def test_mixed_instances_by_requirements(tmp_path):
+    edit = _edit_group("nodes", mixedInstancesPolicy={"instanceRequirements": {
+        "cpu": {"min": "2", "max": "8"}, "memory": {"min": "4G", "max": "16Gi"},
+        "excludedInstanceTypes": ["t2.*"]}})
+    mixed = _group(_graph(tmp_path, edit)).mixed_instances
     req = mixed.instance_requirements
+    assert mixed.instance_types == ()
     # memory in units of 10^6 bytes, rounded up, as kops converts it
-    assert (req.vcpu_min, req.vcpu_max, req.memory_min_mib, req.memory_max_mib) == (2, 8, 4000, 17180)
+    assert (req.vcpu_min, req.vcpu_max, req.memory_min_mib, req.memory_max_mib, req.excluded_instance_types) == \
+        (2, 8, 4000, 17180, ("t2.*",))
+
+
+def test_instance_types_and_requirements_exclude_each_other(tmp_path):
+    edit = _edit_group("nodes", mixedInstancesPolicy={"instances": ["m5.large"],
+                                                      "instanceRequirements": {"cpu": {"min": "2"}}})
+    with pytest.raises(SpecError) as failure:
+        specs.load(tmp_path, edit)
+    assert [e.path for e in failure.value.errors] == ["spec.mixedInstancesPolicy.instanceRequirements"]
 
 
 # ---------------------------------------------------------------- auto-scaling group

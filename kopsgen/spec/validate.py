@@ -517,6 +517,11 @@ def _check_etcd(v: _Validation) -> None:
                 v.error(path + ("etcdMembers", j, "instanceGroup"),
                         f'instance group "{group_name}" has role {group.spec.get("role")}; etcd members run on '
                         f"control-plane groups")
+            elif len(zones := _group_zones(v, group)) > 1:
+                # the member's volume lives in one zone, and only an instance in that zone can attach it
+                v.error(path + ("etcdMembers", j, "instanceGroup"),
+                        f'instance group "{group_name}" spans zones {_names(sorted(zones))}; an etcd member\'s '
+                        f"group must be in exactly one zone, where its volume is")
             _check_etcd_volume(v, path + ("etcdMembers", j), member)
     for group in v.groups:
         if group.role != "ControlPlane":
@@ -526,6 +531,13 @@ def _check_etcd(v: _Validation) -> None:
             if group.name not in hosts:
                 v.group_error(group, ("metadata", "name"), f"control-plane group \"{group.name}\" has no member in "
                                                            f"etcd cluster \"{etcd.get('name')}\"")
+
+
+def _group_zones(v: _Validation, group: _Group) -> set[str]:
+    """The zones an instance group runs in: its `zones` and the zones of its subnets."""
+    by_name = {s.name: s.zone for s in v.subnets}
+    zones = {z for z in group.spec.get("zones") or () if isinstance(z, str)}
+    return zones | {by_name[s] for s in group.spec.get("subnets") or () if by_name.get(s)}
 
 
 def _check_etcd_volume(v: _Validation, path: SpecPath, m: dict) -> None:
@@ -684,6 +696,10 @@ def _check_group_extras(v: _Validation, g: _Group) -> None:
     if isinstance(mip, dict):
         if not mip.get("instances") and not mip.get("instanceRequirements"):
             err(("spec", "mixedInstancesPolicy"), "a mixed instances policy needs instances or instanceRequirements")
+        elif mip.get("instances") and mip.get("instanceRequirements"):
+            # an auto-scaling group takes a list of instance types or requirements that choose them, not both
+            err(("spec", "mixedInstancesPolicy", "instanceRequirements"),
+                "give either instances or instanceRequirements, not both")
         base, maximum = mip.get("onDemandBase"), s.get("maxSize")
         if isinstance(base, int) and isinstance(maximum, int) and base > maximum:
             err(("spec", "mixedInstancesPolicy", "onDemandBase"), f"onDemandBase {base} is above maxSize {maximum}")
