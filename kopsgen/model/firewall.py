@@ -49,7 +49,7 @@ class Group:
     """A security group a rule is attached to or admits: one the cluster owns, or an existing one."""
 
     name: str       # kops's name for it, used in generated rule names
-    suffix: str     # "" for a group the cluster owns, "-<sg-id>" for a securityGroupOverride
+    suffix: str     # "-<sg-id>" for an instance group's securityGroupOverride, else "" (kops's rule-name suffix)
     link: Link
     label: str      # how descriptions speak of it
 
@@ -138,13 +138,6 @@ def add_security_group(ctx: ModelContext, name: str, description: str, label: st
     return Group(name, "", Ref(SecurityGroup, name), label)
 
 
-def join_suffixes(source: Group, target: Group) -> str:
-    """kops's suffix for a rule between two groups, unambiguous when only one of them is an override."""
-    if not source.suffix and not target.suffix:
-        return ""
-    return (source.suffix or "-default") + (target.suffix or "-default")
-
-
 def add_rule(ctx: ModelContext, group: Group, peer: Peer, *, description: str, protocol: str = ALL_PROTOCOLS,
              ports: tuple[int, int] | None = None, egress: bool = False, name: str | None = None) -> None:
     """One rule on `group`. Without a `name` it gets the name kops generates from its ends."""
@@ -177,8 +170,9 @@ def add_egress_anywhere(ctx: ModelContext, group: Group) -> None:
 
 def add_path_mtu_rules(ctx: ModelContext, group: Group, address: Address, lb_word: str, what: str) -> None:
     """The ICMP rules kops adds beside each load balancer listener rule, so that path MTU discovery
-    works through the NLB: "fragmentation needed" (ICMP type 3, and 4) for IPv4, every ICMPv6 type
-    (packet too big among them) for IPv6; a prefix list may hold either, so it gets both."""
+    works through the NLB: ICMP types 3-4 for IPv4 (destination unreachable, which carries
+    "fragmentation needed", and source quench), every ICMPv6 type (packet too big among them) for
+    IPv6; a prefix list may hold either, so it gets both."""
     if not address.is_ipv4:
         add_rule(ctx, group, address, protocol="icmpv6", ports=(-1, -1),
                  name=naming.pmtu_rule("icmpv6", lb_word, address.value),
