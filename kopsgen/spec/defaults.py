@@ -103,6 +103,10 @@ def _dicts(value: Any) -> list[dict]:
     return [x for x in value if isinstance(x, dict)] if isinstance(value, list) else []
 
 
+def _strs(value: Any) -> list[str]:
+    return [x for x in value if isinstance(x, str)] if isinstance(value, list) else []
+
+
 def _str(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
@@ -311,7 +315,7 @@ def _egress_proxy(c: _Cluster) -> None:
     if non_masquerade is not None and non_masquerade.num_addresses > 1:
         wanted.append(str(non_masquerade.network_address + 1))
     wanted += [_str(c.spec.get("nonMasqueradeCIDR")), "169.254.169.254", _str(c.spec.get("networkCIDR"))]
-    wanted += [x for x in c.spec.get("additionalNetworkCIDRs") or () if isinstance(x, str)]
+    wanted += _strs(c.spec.get("additionalNetworkCIDRs"))
     parts = excludes.split(",") if excludes else []
     for item in wanted:
         if item and item not in excludes:
@@ -325,13 +329,13 @@ def _api_access(c: _Cluster) -> None:
     if not isinstance(api, dict):
         return
     if api.get("dns") is None and api.get("loadBalancer") is None:
-        types = {sub.get("name"): sub.get("type") for sub in _dicts(c.spec.get("subnets"))}
+        types = {sub["name"]: sub.get("type") for sub in _dicts(c.spec.get("subnets")) if isinstance(sub.get("name"), str)}
         roles = list(c.roles())
         has_api_servers = any(role == "APIServer" for role, _ in roles)
         wants_lb = wants_dns = False
         for role, ig in roles:
             if role == "APIServer" or (role == "ControlPlane" and not has_api_servers):
-                for name in ig.get("subnets") or ():
+                for name in _strs(ig.get("subnets")):
                     wants_lb |= types.get(name) == "Private"
                     wants_dns |= types.get(name) == "Public"
         if wants_lb or c.dns_type == "None":  # without DNS, clients reach the API by the LB's name
@@ -433,7 +437,7 @@ def _kube_apiserver(c: _Cluster) -> None:
         _fill(a, "etcdServers", servers)
     if overrides:
         _fill(a, "etcdServersOverrides", overrides)
-    extra = [p for p in a.get("appendAdmissionPlugins") or () if isinstance(p, str)]
+    extra = _strs(a.get("appendAdmissionPlugins"))
     _fill(a, "enableAdmissionPlugins", ADMISSION_PLUGINS + extra)
     _fill(a, "anonymousAuth", False)
     if _get(s, "metricsServer", "enabled") is True:
@@ -496,7 +500,7 @@ def _kubelets(c: _Cluster) -> None:
     if not c.lt("1.32.0") and c.lt("1.36.0"):
         gates = _obj(master, "featureGates")
         _fill(gates, "ImageVolume", "true")  # etcd-manager is mounted as an image volume
-    for kubelet in (node, master):
+    for kubelet in (k for k in (node, master) if isinstance(k, dict)):
         _fill(kubelet, "enableDebuggingHandlers", True)
         _fill(kubelet, "podManifestPath", "/etc/kubernetes/manifests")
         _fill(kubelet, "logLevel", 2)
@@ -520,7 +524,7 @@ def _kubelets(c: _Cluster) -> None:
             _fill(kubelet, "shutdownGracePeriodCriticalPods", critical)
         if c.lt("1.34.0"):
             _fill(kubelet, "registerSchedulable", True)
-    if s.get("isolateMasters") is True:
+    if s.get("isolateMasters") is True and isinstance(master, dict):
         _fill(master, "enableDebuggingHandlers", False)
         _fill(master, "hairpinMode", "none")
 
@@ -673,7 +677,7 @@ def _discovery_url(c: _Cluster) -> str | None:
     if isinstance(url, str) and url:
         return url
     public = _str(c.spec.get("masterPublicName"))
-    access = c.spec.get("kubernetesApiAccess") or ()
+    access = _strs(c.spec.get("kubernetesApiAccess"))
     anonymous = _get(c.spec, "kubeAPIServer", "anonymousAuth") is True
     if anonymous and public and any(x in ("0.0.0.0/0", "::/0") for x in access):
         return "https://" + public
@@ -828,7 +832,7 @@ def _group_kubelet(c: _Cluster, role: str, spec: dict) -> None:
     taints = set()
     for source in (kubelet.get("taints"), spec.get("taints"), (own or {}).get("taints"),
                    cluster_kubelet.get("taints")):
-        taints.update(t for t in source or () if isinstance(t, str))
+        taints.update(_strs(source))
     secure = kubelet.get("anonymousAuth")
     merge(kubelet, own or {})
     if role == "ControlPlane":

@@ -39,6 +39,16 @@ class SpecDocuments:
 
 
 def group_documents(documents: Iterable[Document], origin: str) -> SpecDocuments:
+    """One Cluster and its InstanceGroups; SpecError with every problem of the documents' kinds."""
+    clusters, groups, errors = _sort_documents(documents)
+    if not clusters and not errors:
+        errors.append(FieldError(origin, 1, 1, "kind", "no Cluster document found"))
+    if errors:
+        raise SpecError(errors)
+    return SpecDocuments(clusters[0], groups)
+
+
+def _sort_documents(documents: Iterable[Document]) -> tuple[list[Document], list[Document], list[FieldError]]:
     errors: list[FieldError] = []
     clusters: list[Document] = []
     groups: list[Document] = []
@@ -59,23 +69,22 @@ def group_documents(documents: Iterable[Document], origin: str) -> SpecDocuments
             groups.append(doc)
         else:
             errors.append(doc.source.error(("kind",), f"kind must be Cluster or InstanceGroup (got {_show(kind)})"))
-    if not clusters and not errors:
-        errors.append(FieldError(origin, 1, 1, "kind", "no Cluster document found"))
     for extra in clusters[1:]:
         errors.append(extra.source.error(("kind",), "only one Cluster per input; render each cluster separately"))
-    if errors:
-        raise SpecError(errors)
-    cluster = clusters[0]
-    cluster_name = cluster.name
+    cluster_name = clusters[0].name if clusters else None
     for ig in groups:
-        labels = ig.data.get("metadata", {}).get("labels") if isinstance(ig.data.get("metadata"), dict) else None
-        owner = labels.get(CLUSTER_LABEL) if isinstance(labels, dict) else None
+        labels = _labels(ig)
+        owner = labels.get(CLUSTER_LABEL)
         if owner is not None and cluster_name is not None and owner != cluster_name:
             errors.append(ig.source.error(("metadata", "labels", CLUSTER_LABEL),
                                           f'instance group belongs to cluster "{owner}", not "{cluster_name}"'))
-    if errors:
-        raise SpecError(errors)
-    return SpecDocuments(cluster, groups)
+    return clusters, groups, errors
+
+
+def _labels(doc: Document) -> dict:
+    meta = doc.data.get("metadata") if isinstance(doc.data, dict) else None
+    labels = meta.get("labels") if isinstance(meta, dict) else None
+    return labels if isinstance(labels, dict) else {}
 
 
 def _show(value: object) -> str:
@@ -93,5 +102,8 @@ def load_documents(paths: Iterable[str | Path]) -> SpecDocuments:
         except SpecError as exc:
             errors.extend(exc.errors)
     if errors:
+        # still report what is wrong with the documents that did parse (but not a missing Cluster:
+        # it may be in a file that did not)
+        errors.extend(_sort_documents(documents)[2])
         raise SpecError(errors)
     return group_documents(documents, str(paths[0]) if paths else "<input>")

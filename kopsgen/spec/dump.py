@@ -7,14 +7,20 @@ from typing import Any
 
 import yaml
 
+_STR = "tag:yaml.org,2002:str"
+
 
 class _Dumper(yaml.SafeDumper):
     pass
 
 
 def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+    if "\n" in value:
+        return dumper.represent_scalar(_STR, value, style="|")
+    # A string that would read back as something else ("true", "1.5", "") is double-quoted, as kops does.
+    if value == "" or dumper.resolve(yaml.ScalarNode, value, (True, False)) != _STR:
+        return dumper.represent_scalar(_STR, value, style='"')
+    return dumper.represent_scalar(_STR, value)
 
 
 _Dumper.add_representer(str, _str_representer)
