@@ -311,10 +311,18 @@ CASES: list[tuple[str, Callable[[str], str], list[tuple[str, str, str]]]] = [
      [("example.com/a/b", 'spec.nodeLabels["example.com/a/b"]', 'label key "example.com/a/b" may contain only one "/"')]),
     ("reserved-cloud-label", edit("  cloudProvider: aws", "  cloudProvider: aws\n  cloudLabels:\n    Name: mine"),
      [("Name: mine", "spec.cloudLabels.Name", '"Name" is a tag kopsgen sets itself')]),
-    ("mixed-instances-without-types", edit("  minSize: 2", "  minSize: 2\n  mixedInstancesPolicy:\n"
-                                                           "    onDemandAboveBase: 0"),
-     [("mixedInstancesPolicy", "spec.mixedInstancesPolicy",
-       "a mixed instances policy needs instances or instanceRequirements")]),
+    ("mixed-instances-types-and-requirements", edit("  minSize: 2", "  minSize: 2\n  mixedInstancesPolicy:\n"
+                                                                    "    instances: [t3.large, m5.large]\n"
+                                                                    "    instanceRequirements:\n      cpu:\n        min: 2"),
+     [("instanceRequirements", "spec.mixedInstancesPolicy.instanceRequirements",
+       "give either instances or instanceRequirements, not both")]),
+    ("dedicated-t2", edit("  machineType: t3.micro", "  machineType: t2.micro\n  tenancy: dedicated"),
+     [("tenancy", "spec.tenancy", "t2.micro instances cannot run with dedicated tenancy")]),
+    ("group-security-group-twice", edit("  minSize: 2", "  minSize: 2\n  additionalSecurityGroups: [sg-0a, sg-0b, sg-0a]"),
+     [("additionalSecurityGroups", "spec.additionalSecurityGroups[2]", "sg-0a is listed twice (also [0])")]),
+    ("gvisor-on-control-plane", edit("  machineType: m6i.large", "  machineType: m6i.large\n  containerd:\n"
+                                                                "    gvisor:\n      enabled: true"),
+     [("gvisor", "spec.containerd.gvisor", "gVisor is only for Node groups")]),
     ("warm-pool-with-spot", edit("  minSize: 2", "  minSize: 2\n  maxPrice: \"0.05\"\n  warmPool:\n    minSize: 1"),
      [("warmPool", "spec.warmPool", "warm pools cannot be used with spot instances")]),
     ("instance-lifetime-too-short", edit("  minSize: 2", "  minSize: 2\n  maxInstanceLifetime: 1h"),

@@ -28,6 +28,7 @@ ROLES = {"Master": "ControlPlane", "ControlPlane": "ControlPlane", "Node": "Node
          "APIServer": "APIServer"}
 OLDEST_KUBERNETES = (1, 32, 0)          # kops 1.37 supports Kubernetes 1.32 and later
 ETCD_RELEASES = ((3, 5, 31), (3, 6, 12), (3, 7, 0))  # etcd-manager ships x.y.0 up to these
+DEDICATED_EXCEPTIONS = {"t2.nano", "t2.micro", "t2.small", "t2.medium", "t2.large", "t2.xlarge"}  # no dedicated hosts
 TAINT_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 RESERVED_TAGS = ("Name", "KubernetesCluster")
 RESERVED_TAG_PREFIXES = ("kubernetes.io/cluster/", "k8s.io/role/", "kops.k8s.io/")
@@ -694,15 +695,19 @@ def _check_group_extras(v: _Validation, g: _Group) -> None:
             err(("spec", "volumeMounts", i, key), f"{value} is mounted twice (also volumeMounts[{first}])")
     mip = s.get("mixedInstancesPolicy")
     if isinstance(mip, dict):
-        if not mip.get("instances") and not mip.get("instanceRequirements"):
-            err(("spec", "mixedInstancesPolicy"), "a mixed instances policy needs instances or instanceRequirements")
-        elif mip.get("instances") and mip.get("instanceRequirements"):
+        if mip.get("instances") and mip.get("instanceRequirements"):
             # an auto-scaling group takes a list of instance types or requirements that choose them, not both
             err(("spec", "mixedInstancesPolicy", "instanceRequirements"),
                 "give either instances or instanceRequirements, not both")
         base, maximum = mip.get("onDemandBase"), s.get("maxSize")
         if isinstance(base, int) and isinstance(maximum, int) and base > maximum:
             err(("spec", "mixedInstancesPolicy", "onDemandBase"), f"onDemandBase {base} is above maxSize {maximum}")
+    for group, i, first in _duplicates((x, i) for i, x in enumerate(s.get("additionalSecurityGroups") or ())):
+        err(("spec", "additionalSecurityGroups", i), f"{group} is listed twice (also [{first}])")
+    if s.get("tenancy") in ("dedicated", "host") and s.get("machineType") in DEDICATED_EXCEPTIONS:
+        err(("spec", "tenancy"), f"{s['machineType']} instances cannot run with {s['tenancy']} tenancy")
+    if _get(s, "containerd", "gvisor", "enabled") is True and g.role != "Node":
+        err(("spec", "containerd", "gvisor"), "gVisor is only for Node groups")
     warm = s.get("warmPool")
     if isinstance(warm, dict) and warm.get("maxSize") != 0:
         if g.role not in ("Node", "APIServer"):
@@ -719,7 +724,7 @@ def _check_group_extras(v: _Validation, g: _Group) -> None:
     for i, item in enumerate(s.get("sysctlParameters") or ()):
         if isinstance(item, str) and "=" not in item:
             err(("spec", "sysctlParameters", i), f'"{item}" must look like key=value')
-    _check_hooks_and_files(lambda p, m: err(p, m), s)
+    _check_hooks(lambda p, m: err(p, m), s)
     volume_type = s.get("rootVolumeType")
     iops, throughput = s.get("rootVolumeIops"), s.get("rootVolumeThroughput")
     if volume_type == "gp3" and isinstance(iops, int) and isinstance(throughput, int) and iops >= 3000 \
@@ -750,7 +755,7 @@ def _int_or_percent(value: Any) -> int | None:
     return None
 
 
-def _check_hooks_and_files(report: Report, spec: dict) -> None:
+def _check_hooks(report: Report, spec: dict) -> None:
     for i, hook in _dicts(spec.get("hooks")):
         path = ("spec", "hooks", i)
         if hook.get("disabled") is True:
@@ -763,19 +768,13 @@ def _check_hooks_and_files(report: Report, spec: dict) -> None:
             for key in ("before", "requires"):
                 if hook.get(key):
                     report(path + (key,), f"{key} cannot be used with useRawManifest")
-        if isinstance(hook.get("execContainer"), dict) and not hook["execContainer"].get("image"):
-            report(path + ("execContainer",), "execContainer needs an image")
-    for i, asset in _dicts(spec.get("fileAssets")):
-        for key in ("name", "content"):
-            if not asset.get(key):
-                report(("spec", "fileAssets", i), f'a file asset needs "{key}"')
 
 
 # --- cluster-wide settings -----------------------------------------------------------------
 def _check_cluster_settings(v: _Validation) -> None:
     s = v.spec
     _check_cloud_labels(v.error, ("spec", "cloudLabels"), s.get("cloudLabels"), None)
-    _check_hooks_and_files(v.error, s)
+    _check_hooks(v.error, s)
     _check_rolling_update(v.error, ("spec", "rollingUpdate"), s.get("rollingUpdate"), False)
     for i, item in enumerate(s.get("sysctlParameters") or ()):
         if isinstance(item, str) and "=" not in item:
@@ -835,13 +834,8 @@ def _check_service_accounts(v: _Validation) -> None:
         v.error(("spec", "iam", "serviceAccountExternalPermissions", i), f"service account {key} is listed twice")
     for i, p in perms:
         path = ("spec", "iam", "serviceAccountExternalPermissions", i)
-        for key in ("name", "namespace"):
-            if not p.get(key):
-                v.error(path, f'"{key}" is required')
         aws = p.get("aws")
-        if not isinstance(aws, dict):
-            v.error(path, '"aws" permissions are required')
-        elif bool(aws.get("policyARNs")) == bool(aws.get("inlinePolicy")):
+        if isinstance(aws, dict) and bool(aws.get("policyARNs")) == bool(aws.get("inlinePolicy")):
             v.error(path + ("aws",), "set either inlinePolicy or policyARNs (exactly one)")
     said = s.get("serviceAccountIssuerDiscovery")
     if isinstance(said, dict):
@@ -911,6 +905,8 @@ def _check_components(v: _Validation) -> None:
         v.error(("spec", "kubeProxy", "master"), "must be the API server's URL (https://HOST[:PORT])")
     containerd = s.get("containerd")
     if isinstance(containerd, dict):
+        if containerd.get("gvisor") is not None:
+            v.error(("spec", "containerd", "gvisor"), "gVisor can only be configured on instance groups")
         version = _version(containerd.get("version"))
         if version is not None and version < (2, 1, 0):
             v.error(("spec", "containerd", "version"), f"containerd {containerd['version']} is too old: kops needs "
