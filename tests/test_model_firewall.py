@@ -23,7 +23,7 @@ EC2_DESCRIPTION = re.compile(r"^[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{1,255}$")
 
 
 def _graph(tmp_path, edit=None):
-    return pipeline.build_graph(specs.load(tmp_path, edit))
+    return specs.build(specs.load(tmp_path, edit))
 
 
 def _rules(graph) -> list[SecurityGroupRule]:
@@ -40,7 +40,7 @@ def _admits_port(rule: SecurityGroupRule, protocol: str, port: int) -> bool:
 
 @pytest.mark.parametrize("case", reference_cases())
 def test_every_rule_of_every_reference_case_has_a_description_ec2_accepts(case):
-    graph = pipeline.build_graph(pipeline.load_spec([case_input(case)]))
+    graph = specs.build(pipeline.load_spec([case_input(case)]))
     rules = _rules(graph)
     assert rules
     for rule in rules:
@@ -49,7 +49,7 @@ def test_every_rule_of_every_reference_case_has_a_description_ec2_accepts(case):
 
 @pytest.mark.parametrize("case", reference_cases())
 def test_no_node_reaches_etcd_on_the_control_plane(case):
-    graph = pipeline.build_graph(pipeline.load_spec([case_input(case)]))
+    graph = specs.build(pipeline.load_spec([case_input(case)]))
     cluster = pipeline.load_spec([case_input(case)]).cluster.name
     masters, nodes = Ref(SecurityGroup, f"masters.{cluster}"), Ref(SecurityGroup, f"nodes.{cluster}")
     from_nodes = [r for r in _rules(graph) if r.group == masters and r.source_group == nodes]
@@ -200,7 +200,7 @@ def test_instance_groups_security_groups_for_launch_templates(tmp_path):
     assert security_groups_of(ctx, control_plane) == (Ref(SecurityGroup, MASTERS), External("sg-lb"),
                                                       External("sg-cp"))
     assert security_groups_of(ctx, nodes) == (Ref(SecurityGroup, NODES), External("sg-n1"), External("sg-n2"))
-    graph = pipeline.build_graph(spec)
+    graph = specs.build(spec)
     assert graph.outputs["master_security_group_ids"] == (External("sg-cp"), External("sg-lb"),
                                                           Ref(SecurityGroup, MASTERS))
 

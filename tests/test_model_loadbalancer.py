@@ -31,7 +31,7 @@ def _lb(spec: dict, **load_balancer) -> None:
 
 
 def _graph(tmp_path, edit):
-    return pipeline.build_graph(specs.load(tmp_path, edit))
+    return specs.build(specs.load(tmp_path, edit))
 
 
 def _rules_on(graph, group) -> dict[str, SecurityGroupRule]:
@@ -109,7 +109,7 @@ def test_no_dns_sends_kops_controller_through_the_load_balancer(tmp_path):
         spec["topology"] = {"dns": {"type": "None"}}
 
     spec = specs.load(tmp_path, edit)
-    graph = pipeline.build_graph(spec)
+    graph = specs.build(spec)
     assert graph.of_kind(AliasRecord) == [] and graph.of_kind(SharedHostedZone) == []
     [nlb] = graph.of_kind(NetworkLoadBalancer)
     assert nlb.cross_zone
@@ -204,7 +204,7 @@ def test_bastion_load_balancer_and_dns_name(tmp_path):
         groups.append(instance_group("bastions", "Bastion", ["utility-us-east-1a"]))
 
     spec = specs.load(tmp_path, edit)
-    graph = pipeline.build_graph(spec)
+    graph = specs.build(spec)
     [nlb] = graph.of_kind(NetworkLoadBalancer)
     assert (nlb.name, nlb.internal) == (f"bastion.{CLUSTER}", False)
     # utility beats public in the same zone
@@ -234,7 +234,7 @@ def test_fingerprint_matches_kops_key_pair_name():
 def test_key_from_the_file_beside_the_spec(tmp_path):
     (tmp_path / "id_rsa.pub").write_text(REFERENCE_KEY)
     spec = specs.load(tmp_path)
-    graph = pipeline.build_graph(spec)
+    graph = specs.build(spec)
     [key] = graph.of_kind(KeyPair)
     assert key.name == f"kubernetes.{CLUSTER}-c4:a6:ed:9a:a8:89:b9:e2:c3:9c:d6:63:eb:9c:71:57"
     assert key.public_key == REFERENCE_KEY.strip()
@@ -244,7 +244,7 @@ def test_key_from_the_file_beside_the_spec(tmp_path):
 
 def test_key_from_the_spec_field(tmp_path):
     spec = specs.load(tmp_path, lambda s, g: s.update(sshPublicKey=REFERENCE_KEY.strip() + " me@example.com"))
-    [key] = pipeline.build_graph(spec).of_kind(KeyPair)
+    [key] = specs.build(spec).of_kind(KeyPair)
     assert key.name.endswith("-c4:a6:ed:9a:a8:89:b9:e2:c3:9c:d6:63:eb:9c:71:57")
 
 
@@ -252,13 +252,13 @@ def test_key_from_the_spec_field(tmp_path):
 def test_ssh_key_name_wins_over_a_key_file(tmp_path, key_name, expected):
     (tmp_path / "id_rsa.pub").write_text(REFERENCE_KEY)
     spec = specs.load(tmp_path, lambda s, g: s.update(sshKeyName=key_name))
-    assert pipeline.build_graph(spec).of_kind(KeyPair) == []
+    assert specs.build(spec).of_kind(KeyPair) == []
     assert key_pair_of(ModelContext(spec)) == expected
 
 
 def test_no_key_at_all(tmp_path):
     spec = specs.load(tmp_path)
-    assert pipeline.build_graph(spec).of_kind(KeyPair) == []
+    assert specs.build(spec).of_kind(KeyPair) == []
     assert key_pair_of(ModelContext(spec)) is None
 
 

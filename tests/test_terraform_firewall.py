@@ -2,8 +2,10 @@
 
 For every reference case the Terraform addresses of these resources equal kops's, except for the
 deliberate differences listed in DIFFERENCES, and the attributes kops writes agree with ours, except
-those in ATTRIBUTE_DIFFERENCES. `terraform validate` and `terraform fmt` run on these resources
-(with the network they sit in), so that gaps elsewhere in a work-in-progress output do not hide ours.
+those in ATTRIBUTE_DIFFERENCES. The output checked is that of these builders and the network they sit
+in (tests/support/specs.build), so that the rest of the output (IAM, instances, addons) cannot hide or
+break what is checked here; `terraform validate` and `terraform fmt` run on it, and the slow suite
+applies it to moto.
 """
 
 from __future__ import annotations
@@ -13,19 +15,16 @@ from functools import lru_cache
 import pytest
 
 from kopsgen import pipeline
-from kopsgen.ir.base import Graph, iter_refs
-from kopsgen.ir.dns import AliasRecord, SharedHostedZone
+from kopsgen.ir.dns import AliasRecord
 from kopsgen.ir.firewall import SecurityGroup, SecurityGroupRule
 from kopsgen.ir.loadbalancer import LoadBalancerListener, NetworkLoadBalancer, TargetGroup
 from kopsgen.ir.sshkey import KeyPair
 from kopsgen.render import terraform as tf_render
-from tests.support import hcl, terraform
+from tests.support import hcl, specs, terraform
 from tests.support.paths import REFERENCE, case_input, reference_cases
 
 TF_TYPES = ("aws_security_group", "aws_security_group_rule", "aws_lb", "aws_lb_listener", "aws_lb_target_group",
             "aws_route53_record", "aws_key_pair")
-KINDS = (SecurityGroup, SecurityGroupRule, NetworkLoadBalancer, TargetGroup, LoadBalancerListener, AliasRecord,
-         SharedHostedZone, KeyPair)
 OUTPUTS = ("master_security_group_ids", "node_security_group_ids", "bastion_security_group_ids")
 
 # Addresses we deliberately do not share with kops: {case: (only kops's, only ours)}.
@@ -53,10 +52,15 @@ ATTRIBUTE_DIFFERENCES = {
 }
 
 
+def _render(spec_path) -> dict[str, bytes]:
+    spec = pipeline.load_spec([spec_path])
+    return tf_render.render(specs.build(spec), spec)
+
+
 @lru_cache(maxsize=None)
 def _rendered(case: str) -> tuple[dict[str, bytes], dict]:
-    """Our whole Terraform output for a case, and its parsed kubernetes.tf (parsing takes seconds: once a case)."""
-    files = pipeline.render(pipeline.load_spec([case_input(case)]), "terraform")
+    """Our Terraform for a case, and its parsed kubernetes.tf (parsing takes seconds: once a case)."""
+    files = _render(case_input(case))
     return files, hcl.parse(files["kubernetes.tf"].decode())
 
 
@@ -113,27 +117,6 @@ def test_outputs_and_key_file_match_kops(case):
         assert files[f"data/{path.name}"] == path.read_bytes()
 
 
-def _subgraph(graph: Graph) -> Graph:
-    """Our resources and everything they reference (VPC, subnets), with our outputs."""
-    wanted = [r for r in graph if isinstance(r, KINDS)]
-    seen: dict = {}
-    while wanted:
-        resource = wanted.pop()
-        key = (type(resource), resource.name)
-        if key in seen:
-            continue
-        seen[key] = resource
-        wanted.extend(graph.get(ref.kind, ref.name) for _, ref in iter_refs(resource))
-    sub = Graph()
-    for resource in seen.values():
-        sub.add(resource)
-    for name in OUTPUTS:
-        if name in graph.outputs:
-            sub.output(name, graph.outputs[name])
-    sub.check()
-    return sub
-
-
 # Each validate loads the AWS provider (seconds): the default run checks the cases that between them hold
 # every kind of rule, load balancer and record; `-m slow` checks the rest.
 VALIDATE_DEFAULT = ("privatecalico", "complex", "minimal-dns-none", "minimal-ipv6")
@@ -143,12 +126,9 @@ VALIDATE_DEFAULT = ("privatecalico", "complex", "minimal-dns-none", "minimal-ipv
 @pytest.mark.parametrize("case", [c if c in VALIDATE_DEFAULT else pytest.param(c, marks=pytest.mark.slow)
                                   for c in reference_cases()])
 def test_terraform_validate_and_fmt(case, tmp_path):
-    spec = pipeline.load_spec([case_input(case)])
-    files = tf_render.render(_subgraph(pipeline.build_graph(spec)), spec)
-    for path, data in files.items():
+    for path, data in _rendered(case)[0].items():
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_bytes(data)
-    assert set(_mine(hcl.resources(hcl.parse(files["kubernetes.tf"].decode())))) == set(_mine(_ours(case)))
     terraform.init(tmp_path)
     terraform.validate(tmp_path)
     fmt = terraform.fmt_check(tmp_path)
@@ -177,7 +157,7 @@ def test_applies_plans_clean_and_destroys_on_moto(case, moto, tmp_path):
     (spec_path.parent / "id_rsa.pub").write_bytes((REFERENCE / case / "id_rsa.pub").read_bytes())
     spec = pipeline.load_spec([spec_path])
     out = tmp_path / "out"
-    for path, data in tf_render.render(_subgraph(pipeline.build_graph(spec)), spec).items():
+    for path, data in _render(spec_path).items():
         (out / path).parent.mkdir(parents=True, exist_ok=True)
         (out / path).write_bytes(data)
     tfmoto.prepare(out, moto)
@@ -198,12 +178,24 @@ def test_applies_plans_clean_and_destroys_on_moto(case, moto, tmp_path):
                         for pair in p.get("UserIdGroupPairs", []) + p.get("IpRanges", [])]
         assert descriptions and all(descriptions), "every applied rule keeps its description"
         balancers = moto.client("elbv2").describe_load_balancers()["LoadBalancers"]
-        assert {b["LoadBalancerName"] for b in balancers} == {nlb.load_balancer_name
-                                                              for nlb in pipeline.build_graph(spec).of_kind(
-                                                                  NetworkLoadBalancer)}
+        assert {b["LoadBalancerName"] for b in balancers} == {
+            nlb.load_balancer_name for nlb in specs.build(spec).of_kind(NetworkLoadBalancer)}
         assert all(b["Type"] == "network" for b in balancers)
         code, text = tfmoto.plan_exit_code(out)
         assert code == 0, text[-4000:]
     finally:
         tfmoto.destroy(out)
     assert tfmoto.state_addresses(out) == []
+
+
+def test_the_full_build_makes_the_same_resources(case):
+    """What these tests render is what `kopsgen render` builds: the builders are registered, and nothing else
+    in the pipeline adds, drops or changes a security group, rule, load balancer, record or key pair."""
+    spec = pipeline.load_spec([case_input(case)])
+    # (the hosted zone lookup is shared: the IAM policies name the zone too, with or without records)
+    kinds = (SecurityGroup, SecurityGroupRule, NetworkLoadBalancer, TargetGroup, LoadBalancerListener, AliasRecord,
+             KeyPair)
+    full, ours = pipeline.build_graph(spec), specs.build(spec)
+    assert [r for r in full if isinstance(r, kinds)] == [r for r in ours if isinstance(r, kinds)]
+    assert {k: v for k, v in full.outputs.items() if k in OUTPUTS} == {k: v for k, v in ours.outputs.items()
+                                                                       if k in OUTPUTS}

@@ -9,6 +9,14 @@ from typing import Any, Callable
 import yaml
 
 from kopsgen import pipeline
+from kopsgen.ir.base import Graph
+from kopsgen.model.bastion import build_bastion
+from kopsgen.model.context import ModelContext
+from kopsgen.model.dns import build_dns
+from kopsgen.model.firewall import build_firewall
+from kopsgen.model.loadbalancer import build_api_load_balancer
+from kopsgen.model.network import build_network
+from kopsgen.model.sshkey import build_ssh_key
 from kopsgen.spec.api import ClusterSpec
 
 CLUSTER = "unit.example.com"
@@ -62,3 +70,13 @@ def write_spec(tmp_path: Path, edit: Callable[[dict, list[dict]], None] | None =
 
 def load(tmp_path: Path, edit: Callable[[dict, list[dict]], None] | None = None) -> ClusterSpec:
     return pipeline.load_spec([write_spec(tmp_path, edit)])
+
+
+def build(spec: ClusterSpec) -> Graph:
+    """The graph of the network and of the firewall, load balancer, bastion, DNS and SSH key builders only, so
+    these builders' tests do not depend on the rest (IAM, instance groups, addons) being able to build a spec."""
+    ctx = ModelContext(spec)
+    for builder in (build_network, build_firewall, build_api_load_balancer, build_bastion, build_dns, build_ssh_key):
+        builder(ctx)
+    ctx.graph.check()
+    return ctx.graph
