@@ -52,9 +52,9 @@ ATTRIBUTE_DIFFERENCES = {
 }
 
 
-def _render(spec_path) -> dict[str, bytes]:
+def _render(spec_path, fmt: str = "hcl") -> dict[str, bytes]:
     spec = pipeline.load_spec([spec_path])
-    return tf_render.render(specs.build(spec), spec)
+    return tf_render.render(specs.build(spec), spec, fmt)
 
 
 @lru_cache(maxsize=None)
@@ -133,6 +133,18 @@ def test_terraform_validate_and_fmt(case, tmp_path):
     terraform.validate(tmp_path)
     fmt = terraform.fmt_check(tmp_path)
     assert fmt.returncode == 0, fmt.stdout
+
+
+@pytest.mark.skipif(not terraform.terraform_available(), reason="terraform not on PATH")
+@pytest.mark.parametrize("case", ["complex", "privatecalico"])
+def test_terraform_json_validates(case, tmp_path):
+    files = _render(case_input(case), "json")
+    assert "kubernetes.tf.json" in files
+    for path, data in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(data)
+    terraform.init(tmp_path)
+    terraform.validate(tmp_path)
 
 
 # ---------------------------------------------------------------- applied for real (moto)
