@@ -21,8 +21,8 @@ from kopsgen.spec.api import ClusterSpec
 
 FORMAT_VERSION = "2010-09-09"
 
-# Resources of these categories are split per connected unit (one instance group's launch
-# template, group and hooks) rather than kept together, when the template has to be split.
+# Resources of these categories are split per instance group (its auto-scaling group, launch template
+# and hooks) rather than kept together, when the template has to be split.
 PER_UNIT_CATEGORIES = frozenset({"compute"})
 
 
@@ -113,45 +113,30 @@ def _output(name: str, value, ctx: CfnContext) -> dict | None:
 
 
 def _units(graph: Graph) -> dict[tuple[type[Resource], str], str]:
-    """The split unit of each resource in PER_UNIT_CATEGORIES: resources linked by references
-    (a launch template, the group using it, its hooks) form one unit, named after its first member."""
-    members = [r for r in graph if r.category in PER_UNIT_CATEGORIES]
-    parent: dict[tuple, tuple] = {(type(r), r.name): (type(r), r.name) for r in members}
+    """The split unit of each resource in PER_UNIT_CATEGORIES: an auto-scaling group with what only it
+    uses or what only uses it (its launch template, its lifecycle hooks), named after the group. What
+    several groups share (an image lookup) stays in its category's group."""
+    from kopsgen.ir.compute import AutoscalingGroup
 
-    def find(key: tuple) -> tuple:
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
-    for resource in members:
+    groups = {(AutoscalingGroup, r.name) for r in graph.of_kind(AutoscalingGroup)}
+    touching: dict[tuple[type[Resource], str], set[tuple]] = {}
+    for resource in graph:
+        key = (type(resource), resource.name)
         for _, ref in iter_refs(resource):
-            other = (ref.kind, ref.name)
-            if other in parent:
-                a, b = find((type(resource), resource.name)), find(other)
-                if a != b:
-                    parent[max(a, b, key=_sort_key)] = min(a, b, key=_sort_key)
-    units: dict[tuple, list[Resource]] = {}
-    for resource in members:
-        units.setdefault(find((type(resource), resource.name)), []).append(resource)
+            target = (ref.kind, ref.name)
+            if target in groups:
+                touching.setdefault(key, set()).add(target)
+            if key in groups:
+                touching.setdefault(target, set()).add(key)
     names: dict[tuple[type[Resource], str], str] = {}
-    for group in units.values():
-        label = _unit_label(group)
-        for resource in group:
-            names[(type(resource), resource.name)] = f"{resource.category}:{label}"
+    for resource in graph:
+        if resource.category not in PER_UNIT_CATEGORIES:
+            continue
+        key = (type(resource), resource.name)
+        owners = {key} if key in groups else touching.get(key, set())
+        if len(owners) == 1:
+            names[key] = f"{resource.category}:{next(iter(owners))[1]}"
     return names
-
-
-def _sort_key(key: tuple) -> tuple:
-    return (key[0].__name__, key[1])
-
-
-def _unit_label(group: list[Resource]) -> str:
-    # name the unit after its auto-scaling group when it has one (the instance group it serves)
-    for resource in group:
-        if type(resource).__name__ == "AutoscalingGroup":
-            return resource.name
-    return min(r.name for r in group)
 
 
 def _referenced_ids(value: Any) -> set[str]:
@@ -164,8 +149,8 @@ def _referenced_ids(value: Any) -> set[str]:
             elif key == "Fn::GetAtt":
                 found.add(item[0] if isinstance(item, list) else str(item).split(".")[0])
             elif key == "Fn::Sub":
-                text = item[0] if isinstance(item, list) else item
-                found |= {v.split(".")[0] for v in _sub_variables(text)}
+                text, bound = (item[0], item[1]) if isinstance(item, list) else (item, {})
+                found |= {v.split(".")[0] for v in _sub_variables(text) if v not in bound}
             found |= _referenced_ids(item)
     elif isinstance(value, list):
         for item in value:

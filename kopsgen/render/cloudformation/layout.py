@@ -303,7 +303,7 @@ class _Child:
         if target in top_params:
             self.top_level_used.add(target)
             if self.stack_id:
-                self.parameters[target] = top_params[target]
+                self.parameters[target] = _passed_down(top_params[target])
                 self.passed[target] = {"Ref": target}
             return target, None
         source = home.get(target)
@@ -332,6 +332,17 @@ class _Child:
         else:
             value = {"Fn::GetAtt": [target, attribute]}
         self.outputs[name] = {"Value": value}
+
+
+def _passed_down(parameter: dict) -> dict:
+    """A top-level parameter as a child receives it: the value the parent resolved. An SSM-typed
+    parameter arrives as the value it resolved to (an image ID), not as a parameter name to resolve again."""
+    child = {k: v for k, v in parameter.items() if k != "Default"}
+    child["Description"] = f"From the parent stack: {parameter.get('Description', '')}".strip()
+    match = re.fullmatch(r"AWS::SSM::Parameter::Value<(.+)>", child["Type"])
+    if match:
+        child["Type"] = match.group(1)
+    return child
 
 
 def _get_att_parts(value: Any) -> tuple[str, str]:
