@@ -10,6 +10,7 @@ applies it to moto.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 
 import pytest
@@ -139,7 +140,8 @@ def test_terraform_validate_and_fmt(case, tmp_path):
 @pytest.mark.parametrize("case", ["complex", "privatecalico"])
 def test_terraform_json_validates(case, tmp_path):
     files = _render(case_input(case), "json")
-    assert "kubernetes.tf.json" in files
+    resources = json.loads(files["kubernetes.tf.json"])["resource"]
+    assert {f"{t}.{label}" for t in TF_TYPES for label in resources.get(t, {})} == set(_mine(_ours(case)))
     for path, data in files.items():
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_bytes(data)
