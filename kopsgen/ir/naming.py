@@ -362,32 +362,12 @@ AUTOSCALER_TAINT_TAG_PREFIX = "k8s.io/cluster-autoscaler/node-template/taint/"
 ETCD_CLUSTER_TAG_PREFIX = "k8s.io/etcd/"
 NTH_MANAGED_TAG = "aws-node-termination-handler/managed"
 
-# The node labels kops gives each role (its `nodelabels` package), before the spec's own labels.
-NODE_ROLE_LABEL = "node-role.kubernetes.io/node"
-API_SERVER_ROLE_LABEL = "node-role.kubernetes.io/api-server"
-CONTROL_PLANE_LABELS = {"node-role.kubernetes.io/control-plane": "",
-                        "kops.k8s.io/kops-controller-pki": "",
-                        "node.kubernetes.io/exclude-from-external-load-balancers": ""}
-
 
 def role_tags(role: str) -> dict[str, str]:
     """`k8s.io/role/<role>` = 1; control-plane instances carry the old `master` tag too."""
     if role == "ControlPlane":
         return {f"{ROLE_TAG_PREFIX}master": "1", f"{ROLE_TAG_PREFIX}control-plane": "1"}
     return {f"{ROLE_TAG_PREFIX}{role.lower()}": "1"}
-
-
-def node_labels(role: str, kubelet_labels: dict[str, str], ig_labels: dict[str, str]) -> dict[str, str]:
-    """The Kubernetes labels of a group's nodes: kubelet `nodeLabels`, the role's labels, then the group's."""
-    labels = dict(kubelet_labels)
-    if role == "APIServer":
-        labels[API_SERVER_ROLE_LABEL] = ""
-    elif role == "Node":
-        labels[NODE_ROLE_LABEL] = ""
-    elif role == "ControlPlane":
-        labels.update(CONTROL_PLANE_LABELS)
-    labels.update(ig_labels)
-    return labels
 
 
 # ---------------------------------------------------------------- tags

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 
 from kopsgen import bootstrap
 from kopsgen.ir import naming
@@ -90,8 +89,8 @@ def _instance_group(ctx: ModelContext, ig: api.InstanceGroup) -> None:
     name = naming.autoscaling_group(ig.name, ig.role, ctx.name)
     tags = instance_group_tags(ctx, ig)
     template = ctx.graph.add(_launch_template(ctx, ig, naming.launch_template(ig.name, ig.role, ctx.name), tags))
-    warm_pool = _warm_pool(ctx, ig)
-    metrics = GROUP_METRICS + (WARM_POOL_METRICS if warm_pool else ())
+    pool = _warm_pool(ctx, ig)
+    metrics = GROUP_METRICS + (WARM_POOL_METRICS if pool else ())
     group = ctx.graph.add(AutoscalingGroup(
         name=name, launch_template=template.ref(), min_size=ig.min_size, max_size=ig.max_size,
         subnets=tuple(ctx.subnet(s) for s in ig.subnets), metrics=metrics,
@@ -100,13 +99,15 @@ def _instance_group(ctx: ModelContext, ig: api.InstanceGroup) -> None:
         target_groups=_target_groups(ctx, ig),
         protect_from_scale_in=ig.instance_protection, max_instance_lifetime_seconds=ig.max_instance_lifetime_seconds,
         suspended_processes=ig.suspend_processes, capacity_rebalance=ig.capacity_rebalance,
-        mixed_instances=_mixed_instances(ig), warm_pool=warm_pool,
+        mixed_instances=_mixed_instances(ig),
+        warm_pool=WarmPool(min_size=pool.min_size, max_prepared_capacity=pool.max_size) if pool else None,
         instance_refresh=InstanceRefresh() if ig.instance_refresh else None, tags=tags))
-    if warm_pool and _resolved_warm_pool(ctx, ig).enable_lifecycle_hook:
+    if pool and pool.enable_lifecycle_hook:
+        # holds each new warm-pool instance until nodeup has finished on it
         ctx.graph.add(AutoscalingLifecycleHook(
             name=naming.warm_pool_lifecycle_hook(ig.name), hook_name=naming.WARM_POOL_HOOK,
             autoscaling_group=group.ref(), lifecycle_transition=LAUNCHING, default_result="ABANDON",
-            heartbeat_timeout=_warm_pool_hook_timeout(ctx, ig)))
+            heartbeat_timeout=pool.lifecycle_hook_timeout or WARM_POOL_HOOK_SECONDS))
 
 
 # ---------------------------------------------------------------- tags
@@ -119,7 +120,8 @@ def instance_group_tags(ctx: ModelContext, ig: api.InstanceGroup) -> dict[str, s
     tags.update(ig.cloud_labels)
     if cluster.nth_queue_mode:
         tags.setdefault(cluster.nth_managed_asg_tag, "")
-    for key, value in node_labels(ctx, ig).items():
+    # the defaults complete each group's kubelet node labels (role labels included), as kops's populate step does
+    for key, value in ig.kubelet_node_labels.items():
         tags[naming.AUTOSCALER_LABEL_TAG_PREFIX + key] = value
     for taint in ig.taints:
         key, value, effect = parse_taint(taint)
@@ -128,14 +130,6 @@ def instance_group_tags(ctx: ModelContext, ig: api.InstanceGroup) -> dict[str, s
     tags.update(naming.role_tags(ig.role))
     tags[naming.INSTANCE_GROUP_TAG] = ig.name
     return tags
-
-
-def node_labels(ctx: ModelContext, ig: api.InstanceGroup) -> dict[str, str]:
-    """The Kubernetes labels of the group's nodes (the control plane reads its own kubelet settings)."""
-    cluster = ctx.cluster
-    kubelet = {**(cluster.control_plane_kubelet_node_labels if ig.is_control_plane else cluster.kubelet_node_labels),
-               **ig.kubelet_node_labels}
-    return naming.node_labels(ig.role, kubelet, ig.node_labels)
 
 
 def parse_taint(taint: str) -> tuple[str, str, str]:
@@ -273,41 +267,21 @@ def _megabytes(value: str | int | float) -> int:
     return math.ceil(_quantity(value) / 10**6)
 
 
-@dataclass(frozen=True)
-class _ResolvedWarmPool:
-    min_size: int
-    max_size: int | None
-    enable_lifecycle_hook: bool
-
-
-def _resolved_warm_pool(ctx: ModelContext, ig: api.InstanceGroup) -> _ResolvedWarmPool | None:
-    """The group's warm pool: its own settings over the cluster's; control plane and bastions get
-    one only if they ask for it themselves."""
+def _warm_pool(ctx: ModelContext, ig: api.InstanceGroup) -> api.WarmPool | None:
+    """The group's warm pool, if any: its own settings over the cluster's; the cluster's apply to node
+    groups only, control-plane and bastion groups have one only if they ask for it themselves."""
     own, default = ig.warm_pool, ctx.cluster.warm_pool
-    if own is None:
-        if default is None or not ig.is_node:
-            return None
-        own = default
-    elif default is not None and ig.is_node:
-        own = api.WarmPool(min_size=own.min_size or default.min_size,
-                           max_size=own.max_size if own.max_size is not None else default.max_size,
-                           enable_lifecycle_hook=own.enable_lifecycle_hook or default.enable_lifecycle_hook,
-                           lifecycle_hook_timeout=own.lifecycle_hook_timeout)
-    if not own.enabled:
-        return None
-    return _ResolvedWarmPool(own.min_size, own.max_size, own.enable_lifecycle_hook)
-
-
-def _warm_pool(ctx: ModelContext, ig: api.InstanceGroup) -> WarmPool | None:
-    pool = _resolved_warm_pool(ctx, ig)
-    return WarmPool(min_size=pool.min_size, max_prepared_capacity=pool.max_size) if pool else None
-
-
-def _warm_pool_hook_timeout(ctx: ModelContext, ig: api.InstanceGroup) -> int:
-    for pool in (ig.warm_pool, ctx.cluster.warm_pool):
-        if pool is not None and pool.lifecycle_hook_timeout is not None:
-            return pool.lifecycle_hook_timeout
-    return WARM_POOL_HOOK_SECONDS
+    if default is None or not ig.is_node:
+        pool = own
+    elif own is None:
+        pool = default
+    else:
+        pool = api.WarmPool(
+            min_size=own.min_size or default.min_size,
+            max_size=own.max_size if own.max_size is not None else default.max_size,
+            enable_lifecycle_hook=own.enable_lifecycle_hook or default.enable_lifecycle_hook,
+            lifecycle_hook_timeout=own.lifecycle_hook_timeout or default.lifecycle_hook_timeout)
+    return pool if pool is not None and pool.enabled else None
 
 
 # ---------------------------------------------------------------- outputs

@@ -279,7 +279,8 @@ class InstanceGroup:
     warm_pool: "WarmPool | None" = None
     instance_interruption_behavior: str | None = None   # spot: terminate | stop | hibernate
     spot_duration_minutes: int | None = None
-    kubelet_node_labels: dict[str, str] = field(default_factory=dict)   # spec.kubelet.nodeLabels
+    # spec.kubelet.nodeLabels: after defaults, every label the group's nodes get (role labels included)
+    kubelet_node_labels: dict[str, str] = field(default_factory=dict)
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -441,8 +442,6 @@ class Cluster:
     ssh_public_key: str | None = None
     warm_pool: "WarmPool | None" = None            # spec.warmPool: the default of node groups
     karpenter_enabled: bool = False
-    kubelet_node_labels: dict[str, str] = field(default_factory=dict)                # spec.kubelet
-    control_plane_kubelet_node_labels: dict[str, str] = field(default_factory=dict)  # spec.masterKubelet
 
     @property
     def zones(self) -> tuple[str, ...]:
@@ -518,8 +517,6 @@ class Cluster:
             service_node_port_range=port_range(_get(s, "kubeAPIServer", "serviceNodePortRange")),
             warm_pool=_cluster_warm_pool(s),
             karpenter_enabled=bool(_get(s, "karpenter", "enabled", default=False)),
-            kubelet_node_labels=dict(_get(s, "kubelet", "nodeLabels", default={})),
-            control_plane_kubelet_node_labels=dict(_get(s, "masterKubelet", "nodeLabels", default={})),
         )
 
 

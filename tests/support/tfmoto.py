@@ -6,7 +6,8 @@ Everything moto needs is written NEXT TO the output, in one Terraform override f
 - restated attributes and `lifecycle` blocks, only for moto's own bugs (listed in /work/shared/MOTO.md),
   each preceded by a comment naming the bug;
 - the IDs moto chose for the Route53 zones the records need (moto picks zone IDs itself).
-Prerequisites the output assumes exist (the state-store bucket, hosted zones) are created with boto3 first.
+Prerequisites the output assumes exist (the state-store bucket, hosted zones, an image for each AMI lookup)
+are created with boto3 first.
 
 Inputs are kops's test fixtures, which use a fake region (`us-test-1`), partition (`aws-test`) and account
 (`000000000000`); moto rejects those, so `realistic_spec` rewrites the INPUT spec to real-looking values
@@ -182,6 +183,21 @@ def create_prerequisites(server: MotoServer, config: Config) -> dict[str, str]:
     return zone_ids
 
 
+def register_images(server: MotoServer, config: Config) -> dict[str, str]:
+    """An image in moto for every plan-time AMI lookup (`data "aws_ami"`), which would otherwise find nothing:
+    {lookup address: image ID}. moto registers images under its own account, so the override points each
+    lookup at its image by ID."""
+    ec2 = server.client("ec2")
+    images: dict[str, str] = {}
+    for address in sorted(config.data_sources):
+        if address.startswith("aws_ami."):
+            images[address] = ec2.register_image(
+                Name=f"kopsgen-test-{address.split('.', 1)[1]}", RootDeviceName="/dev/xvda", Architecture="x86_64",
+                VirtualizationType="hvm", BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8}}],
+            )["ImageId"]
+    return images
+
+
 def _create_zone(route53, name: str, private: bool = False) -> str:
     response = route53.create_hosted_zone(Name=name, CallerReference=f"kopsgen-test-{name}-{time.monotonic_ns()}",
                                           HostedZoneConfig={"Comment": "kopsgen test", "PrivateZone": private})
@@ -272,11 +288,21 @@ def _resource_blocks(config: Config, zone_ids: dict[str, str]) -> list[_Override
             for address, (comments, body) in by_address.items()]
 
 
-def write_override(workdir: Path, server: MotoServer, config: Config, zone_ids: dict[str, str]) -> Path:
+def _image_blocks(images: dict[str, str]) -> list[_Override]:
+    # an override's nested blocks replace the original's: the lookup's name filter becomes an ID filter
+    return [_Override("the image registered in moto for this lookup (moto has no images of the real owners)",
+                      TopLevel("data", tuple(address.split(".", 1)), {
+                          "owners": [ACCOUNT_ID], "filter": Blocks.of({"name": "image-id", "values": [image]})}))
+            for address, image in sorted(images.items())]
+
+
+def write_override(workdir: Path, server: MotoServer, config: Config, zone_ids: dict[str, str],
+                   images: dict[str, str] | None = None) -> Path:
     parts = [
         "# Written by the kopsgen tests to run this configuration against a moto server; not part of the output.\n",
     ]
-    for item in _provider_blocks(server, config.provider_aliases) + _resource_blocks(config, zone_ids):
+    for item in (_provider_blocks(server, config.provider_aliases) + _resource_blocks(config, zone_ids)
+                 + _image_blocks(images or {})):
         parts.append(f"\n# {item.comment}\n" + to_hcl([item.block]))
     path = workdir / OVERRIDE_FILE
     path.write_text("".join(parts))
@@ -287,7 +313,7 @@ def prepare(workdir: Path, server: MotoServer) -> Config:
     """Create the prerequisites in moto and write the override file; the configuration as read."""
     config = read_config(workdir)
     zone_ids = create_prerequisites(server, config)
-    write_override(workdir, server, config, zone_ids)
+    write_override(workdir, server, config, zone_ids, register_images(server, config))
     return config
 
 
