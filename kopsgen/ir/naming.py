@@ -434,9 +434,10 @@ def logical_id(kind: str, name: str, cluster: str = "") -> str:
     `RouteAnyIPv4`, not `RouteRouteAnyIPv4`).
     """
     camel = _camel(_without_cluster(name, cluster))
-    last_word = re.findall(r"[A-Z][a-z0-9]*", kind)[-1:] or [""]
-    if last_word[0] and camel.startswith(last_word[0]) and camel[len(last_word[0]):][:1].isupper():
-        camel = camel[len(last_word[0]):]
+    last_word = (re.findall(r"[A-Z][a-z0-9]*", kind)[-1:] or [""])[0]
+    rest = camel[len(last_word):]
+    if last_word and camel.startswith(last_word) and rest[:1] and (rest[0].isupper() or rest[0].isdigit()):
+        camel = rest
     return _shorten(f"{kind}{camel}")
 
 

@@ -36,6 +36,7 @@ class Stack:
     outputs: dict[str, dict] = field(default_factory=dict)
     # the group (future nested stack) of each resource, from its IR kind: network, iam, compute unit...
     groups: dict[str, str] = field(default_factory=dict)
+    clashes: set[str] = field(default_factory=set)
 
     def to_dict(self) -> dict:
         body: dict[str, Any] = {"AWSTemplateFormatVersion": FORMAT_VERSION, "Description": self.description}
@@ -58,12 +59,13 @@ def assemble(graph: Graph, spec: ClusterSpec) -> Stack:
     stack = _map(graph, spec, ctx)
     unique = naming.unique_logical_ids(ctx.requested_ids, spec.cluster.name)
     readable = {key: naming.logical_id(key[0], key[1], spec.cluster.name) for key in unique}
-    if unique == readable:
-        return stack
-    second = CfnContext(graph, spec, resolved_ids=unique)
-    stack = _map(graph, spec, second)
-    if not second.requested_ids <= set(unique):
-        raise RuntimeError("logical IDs requested in the second pass that the first did not request")
+    if unique != readable:
+        second = CfnContext(graph, spec, resolved_ids=unique)
+        stack = _map(graph, spec, second)
+        if not second.requested_ids <= set(unique):
+            raise RuntimeError("logical IDs requested in the second pass that the first did not request")
+    if stack.clashes:   # a mapper made two objects under one ID without asking naming for both
+        raise RuntimeError(f"two CloudFormation resources with the logical ID {sorted(stack.clashes)[0]}")
     return stack
 
 
@@ -87,7 +89,7 @@ def _map(graph: Graph, spec: ClusterSpec, ctx: CfnContext) -> Stack:
                 existing = [existing] if isinstance(existing, str) else list(existing)
                 body["DependsOn"] = sorted(set(existing) | set(wanted))
             if obj.title in stack.resources:
-                raise RuntimeError(f"two CloudFormation resources with the logical ID {obj.title}")
+                stack.clashes.add(obj.title)   # expected in a first pass that finds colliding names
             stack.resources[obj.title] = body
             stack.groups[obj.title] = units.get((type(resource), resource.name), resource.category)
     for output_name, value in sorted(graph.outputs.items()):
