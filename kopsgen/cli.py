@@ -12,7 +12,7 @@ import click
 from kopsgen import __version__
 from kopsgen.errors import KopsgenError, SpecError
 
-TARGETS = ("terraform", "cloudformation")
+TARGETS = ("terraform", "cloudformation", "files")
 
 
 class _Group(click.Group):
@@ -87,6 +87,7 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
       kopsgen render --target terraform -f cluster.yaml -o out/
       kopsgen render --target terraform --format json cluster.yaml
       kopsgen render --target cloudformation -f cluster.yaml -o cfn/
+      kopsgen render --target files -f cluster.yaml     (state-store files to the configBase)
     """
     from kopsgen import pipeline
     from kopsgen.output import write_output
@@ -94,6 +95,10 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
     if (upload_templates or upload_files) and target != "cloudformation":
         raise click.UsageError("--upload-templates and --upload-files go with --target cloudformation")
     cluster_spec = pipeline.load_spec(_spec_files(files, spec))
+    if target == "files":  # nothing to render: the files nodes read go straight to the state store
+        where, written = pipeline.upload_state_files(cluster_spec, out_dir)
+        click.echo(f"wrote {len(written)} state-store files to {where}" + ("" if written else " (all up to date)"))
+        return
     rendered = pipeline.render(cluster_spec, target, fmt)
     out = Path(out_dir) if out_dir else Path("outputs") / cluster_spec.cluster.name / target
     write_output(out, rendered)

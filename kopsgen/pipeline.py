@@ -60,3 +60,15 @@ def render(spec: ClusterSpec, target: str, fmt: str | None = None) -> dict[str, 
     from kopsgen.render import cloudformation
 
     return cloudformation.render(graph, spec, fmt or "json")
+
+
+def upload_state_files(spec: ClusterSpec, destination: str | None = None) -> tuple[str, list[str]]:
+    """`render --target files`: write the cluster's state-store files (nodeup configs, addon manifests,
+    keysets, ...) to its config base, or to `destination` (a state-store URL or folder) instead.
+    Returns where they went and the keys written."""
+    from kopsgen import bootstrap
+    from kopsgen.state.store import open_store
+
+    store = open_store(destination) if destination else None
+    written = bootstrap.upload_state_files(spec, store)
+    return (store.url if store else bootstrap.bootstrap_for(spec).context.config_base.store_url), written

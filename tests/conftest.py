@@ -25,6 +25,21 @@ def case_path(case: str):
     return case_input(case)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _session_state_store(tmp_path_factory):
+    """Rendering keeps the cluster's CA keysets in the default state store (KOPSGEN_STATE_STORE, else
+    ./.kopsgen-state): point it at a folder of this test session, never at the working copy. Tests
+    that care about the store pass their own."""
+    import os
+
+    if os.environ.get("KOPSGEN_STATE_STORE"):
+        yield
+        return
+    os.environ["KOPSGEN_STATE_STORE"] = f"file://{tmp_path_factory.mktemp('state-store')}"
+    yield
+    os.environ.pop("KOPSGEN_STATE_STORE", None)
+
+
 @pytest.fixture(scope="session")
 def moto_server():
     """The session's one moto server (see tests/support/moto.py); prefer `moto`, which resets it first."""

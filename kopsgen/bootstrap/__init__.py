@@ -20,10 +20,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from kopsgen.bootstrap import kyaml, nodeupconfig, script, statefiles, userdata
+from kopsgen.bootstrap.addon_catalog import NTH_QUEUE_URL_MARKER
 from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.bootstrap.pki import KeyStore
 from kopsgen.bootstrap.statefiles import StateFileContent
 from kopsgen.errors import RenderError
+from kopsgen.ir import naming
 from kopsgen.spec.api import ClusterSpec, InstanceGroup
 from kopsgen.state.store import StateStore, open_store
 
@@ -100,20 +102,50 @@ def state_files(spec: ClusterSpec) -> dict[str, tuple[bytes, bool]]:
     return {f.key: (f.content, f.secret) for f in bootstrap_for(spec).files}
 
 
-def upload_state_files(spec: ClusterSpec, store: StateStore | None = None) -> list[str]:
+def upload_state_files(spec: ClusterSpec, store: StateStore | None = None, *,
+                       apply_time_values: dict[str, str] | None = None) -> list[str]:
     """Write every state file to the config base (or to `store`), and return the keys written.
-    Files whose bytes are already there are left alone, so an unchanged upload writes nothing."""
+    Files whose bytes are already there are left alone, so an unchanged upload writes nothing.
+
+    Some files hold values known only in the target account (the node termination handler's queue
+    URL holds the account ID); Terraform fills them in at apply time, here they are filled from
+    `apply_time_values` (marker -> value) or, when not given, looked up with the caller's AWS
+    credentials (the ones writing to the bucket)."""
     bootstrap = bootstrap_for(spec)
     target = store or open_store(bootstrap.context.config_base.store_url)
+    values = apply_time_values
     written = []
     for f in bootstrap.files:
+        content = f.content
+        if NTH_QUEUE_URL_MARKER.encode() in content:
+            if values is None:
+                values = _look_up_apply_time_values(bootstrap)
+            content = content.replace(NTH_QUEUE_URL_MARKER.encode(), values[NTH_QUEUE_URL_MARKER].encode())
         current = target.read(f.key)
-        if current is not None and current[0] == f.content:
+        if current is not None and current[0] == content:
             continue
         if f.secret and current is not None:
             # a keyset that differs in the target was made by someone else: never overwrite a CA
             raise RenderError(f"{target.url}/{f.key} holds a different keyset than the local state store "
                               f"({bootstrap.store.url}); refusing to replace a CA")
-        target.write(f.key, f.content, secret=f.secret)
+        target.write(f.key, content, secret=f.secret)
         written.append(f.key)
     return written
+
+
+def _look_up_apply_time_values(bootstrap: ClusterBootstrap) -> dict[str, str]:
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        account = boto3.client("sts").get_caller_identity()["Account"]
+    except (BotoCoreError, ClientError) as exc:
+        raise RenderError(f"the node termination handler needs its queue URL, which holds the AWS account ID; "
+                          f"looking the account up failed: {exc}") from None
+    return {NTH_QUEUE_URL_MARKER: sqs_queue_url(bootstrap.spec.cluster.region, account,
+                                                naming.nth_queue(bootstrap.spec.cluster.name))}
+
+
+def sqs_queue_url(region: str, account: str, queue: str) -> str:
+    domain = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+    return f"https://sqs.{region}.{domain}/{account}/{queue}"

@@ -10,7 +10,7 @@ import json
 from typing import Any, Callable
 
 from kopsgen.bootstrap import versions
-from kopsgen.bootstrap.addons import Addon, NotBuilt, Objects
+from kopsgen.bootstrap.addons import Addon, NotBuilt, Objects, render_objects
 from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.bootstrap.manifests import system_component_env
 from kopsgen.errors import RenderError
@@ -224,11 +224,35 @@ def _nth_env(ctx: BootstrapContext) -> list[dict]:
     return [{"name": k, **v} if isinstance(v, dict) else {"name": k, "value": v} for k, v in env]
 
 
+def _nth_daemonset_env(ctx: BootstrapContext) -> list[dict]:
+    """The environment of the metadata-service mode (no queue)."""
+    field = lambda path: {"valueFrom": {"fieldRef": {"fieldPath": path}}}  # noqa: E731
+    env = [("NODE_NAME", field("spec.nodeName")), ("POD_NAME", field("metadata.name")),
+           ("NAMESPACE", field("metadata.namespace")),
+           ("ENABLE_PROBES_SERVER", "false"), ("PROBES_SERVER_PORT", "8080"), ("PROBES_SERVER_ENDPOINT", "/healthz"),
+           ("LOG_LEVEL", "info"), ("JSON_LOGGING", "true"), ("LOG_FORMAT_VERSION", "2"),
+           ("ENABLE_PROMETHEUS_SERVER", _flag(_nth(ctx, "prometheusEnable"))), ("PROMETHEUS_SERVER_PORT", "9092"),
+           ("METADATA_TRIES", "3"), ("DRY_RUN", "false"), ("CORDON_ONLY", "false"),
+           ("TAINT_NODE", _flag(_nth(ctx, "taintNode"))),
+           ("ENABLE_OUT_OF_SERVICE_TAINT", _flag(_nth(ctx, "enableOutOfServiceTaint"))),
+           ("EXCLUDE_FROM_LOAD_BALANCERS", _flag(_nth(ctx, "excludeFromLoadBalancers", True))),
+           ("DELETE_LOCAL_DATA", "true"), ("IGNORE_DAEMON_SETS", "true"),
+           ("POD_TERMINATION_GRACE_PERIOD", str(_nth(ctx, "podTerminationGracePeriod", -1))),
+           ("NODE_TERMINATION_GRACE_PERIOD", "120"), ("EMIT_KUBERNETES_EVENTS", "true"),
+           ("ENABLE_SPOT_INTERRUPTION_DRAINING", _flag(_nth(ctx, "enableSpotInterruptionDraining", True))),
+           ("ENABLE_ASG_LIFECYCLE_DRAINING", "true"),
+           ("ENABLE_SCHEDULED_EVENT_DRAINING", _flag(_nth(ctx, "enableScheduledEventDraining", True))),
+           ("ENABLE_REBALANCE_MONITORING", _flag(_nth(ctx, "enableRebalanceMonitoring"))),
+           ("ENABLE_REBALANCE_DRAINING", _flag(_nth(ctx, "enableRebalanceDraining"))),
+           ("ENABLE_SQS_TERMINATION_DRAINING", "false"), ("UPTIME_FROM_FILE", "/proc/uptime")]
+    if _nth(ctx, "webhookTemplate"):
+        env.append(("WEBHOOK_TEMPLATE", _nth(ctx, "webhookTemplate")))
+    if _nth(ctx, "webhookURL"):
+        env.append(("WEBHOOK_URL", _nth(ctx, "webhookURL")))
+    return [{"name": k, **v} if isinstance(v, dict) else {"name": k, "value": v} for k, v in env]
+
+
 def _nth_values(ctx: BootstrapContext) -> dict:
-    if not ctx.spec.cluster.nth_queue_mode:
-        raise RenderError("spec.nodeTerminationHandler.enableSQSTerminationDraining: kopsgen builds the node "
-                          "termination handler in queue mode only (kops's default); the instance-metadata "
-                          "DaemonSet mode is not built yet")
     version = _nth(ctx, "version", versions.NODE_TERMINATION_HANDLER_VERSION)
     return {"version": version, "replicas": _control_plane_replicas(ctx),
             "image": versions.NODE_TERMINATION_HANDLER_IMAGE.format(version=version),
@@ -238,9 +262,19 @@ def _nth_values(ctx: BootstrapContext) -> dict:
 
 def _nth_adjust(ctx: BootstrapContext, objects: Objects) -> Objects:
     limit = _nth(ctx, "memoryLimit")
+    if ctx.spec.cluster.nth_queue_mode:
+        if limit:
+            objects[3]["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"] = {"memory": limit}
+        return objects
+    # without a queue: one handler per node instead of the queue reader and its disruption budget
+    values = _nth_values(ctx)
+    resources: dict[str, Any] = {"requests": {"cpu": values["cpu_request"], "memory": values["memory_request"]}}
     if limit:
-        objects[3]["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"] = {"memory": limit}
-    return objects
+        resources["limits"] = {"memory": limit}
+    daemonset = render_objects("addon-node-termination-handler-daemonset.yaml", {
+        "version": values["version"], "image": values["image"], "env": _nth_daemonset_env(ctx),
+        "resources": resources})
+    return objects[:3] + daemonset
 
 
 NODE_TERMINATION_HANDLER = Addon(
@@ -348,6 +382,361 @@ AWS_EBS_CSI_DRIVER = Addon(
     values=_ebs_values, adjust=_ebs_adjust)
 
 
+# ---------------------------------------------------------------- cluster-autoscaler
+
+
+def _autoscaler(ctx: BootstrapContext, key: str, default: Any = None) -> Any:
+    value = _spec(ctx, "clusterAutoscaler", key)
+    return default if value is None else value
+
+
+def _autoscaler_values(ctx: BootstrapContext) -> dict:
+    if _autoscaler(ctx, "expander") == "priority" and _autoscaler(ctx, "createPriorityExpenderConfig"):
+        raise RenderError("spec.clusterAutoscaler.createPriorityExpenderConfig: kopsgen does not build the "
+                          "priority expander's ConfigMap yet")
+    image = _autoscaler(ctx, "image") or \
+        f"{versions.CLUSTER_AUTOSCALER_REPOSITORY}:{versions.CLUSTER_AUTOSCALER_IMAGE.get(ctx.kubernetes_minor, 'latest')}"
+    command = ["./cluster-autoscaler",
+               f"--balance-similar-node-groups={_flag(_autoscaler(ctx, 'balanceSimilarNodeGroups'))}",
+               f"--emit-per-nodegroup-metrics={_flag(_autoscaler(ctx, 'emitPerNodegroupMetrics'))}",
+               "--cloud-provider=aws",
+               f"--aws-use-static-instance-list={_flag(_autoscaler(ctx, 'awsUseStaticInstanceList'))}",
+               f"--expander={_autoscaler(ctx, 'expander', 'random')}"]
+    # every node group the autoscaler may resize, by auto-scaling group name (in group-name order)
+    for ig in sorted(ctx.spec.node_groups, key=lambda g: g.name):
+        if (ig.raw.get("spec") or {}).get("autoscale") is False or ig.manager != "CloudGroup":
+            continue
+        command.append(f"--nodes={ig.min_size}:{ig.max_size}:{naming.autoscaling_group(ig.name, ig.role, ctx.name)}")
+    command += [f"--ignore-daemonsets-utilization={_flag(_autoscaler(ctx, 'ignoreDaemonSetsUtilization'))}",
+                f"--scale-down-utilization-threshold={_autoscaler(ctx, 'scaleDownUtilizationThreshold', '0.5')}",
+                f"--skip-nodes-with-custom-controller-pods="
+                f"{_flag(_autoscaler(ctx, 'skipNodesWithCustomControllerPods', True))}",
+                f"--skip-nodes-with-local-storage={_flag(_autoscaler(ctx, 'skipNodesWithLocalStorage', True))}",
+                f"--skip-nodes-with-system-pods={_flag(_autoscaler(ctx, 'skipNodesWithSystemPods', True))}",
+                f"--scale-down-delay-after-add={_autoscaler(ctx, 'scaleDownDelayAfterAdd', '10m0s')}",
+                f"--scale-down-unneeded-time={_autoscaler(ctx, 'scaleDownUnneededTime', '10m0s')}",
+                f"--scale-down-unready-time={_autoscaler(ctx, 'scaleDownUnreadyTime', '20m0s')}",
+                f"--new-pod-scale-up-delay={_autoscaler(ctx, 'newPodScaleUpDelay', '0s')}",
+                f"--max-node-provision-time={_autoscaler(ctx, 'maxNodeProvisionTime', '15m0s')}",
+                f"--cordon-node-before-terminating={_flag(_autoscaler(ctx, 'cordonNodeBeforeTerminating', True))}",
+                "--logtostderr=true", "--stderrthreshold=info", "--v=4"]
+    annotations = {"prometheus.io/port": "8085", "prometheus.io/scrape": "true",
+                   **(_autoscaler(ctx, "podAnnotations") or {})}
+    return {"replicas": _control_plane_replicas(ctx), "image": image, "command": command,
+            "region": ctx.spec.cluster.region, "pod_annotations": annotations,
+            "cpu_request": _autoscaler(ctx, "cpuRequest", "100m"),
+            "memory_request": _autoscaler(ctx, "memoryRequest", "300Mi")}
+
+
+CLUSTER_AUTOSCALER = Addon(name="cluster-autoscaler.addons.k8s.io", id="k8s-1.15",
+                           template="addon-cluster-autoscaler.yaml", values=_autoscaler_values)
+
+
+# ---------------------------------------------------------------- metrics-server, node-problem-detector
+
+
+def _metrics_server_values(ctx: BootstrapContext) -> dict:
+    if _spec(ctx, "metricsServer", "insecure") is False:
+        raise RenderError("spec.metricsServer.insecure: kopsgen builds metrics-server in kops's default, "
+                          "insecure mode only (the secure mode needs cert-manager certificates)")
+    return {"image": _spec(ctx, "metricsServer", "image") or versions.METRICS_SERVER_IMAGE,
+            "address_type": "InternalIP" if ctx.spec.cluster.ipv6 else "Hostname"}
+
+
+METRICS_SERVER = Addon(name="metrics-server.addons.k8s.io", id="k8s-1.11", template="addon-metrics-server.yaml",
+                       selector={"k8s-app": "metrics-server"},
+                       # kops asks for PKI unless `insecure` is written explicitly as true
+                       needs_pki=lambda ctx: _spec(ctx, "metricsServer", "insecure") is not True,
+                       values=_metrics_server_values)
+
+
+def _npd_values(ctx: BootstrapContext) -> dict:
+    limits = {"memory": _spec(ctx, "nodeProblemDetector", "memoryLimit") or "80Mi"}
+    if _spec(ctx, "nodeProblemDetector", "cpuLimit"):
+        limits["cpu"] = _spec(ctx, "nodeProblemDetector", "cpuLimit")
+    return {"image": _spec(ctx, "nodeProblemDetector", "image") or versions.NODE_PROBLEM_DETECTOR_IMAGE,
+            "resources": {"limits": limits,
+                          "requests": {"cpu": _spec(ctx, "nodeProblemDetector", "cpuRequest") or "10m",
+                                       "memory": _spec(ctx, "nodeProblemDetector", "memoryRequest") or "80Mi"}}}
+
+
+NODE_PROBLEM_DETECTOR = Addon(name="node-problem-detector.addons.k8s.io", id="k8s-1.17",
+                              template="addon-node-problem-detector.yaml", build_prune=True, values=_npd_values)
+
+
+# ---------------------------------------------------------------- Amazon VPC CNI
+
+
+def _amazon_vpc_values(ctx: BootstrapContext) -> dict:
+    options = ctx.networking.get("amazonvpc") or {}
+    ipv6 = ctx.spec.cluster.ipv6
+    env = {"ADDITIONAL_ENI_TAGS": "{}", "AWS_VPC_CNI_NODE_PORT_SUPPORT": "true", "AWS_VPC_ENI_MTU": "9001",
+           "AWS_VPC_K8S_CNI_CONFIGURE_RPFILTER": "false", "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG": "false",
+           "AWS_VPC_K8S_CNI_EXTERNALSNAT": "false", "AWS_VPC_K8S_CNI_LOG_FILE": "/host/var/log/aws-routed-eni/ipamd.log",
+           "AWS_VPC_K8S_CNI_LOGLEVEL": "DEBUG", "AWS_VPC_K8S_CNI_RANDOMIZESNAT": "prng",
+           "AWS_VPC_K8S_CNI_VETHPREFIX": "eni", "AWS_VPC_K8S_PLUGIN_LOG_FILE": "/var/log/aws-routed-eni/plugin.log",
+           "AWS_VPC_K8S_PLUGIN_LOG_LEVEL": "DEBUG", "DISABLE_INTROSPECTION": "false", "DISABLE_METRICS": "false",
+           "ENABLE_POD_ENI": "false", "ENABLE_PREFIX_DELEGATION": "false", "ENABLE_SUBNET_DISCOVERY": "true",
+           "NETWORK_POLICY_ENFORCING_MODE": "standard", "WARM_ENI_TARGET": "1", "WARM_PREFIX_TARGET": "1",
+           "DISABLE_NETWORK_RESOURCE_PROVISIONING": "false"}
+    env.update({e["name"]: str(e.get("value", "")) for e in options.get("env") or ()})
+    env["ENABLE_IPv4"], env["ENABLE_IPv6"] = _flag(not ipv6), _flag(ipv6)
+    if ipv6:
+        env["ENABLE_PREFIX_DELEGATION"], env["WARM_PREFIX_TARGET"] = "true", "1"
+    env["ADDITIONAL_ENI_TAGS"] = json.dumps({"KubernetesCluster": ctx.name,
+                                             f"kubernetes.io/cluster/{ctx.name}": "owned"}, separators=(",", ":"))
+    version = versions.AMAZON_VPC_CNI_VERSION
+    listed = [{"name": k, "value": v} for k, v in sorted(env.items())]
+    listed += [{"name": "VPC_CNI_VERSION", "value": version},
+               {"name": "MY_NODE_NAME", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "spec.nodeName"}}},
+               {"name": "MY_POD_NAME", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.name"}}},
+               {"name": "CLUSTER_NAME", "value": ctx.name}]
+    return {"version": version, "env": listed, "ipv6": _flag(ipv6),
+            "image": options.get("image") or versions.AMAZON_VPC_CNI_IMAGE.format(version=version),
+            "init_image": options.get("initImage") or versions.AMAZON_VPC_CNI_INIT_IMAGE.format(version=version),
+            "policy_agent_image": options.get("networkPolicyAgentImage") or versions.AMAZON_VPC_POLICY_AGENT_IMAGE}
+
+
+AMAZON_VPC = Addon(name="networking.amazon-vpc-routed-eni", id="k8s-1.16", template="addon-amazon-vpc-cni.yaml",
+                   selector={"role.kubernetes.io/networking": "1"}, needs_rolling_update="all",
+                   values=_amazon_vpc_values)
+
+
+# ---------------------------------------------------------------- aws-iam-authenticator
+
+
+def _aws_auth(ctx: BootstrapContext, key: str, default: Any = None) -> Any:
+    value = _spec(ctx, "authentication", "aws", key)
+    return default if value is None else value
+
+
+def _aws_auth_values(ctx: BootstrapContext) -> dict:
+    mode = _aws_auth(ctx, "backendMode")
+    mounted_file = not mode or "MountedFile" in mode
+    args = ["server"]
+    if mounted_file:
+        args.append("--config=/etc/aws-iam-authenticator/config.yaml")
+    if _aws_auth(ctx, "clusterID") or (mode and not mounted_file):
+        args.append(f"--cluster-id={_aws_auth(ctx, 'clusterID') or ctx.name}")
+    args += ["--state-dir=/var/aws-iam-authenticator", "--kubeconfig-pregenerated=true"]
+    if mode:
+        args.append(f"--backend-mode={mode}")
+    limits = {"memory": _aws_auth(ctx, "memoryLimit", "20Mi")}
+    if _aws_auth(ctx, "cpuLimit"):
+        limits["cpu"] = _aws_auth(ctx, "cpuLimit")
+    mounts = [{"name": "config", "mountPath": "/etc/aws-iam-authenticator/"}] if mounted_file else []
+    mounts += [{"name": "state", "mountPath": "/var/aws-iam-authenticator/"},
+               {"name": "output", "mountPath": "/etc/kubernetes/aws-iam-authenticator/"}]
+    volumes = [{"name": "config", "configMap": {"name": "aws-iam-authenticator"}}] if mounted_file else []
+    volumes += [{"name": "output", "hostPath": {"path": "/srv/kubernetes/aws-iam-authenticator/"}},
+                {"name": "state", "hostPath": {"path": "/srv/kubernetes/aws-iam-authenticator/"}}]
+    return {"image": _aws_auth(ctx, "image", versions.AWS_IAM_AUTHENTICATOR_IMAGE), "args": args,
+            "resources": {"limits": limits, "requests": {"memory": _aws_auth(ctx, "memoryRequest", "20Mi"),
+                                                         "cpu": _aws_auth(ctx, "cpuRequest", "10m")}},
+            "volume_mounts": mounts, "volumes": volumes}
+
+
+def _aws_auth_adjust(ctx: BootstrapContext, objects: Objects) -> Objects:
+    mode = _aws_auth(ctx, "backendMode") or ""
+    if "CRD" in mode:
+        for i, mapping in enumerate(_aws_auth(ctx, "identityMappings") or ()):
+            objects.append({"apiVersion": "iamauthenticator.k8s.aws/v1alpha1", "kind": "IAMIdentityMapping",
+                            "metadata": {"name": f"iam-identity-mapping-{i}",
+                                         "labels": {"k8s-app": "aws-iam-authenticator"}},
+                            "spec": {"arn": mapping.get("arn"), "username": mapping.get("username"),
+                                     "groups": list(mapping.get("groups") or ())}})
+    return objects
+
+
+AUTHENTICATION_AWS = Addon(name="authentication.aws", id="k8s-1.12", template="addon-authentication-aws.yaml",
+                           selector={"role.kubernetes.io/authentication": "1"}, values=_aws_auth_values,
+                           adjust=_aws_auth_adjust)
+
+
+# ---------------------------------------------------------------- Calico
+
+# The CNI configuration calico-node installs on each node; the __NAMES__ are filled in there.
+CALICO_CNI_CONFIG = """{
+  "name": "k8s-pod-network",
+  "cniVersion": "0.3.1",
+  "plugins": [
+    {
+      "type": "calico",
+      "log_level": "info",
+      "log_file_path": "/var/log/calico/cni/cni.log",
+      "datastore_type": "kubernetes",
+      "nodename": "__KUBERNETES_NODE_NAME__",
+      "mtu": __CNI_MTU__,
+      "ipam": {
+          "assign_ipv4": "true",
+          "assign_ipv6": "false",
+          "type": "calico-ipam"
+      },
+      "policy": {
+          "type": "k8s"
+      },
+      "kubernetes": {
+          "kubeconfig": "__KUBECONFIG_FILEPATH__"
+      }
+    },
+    {
+      "type": "portmap",
+      "snat": true,
+      "capabilities": {"portMappings": true}
+    }
+  ]
+}"""
+
+
+def _calico(ctx: BootstrapContext, key: str, default: Any = None) -> Any:
+    value = (ctx.networking.get("calico") or {}).get(key)
+    return default if value is None else value
+
+
+def _calico_values(ctx: BootstrapContext) -> dict:
+    if ctx.spec.cluster.ipv6:
+        raise RenderError("spec.networking.calico: kopsgen builds Calico for IPv4 clusters only (not yet IPv6)")
+    if _calico(ctx, "typhaReplicas"):
+        raise RenderError("spec.networking.calico.typhaReplicas: kopsgen does not build Calico's Typha yet")
+    mode = _calico(ctx, "encapsulationMode", "ipip")
+    ipip = (_calico(ctx, "ipipMode") or "CrossSubnet") if mode == "ipip" else "Never"
+    vxlan = (_calico(ctx, "vxlanMode") or "CrossSubnet") if mode == "vxlan" else "Never"
+    from_config = lambda key: {"valueFrom": {"configMapKeyRef": {"key": key, "name": "calico-config"}}}  # noqa: E731
+    cluster_cidr = _spec(ctx, "kubeControllerManager", "clusterCIDR") or ctx.cluster_spec.get("podCIDR")
+    env: list[tuple[str, Any]] = [
+        ("DATASTORE_TYPE", "kubernetes"), ("WAIT_FOR_DATASTORE", "true"),
+        ("NODENAME", {"valueFrom": {"fieldRef": {"fieldPath": "spec.nodeName"}}}),
+        ("CALICO_NETWORKING_BACKEND", from_config("calico_backend")), ("CLUSTER_TYPE", "kops,bgp"),
+        ("IP", "autodetect"), ("IP6", "none"),
+        ("IP_AUTODETECTION_METHOD", _calico(ctx, "ipv4AutoDetectionMethod", "first-found")),
+        ("IP6_AUTODETECTION_METHOD", _calico(ctx, "ipv6AutoDetectionMethod", "none")),
+        ("CALICO_IPV4POOL_IPIP", ipip), ("CALICO_IPV4POOL_VXLAN", vxlan),
+        ("CALICO_IPV6POOL_VXLAN", (_calico(ctx, "vxlanMode") or "Never") if mode == "vxlan" else "Never"),
+        ("FELIX_IPINIPMTU", from_config("veth_mtu")), ("FELIX_VXLANMTU", from_config("veth_mtu")),
+        ("FELIX_WIREGUARDMTU", from_config("veth_mtu")),
+        ("CALICO_IPV4POOL_CIDR", cluster_cidr), ("CALICO_DISABLE_FILE_LOGGING", "true"),
+        ("FELIX_DEFAULTENDPOINTTOHOSTACTION", "ACCEPT"), ("FELIX_IPV6SUPPORT", "false"),
+        ("FELIX_HEALTHENABLED", "true"), ("FELIX_AWSSRCDSTCHECK", _calico(ctx, "awsSrcDstCheck", "Disable")),
+        ("FELIX_BPFENABLED", _flag(_calico(ctx, "bpfEnabled"))),
+        ("FELIX_BPFEXTERNALSERVICEMODE", _calico(ctx, "bpfExternalServiceMode", "Tunnel")),
+        ("FELIX_BPFKUBEPROXYIPTABLESCLEANUPENABLED", _flag(_calico(ctx, "bpfKubeProxyIptablesCleanupEnabled"))),
+        ("FELIX_BPFLOGLEVEL", _calico(ctx, "bpfLogLevel", "Off")),
+        ("FELIX_CHAININSERTMODE", _calico(ctx, "chainInsertMode", "insert")),
+        ("FELIX_IPTABLESBACKEND", _calico(ctx, "iptablesBackend", "Auto"))]
+    if _calico(ctx, "nftablesMode"):
+        env.append(("FELIX_NFTABLESMODE", _calico(ctx, "nftablesMode")))
+    env += [("FELIX_LOGSEVERITYSCREEN", _calico(ctx, "logSeverityScreen", "info")),
+            ("FELIX_PROMETHEUSMETRICSENABLED", _flag(_calico(ctx, "prometheusMetricsEnabled"))),
+            ("FELIX_PROMETHEUSMETRICSPORT", str(_calico(ctx, "prometheusMetricsPort", 9091))),
+            ("FELIX_PROMETHEUSGOMETRICSENABLED", _flag(_calico(ctx, "prometheusGoMetricsEnabled"))),
+            ("FELIX_PROMETHEUSPROCESSMETRICSENABLED", _flag(_calico(ctx, "prometheusProcessMetricsEnabled"))),
+            ("FELIX_WIREGUARDENABLED", _flag(_calico(ctx, "wireguardEnabled")))]
+    env += [(e["name"], e["value"]) for e in system_component_env(ctx) if e["name"] != "AWS_REGION"]
+    registry = _calico(ctx, "registry", "docker.io")
+    version = _calico(ctx, "version", versions.CALICO_VERSION)
+    bird = ["-bird-live"] if mode == "ipip" else []
+    return {
+        "backend": "bird" if mode == "ipip" else mode, "mtu": str(_calico(ctx, "mtu", 0)),
+        "cni_network_config": CALICO_CNI_CONFIG,
+        "cni_image": f"{registry}/calico/cni:{version}", "node_image": f"{registry}/calico/node:{version}",
+        "kube_controllers_image": f"{registry}/calico/kube-controllers:{version}",
+        "node_env": [{"name": k, **v} if isinstance(v, dict) else {"name": k, "value": v} for k, v in env],
+        "cpu_request": _calico(ctx, "cpuRequest", "250m"),
+        "live_command": ["/bin/calico-node", "-felix-live", *bird],
+        "ready_command": ["/bin/calico-node", "-felix-ready", *(["-bird-ready"] if bird else [])],
+    }
+
+
+def _calico_adjust(ctx: BootstrapContext, objects: Objects) -> Objects:
+    if _calico(ctx, "prometheusMetricsEnabled"):
+        node = next(o for o in objects if o["kind"] == "DaemonSet")["spec"]["template"]["spec"]["containers"][0]
+        node["ports"] = [{"containerPort": int(_calico(ctx, "prometheusMetricsPort", 9091)), "name": "metrics",
+                          "protocol": "TCP"}]
+    return objects
+
+
+CALICO = Addon(name="networking.projectcalico.org", id="k8s-1.25", template="addon-calico.yaml",
+               selector={"role.kubernetes.io/networking": "1"}, build_prune=True, values=_calico_values,
+               adjust=_calico_adjust)
+
+
+# ---------------------------------------------------------------- cert-manager, load balancer controller, snapshots
+
+
+def _cert_manager_values(ctx: BootstrapContext) -> dict:
+    cm = ctx.cluster_spec.get("certManager") or {}
+    version = versions.CERT_MANAGER_VERSION
+    args = ["--v=2", "--cluster-resource-namespace=$(POD_NAMESPACE)", "--leader-election-namespace=kube-system",
+            f"--acme-http01-solver-image={versions.CERT_MANAGER_IMAGE.format(component='acmesolver', version=version)}",
+            "--max-concurrent-challenges=60", "--enable-certificate-owner-ref=true"]
+    if cm.get("defaultIssuer"):
+        args += [f"--default-issuer-name={cm['defaultIssuer']}", "--default-issuer-kind=ClusterIssuer",
+                 "--default-issuer-group=cert-manager.io"]
+    for gate, enabled in sorted((cm.get("featureGates") or {}).items()):
+        args.append(f"--feature-gates={gate}={_flag(enabled) if isinstance(enabled, bool) else enabled}")
+    return {"version": version, "controller_args": args,
+            "controller_env": [{"name": "POD_NAMESPACE", "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}},
+                               {"name": "AWS_REGION", "value": ctx.spec.cluster.region}],
+            **{f"{c}_image": versions.CERT_MANAGER_IMAGE.format(component=c, version=version)
+               for c in ("cainjector", "controller", "webhook")}}
+
+
+def _cert_manager_adjust(ctx: BootstrapContext, objects: Objects) -> Objects:
+    nameservers = _spec(ctx, "certManager", "nameservers")
+    if nameservers:
+        pod = next(o for o in objects if o["kind"] == "Deployment" and o["metadata"]["name"] == "cert-manager")
+        pod["spec"]["template"]["spec"].update(dnsConfig={"nameservers": list(nameservers)}, dnsPolicy="None")
+    return objects
+
+
+CERT_MANAGER = Addon(name="certmanager.io", id="k8s-1.16", template="addon-cert-manager.yaml", no_selector=True,
+                     build_prune=True, values=_cert_manager_values, adjust=_cert_manager_adjust)
+
+
+def _lbc(ctx: BootstrapContext, key: str, default: Any = None) -> Any:
+    value = _spec(ctx, "awsLoadBalancerController", key)
+    return default if value is None else value
+
+
+def _lbc_values(ctx: BootstrapContext) -> dict:
+    if ctx.aws.get("useServiceAccountExternalPermissions") or \
+            (ctx.cluster_spec.get("iam") or {}).get("useServiceAccountExternalPermissions"):
+        raise RenderError("spec.iam.useServiceAccountExternalPermissions: kopsgen builds the AWS Load Balancer "
+                          "Controller with the control plane's instance role only (not yet with IRSA)")
+    version = _lbc(ctx, "version", versions.AWS_LOAD_BALANCER_CONTROLLER_VERSION)
+    tags = {"KubernetesCluster": ctx.name, **ctx.spec.cluster.cloud_labels}
+    args = [f"--cluster-name={ctx.name}", "--ingress-class=alb", f"--aws-region={ctx.spec.cluster.region}",
+            "--metrics-bind-addr=:9442", f"--enable-waf={_flag(_lbc(ctx, 'enableWAF'))}",
+            f"--enable-wafv2={_flag(_lbc(ctx, 'enableWAFv2'))}", f"--enable-shield={_flag(_lbc(ctx, 'enableShield'))}",
+            "--default-tags=" + ",".join(f"{k}={v}" for k, v in sorted(tags.items()))]
+    return {"version": version, "chart": f"aws-load-balancer-controller-{version.removeprefix('v')}",
+            "replicas": _control_plane_replicas(ctx), "args": args,
+            "image": versions.AWS_LOAD_BALANCER_CONTROLLER_IMAGE.format(version=version)}
+
+
+AWS_LOAD_BALANCER_CONTROLLER = Addon(
+    name="aws-load-balancer-controller.addons.k8s.io", id="k8s-1.19",
+    template="addon-aws-load-balancer-controller.yaml", needs_pki=True, build_prune=True, values=_lbc_values)
+
+
+def _snapshot_adjust(ctx: BootstrapContext, objects: Objects) -> Objects:
+    if _spec(ctx, "snapshotController", "installDefaultClass"):
+        objects.append({"apiVersion": "snapshot.storage.k8s.io/v1", "kind": "VolumeSnapshotClass",
+                        "metadata": {"name": "csi-hostpath-snapclass",
+                                     "annotations": {"snapshot.storage.kubernetes.io/is-default-class": "true"}},
+                        "driver": "ebs.csi.aws.com", "deletionPolicy": "Delete"})
+    return objects
+
+
+SNAPSHOT_CONTROLLER = Addon(
+    name="snapshot-controller.addons.k8s.io", id="k8s-1.20", template="addon-snapshot-controller.yaml", needs_pki=True,
+    values=lambda ctx: {"controller_image": versions.SNAPSHOT_CONTROLLER_IMAGE,
+                        "webhook_image": versions.SNAPSHOT_VALIDATION_WEBHOOK_IMAGE,
+                        "dns_names": ["snapshot-validation-service.kube-system.svc",
+                                      f"snapshot-validation-service.kube-system.svc.{ctx.name}"]},
+    adjust=_snapshot_adjust)
+
+
 # ---------------------------------------------------------------- which addons, when
 
 
@@ -384,34 +773,31 @@ ADDONS: list[tuple[Callable[[BootstrapContext], bool], Addon | NotBuilt]] = [
      NotBuilt("external-dns.addons.k8s.io", "spec.externalDns.provider")),
     (lambda ctx: _dns_provider(ctx) == "CoreDNS" and bool(_spec(ctx, "kubeDNS", "nodeLocalDNS", "enabled")),
      NotBuilt("nodelocaldns.addons.k8s.io", "spec.kubeDNS.nodeLocalDNS.enabled")),
-    (_enabled("clusterAutoscaler"), NotBuilt("cluster-autoscaler.addons.k8s.io", "spec.clusterAutoscaler.enabled")),
-    (_enabled("metricsServer"), NotBuilt("metrics-server.addons.k8s.io", "spec.metricsServer.enabled")),
+    (_enabled("clusterAutoscaler"), CLUSTER_AUTOSCALER),
+    (_enabled("metricsServer"), METRICS_SERVER),
     (lambda ctx: bool(_spec(ctx, "certManager", "enabled")) and _spec(ctx, "certManager", "managed") is not False,
-     NotBuilt("certmanager.io", "spec.certManager.enabled")),
+     CERT_MANAGER),
     (lambda ctx: ctx.spec.cluster.node_termination_handler.get("enabled", True)
      and not _enabled("karpenter")(ctx), NODE_TERMINATION_HANDLER),
-    (_enabled("nodeProblemDetector"),
-     NotBuilt("node-problem-detector.addons.k8s.io", "spec.nodeProblemDetector.enabled")),
+    (_enabled("nodeProblemDetector"), NODE_PROBLEM_DETECTOR),
     (lambda ctx: bool(_spec(ctx, "containerd", "nvidiaGPU", "enabled")),
      NotBuilt("nvidia.addons.k8s.io", "spec.containerd.nvidiaGPU.enabled")),
-    (_enabled("awsLoadBalancerController"),
-     NotBuilt("aws-load-balancer-controller.addons.k8s.io", "spec.awsLoadBalancerController.enabled")),
+    (_enabled("awsLoadBalancerController"), AWS_LOAD_BALANCER_CONTROLLER),
     (_enabled("podIdentityWebhook"),
      NotBuilt("eks-pod-identity-webhook.addons.k8s.io", "spec.podIdentityWebhook.enabled")),
     (lambda ctx: bool(_spec(ctx, "cloudConfig", "manageStorageClasses")), STORAGE_AWS),
     (_networking("flannel"), NotBuilt("networking.flannel", "spec.networking.flannel")),
-    (_networking("calico"), NotBuilt("networking.projectcalico.org", "spec.networking.calico")),
+    (_networking("calico"), CALICO),
     (_networking("kuberouter"), NotBuilt("networking.kuberouter", "spec.networking.kuberouter")),
-    (_networking("amazonvpc"), NotBuilt("networking.amazon-vpc-routed-eni", "spec.networking.amazonvpc")),
+    (_networking("amazonvpc"), AMAZON_VPC),
     (_networking("kindnet"), NotBuilt("networking.kindnet", "spec.networking.kindnet")),
     (_networking("cilium"), NotBuilt("networking.cilium.io", "spec.networking.cilium")),
     (lambda ctx: _spec(ctx, "authentication", "kopeio") is not None,
      NotBuilt("authentication.kope.io", "spec.authentication.kopeio")),
-    (lambda ctx: _spec(ctx, "authentication", "aws") is not None,
-     NotBuilt("authentication.aws", "spec.authentication.aws")),
+    (lambda ctx: _spec(ctx, "authentication", "aws") is not None, AUTHENTICATION_AWS),
     (_always, AWS_CLOUD_CONTROLLER),
     (lambda ctx: _spec(ctx, "cloudConfig", "awsEBSCSIDriver", "managed") is not False, AWS_EBS_CSI_DRIVER),
-    (_enabled("snapshotController"), NotBuilt("snapshot-controller.addons.k8s.io", "spec.snapshotController.enabled")),
+    (_enabled("snapshotController"), SNAPSHOT_CONTROLLER),
     (_enabled("karpenter"), NotBuilt("karpenter.sh", "spec.karpenter.enabled")),
 ]
 

@@ -60,8 +60,9 @@ class Addon:
     id: str | None
     template: str | None                           # None: an addon with an empty manifest
     selector: dict[str, str] | None = None         # default: {"k8s-addon": name}
+    no_selector: bool = False                      # the channel entry selects nothing (`selector: null`)
     needs_rolling_update: str | None = None
-    needs_pki: bool = False
+    needs_pki: bool | Callable[[BootstrapContext], bool] = False
     build_prune: bool = False
     values: Callable[[BootstrapContext], Values] = lambda ctx: {}
     adjust: Callable[[BootstrapContext, Objects], Objects] = lambda ctx, objects: objects
@@ -73,6 +74,8 @@ class Addon:
 
     @property
     def labels(self) -> dict[str, str] | None:
+        if self.no_selector:
+            return None
         return {"k8s-addon": self.name} if self.selector is None else self.selector
 
 
@@ -126,7 +129,37 @@ def render_objects(template_name: str, values: Values) -> Objects:
     unused = set(values) - used
     if unused:
         raise KeyError(f"{template_name}: values without a placeholder: {sorted(unused)}")
-    return objects
+    return [custom_resource_definition(o[CRD_MACRO]) if CRD_MACRO in o else o for o in objects]
+
+
+# A template names a custom resource type in one line; this expands it into the definition.
+CRD_MACRO = "kopsgen/crd"
+
+
+def custom_resource_definition(d: dict) -> dict:
+    """A CustomResourceDefinition from its identity: group, kind, names, scope, versions (the first
+    is the stored one), whether it has a status subresource. kopsgen's definitions carry an open
+    schema (`x-kubernetes-preserve-unknown-fields`): the API server stores and serves the objects
+    but does not validate their fields as the projects' own, much longer, schemas do."""
+    names = {"kind": d["kind"], "listKind": f"{d['kind']}List", "plural": d["plural"],
+             "singular": d.get("singular", d["kind"].lower())}
+    for key in ("shortNames", "categories"):
+        if d.get(key):
+            names[key] = list(d[key])
+    versions = []
+    for n, version in enumerate(d["versions"]):
+        entry: dict[str, Any] = {"name": version, "served": True, "storage": n == 0,
+                                 "schema": {"openAPIV3Schema": {"type": "object",
+                                                                "x-kubernetes-preserve-unknown-fields": True}}}
+        if d.get("status"):
+            entry["subresources"] = {"status": {}}
+        versions.append(entry)
+    metadata: dict[str, Any] = {"name": f"{d['plural']}.{d['group']}"}
+    if d.get("labels"):
+        metadata["labels"] = dict(d["labels"])
+    return {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition", "metadata": metadata,
+            "spec": {"group": d["group"], "names": names, "scope": d.get("scope", "Namespaced"),
+                     "versions": versions}}
 
 
 def _add_labels(addon: Addon, objects: Objects) -> Objects:
@@ -185,7 +218,7 @@ def build(ctx: BootstrapContext) -> tuple[bytes, list[AddonFile]]:
             entry["id"] = addon.id
         if addon.needs_rolling_update:
             entry["needsRollingUpdate"] = addon.needs_rolling_update
-        if addon.needs_pki:
+        if addon.needs_pki(ctx) if callable(addon.needs_pki) else addon.needs_pki:
             entry["needsPKI"] = True
         if addon.build_prune:
             entry["prune"] = _prune(addon, objects)

@@ -24,13 +24,15 @@ class StateFileContent:
     secret: bool = False
 
 
-# kopsgen's own settings are not part of kops's Cluster API: nodes and kops-controller would not know them
-KOPSGEN_EXTENSION = "kopsgen"
+# kopsgen's own fields are not part of kops's Cluster API: what reads the completed spec on the
+# cluster (kops-controller, kops tooling) would not know them
+KOPSGEN_EXTENSIONS = ("kopsgen", "sshPublicKey")
 
 
 def completed_spec(ctx: BootstrapContext) -> bytes:
     doc = copy.deepcopy(ctx.spec.cluster.raw)
-    (doc.get("spec") or {}).pop(KOPSGEN_EXTENSION, None)
+    for field in KOPSGEN_EXTENSIONS:
+        (doc.get("spec") or {}).pop(field, None)
     return kyaml.dump_bytes(doc)
 
 
