@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import os
 import stat
-from pathlib import Path
 
 import boto3
 import pytest
@@ -16,13 +15,13 @@ from click.testing import CliRunner
 from cryptography import x509
 
 from kopsgen import pipeline
-from kopsgen.bootstrap import addon_catalog, bootstrap_for, state_files, upload_state_files
+from kopsgen.bootstrap import addon_catalog, state_files, upload_state_files
 from kopsgen.bootstrap.addon_catalog import NTH_QUEUE_URL_MARKER
 from kopsgen.cli import cli
 from kopsgen.errors import RenderError
 from kopsgen.state.store import open_store
 from tests.support import hcl, kops_files
-from tests.support.paths import REFERENCE, case_input
+from tests.support.paths import REFERENCE
 from tests.support.spec_edit import cluster_spec, edited_input
 
 # Leaves that legitimately differ from kops's files, and why.

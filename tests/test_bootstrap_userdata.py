@@ -13,13 +13,11 @@ import re
 import subprocess
 import threading
 from functools import partial
-from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
 
-from kopsgen import bootstrap as bs
 from kopsgen.bootstrap import kyaml, releases
 from kopsgen.bootstrap.userdata import USER_DATA_LIMIT
 from kopsgen.cli import cli

@@ -4,8 +4,9 @@ kops-channels, a static pod on the control plane, applies every addon of the cha
 Which addons a cluster gets follows kops's rules (addon_catalog.py, in kops's order); each manifest
 is built from our own template in templates/addon-<name>.yaml:
 
-- a template is plain YAML (one document per object) whose strings may hold `{{ name }}`
-  placeholders; it is parsed first and the placeholders are filled in the parsed data, so a
+- a template is plain YAML, one document per object (or one `objects:` list, when objects share
+  YAML anchors; `kopsgen/crd: {...}` entries there expand into CustomResourceDefinitions) whose
+  strings may hold `{{ name }}` placeholders; it is parsed first and the placeholders are filled in the parsed data, so a
   value can never change the YAML's structure;
 - a string that is nothing but one placeholder takes the value with its type (a number stays a
   number, a list stays a list);

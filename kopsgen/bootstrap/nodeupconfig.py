@@ -23,7 +23,7 @@ from typing import Any
 from kopsgen.bootstrap import kyaml, pki, versions
 from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.bootstrap.releases import ARCHITECTURES
-from kopsgen.spec.api import ROLE_API_SERVER, ROLE_BASTION, ROLE_CONTROL_PLANE, ROLE_NODE, InstanceGroup
+from kopsgen.spec.api import ROLE_API_SERVER, ROLE_BASTION, ROLE_CONTROL_PLANE, InstanceGroup
 
 KOPS_CONTROLLER_PORT = 3988
 

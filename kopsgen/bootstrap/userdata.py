@@ -50,7 +50,7 @@ def _multipart(parts: list[UserDataPart]) -> str:
 def check_size(ig: InstanceGroup, data: bytes) -> None:
     encoded = len(base64.b64encode(data))
     if encoded > USER_DATA_LIMIT:
-        hint = "" if ig.compress_user_data else "; set compressUserData: true on the instance group, or"
-        raise RenderError(
-            f"instance group {ig.name}: user data is {encoded} bytes once base64-encoded, over EC2's limit of "
-            f"{USER_DATA_LIMIT} bytes{hint} shorten its additionalUserData")
+        fix = ("shorten its additionalUserData" if ig.compress_user_data
+               else "set compressUserData: true on the instance group, or shorten its additionalUserData")
+        raise RenderError(f"instance group {ig.name}: user data is {encoded} bytes once base64-encoded, over EC2's "
+                          f"limit of {USER_DATA_LIMIT} bytes; {fix}")
