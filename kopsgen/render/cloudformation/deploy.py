@@ -44,6 +44,9 @@ def notes(files: dict[str, bytes]) -> list[str]:
                      "for a template passed inline: deploy it from S3 (--upload-templates prints its URL).")
     lines.append("CloudFormation cannot create the state-store files nodes read at boot: upload them with "
                  "--upload-files (see DEPLOY.md).")
+    for group, processes in suspended_processes(files).items():
+        lines.append(f"after the stack is created, suspend {', '.join(processes)} on {group} "
+                     "(CloudFormation cannot; see DEPLOY.md).")
     return lines
 
 
@@ -92,17 +95,38 @@ def deploy_markdown(cluster: str, files: dict[str, bytes]) -> str:
         why = (f"The parent template and its {len(nested)} nested templates" if nested
                else f"The template is {len(files[main]):,} bytes, over the {MAX_BODY_BYTES:,}-byte limit for a "
                     "template passed inline: it")
-        out += [f"{why} must be read from S3. Upload them to the cluster's state-store bucket (the command prints "
-                "their URLs):", "", "```", "kopsgen render --target cloudformation -f CLUSTER.yaml --upload-templates",
+        out += [f"{why} must be read from S3. Upload {'them' if nested else 'it'} to the cluster's state-store "
+                f"bucket (the command prints {'their URLs' if nested else 'its URL'}):", "", "```", "kopsgen render --target cloudformation -f CLUSTER.yaml --upload-templates",
                 "```", "", "then create the stack from the main template's URL:", "", "```",
                 f"aws cloudformation create-stack --stack-name {stack} \\\n  --template-url URL_OF_{main} \\\n"
                 f"  --capabilities CAPABILITY_NAMED_IAM{params}", "```"]
         if nested:
             out += ["", f"`{TEMPLATE_BASE_URL}` is the HTTPS URL of the folder holding `{NESTED_FOLDER}/`; its default "
                     "is the state store's `cloudformation/` folder in the cluster's region."]
-    out += ["", "Instance groups roll when their launch template changes (UpdatePolicy AutoScalingRollingUpdate, "
-            "one instance at a time)."]
+    suspended = suspended_processes(files)
+    if suspended:
+        out += ["", "## 3. After the stack is created", "",
+                "CloudFormation cannot keep auto-scaling processes suspended (the spec's `suspendProcesses`); "
+                "suspend them once the groups exist:", "", "```"]
+        out += [f"aws autoscaling suspend-processes --auto-scaling-group-name {group} --scaling-processes "
+                + " ".join(processes) for group, processes in suspended.items()]
+        out += ["```"]
+    out += ["", "Instance groups roll when their launch template changes (UpdatePolicy AutoScalingRollingUpdate); "
+            "control-plane groups roll one after another, one instance at a time."]
     return "\n".join(out) + "\n"
+
+
+def suspended_processes(files: dict[str, bytes]) -> dict[str, list[str]]:
+    """Auto-scaling processes the spec suspends, by group name, as the templates record them."""
+    from kopsgen.render.cloudformation.mappers.compute import SUSPENDED_METADATA
+
+    found: dict[str, list[str]] = {}
+    for path in sorted(p for p in files if p.endswith(TEMPLATE_SUFFIXES)):
+        for resource in _load(files[path], path).get("Resources", {}).values():
+            processes = resource.get("Metadata", {}).get(SUSPENDED_METADATA, {}).get("SuspendedProcesses")
+            if processes:
+                found[resource["Properties"]["AutoScalingGroupName"]] = processes
+    return dict(sorted(found.items()))
 
 
 def after_render(spec, files: dict[str, bytes], *, upload_templates: bool = False,

@@ -188,6 +188,8 @@ def _split(stack: Stack, spec: ClusterSpec, fmt: str) -> Layout:
         resource: dict[str, Any] = {
             "Type": "AWS::CloudFormation::Stack",
             "Properties": {"TemplateURL": {"Fn::Sub": "${" + TEMPLATE_BASE_URL + "}/" + path}},
+            # what a nested stack keeps when it goes is decided by its own resources (etcd volumes snapshot)
+            "DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete",
         }
         if child.passed:
             resource["Properties"]["Parameters"] = dict(sorted(child.passed.items()))

@@ -62,10 +62,10 @@ def upload_templates(spec: ClusterSpec, files: dict[str, bytes], client=None) ->
     if folder is None:
         raise UsageError(f"--upload-templates needs the cluster's configBase on S3 (s3://...); "
                          f"it is {spec.cluster.config_base.url}")
-    if client is None:
-        import boto3
+    if client is None:   # the state store's client: same credentials, region and endpoint settings
+        from kopsgen.state.s3 import S3StateStore
 
-        client = boto3.client("s3", region_name=spec.cluster.region)
+        client = S3StateStore(f"s3://{folder.bucket}").client
     region = _bucket_region(client, folder.bucket, spec.cluster.region)
     urls: dict[str, str] = {}
     for path in sorted(p for p in files if p.endswith(TEMPLATE_SUFFIXES)):

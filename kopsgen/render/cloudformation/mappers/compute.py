@@ -191,7 +191,9 @@ def _update_policy(ctx: CfnContext, r: AutoscalingGroup, ig: api.InstanceGroup |
     batch = 1 if control_plane else _max_unavailable(ctx, ig, r.min_size)
     # CloudFormation requires fewer instances in service than the group's maximum
     in_service = max(0, min(r.min_size - batch, r.max_size - 1))
-    suspended = sorted(set(SUSPENDED_DURING_UPDATE) | set(r.suspended_processes))
+    # CloudFormation resumes what it suspended once the update is done: a process the spec keeps
+    # suspended for good (suspended after creation, see DEPLOY.md) must not be in this list
+    suspended = sorted(set(SUSPENDED_DURING_UPDATE) - set(r.suspended_processes))
     return UpdatePolicy(AutoScalingRollingUpdate=AutoScalingRollingUpdate(
         MaxBatchSize=batch, MinInstancesInService=in_service, SuspendProcesses=suspended,
         PauseTime=CONTROL_PLANE_PAUSE if control_plane else NODE_PAUSE))
