@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install test test-slow test-all bench fuzz clean
+.PHONY: install test test-slow test-all test-moto golden-cloudformation conformance bench fuzz clean
 
 install: $(VENV)/.installed
 
@@ -23,6 +23,18 @@ test-slow: install
 
 test-all: install
 	$(BIN)/pytest -q
+
+# terraform apply/plan/destroy against a moto server only (default cases and, with SLOW=1, every case).
+test-moto: install
+	$(BIN)/pytest -m "moto$(if $(SLOW),, and not slow)" -q -s tests/test_terraform_moto.py
+
+# Rewrite the CloudFormation golden files of the examples (tests/golden/cloudformation/); review the diff.
+golden-cloudformation: install
+	KOPSGEN_UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_cloudformation_golden.py
+
+# How our Terraform lines up with kops's: prints the table, writes outputs/conformance.json.
+conformance: install
+	$(BIN)/pytest -q -s tests/test_conformance.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info outputs
