@@ -127,9 +127,9 @@ class Agreement:
         return [k for k in self.differing + self.missing if not self._ignored(k)]
 
     def summary(self) -> str:
-        return (f"{len(self.theirs)} kops keys, {self.same} equal, {len(self.differing)} differ "
-                f"({len(self.differing) - len(self.unexplained)} expected), {len(self.missing)} missing, "
-                f"{len(self.extra)} extra")
+        explained = len(self.differing) + len(self.missing) - len(self.unexplained)
+        return (f"{len(self.theirs)} kops keys, {self.same} equal, {len(self.differing)} differ, "
+                f"{len(self.missing)} missing ({explained} of these expected), {len(self.extra)} extra")
 
 
 def agreement(theirs: bytes | str, ours: bytes | str, ignored: list[str] | None = None) -> Agreement:
