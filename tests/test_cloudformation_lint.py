@@ -47,16 +47,20 @@ def _batch(default: bool, root: str) -> dict[tuple[str, str], list[str]]:
 
     base = Path(root)
     paths: dict[tuple[str, str], list] = {}
+    failed: dict[tuple[str, str], Exception] = {}
     with cfn.state_store(base / "state"):
         for name, fmt in ITEMS:
             if _default_tier(name, fmt) == default:
-                spec = cfn.spec_from_text(_input(name), base / "in" / name)
-                paths[(name, fmt)] = cfn.write(cfn.render(spec, fmt), base / "out" / fmt / name)
-    findings = cfn.lint([p for group in paths.values() for p in group])
-    result = {item: [f for f in findings if f.startswith(str(base / "out" / item[1] / item[0]) + "/")]
-              for item in paths}
+                try:
+                    spec = cfn.spec_from_text(_input(name), base / "in" / name)
+                    paths[(name, fmt)] = cfn.write(cfn.render(spec, fmt), base / "out" / fmt / name)
+                except Exception as exc:   # reported by that item's test; the others are still linted
+                    failed[(name, fmt)] = exc
+    findings = cfn.lint([p for group in paths.values() for p in group]) if paths else []
+    result: dict = {item: [f for f in findings if f.startswith(str(base / "out" / item[1] / item[0]) + "/")]
+                    for item in paths}
     assert sum(map(len, result.values())) == len(findings)
-    return result
+    return {**result, **failed}
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +72,8 @@ def lint_root(tmp_path_factory) -> str:
                                       for n, f in ITEMS])
 def test_output_has_no_lint_errors_or_warnings(name, fmt, lint_root):
     findings = _batch(_default_tier(name, fmt), lint_root)[(name, fmt)]
+    if isinstance(findings, Exception):
+        raise findings
     print(f"\ncfn-lint {name} ({fmt}): {len(findings)} findings", *findings, sep="\n  ")
     assert cfn.errors_and_warnings(findings) == []
 

@@ -210,6 +210,9 @@ def _split(stack: Stack, spec: ClusterSpec, fmt: str) -> Layout:
     if len(resources) > MAX_RESOURCES:
         raise RenderError(f"{len(resources)} nested stacks are more than one parent template can hold "
                           f"({MAX_RESOURCES}); split the cluster into several")
+    if len(parameters) > MAX_PARAMETERS or len(parent_outputs) > MAX_OUTPUTS:
+        raise RenderError(f"the parent template would have {len(parameters)} parameters and {len(parent_outputs)} "
+                          f"outputs; CloudFormation allows {MAX_PARAMETERS} and {MAX_OUTPUTS}")
     parent_body: dict[str, Any] = {"AWSTemplateFormatVersion": "2010-09-09", "Description": stack.description,
                                    "Parameters": dict(sorted(parameters.items())), "Resources": resources}
     if parent_outputs:
