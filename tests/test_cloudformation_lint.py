@@ -5,10 +5,14 @@ Informational findings are not failures: the only one left is I3100 ("previous g
 type"), which is the spec's choice of m3.medium, not ours. Each case's findings are printed
 (`pytest -s`) so that they can be quoted.
 
+Besides the reference cases and examples, a few variants of reference cases cover what none of them
+uses: warm pools, compressed user data, an AMI ID, spot mixed instances, an image of an unknown family,
+an existing Elastic IP for a NAT gateway.
+
 cfn-lint takes seconds a template, so templates are linted in two batches of one cfn-lint run each:
-the default run lints the examples and the `complex` case (the reference case with the most
-resource kinds) as JSON, and one example as YAML; `make test-slow` lints every other reference case
-and everything again as YAML.
+the default run lints the examples, two variants and the `complex` case (the reference case with the
+most resource kinds) as JSON, and one example as YAML; `make test-slow` lints every other case and
+everything again as YAML.
 """
 
 from __future__ import annotations
@@ -22,12 +26,50 @@ from tests.support.paths import EXAMPLES, reference_cases
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml")) if EXAMPLES.exists() else []
 EXAMPLES_NAMES = [f"example-{p.stem}" for p in EXAMPLE_FILES]
-NAMES = [*reference_cases(), *EXAMPLES_NAMES]
+
+
+def _nodes(edit):
+    def apply(docs: list[dict]) -> None:
+        for doc in docs:
+            if doc["kind"] == "InstanceGroup" and doc["metadata"]["name"] == "nodes":
+                edit(doc["spec"])
+    return apply
+
+
+def _all_groups(edit):
+    def apply(docs: list[dict]) -> None:
+        for doc in docs:
+            if doc["kind"] == "InstanceGroup":
+                edit(doc["spec"])
+    return apply
+
+
+def _existing_eip(docs: list[dict]) -> None:
+    for subnet in docs[0]["spec"]["subnets"]:
+        if subnet["type"] == "Private":
+            subnet["publicIP"] = "203.0.113.7"
+
+
+# Features no reference case or example uses, on top of a reference case: (case, edits).
+VARIANTS = {
+    "variant-warm-pool-ami-compressed": ("minimal-1.36", [
+        _nodes(lambda s: s.update(warmPool={"minSize": 1, "maxSize": 2, "enableLifecycleHook": True},
+                                  compressUserData=True)),
+        _all_groups(lambda s: s.update(image="ami-0123456789abcdef0"))]),
+    "variant-mixed-spot-own-image": ("minimal-1.36", [
+        _nodes(lambda s: s.update(mixedInstancesPolicy={"instances": ["t3.medium", "t3a.medium"], "onDemandBase": 0,
+                                                        "onDemandAboveBase": 20,
+                                                        "spotAllocationStrategy": "capacity-optimized"},
+                                  maxPrice="0.05")),
+        _all_groups(lambda s: s.update(image="123456789012/my-golden-image-*"))]),
+    "variant-existing-eip": ("privatecalico", [_existing_eip]),
+}
+NAMES = [*reference_cases(), *EXAMPLES_NAMES, *VARIANTS]
 
 
 def _default_tier(name: str, fmt: str) -> bool:
     if fmt == "json":
-        return name == "complex" or name.startswith("example-")
+        return name == "complex" or name.startswith("example-") or name in list(VARIANTS)[:2]
     return name == (EXAMPLES_NAMES[0] if EXAMPLES_NAMES else "complex")
 
 
@@ -37,6 +79,12 @@ ITEMS = [(n, f) for f in ("json", "yaml") for n in NAMES]
 def _input(name: str) -> str:
     if name.startswith("example-"):
         return (EXAMPLES / f"{name.removeprefix('example-')}.yaml").read_text()
+    if name in VARIANTS:
+        case, edits = VARIANTS[name]
+        text = cfn.real_looking_ids(cfn.case_text(case))
+        for edit in edits:
+            text = cfn.edit_documents(text, edit)
+        return text
     return cfn.real_looking_ids(cfn.case_text(name))
 
 

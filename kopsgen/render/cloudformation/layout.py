@@ -23,7 +23,7 @@ from typing import Any
 
 from kopsgen.errors import RenderError
 from kopsgen.ir import naming
-from kopsgen.render.cloudformation.assembly import Stack, _sub_variables, canonical_json
+from kopsgen.render.cloudformation.assembly import FORMAT_VERSION, Stack, _sub_variables, canonical_json
 from kopsgen.spec.api import ClusterSpec
 
 MAX_BODY_BYTES = 51_200            # a template passed inline
@@ -213,7 +213,7 @@ def _split(stack: Stack, spec: ClusterSpec, fmt: str) -> Layout:
     if len(parameters) > MAX_PARAMETERS or len(parent_outputs) > MAX_OUTPUTS:
         raise RenderError(f"the parent template would have {len(parameters)} parameters and {len(parent_outputs)} "
                           f"outputs; CloudFormation allows {MAX_PARAMETERS} and {MAX_OUTPUTS}")
-    parent_body: dict[str, Any] = {"AWSTemplateFormatVersion": "2010-09-09", "Description": stack.description,
+    parent_body: dict[str, Any] = {"AWSTemplateFormatVersion": FORMAT_VERSION, "Description": stack.description,
                                    "Parameters": dict(sorted(parameters.items())), "Resources": resources}
     if parent_outputs:
         parent_body["Outputs"] = parent_outputs
@@ -243,7 +243,7 @@ class _Child:
         self.top_level_used: set[str] = set()      # top-level template parameters it uses
 
     def to_dict(self) -> dict:
-        body: dict[str, Any] = {"AWSTemplateFormatVersion": "2010-09-09", "Description": self.description}
+        body: dict[str, Any] = {"AWSTemplateFormatVersion": FORMAT_VERSION, "Description": self.description}
         if self.parameters:
             body["Parameters"] = dict(sorted(self.parameters.items()))
         body["Resources"] = self.resources
@@ -321,6 +321,8 @@ class _Child:
             if attribute in LIST_ATTRIBUTES:
                 return name, {"Fn::Split": [",", from_output]}
             return name, from_output
+        if name in self.resources:
+            raise RuntimeError(f"the nested stack {self.stack_id} has a resource named like the parameter {name}")
         is_list = attribute in LIST_ATTRIBUTES
         self.parameters[name] = {
             "Type": "CommaDelimitedList" if is_list else "String",
