@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from kopsgen import pipeline
-from kopsgen.output import write_output
+from kopsgen.output import read_manifest, write_output
 from tests.support import terraform, tfmoto
 from tests.support.moto import MotoServer
 from tests.support.paths import REFERENCE, ROOT, case_input, reference_cases
@@ -31,38 +31,6 @@ pytestmark = [
 DATA = Path(__file__).parent / "data"
 TIMINGS = ROOT / "outputs" / "moto-timings.json"
 ETCD_PORTS = (4001, 4002)  # etcd-main and etcd-events client ports: control plane only, never from nodes
-
-
-# --- placeholders in kops's inputs -> real resources in moto --------------------------------------------------------
-
-def provision_placeholders(server: MotoServer, docs: list[dict]) -> dict[str, str]:
-    """Create in moto what a spec says already exists, and map each placeholder ID to the real one."""
-    cluster = next(d for d in docs if d["kind"] == "Cluster")["spec"]
-    ids: dict[str, str] = {}
-    ec2 = server.client("ec2")
-    if cluster.get("networkID"):
-        # a shared VPC with its internet gateway, as a team would have made it before the cluster
-        vpc = ec2.create_vpc(CidrBlock=cluster["networkCIDR"])["Vpc"]["VpcId"]
-        ec2.create_tags(Resources=[vpc], Tags=[{"Key": "Name", "Value": "shared-by-the-network-team"}])
-        igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
-        ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
-        ids[cluster["networkID"]] = vpc
-    vpc_for_groups = ids.get(cluster.get("networkID")) or ec2.describe_vpcs(
-        Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
-    for placeholder in sorted(_strings_like(docs, "sg-")):
-        ids[placeholder] = ec2.create_security_group(GroupName=f"existing-{placeholder}", Description="pre-existing",
-                                                     VpcId=vpc_for_groups)["GroupId"]
-    return ids
-
-
-def _strings_like(value, prefix: str) -> set[str]:
-    if isinstance(value, str):
-        return {value} if value.startswith(prefix) else set()
-    if isinstance(value, list):
-        return set().union(*(_strings_like(v, prefix) for v in value)) if value else set()
-    if isinstance(value, dict):
-        return set().union(*(_strings_like(v, prefix) for v in value.values())) if value else set()
-    return set()
 
 
 # --- one apply/plan/destroy -----------------------------------------------------------------------------------------
@@ -92,27 +60,34 @@ def _render_into(spec_path: Path, out: Path) -> None:
     write_output(out, pipeline.render(pipeline.load_spec([spec_path]), "terraform"))
 
 
-def _assert_clean_plan(workdir: Path, timings: tfmoto.Timings, step: str) -> None:
-    code, text = timings.run(step, tfmoto.plan_exit_code, workdir)
-    assert code == 0, f"{step} after a clean apply wants changes (exit {code}):\n{text[-6000:]}"
-
-
 def apply_plan_destroy(workdir: Path, server: MotoServer, timings: tfmoto.Timings,
                        after_apply: Callable[[], None] = lambda: None,
                        rerender: Callable[[], None] | None = None) -> None:
+    """prepare, init, apply; then (if given) render the same spec again into the same folder; then a plan that
+    must want no change (so it proves both that the apply converged and that the re-render changed nothing
+    terraform cares about); then `after_apply`; destroy always, and nothing may be left in the state."""
     tfmoto.prepare(workdir, server)
     timings.run("init", terraform.init, workdir)
     try:
         timings.run("apply", tfmoto.apply, workdir)
-        _assert_clean_plan(workdir, timings, "plan")
-        after_apply()
         if rerender:
-            rerender()  # the same spec rendered again into the same folder: still nothing to change
-            assert (workdir / "terraform.tfstate").exists() and (workdir / tfmoto.OVERRIDE_FILE).exists()
-            _assert_clean_plan(workdir, timings, "plan_after_rerender")
-    finally:
-        timings.run("destroy", tfmoto.destroy, workdir)
+            applied = _kopsgen_files(workdir)
+            rerender()
+            assert _kopsgen_files(workdir) == applied, "a second render of the same spec changed the output"
+            assert (workdir / "terraform.tfstate").exists() and (workdir / tfmoto.OVERRIDE_FILE).exists(), \
+                "a re-render removed files kopsgen did not write"
+        code, text = timings.run("plan", tfmoto.plan_exit_code, workdir)
+        assert code == 0, f"plan after a clean apply wants changes (exit {code}):\n{text[-6000:]}"
+        after_apply()
+    except BaseException:
+        tfmoto.destroy(workdir, check=False)  # best effort: the failure above is the one to report
+        raise
+    timings.run("destroy", tfmoto.destroy, workdir)
     assert tfmoto.state_addresses(workdir) == []
+
+
+def _kopsgen_files(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in read_manifest(folder)}
 
 
 # --- reading AWS back and comparing with the spec -------------------------------------------------------------------
@@ -185,7 +160,7 @@ def check_nothing_left(server: MotoServer, name: str, shared_vpc: str | None) ->
 
 def _run_ours(case: MotoCase, moto: MotoServer, tmp_path: Path) -> None:
     original = [d for d in yaml.safe_load_all(case.source.read_text()) if d]
-    ids = provision_placeholders(moto, [tfmoto._map_strings(d, tfmoto.realistic_text) for d in original])
+    ids = tfmoto.provision_existing(moto, [tfmoto.realistic_document(d) for d in original])
     spec_path = tfmoto.realistic_spec(case.source, tmp_path / "spec.yaml", ids=ids)
     docs = [d for d in yaml.safe_load_all(spec_path.read_text()) if d]
     out = tmp_path / "out"

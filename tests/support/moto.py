@@ -9,6 +9,8 @@ Use it through the fixtures in tests/conftest.py: `moto_server` (session) or `mo
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import signal
 import socket
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import boto3
+import moto as moto_package
 from botocore.config import Config
 
 # Static test credentials; moto accepts any, and they keep a user's real ones out of the tests.
@@ -29,6 +32,26 @@ ACCESS_KEY = "test"
 SECRET_KEY = "test"
 ACCOUNT_ID = "123456789012"  # moto's default account
 DEFAULT_REGION = "us-east-1"
+
+
+# The machine images that exist in the test world, besides moto's defaults: the one kops's own integration tests
+# register (Canonical's account, the name kops's reference specs ask for as `ubuntu/images/...`).
+IMAGES = (
+    {"ami_id": "ami-12345678", "owner_id": "099720109477", "public": True,
+     "name": "images/hvm-ssd-gp3/ubuntu-resolute-26.04-amd64-server-20220404",
+     "description": "test image", "architecture": "x86_64", "virtualization_type": "hvm",
+     "root_device_type": "ebs", "root_device_name": "/dev/xvda", "hypervisor": "xen",
+     "creation_date": "2022-04-04T00:00:00.000Z", "state": "available"},
+)
+
+
+def _image_catalogue(folder: Path) -> Path:
+    """moto reads its images from MOTO_AMIS_PATH at start (instead of its defaults): ours plus its defaults."""
+    defaults = Path(moto_package.__file__).parent / "ec2" / "resources" / "amis.json.gz"
+    images = json.loads(gzip.decompress(defaults.read_bytes())) if defaults.exists() else []
+    path = folder / "amis.json"
+    path.write_text(json.dumps(images + list(IMAGES)))
+    return path
 
 
 def free_port() -> int:
@@ -97,9 +120,11 @@ def _ready(endpoint: str) -> bool:
 def start(timeout: float = 60.0) -> MotoServer:
     """Start a moto server on a free port and wait until it answers."""
     port = free_port()
-    log_path = Path(tempfile.mkdtemp(prefix="kopsgen-moto-")) / "server.log"
+    folder = Path(tempfile.mkdtemp(prefix="kopsgen-moto-"))
+    log_path = folder / "server.log"
     log = open(log_path, "wb")  # a file, not a pipe: a pipe nobody reads would block the server
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY}
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+           "MOTO_AMIS_PATH": str(_image_catalogue(folder))}
     process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
                                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
     log.close()

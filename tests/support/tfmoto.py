@@ -60,6 +60,10 @@ def _map_strings(value: Any, fn: Callable[[str], str]) -> Any:
     return value
 
 
+def realistic_document(doc: Any) -> Any:
+    return _map_strings(doc, realistic_text)
+
+
 def realistic_spec(source: Path, dest: Path, *, ids: dict[str, str] | None = None,
                    edit: Callable[[list[dict]], None] | None = None) -> Path:
     """Write `source` (a kops spec) to `dest` with a real region/partition/account, the state store in moto's
@@ -67,7 +71,7 @@ def realistic_spec(source: Path, dest: Path, *, ids: dict[str, str] | None = Non
     IDs -> IDs of resources created in moto), then `edit(documents)` for anything else a test changes."""
     ids = ids or {}
     docs = [d for d in yaml.safe_load_all(Path(source).read_text()) if d]
-    docs = [_map_strings(d, lambda s: ids.get(s, realistic_text(s))) for d in docs]
+    docs = [_map_strings(d, lambda s: ids.get(realistic_text(s), realistic_text(s))) for d in docs]
     for doc in docs:
         if doc.get("kind") == "Cluster":
             doc["spec"]["configBase"] = f"s3://{STATE_BUCKET}/{doc['metadata']['name']}"
@@ -89,6 +93,75 @@ def realistic_kops_output(case_dir: Path, dest: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(realistic_text(src.read_text()).encode())
     return dest
+
+
+def _strings(value: Any) -> set[str]:
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, (list, dict)):
+        items = value.values() if isinstance(value, dict) else value
+        return set().union(set(), *(_strings(v) for v in items))
+    return set()
+
+
+_ARN = re.compile(r"^arn:aws:(?P<service>[a-z0-9-]+):[^:]*:[0-9]*:(?P<resource>.+)$")
+
+
+def provision_existing(server: MotoServer, docs: list[dict]) -> dict[str, str]:
+    """Create in moto what a (realistic) spec says exists already, and map each placeholder ID or ARN in it to
+    the real one: a shared VPC and its internet gateway, security groups, elastic IPs, transit gateways, prefix
+    lists, certificates, KMS keys, IAM policies, target groups; classic ELBs and buckets are created by name."""
+    cluster = next(d for d in docs if d["kind"] == "Cluster")["spec"]
+    groups = [d["spec"] for d in docs if d["kind"] == "InstanceGroup"]
+    ec2 = server.client("ec2")
+    ids: dict[str, str] = {}
+    if cluster.get("networkID"):
+        # a shared VPC with its internet gateway, as a network team would have made it before the cluster
+        vpc = ec2.create_vpc(CidrBlock=cluster["networkCIDR"])["Vpc"]["VpcId"]
+        ec2.create_tags(Resources=[vpc], Tags=[{"Key": "Name", "Value": "made-by-the-network-team"}])
+        igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+        ids[cluster["networkID"]] = vpc
+    default_vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
+    vpc_id = ids.get(cluster.get("networkID"), default_vpc)
+
+    for value in sorted(_strings(docs)):
+        arn = _ARN.match(value)
+        if value.startswith("sg-"):
+            ids[value] = ec2.create_security_group(GroupName=f"existing-{value}", Description="exists already",
+                                                   VpcId=vpc_id)["GroupId"]
+        elif value.startswith("eipalloc-"):
+            ids[value] = ec2.allocate_address(Domain="vpc")["AllocationId"]
+        elif value.startswith("tgw-"):
+            ids[value] = ec2.create_transit_gateway(Description=value)["TransitGateway"]["TransitGatewayId"]
+        elif value.startswith("pl-"):
+            ids[value] = ec2.create_managed_prefix_list(PrefixListName=value, MaxEntries=5, AddressFamily="IPv4",
+                                                        Entries=[{"Cidr": "10.99.0.0/16"}])["PrefixList"][
+                "PrefixListId"]
+        elif arn and arn["service"] == "acm":
+            ids[value] = server.client("acm").request_certificate(DomainName="api.example.com")["CertificateArn"]
+        elif arn and arn["service"] == "kms" and arn["resource"].startswith("key/"):
+            ids[value] = server.client("kms").create_key(Description=value)["KeyMetadata"]["Arn"]
+        elif arn and arn["service"] == "iam" and arn["resource"].startswith("policy/"):
+            ids[value] = server.client("iam").create_policy(
+                PolicyName=arn["resource"].rsplit("/", 1)[1],
+                PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Action": "*", "Resource": "*"}]}))["Policy"]["Arn"]
+        elif arn and arn["service"] == "elasticloadbalancing" and arn["resource"].startswith("targetgroup/"):
+            ids[value] = server.client("elbv2").create_target_group(
+                Name=arn["resource"].split("/")[1], Protocol="TCP", Port=443, VpcId=vpc_id,
+                TargetType="instance")["TargetGroups"][0]["TargetGroupArn"]
+
+    zone = next(s["zone"] for s in cluster["subnets"])
+    for name in sorted({lb["loadBalancerName"] for g in groups for lb in g.get("externalLoadBalancers") or []
+                        if lb.get("loadBalancerName")}):
+        server.client("elb").create_load_balancer(
+            LoadBalancerName=name, AvailabilityZones=[zone],
+            Listeners=[{"Protocol": "TCP", "LoadBalancerPort": 443, "InstanceProtocol": "TCP", "InstancePort": 443}])
+    access_log = ((cluster.get("api") or {}).get("loadBalancer") or {}).get("accessLog") or {}
+    if access_log.get("bucket"):
+        server.client("s3").create_bucket(Bucket=access_log["bucket"])
+    return ids
 
 
 # --- reading the rendered configuration ---------------------------------------------------------------------------
@@ -341,8 +414,8 @@ def plan_exit_code(workdir: Path) -> tuple[int, str]:
     return proc.returncode, proc.stdout + proc.stderr
 
 
-def destroy(workdir: Path, timeout: int = 1200) -> None:
-    terraform.run(workdir, "destroy", "-auto-approve", "-input=false", "-no-color", timeout=timeout)
+def destroy(workdir: Path, timeout: int = 1200, check: bool = True) -> None:
+    terraform.run(workdir, "destroy", "-auto-approve", "-input=false", "-no-color", timeout=timeout, check=check)
 
 
 def state_addresses(workdir: Path) -> list[str]:
