@@ -187,7 +187,8 @@ def _permissions(group: dict, key: str) -> set[tuple]:
 @pytest.mark.parametrize("deployed", sorted(CASES), indirect=True)
 def test_security_group_rules_match_the_spec(deployed):
     spec, ec2 = deployed["spec"], _ec2(deployed)
-    groups = {g["GroupName"]: g for g in ec2.describe_security_groups(Filters=_cluster_filter(deployed))["SecurityGroups"]}
+    found = ec2.describe_security_groups(Filters=_cluster_filter(deployed))["SecurityGroups"]
+    groups = {g["GroupName"]: g for g in found}
     masters = groups[f"masters.{spec.cluster.name}"]
     nodes = groups[f"nodes.{spec.cluster.name}"]
     master_in = _permissions(masters, "IpPermissions")
@@ -232,7 +233,8 @@ def test_autoscaling_groups_match_the_spec(deployed):
     for ig in spec.instance_groups:
         group = groups[naming.autoscaling_group(ig.name, ig.role, spec.cluster.name)]
         assert (group["MinSize"], group["MaxSize"]) == (ig.min_size, ig.max_size)
-        assert set(group["VPCZoneIdentifier"].split(",")) == {subnet_ids[f"{s}.{spec.cluster.name}"] for s in ig.subnets}
+        wanted = {subnet_ids[f"{s}.{spec.cluster.name}"] for s in ig.subnets}
+        assert set(group["VPCZoneIdentifier"].split(",")) == wanted
         assert group["LaunchTemplate"]["LaunchTemplateName"] == naming.launch_template(ig.name, ig.role,
                                                                                          spec.cluster.name)
         tags = {t["Key"]: t["Value"] for t in group["Tags"]}

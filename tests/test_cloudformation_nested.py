@@ -130,6 +130,32 @@ def test_split_is_deterministic_and_growth_only_adds_a_stack(big, tmp_path):
     assert {k: v for k, v in after["Resources"].items() if k in before["Resources"]} == before["Resources"]
 
 
+@pytest.mark.moto
+def test_uploaded_children_are_where_the_parent_looks(moto, tmp_path, state):
+    """--upload-templates puts every nested template where the parent's default TemplateBaseUrl points."""
+    from kopsgen.render.cloudformation.upload import upload_templates
+
+    def many(cluster: dict, groups: list[dict]) -> None:
+        _cluster(NODE_GROUPS)(cluster, groups)
+        cluster["configBase"] = "s3://kopsgen-nested/clusters/unit.example.com"
+
+    folder = tmp_path / "spec"
+    folder.mkdir()
+    spec = specs.load(folder, many)
+    files = cfn.render(spec)
+    s3 = moto.client("s3")
+    s3.create_bucket(Bucket="kopsgen-nested")
+    urls = upload_templates(spec, files, client=s3)
+    _, parent, _ = _templates(files)
+    base = parent["Parameters"][TEMPLATE_BASE_URL]["Default"]
+    assert base == "https://kopsgen-nested.s3.us-east-1.amazonaws.com/clusters/unit.example.com/cloudformation"
+    for stack in parent["Resources"].values():
+        url = stack["Properties"]["TemplateURL"]["Fn::Sub"].replace("${" + TEMPLATE_BASE_URL + "}", base)
+        assert url in urls.values()
+        key = url.split(".amazonaws.com/", 1)[1]
+        assert s3.get_object(Bucket="kopsgen-nested", Key=key)["Body"].read() == files[url.split("/cloudformation/")[1]]
+
+
 def test_small_cluster_stays_one_template(tmp_path, state):
     files = _render(tmp_path, 2)
     assert not any(p.startswith(f"{NESTED_FOLDER}/") for p in files)

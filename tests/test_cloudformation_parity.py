@@ -173,11 +173,11 @@ TF_REDUCERS = {
     "aws_autoscaling_lifecycle_hook": lambda tf, b: [(b["name"], tf.identity(b["autoscaling_group_name"]),
                                                       b["lifecycle_transition"], b["default_result"],
                                                       b["heartbeat_timeout"])],
-    "aws_iam_role": lambda tf, b: [(b["name"], tf.document(b["assume_role_policy"]))],
+    "aws_iam_role": lambda tf, b: [(b["name"], tf.document(b["assume_role_policy"]), _tags(b))],
     "aws_iam_role_policy": lambda tf, b: [(b["name"], tf.identity(b["role"]), tf.document(b["policy"]))],
     "aws_iam_role_policy_attachment": lambda tf, b: [(tf.identity(b["role"]), b["policy_arn"])],
     "aws_iam_instance_profile": lambda tf, b: [(b["name"], tf.identity(b["role"]))],
-    "aws_iam_openid_connect_provider": lambda tf, b: [(b["url"], tuple(b["client_id_list"]))],
+    "aws_iam_openid_connect_provider": lambda tf, b: [(b["url"], tuple(b["client_id_list"]), _tags(b))],
     "aws_sqs_queue": lambda tf, b: [(b["name"], b["message_retention_seconds"], _tags(b))],
     "aws_cloudwatch_event_rule": lambda tf, b: [(b["name"], json.loads(tf.file(b["event_pattern"])), _tags(b))],
     "aws_cloudwatch_event_target": lambda tf, b: [(tf.identity(b["rule"]), tf.identity(b["arn"]))],
@@ -283,7 +283,8 @@ def _cfn_asgs(c: _Cfn):
     for p in c.of_type("AWS::AutoScaling::AutoScalingGroup"):
         yield (p["AutoScalingGroupName"], int(p["MinSize"]), int(p["MaxSize"]),
                tuple(sorted(map(c.identity, p["VPCZoneIdentifier"]))),
-               tuple(sorted(map(c.identity, p.get("TargetGroupARNs", [])))), tuple(sorted(p.get("LoadBalancerNames", []))),
+               tuple(sorted(map(c.identity, p.get("TargetGroupARNs", [])))),
+               tuple(sorted(p.get("LoadBalancerNames", []))),
                {t["Key"]: t["Value"] for t in p["Tags"]})
 
 
@@ -342,7 +343,7 @@ CFN_REDUCERS = {
     "aws_autoscaling_lifecycle_hook": lambda c: [(p["LifecycleHookName"], c.identity(p["AutoScalingGroupName"]),
                                                   p["LifecycleTransition"], p["DefaultResult"], p["HeartbeatTimeout"])
                                                  for p in c.of_type("AWS::AutoScaling::LifecycleHook")],
-    "aws_iam_role": lambda c: [(p["RoleName"], c.document(p["AssumeRolePolicyDocument"]))
+    "aws_iam_role": lambda c: [(p["RoleName"], c.document(p["AssumeRolePolicyDocument"]), _cfn_tags(p))
                                for p in c.of_type("AWS::IAM::Role")],
     "aws_iam_role_policy": lambda c: [(p["PolicyName"], c.identity(p["Roles"][0]), c.document(p["PolicyDocument"]))
                                       for p in c.of_type("AWS::IAM::Policy")],
@@ -350,7 +351,7 @@ CFN_REDUCERS = {
                                                  for arn in p.get("ManagedPolicyArns", [])],
     "aws_iam_instance_profile": lambda c: [(p["InstanceProfileName"], c.identity(p["Roles"][0]))
                                            for p in c.of_type("AWS::IAM::InstanceProfile")],
-    "aws_iam_openid_connect_provider": lambda c: [(p["Url"], tuple(p["ClientIdList"]))
+    "aws_iam_openid_connect_provider": lambda c: [(p["Url"], tuple(p["ClientIdList"]), _cfn_tags(p))
                                                   for p in c.of_type("AWS::IAM::OIDCProvider")],
     "aws_sqs_queue": lambda c: [(p["QueueName"], p["MessageRetentionPeriod"], _cfn_tags(p))
                                 for p in c.of_type("AWS::SQS::Queue")],
@@ -397,7 +398,7 @@ DATA_SOURCE_COUNTERPARTS = {
     "aws_internet_gateway": lambda body: any(pid.startswith("SharedInternetGatewayId")
                                              for pid in body.get("Parameters", {})),
     "aws_eip": lambda body: any(pid.startswith("SharedEipAllocation") for pid in body.get("Parameters", {})),
-    "aws_caller_identity": lambda body: '"AWS::AccountId"' in json.dumps(body) or "${AWS::AccountId}" in json.dumps(body),
+    "aws_caller_identity": lambda body: "AWS::AccountId" in json.dumps(body),
 }
 
 

@@ -96,7 +96,8 @@ def deploy_markdown(cluster: str, files: dict[str, bytes]) -> str:
                else f"The template is {len(files[main]):,} bytes, over the {MAX_BODY_BYTES:,}-byte limit for a "
                     "template passed inline: it")
         out += [f"{why} must be read from S3. Upload {'them' if nested else 'it'} to the cluster's state-store "
-                f"bucket (the command prints {'their URLs' if nested else 'its URL'}):", "", "```", "kopsgen render --target cloudformation -f CLUSTER.yaml --upload-templates",
+                f"bucket (the command prints {'their URLs' if nested else 'its URL'}):", "", "```",
+                "kopsgen render --target cloudformation -f CLUSTER.yaml --upload-templates",
                 "```", "", "then create the stack from the main template's URL:", "", "```",
                 f"aws cloudformation create-stack --stack-name {stack} \\\n  --template-url URL_OF_{main} \\\n"
                 f"  --capabilities CAPABILITY_NAMED_IAM{params}", "```"]

@@ -11,7 +11,6 @@ the mapper, in `attributes`, next to the code that knows which CloudFormation ty
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, TypeVar
 
@@ -141,7 +140,3 @@ ZONAL_METADATA = {"cfn-lint": {"config": {"ignore_checks": ["W3010"]}}}
 def tags(tag_map: dict[str, str]) -> dict:
     """The `Tags` property (sorted by key, as in Terraform), or nothing for no tags."""
     return {"Tags": Tags(dict(sorted(tag_map.items())))} if tag_map else {}
-
-
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode()

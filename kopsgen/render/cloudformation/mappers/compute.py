@@ -8,6 +8,7 @@ other, so that a stack update never replaces two etcd members at once.
 
 from __future__ import annotations
 
+import base64
 import math
 
 from troposphere import Base64, Ref, autoscaling, ec2
@@ -100,8 +101,6 @@ def user_data(data: bytes):
     try:
         return Base64(data.decode("utf-8"))
     except UnicodeDecodeError:
-        import base64
-
         return base64.b64encode(data).decode()
 
 
@@ -240,7 +239,8 @@ def _mixed_instances_policy(r: AutoscalingGroup, m: MixedInstances, ctx: CfnCont
     return autoscaling.MixedInstancesPolicy(**policy)
 
 
-@mapper(AutoscalingGroup, id_prefix="AutoScalingGroup", parts={"warm_pool": "WarmPool"}, attributes={"name": lambda ctx, r: Ref(ctx.logical_id(r))})
+@mapper(AutoscalingGroup, id_prefix="AutoScalingGroup", parts={"warm_pool": "WarmPool"},
+        attributes={"name": lambda ctx, r: Ref(ctx.logical_id(r))})
 def _(r: AutoscalingGroup, ctx: CfnContext):
     ig = instance_group_of(ctx, r)
     props: dict = {

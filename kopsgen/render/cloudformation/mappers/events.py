@@ -18,8 +18,8 @@ from kopsgen.render.cloudformation.registry import CfnContext, get_att, mapper, 
 TARGET_ID_MAX = 64   # EventBridge's limit on a target's ID
 
 
-@mapper(SqsQueue, id_prefix="Queue", parts={"policy": "QueuePolicy"}, attributes={"arn": get_att("Arn"), "url": get_att("QueueUrl"),
-                                                               "name": get_att("QueueName")})
+@mapper(SqsQueue, id_prefix="Queue", parts={"policy": "QueuePolicy"},
+        attributes={"arn": get_att("Arn"), "url": get_att("QueueUrl"), "name": get_att("QueueName")})
 def _(r: SqsQueue, ctx: CfnContext):
     # the queue holds events for minutes only: nothing to keep when it goes
     queue = sqs.Queue(ctx.logical_id(r), QueueName=r.name, MessageRetentionPeriod=r.message_retention_seconds,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from troposphere import GetAtt, Ref, Select, ec2
 
-from kopsgen.ir.base import External
+from kopsgen.ir.base import Ref as IrRef
 from kopsgen.ir.network import (
     DhcpOptions, DhcpOptionsAssociation, EgressOnlyInternetGateway, ElasticIp, InternetGateway, NatGateway, Route,
     RouteTable, RouteTableAssociation, SharedElasticIp, SharedInternetGateway, SharedVpc, Subnet, Vpc, VpcCidrBlock,
@@ -111,8 +111,10 @@ def _(r: Subnet, ctx: CfnContext):
         props["CidrBlock"] = r.cidr_block
     if r.ipv6_cidr_block:
         props["Ipv6CidrBlock"] = r.ipv6_cidr_block
-        if not isinstance(r.vpc, External):
-            ctx.ref(ctx.graph.get(r.vpc.kind, r.vpc.name).ref("ipv6_cidr_block"))  # waits for the VPC's block
+        if isinstance(r.vpc, IrRef) and r.vpc.kind is Vpc:
+            vpc = ctx.graph.get(Vpc, r.vpc.name)
+            if vpc.assign_generated_ipv6_cidr_block:   # the subnet's block lies in the VPC's: wait for it
+                ctx.depend_on(ctx.logical_id(vpc, "ipv6"))
     for flag, prop in (("ipv6_native", "Ipv6Native"), ("assign_ipv6_address_on_creation",
                                                        "AssignIpv6AddressOnCreation"), ("enable_dns64", "EnableDns64")):
         if getattr(r, flag):
