@@ -13,6 +13,9 @@ from kopsgen.render.cloudformation.layout import MAX_BODY_BYTES, NESTED_FOLDER, 
 from kopsgen.render.cloudformation.upload import TEMPLATE_SUFFIXES
 
 
+LISTED_NESTED = 12   # more nested templates than this are summed up rather than listed
+
+
 def stack_name(cluster: str) -> str:
     """A suggested stack name: CloudFormation allows letters, digits and hyphens, starting with a letter."""
     name = re.sub(r"[^A-Za-z0-9-]+", "-", cluster).strip("-")
@@ -59,7 +62,13 @@ def deploy_markdown(cluster: str, files: dict[str, bytes]) -> str:
     out = [f"# Deploying {cluster} with CloudFormation", "",
            "Written by `kopsgen render --target cloudformation`; re-rendering the same spec writes the same bytes.", ""]
     out += ["## Files", ""]
-    for path in sorted(p for p in files if p.endswith(TEMPLATE_SUFFIXES)):
+    out.append(f"- `{main}`: {len(files[main]):,} bytes, {len(body.get('Resources', {}))} "
+               f"{'nested stacks' if nested else 'resources'}")
+    if len(nested) > LISTED_NESTED:
+        counts = [len(_load(files[p], p).get("Resources", {})) for p in nested]
+        out.append(f"- `{NESTED_FOLDER}/`: {len(nested)} templates of {min(counts)} to {max(counts)} resources, "
+                   f"{sum(counts)} in all; the largest is {max(len(files[p]) for p in nested):,} bytes")
+    for path in nested if len(nested) <= LISTED_NESTED else []:
         template = _load(files[path], path)
         out.append(f"- `{path}`: {len(files[path]):,} bytes, {len(template.get('Resources', {}))} resources")
     out.append("")
