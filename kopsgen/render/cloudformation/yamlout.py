@@ -15,6 +15,16 @@ class _Dumper(yaml.SafeDumper):
     def ignore_aliases(self, data) -> bool:
         return True
 
+    def choose_scalar_style(self):
+        # PyYAML quotes every scalar with an explicit tag; `!Ref Vpc` reads better than `!Ref 'Vpc'`,
+        # and the tag already says what the value is, so plain style is safe wherever YAML allows it
+        style = super().choose_scalar_style()
+        tagged = self.event.tag is not None and self.event.tag.startswith("!") and self.event.tag != "!"
+        if style == "'" and tagged and self.analysis.allow_block_plain and not self.analysis.multiline \
+                and not self.flow_level and not self.simple_key_context:
+            return ""
+        return style
+
 
 def _string(dumper: yaml.SafeDumper, value: str, tag: str = _STR) -> yaml.ScalarNode:
     return dumper.represent_scalar(tag, value, style="|" if "\n" in value.rstrip("\n") else None)
