@@ -801,8 +801,6 @@ def _check_cluster_settings(v: _Validation) -> None:
         repo = assets.get("fileRepository")
         if isinstance(repo, str) and not re.match(r"^(https?|s3)://[^/]+", repo):
             v.error(("spec", "assets", "fileRepository"), "must be an http://, https:// or s3:// URL with a host")
-    if _get(s, "iam", "legacy") is True:
-        pass  # the schema rejects it
     _check_service_accounts(v)
     _check_components(v)
     _check_networking(v)
