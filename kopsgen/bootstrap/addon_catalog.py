@@ -9,7 +9,12 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-from kopsgen.bootstrap import versions
+from kopsgen.bootstrap import addon_networking, nodeupconfig, pki, versions
+from kopsgen.bootstrap.addon_values import control_plane_replicas as _control_plane_replicas
+from kopsgen.bootstrap.addon_values import dns_service_ip as _dns_service_ip
+from kopsgen.bootstrap.addon_values import flag as _flag
+from kopsgen.bootstrap.addon_values import spec_value as _spec
+from kopsgen.bootstrap.addon_values import version_label as _version_label
 from kopsgen.bootstrap.addons import Addon, NotBuilt, Objects, render_objects
 from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.bootstrap.manifests import system_component_env
@@ -25,31 +30,17 @@ KOPS_CONTROLLER_PKI = "/etc/kubernetes/kops-controller/pki"
 API_SERVER_LOCAL = [{"name": "KUBERNETES_SERVICE_HOST", "value": "127.0.0.1"}]
 
 
-def _spec(ctx: BootstrapContext, *path: str) -> Any:
-    node: Any = ctx.cluster_spec
-    for key in path:
-        if not isinstance(node, dict):
-            return None
-        node = node.get(key)
-    return node
-
-
-def _version_label(ctx: BootstrapContext) -> str:
-    return "v" + ctx.kops_version
-
-
-def _control_plane_replicas(ctx: BootstrapContext) -> int:
-    """Controllers pinned to the control plane run twice when it is highly available."""
-    count = sum(ig.min_size for ig in ctx.spec.control_plane_groups)
-    return 2 if count > 1 else 1
-
-
 # ---------------------------------------------------------------- kops-controller
 
 
 def _kops_controller_config(ctx: BootstrapContext) -> str:
     cluster = ctx.cluster_spec
     cert_names = ["kubelet", "kubelet-server"]
+    signing_cas = [pki.KUBERNETES_CA]
+    if nodeupconfig.uses_cilium_etcd(ctx):
+        # each node's Cilium agent gets a client certificate for Cilium's etcd
+        cert_names.append("etcd-client-cilium")
+        signing_cas.append(pki.ETCD_CLIENTS_CA_CILIUM)
     if (_spec(ctx, "kubeProxy", "enabled") is not False):
         cert_names.append("kube-proxy")
     if ctx.cni() == "kuberouter":
@@ -66,7 +57,7 @@ def _kops_controller_config(ctx: BootstrapContext) -> str:
         "server": {"Listen": f":{KOPS_CONTROLLER_PORT}", "provider": {"aws": aws},
                    "serverKeyPath": f"{KOPS_CONTROLLER_PKI}/kops-controller.key",
                    "serverCertificatePath": f"{KOPS_CONTROLLER_PKI}/kops-controller.crt",
-                   "caBasePath": KOPS_CONTROLLER_PKI, "signingCAs": ["kubernetes-ca"], "certNames": cert_names},
+                   "caBasePath": KOPS_CONTROLLER_PKI, "signingCAs": signing_cas, "certNames": cert_names},
     }
     if ctx.spec.cluster.ipv6:
         config["enableCloudIPAM"] = True
@@ -137,16 +128,6 @@ COREDNS = Addon(
     adjust=_coredns_adjust)
 
 
-def _dns_service_ip(ctx: BootstrapContext) -> str:
-    """The tenth address of the service range, as kops picks it."""
-    import ipaddress
-
-    rng = ctx.cluster_spec.get("serviceClusterIPRange") or ctx.networking.get("serviceClusterIPRange")
-    if not rng:
-        raise RenderError("spec.serviceClusterIPRange: needed to place the cluster DNS service")
-    return str(ipaddress.ip_network(rng, strict=False).network_address + 10)
-
-
 def _dns_controller_args(ctx: BootstrapContext) -> list[str]:
     external = ctx.cluster_spec.get("externalDns") or ctx.cluster_spec.get("externalDNS")
     if external is None:
@@ -190,10 +171,6 @@ STORAGE_AWS = Addon(name="storage-aws.addons.k8s.io", id="v1.15.0", template="ad
 def _nth(ctx: BootstrapContext, key: str, default: Any = None) -> Any:
     value = _spec(ctx, "nodeTerminationHandler", key)
     return default if value is None else value
-
-
-def _flag(value: Any) -> str:
-    return "true" if value else "false"
 
 
 def _nth_env(ctx: BootstrapContext) -> list[dict]:
@@ -786,12 +763,13 @@ ADDONS: list[tuple[Callable[[BootstrapContext], bool], Addon | NotBuilt]] = [
     (_enabled("podIdentityWebhook"),
      NotBuilt("eks-pod-identity-webhook.addons.k8s.io", "spec.podIdentityWebhook.enabled")),
     (lambda ctx: bool(_spec(ctx, "cloudConfig", "manageStorageClasses")), STORAGE_AWS),
-    (_networking("flannel"), NotBuilt("networking.flannel", "spec.networking.flannel")),
+    (_networking("kopeio"), addon_networking.KOPEIO_NETWORKING),
+    (_networking("flannel"), addon_networking.FLANNEL),
     (_networking("calico"), CALICO),
-    (_networking("kuberouter"), NotBuilt("networking.kuberouter", "spec.networking.kuberouter")),
+    (_networking("kuberouter"), addon_networking.KUBE_ROUTER),
     (_networking("amazonvpc"), AMAZON_VPC),
-    (_networking("kindnet"), NotBuilt("networking.kindnet", "spec.networking.kindnet")),
-    (_networking("cilium"), NotBuilt("networking.cilium.io", "spec.networking.cilium")),
+    (_networking("kindnet"), addon_networking.KINDNET),
+    (_networking("cilium"), addon_networking.CILIUM),
     (lambda ctx: _spec(ctx, "authentication", "kopeio") is not None,
      NotBuilt("authentication.kope.io", "spec.authentication.kopeio")),
     (lambda ctx: _spec(ctx, "authentication", "aws") is not None, AUTHENTICATION_AWS),

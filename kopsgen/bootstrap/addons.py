@@ -5,7 +5,8 @@ Which addons a cluster gets follows kops's rules (addon_catalog.py, in kops's or
 is built from our own template in templates/addon-<name>.yaml:
 
 - a template is plain YAML, one document per object (or one `objects:` list, when objects share
-  YAML anchors; `kopsgen/crd: {...}` entries there expand into CustomResourceDefinitions) whose
+  YAML anchors; `kopsgen/crd: {...}` entries there expand into CustomResourceDefinitions; an object
+  or list entry with `kopsgen/if: "{{ flag }}"` is left out when the flag is false) whose
   strings may hold `{{ name }}` placeholders; it is parsed first and the placeholders are filled in the parsed data, so a
   value can never change the YAML's structure;
 - a string that is nothing but one placeholder takes the value with its type (a number stays a
@@ -130,7 +131,31 @@ def render_objects(template_name: str, values: Values) -> Objects:
     unused = set(values) - used
     if unused:
         raise KeyError(f"{template_name}: values without a placeholder: {sorted(unused)}")
+    objects = _keep_wanted(objects)
     return [custom_resource_definition(o[CRD_MACRO]) if CRD_MACRO in o else o for o in objects]
+
+
+# A mapping inside a list (an object of the template, a container, a volume, an environment
+# variable, ...) that carries `kopsgen/if: "{{ flag }}"` is kept only when the flag's value is
+# true: the template keeps kops's structure and order, Python decides (the flag is a value).
+IF_MACRO = "kopsgen/if"
+
+
+def _keep_wanted(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _keep_wanted(v) for k, v in node.items()}
+    if isinstance(node, list):
+        kept = []
+        for item in node:
+            if isinstance(item, dict) and IF_MACRO in item:
+                flag = item.pop(IF_MACRO)
+                if not isinstance(flag, bool):
+                    raise ValueError(f"{IF_MACRO} takes a true/false value, got {flag!r}")
+                if not flag:
+                    continue
+            kept.append(_keep_wanted(item))
+        return kept
+    return node
 
 
 # A template names a custom resource type in one line; this expands it into the definition.

@@ -132,11 +132,18 @@ def installs_cni_assets(ctx: BootstrapContext) -> bool:
 # ---------------------------------------------------------------- keysets
 
 
+def uses_cilium_etcd(ctx: BootstrapContext) -> bool:
+    """Cilium keeps its state in an etcd cluster of its own (named `cilium`)."""
+    return ctx.cni() == "cilium" and any(e.get("name") == "cilium" for e in ctx.etcd_clusters)
+
+
 def keyset_names(ctx: BootstrapContext, ig: InstanceGroup) -> list[str]:
     """The CAs a group's nodeup needs (none for a bastion)."""
     if ig.is_bastion:
         return []
     names = [pki.KUBERNETES_CA]
+    if uses_cilium_etcd(ctx):
+        names.append(pki.ETCD_CLIENTS_CA_CILIUM)
     if ig.is_control_plane:
         for etcd in ctx.etcd_clusters:
             names += [pki.etcd_manager_ca(etcd["name"]), pki.etcd_peers_ca(etcd["name"]), pki.ETCD_CLIENTS_CA]
@@ -150,6 +157,8 @@ def all_keyset_names(ctx: BootstrapContext) -> list[str]:
     names = [pki.KUBERNETES_CA, pki.AGGREGATOR_CA, pki.SERVICE_ACCOUNT, pki.ETCD_CLIENTS_CA]
     for etcd in ctx.etcd_clusters:
         names += [pki.etcd_manager_ca(etcd["name"]), pki.etcd_peers_ca(etcd["name"])]
+    if uses_cilium_etcd(ctx):
+        names.append(pki.ETCD_CLIENTS_CA_CILIUM)
     return list(dict.fromkeys(names))
 
 
@@ -176,13 +185,14 @@ def nodeup_config(ctx: BootstrapContext, ig: InstanceGroup) -> dict:
         "Hooks": [_for_role(ig_spec.get("hooks"), role) or None, _for_role(cluster.get("hooks"), role) or None],
         "usesNoneDNS": ctx.uses_none_dns,
     }
-    kube_proxy = _kube_proxy(ctx, ig)
-    if kube_proxy is not None:
-        config["KubeProxy"] = kube_proxy
+    # always written: `null` when kube-proxy does not run on the group (kops's field has no omitempty)
+    config["KubeProxy"] = _kube_proxy(ctx, ig)
     if installs_cni_assets(ctx):
         config["InstallCNIAssets"] = True
-    if ctx.cni() == "kubenet":
+    if ctx.cni() in ("kubenet", "kopeio"):  # kopeio networking is built on kubenet
         config["UsesKubenet"] = True
+    if uses_cilium_etcd(ctx):
+        config["UseCiliumEtcd"] = True
     node_port_range = (cluster.get("kubeAPIServer") or {}).get("serviceNodePortRange")
     if node_port_range:
         config["ServiceNodePortRange"] = node_port_range
@@ -272,7 +282,7 @@ def _networking(ctx: BootstrapContext, ig: InstanceGroup) -> dict:
     elif kind == "calico":
         net["calico"] = {k: v for k, v in {"wireguardEnabled": options.get("wireguardEnabled")}.items() if v}
     elif kind == "cilium":
-        net["cilium"] = {"IPAM": "eni"} if options.get("ipam") == "eni" else {}
+        net["cilium"] = {"ipam": "eni"} if options.get("ipam") == "eni" else {}
     elif kind == "cni" and options.get("usesSecondaryIP"):
         net["cni"] = {"usesSecondaryIP": True}
     elif kind in ("flannel", "kuberouter", "kindnet"):
@@ -344,6 +354,8 @@ def _add_keysets(ctx: BootstrapContext, ig: InstanceGroup, config: dict) -> None
         ids[name] = keyset.primary_id
 
     load(pki.KUBERNETES_CA)
+    if uses_cilium_etcd(ctx):
+        load(pki.ETCD_CLIENTS_CA_CILIUM)
     if ig.is_control_plane:
         load(pki.ETCD_CLIENTS_CA)
         for etcd in ctx.etcd_clusters:

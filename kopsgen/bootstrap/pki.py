@@ -38,6 +38,9 @@ KUBERNETES_CA = "kubernetes-ca"
 SERVICE_ACCOUNT = "service-account"
 AGGREGATOR_CA = "apiserver-aggregator-ca"
 ETCD_CLIENTS_CA = "etcd-clients-ca"
+# Cilium's own etcd (etcdManaged) gets a client CA of its own: every node's agent holds a client
+# certificate of it (signed by kops-controller), which must not open the Kubernetes etcd.
+ETCD_CLIENTS_CA_CILIUM = "etcd-clients-ca-cilium"
 DISCOVERY_CA = "service-account-issuer-discovery-ca"
 
 

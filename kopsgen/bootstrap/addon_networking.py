@@ -1,0 +1,395 @@
+"""The pod network addons kops installs through the bootstrap channel: Cilium, Flannel, kindnet,
+kube-router and kopeio networking (Calico and the Amazon VPC CNI are in addon_catalog.py).
+
+Each is an Addon built from our template (templates/addon-<name>.yaml) with the values kops
+derives from the completed spec; addon_catalog.ADDONS decides when a cluster gets which.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kopsgen.bootstrap import versions
+from kopsgen.bootstrap.addon_values import (api_internal_name, cloud_labels, control_plane_replicas, flag,
+                                            service_range, spec_value)
+from kopsgen.bootstrap.addons import Addon, Objects
+from kopsgen.bootstrap.context import BootstrapContext
+from kopsgen.errors import RenderError
+
+NETWORKING_SELECTOR = {"role.kubernetes.io/networking": "1"}
+
+# ---------------------------------------------------------------- Cilium
+
+CILIUM_FIELD = "spec.networking.cilium"
+# Cilium's own defaults where kops's completed spec leaves a field empty (kops's option builder
+# fills most of them; these cover a spec that reaches the bootstrap without them).
+CILIUM_DEFAULTS: dict[str, Any] = {
+    "version": versions.CILIUM_VERSION, "identityAllocationMode": "crd", "identityChangeGracePeriod": "5s",
+    "clusterName": "default", "monitorAggregation": "medium", "toFqdnsDnsRejectResponseCode": "refused",
+    "agentPrometheusPort": 9090, "ipam": "kubernetes", "enableL7Proxy": True, "enableLocalRedirectPolicy": False,
+    "enableEndpointHealthChecking": True, "enableHostFirewall": False, "cniExclusive": True,
+}
+# The agent's metrics ports: Envoy's, the operator's and Hubble's.
+ENVOY_METRICS_PORT = 9964
+OPERATOR_METRICS_PORT = 9963
+HUBBLE_METRICS_PORT = 9965
+# Groups of controllers whose metrics the agent reports when metrics are on.
+CONTROLLER_GROUP_METRICS = "write-cni-file sync-host-ips sync-lb-maps-with-k8s-services"
+
+# AWS's VPC CNI (if it ever ran on the node) leaves SNAT rules that drop traffic of pods with
+# ENI addresses; the agent removes them each time it starts (idempotent).
+ENI_REMOVE_VPC_CNI_RULES = """set -o errexit
+set -o pipefail
+set -o nounset
+
+# remove the SNAT and connmark chains the AWS VPC CNI may have left behind
+if [[ "$(iptables-save | grep -E -c 'AWS-SNAT-CHAIN|AWS-CONNMARK-CHAIN')" != "0" ]];
+then
+    echo 'Deleting iptables rules created by the AWS CNI VPC plugin'
+    iptables-save | grep -E -v 'AWS-SNAT-CHAIN|AWS-CONNMARK-CHAIN' | iptables-restore
+fi
+echo 'Done!'
+"""
+
+
+class _Cilium:
+    """The completed spec's Cilium options, with Cilium's defaults for what is unset."""
+
+    def __init__(self, ctx: BootstrapContext):
+        self.ctx = ctx
+        self.options: dict = ctx.networking.get("cilium") or {}
+
+    def __call__(self, key: str, default: Any = None) -> Any:
+        value = self.options.get(key)
+        if value is None or value == "" or value == 0 and not isinstance(value, bool):
+            value = CILIUM_DEFAULTS.get(key, default)
+        return default if value is None else value
+
+    def enabled(self, part: str) -> bool:
+        """hubble / ingress / gatewayAPI: on when the block is present, unless `enabled: false`."""
+        block = self.options.get(part)
+        if not isinstance(block, dict):
+            return False
+        return block.get("enabled") is not False
+
+    def block(self, part: str) -> dict:
+        return self.options.get(part) if isinstance(self.options.get(part), dict) else {}
+
+    @property
+    def ipv6(self) -> bool:
+        return self.ctx.spec.cluster.ipv6
+
+    @property
+    def masquerade(self) -> bool:
+        # v1alpha2 spells it inverted (disableMasquerade); unset: masquerade on IPv4 only
+        disabled = self.options.get("disableMasquerade")
+        return not disabled if disabled is not None else not self.ipv6
+
+    @property
+    def tunnel(self) -> str:
+        return self.options.get("tunnel") or ("disabled" if self("ipam") == "eni" or self.ipv6 else "vxlan")
+
+    @property
+    def bpf_masquerade(self) -> bool:
+        value = self.options.get("enableBPFMasquerade")
+        return (self("ipam") == "eni" if value is None else bool(value)) and not self.ipv6
+
+    def image(self, name: str) -> str:
+        return f"{self('registry', 'quay.io')}/cilium/{name}:{self('version')}"
+
+
+def _cilium_refusals(c: _Cilium) -> None:
+    if c("enableEncryption") and c("encryptionType", "ipsec") == "ipsec":
+        raise RenderError(f"{CILIUM_FIELD}.encryptionType: kopsgen does not build Cilium's IPsec encryption: its key "
+                          "(kops's `ciliumpassword` secret) would be written into the rendered output; use "
+                          "encryptionType: wireguard")
+
+
+def _cilium_values(ctx: BootstrapContext) -> dict:
+    c = _Cilium(ctx)
+    _cilium_refusals(c)
+    hubble, ingress, gateway = c.enabled("hubble"), c.enabled("ingress"), c.enabled("gatewayAPI")
+    ingress_mode = c.block("ingress").get("defaultLoadBalancerMode") or "shared"
+    prometheus = bool(c("enablePrometheusMetrics"))
+    annotations = {"container.apparmor.security.beta.kubernetes.io/cilium-agent": "unconfined",
+                   "container.apparmor.security.beta.kubernetes.io/clean-cilium-state": "unconfined",
+                   "container.apparmor.security.beta.kubernetes.io/mount-cgroup": "unconfined",
+                   "container.apparmor.security.beta.kubernetes.io/apply-sysctl-overwrites": "unconfined",
+                   "kubectl.kubernetes.io/default-container": "cilium-agent"}
+    if prometheus:
+        annotations.update({"prometheus.io/port": str(c("agentPrometheusPort")), "prometheus.io/scrape": "true"})
+    annotations.update({k: str(v) for k, v in (c("agentPodAnnotations") or {}).items()})
+    ports = []
+    if hubble:
+        ports.append({"name": "peer-service", "containerPort": 4244, "hostPort": 4244, "protocol": "TCP"})
+        if c.block("hubble").get("metrics"):
+            ports.append({"name": "hubble-metrics", "containerPort": HUBBLE_METRICS_PORT,
+                          "hostPort": HUBBLE_METRICS_PORT, "protocol": "TCP"})
+    if prometheus:
+        ports.append({"containerPort": int(c("agentPrometheusPort")), "name": "prometheus", "protocol": "TCP"})
+    post_start = None
+    if c("ipam") == "eni":
+        post_start = {"exec": {"command": ["bash", "-c", ENI_REMOVE_VPC_CNI_RULES]}}
+    localhost = "::1" if c.ipv6 else "127.0.0.1"
+    return {
+        # which optional parts exist
+        "hubble": hubble, "hubble_metrics": hubble and bool(c.block("hubble").get("metrics")),
+        "ingress": ingress, "gateway_api": gateway, "envoy_config": ingress or gateway,
+        "envoy_metrics_service": gateway and prometheus,
+        "shared_ingress": ingress and ingress_mode == "shared", "prometheus": prometheus,
+        "etcd_managed": bool(c("etcdManaged")), "debug_monitor": bool(c("debug")),
+        # the agent's settings
+        "identity_allocation_mode": c("identityAllocationMode"),
+        "disable_endpoint_crd": flag(c("disableEndpointCRD")),
+        "identity_change_grace_period": c("identityChangeGracePeriod"), "debug": flag(c("debug")),
+        "enable_ipv4": flag(not c.ipv6), "enable_ipv6": flag(c.ipv6),
+        "monitor_aggregation": c("monitorAggregation"), "preallocate_bpf_maps": flag(c("preallocateBPFMaps")),
+        "cilium_cluster_name": c("clusterName"), "enable_l7_proxy": flag(c("enableL7Proxy")),
+        "masquerade": flag(c.masquerade), "enable_bpf_masquerade": flag(c.bpf_masquerade),
+        "auto_direct_node_routes": flag(c("autoDirectNodeRoutes")),
+        "enable_local_redirect_policy": flag(c("enableLocalRedirectPolicy")),
+        "enable_node_port": flag(c("enableNodePort")), "bpf_lb_sock": flag(c("bpfLBSock")),
+        "bpf_lb_sock_hostns_only": flag(c("bpfLBSockHostNSOnly")),
+        "enable_service_topology": flag(c("enableServiceTopology")), "cni_exclusive": flag(c("cniExclusive")),
+        "enable_endpoint_health_checking": flag(c("enableEndpointHealthChecking")),
+        "enable_host_firewall": flag(c("enableHostFirewall")),
+        "operator_api_address": f"{'[::1]' if c.ipv6 else '127.0.0.1'}:9234",
+        "tofqdns_dns_reject_response_code": c("toFqdnsDnsRejectResponseCode"),
+        "hubble_relay_config": _hubble_relay_config(c) if hubble else "",
+        # pods
+        "agent_image": c.image("cilium"), "operator_image": c.image("operator"),
+        "relay_image": c.image("hubble-relay"), "relay_args": ["serve"] + (["--debug"] if c("debug") else []),
+        "agent_annotations": annotations, "operator_annotations": {k: str(v) for k, v in
+                                                                   (c("operatorPodAnnotations") or {}).items()},
+        "agent_ports": ports or None, "agent_post_start": post_start, "localhost": localhost,
+        "cpu_request": str(c("cpuRequest", "25m")), "memory_request": str(c("memoryRequest", "128Mi")),
+        "api_internal_name": api_internal_name(ctx), "operator_replicas": control_plane_replicas(ctx),
+        "eni_tags": cloud_labels(ctx),
+        "hubble_server_name": f"*.{c('clusterName').replace('.', '-')}.hubble-grpc.cilium.io",
+        "ingress_service": _cilium_ingress_service(c),
+    }
+
+
+def _cilium_ingress_service(c: _Cilium) -> str:
+    # kops writes the Service with an empty name when the spec names none (which the API server
+    # refuses); Cilium's own default name is what the agent then looks for
+    return c.block("ingress").get("sharedLoadBalancerServiceName") or "cilium-ingress"
+
+
+def _hubble_relay_config(c: _Cilium) -> str:
+    return "\n".join([
+        f'cluster-name: "{c("clusterName")}"',
+        'peer-service: "hubble-peer.kube-system.svc.cluster.local.:443"',
+        "listen-address: :4245", "gops: true", 'gops-port: "9893"',
+        "retry-timeout:", "sort-buffer-len-max:", "sort-buffer-drain-timeout:",
+        "tls-hubble-client-cert-file: /var/lib/hubble-relay/tls/client.crt",
+        "tls-hubble-client-key-file: /var/lib/hubble-relay/tls/client.key",
+        "tls-hubble-server-ca-files: /var/lib/hubble-relay/tls/hubble-server-ca.crt",
+        "", "disable-server-tls: true", ""])
+
+
+def _cilium_mode_settings(ctx: BootstrapContext, c: _Cilium) -> dict[str, str]:
+    """The agent settings that exist only in some modes, as kops writes them."""
+    data: dict[str, str] = {}
+    if c("etcdManaged"):
+        # the kvstore is the cluster's own `cilium` etcd, on the control plane, with the client
+        # certificate nodeup writes to /etc/kubernetes/pki/cilium
+        data["kvstore"] = "etcd"
+        data["kvstore-opt"] = '{"etcd.config": "/var/lib/etcd-config/etcd.config"}'
+        data["etcd-config"] = "\n".join([
+            "---", "endpoints:", f"  - https://{api_internal_name(ctx)}:4003",
+            "trusted-ca-file: '/var/lib/etcd-secrets/etcd-ca.crt'",
+            "key-file: '/var/lib/etcd-secrets/etcd-client-cilium.key'",
+            "cert-file: '/var/lib/etcd-secrets/etcd-client-cilium.crt'"])
+    if c("enablePrometheusMetrics"):
+        data["prometheus-serve-addr"] = f":{c('agentPrometheusPort')}"
+        if c("metrics"):
+            data["metrics"] = " ".join(c("metrics"))
+        data["controller-group-metrics"] = CONTROLLER_GROUP_METRICS
+        data["proxy-prometheus-port"] = str(ENVOY_METRICS_PORT)
+        data["operator-prometheus-serve-addr"] = f":{OPERATOR_METRICS_PORT}"
+        data["enable-metrics"] = "true"
+    ingress, gateway = c.enabled("ingress"), c.enabled("gatewayAPI")
+    if ingress or gateway:
+        data.update({"enable-envoy-config": "true", "envoy-config-retry-interval": "15s",
+                     "envoy-secrets-namespace": "kube-system"})
+    if ingress:
+        spec = c.block("ingress")
+        data["enable-ingress-controller"] = "true"
+        # kops writes these two whenever they are set, true or false
+        if spec.get("enforceHttps") is not None:
+            data["enforce-ingress-https"] = flag(spec["enforceHttps"])
+        data["enable-ingress-proxy-protocol"] = "false"
+        if spec.get("enableSecretsSync") is not None:
+            data["enable-ingress-secrets-sync"] = flag(spec["enableSecretsSync"])
+        data["ingress-secrets-namespace"] = "kube-system"
+        for key, setting in (("loadBalancerAnnotationPrefixes", "ingress-lb-annotation-prefixes"),
+                             ("defaultLoadBalancerMode", "ingress-default-lb-mode"),
+                             ("sharedLoadBalancerServiceName", "ingress-shared-lb-service-name")):
+            if spec.get(key):
+                data[setting] = str(spec[key])
+        data.update({"ingress-hostnetwork-enabled": "false", "ingress-hostnetwork-shared-listener-port": "8080",
+                     "ingress-hostnetwork-nodelabelselector": ""})
+    if gateway:
+        spec = c.block("gatewayAPI")
+        data["enable-gateway-api"] = "true"
+        if spec.get("enableSecretsSync") is not None:
+            data["enable-gateway-api-secrets-sync"] = flag(spec["enableSecretsSync"])
+        data.update({"enable-gateway-api-proxy-protocol": "false", "enable-gateway-api-app-protocol": "false",
+                     "enable-gateway-api-alpn": "false", "gateway-api-xff-num-trusted-hops": "0",
+                     "gateway-api-service-externaltrafficpolicy": "Cluster",
+                     "gateway-api-secrets-namespace": "kube-system", "gateway-api-hostnetwork-enabled": "false",
+                     "gateway-api-hostnetwork-nodelabelselector": ""})
+    chaining = c("chainingMode")
+    if chaining:
+        # the chained plugin routes pods: Cilium falls back to the kernel's routing
+        data["enable-host-legacy-routing"] = "true"
+        data["cni-chaining-mode"] = chaining
+        if chaining != "portmap":
+            data["enable-local-node-route"] = "false"
+    else:
+        data["dnsproxy-enable-transparent-mode"] = "true"
+    if c("clusterID"):
+        data["cluster-id"] = str(c("clusterID"))
+    if c.tunnel == "disabled":
+        data["routing-mode"] = "native"
+    else:
+        data.update({"routing-mode": "tunnel", "tunnel-protocol": c.tunnel, "tunnel-source-port-range": "0-0",
+                     "service-no-backend-response": "reject"})
+    if c("enableEncryption") and c("encryptionType") == "wireguard":
+        data["enable-wireguard"] = "true"
+        data["encrypt-node"] = flag(c("nodeEncryption"))
+    if c.enabled("hubble"):
+        data.update({"enable-hubble": "true", "hubble-socket-path": "/var/run/cilium/hubble.sock"})
+        metrics = c.block("hubble").get("metrics")
+        if metrics:
+            data.update({"hubble-metrics-server": f":{HUBBLE_METRICS_PORT}",
+                         "hubble-metrics-server-enable-tls": "false", "enable-hubble-open-metrics": "false",
+                         "hubble-metrics": " ".join(metrics)})
+        data.update({"hubble-network-policy-correlation-enabled": "true", "hubble-listen-address": ":4244",
+                     "hubble-disable-tls": "false",
+                     "hubble-tls-cert-file": "/var/lib/cilium/tls/hubble/server.crt",
+                     "hubble-tls-key-file": "/var/lib/cilium/tls/hubble/server.key",
+                     "hubble-tls-client-ca-files": "/var/lib/cilium/tls/hubble/client-ca.crt"})
+    data.update({"ipam": c("ipam"), "ipam-cilium-node-update-rate": "15s", "cluster-pool-ipv4-mask-size": "24"})
+    if c("ipam") == "eni":
+        # pods take secondary addresses of the instances' network interfaces, which the operator
+        # creates with the cluster's tags
+        data.update({"enable-endpoint-routes": "true", "auto-create-cilium-node-resource": "true",
+                     "eni-tags": cloud_labels(ctx)})
+    # extraConfig comes last: it may override any setting
+    data.update({str(k): str(v) for k, v in (c("extraConfig") or {}).items()})
+    return data
+
+
+def _cilium_adjust(ctx: BootstrapContext, objects: Objects) -> Objects:
+    c = _Cilium(ctx)
+    by_name = {(o["kind"], o["metadata"]["name"]): o for o in objects}
+    by_name[("ConfigMap", "cilium-config")]["data"].update(_cilium_mode_settings(ctx, c))
+    agent = by_name[("DaemonSet", "cilium")]["spec"]["template"]["spec"]["containers"][0]
+    if agent["lifecycle"]["postStart"] is None:
+        del agent["lifecycle"]["postStart"]
+    operator_pod = by_name[("Deployment", "cilium-operator")]["spec"]["template"]
+    if not operator_pod["metadata"]["annotations"]:
+        del operator_pod["metadata"]["annotations"]
+    operator = operator_pod["spec"]["containers"][0]
+    if not operator["ports"]:
+        del operator["ports"]
+    return objects
+
+
+CILIUM = Addon(name="networking.cilium.io", id="k8s-1.16", template="addon-cilium.yaml",
+               file_name="k8s-1.16-v1.15.yaml", selector=NETWORKING_SELECTOR, needs_rolling_update="all",
+               # Hubble's certificates come from an Issuer kops-channels creates with the cluster CA
+               needs_pki=lambda ctx: _Cilium(ctx).enabled("hubble"),
+               values=_cilium_values, adjust=_cilium_adjust)
+
+
+# ---------------------------------------------------------------- Flannel, kindnet, kube-router, kopeio
+
+
+def _selinux(ctx: BootstrapContext) -> bool:
+    """containerd runs with SELinux labels: privileged network agents need the spc_t type."""
+    return bool(spec_value(ctx, "containerd", "seLinuxEnabled"))
+
+
+SPC_SELINUX_OPTIONS = {"type": "spc_t", "level": "s0"}
+
+
+def _flannel_values(ctx: BootstrapContext) -> dict:
+    options = ctx.networking.get("flannel") or {}
+    pod_network = ctx.cluster_spec.get("nonMasqueradeCIDR") or ctx.networking.get("nonMasqueradeCIDR")
+    if not pod_network:
+        raise RenderError("spec.nonMasqueradeCIDR: Flannel needs the cluster's pod address range")
+    net_conf = "\n".join(['{', f'  "Network": "{pod_network}",', '  "EnableNFTables": false,', '  "Backend": {',
+                          f'    "Type": "{options.get("backend") or "udp"}"', '  }', '}'])
+    security: dict[str, Any] = {"privileged": False, "capabilities": {"add": ["NET_ADMIN", "NET_RAW"]}}
+    if _selinux(ctx):
+        security["seLinuxOptions"] = SPC_SELINUX_OPTIONS
+    resync = options.get("iptablesResyncSeconds")
+    return {"net_conf": net_conf, "image": versions.FLANNEL_IMAGE, "cni_plugin_image": versions.FLANNEL_CNI_PLUGIN_IMAGE,
+            "iptables_resync_seconds": str(resync) if resync is not None else "5", "security_context": security}
+
+
+FLANNEL = Addon(name="networking.flannel", id="k8s-1.25", template="addon-flannel.yaml",
+                selector=NETWORKING_SELECTOR, build_prune=True, values=_flannel_values)
+
+
+def _kindnet_values(ctx: BootstrapContext) -> dict:
+    options = ctx.networking.get("kindnet") or {}
+    version = options.get("version") or versions.KINDNET_VERSION
+    # kops passes the network policy switches whenever they are set, true or false
+    command = ["/bin/kindnetd", "--hostname-override=$(NODE_NAME)", f"--v={options.get('logLevel', 2)}"]
+    if options.get("networkPolicies") is not None:
+        command.append(f"--network-policy={flag(options['networkPolicies'])}")
+    for key in ("adminNetworkPolicies", "baselineAdminNetworkPolicies"):
+        if options.get(key) is not None:
+            command.append(f"--admin-network-policy={flag(options[key])}")
+    command += [f"--dns-caching={flag(options.get('dnsCaching'))}", f"--nat64={flag(options.get('nat64'))}",
+                f"--fastpath-threshold={options.get('fastPathThreshold', 0)}"]
+    masquerade = options.get("masquerade")
+    if isinstance(masquerade, dict):
+        enabled = masquerade.get("enabled")
+        command.append(f"--masquerading={flag(True if enabled is None else enabled)}")
+        if masquerade.get("nonMasqueradeCIDRs"):
+            command.append("--no-masquerade-cidr=" + ",".join(masquerade["nonMasqueradeCIDRs"]))
+    resources = [r for key, r in (("adminNetworkPolicies", "adminnetworkpolicies"),
+                                  ("baselineAdminNetworkPolicies", "baselineadminnetworkpolicies"))
+                 if options.get(key) is not None]
+    return {"image": versions.KINDNET_IMAGE.format(version=version), "command": command,
+            "admin_policies": bool(resources), "admin_policy_resources": resources,
+            "anp_crd": options.get("adminNetworkPolicies") is not None,
+            "banp_crd": options.get("baselineAdminNetworkPolicies") is not None}
+
+
+KINDNET = Addon(name="networking.kindnet", id="k8s-1.32", template="addon-kindnet.yaml", selector=NETWORKING_SELECTOR,
+                needs_rolling_update="all", values=_kindnet_values)
+
+
+def _kube_router_values(ctx: BootstrapContext) -> dict:
+    options = ctx.networking.get("kuberouter") or ctx.networking.get("kubeRouter") or {}
+    # the quotes are part of the argument, as kops writes it: kube-router reads this flag as a
+    # comma-separated list, whose parser drops them
+    args = ["--strict-external-ip-validation=false", "--run-router=true", "--run-firewall=true",
+            "--run-service-proxy=true", "--bgp-graceful-restart=true", "--kubeconfig=/var/lib/kube-router/kubeconfig",
+            "--metrics-port=12013", "--runtime-endpoint=unix:///run/containerd/containerd.sock", "--hairpin-mode=true",
+            f'--service-cluster-ip-range="{service_range(ctx)}"']
+    if options.get("useNFTablesForNetpol"):
+        args.append("--use-nftables-for-netpol=true")
+    return {"image": versions.KUBE_ROUTER_IMAGE, "args": args,
+            "pod_security_context": {"seLinuxOptions": SPC_SELINUX_OPTIONS} if _selinux(ctx) else None}
+
+
+def _kube_router_adjust(ctx: BootstrapContext, objects: Objects) -> Objects:
+    pod = next(o for o in objects if o["kind"] == "DaemonSet")["spec"]["template"]["spec"]
+    if pod["securityContext"] is None:
+        del pod["securityContext"]
+    return objects
+
+
+KUBE_ROUTER = Addon(name="networking.kuberouter", id="k8s-1.12", template="addon-kube-router.yaml",
+                    selector=NETWORKING_SELECTOR, values=_kube_router_values, adjust=_kube_router_adjust)
+
+KOPEIO_NETWORKING = Addon(name="networking.kope.io", id="k8s-1.12", template="addon-kopeio-networking.yaml",
+                          selector=NETWORKING_SELECTOR, build_prune=True,
+                          values=lambda ctx: {"image": versions.KOPEIO_NETWORKING_IMAGE})

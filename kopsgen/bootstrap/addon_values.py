@@ -1,0 +1,59 @@
+"""Small readings of the completed spec that several addons share (addon_catalog.py and the
+addon modules beside it)."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from kopsgen.bootstrap.context import BootstrapContext
+from kopsgen.errors import RenderError
+
+
+def spec_value(ctx: BootstrapContext, *path: str) -> Any:
+    """The completed Cluster spec's value at `path` (None when any step is missing)."""
+    node: Any = ctx.cluster_spec
+    for key in path:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(key)
+    return node
+
+
+def flag(value: Any) -> str:
+    """A boolean as Kubernetes flags and ConfigMaps spell it."""
+    return "true" if value else "false"
+
+
+def version_label(ctx: BootstrapContext) -> str:
+    return "v" + ctx.kops_version
+
+
+def control_plane_replicas(ctx: BootstrapContext) -> int:
+    """Controllers pinned to the control plane run twice when it is highly available."""
+    count = sum(ig.min_size for ig in ctx.spec.control_plane_groups)
+    return 2 if count > 1 else 1
+
+
+def service_range(ctx: BootstrapContext) -> str:
+    rng = ctx.cluster_spec.get("serviceClusterIPRange") or ctx.networking.get("serviceClusterIPRange")
+    if not rng:
+        raise RenderError("spec.serviceClusterIPRange: needed to place the cluster DNS service")
+    return rng
+
+
+def dns_service_ip(ctx: BootstrapContext) -> str:
+    """The tenth address of the service range, as kops picks it."""
+    return str(ipaddress.ip_network(service_range(ctx), strict=False).network_address + 10)
+
+
+def cloud_labels(ctx: BootstrapContext) -> str:
+    """`KubernetesCluster=<name>` and the spec's cloudLabels as `k=v,...`, sorted: the tags addons
+    put on the AWS resources they create."""
+    labels = [f"KubernetesCluster={ctx.name}"] + [f"{k}={v}" for k, v in ctx.spec.cluster.cloud_labels.items()]
+    return ",".join(sorted(labels))
+
+
+def api_internal_name(ctx: BootstrapContext) -> str:
+    """The API server's internal name, which pods that start before service routing use."""
+    return f"api.internal.{ctx.name}"
