@@ -34,19 +34,20 @@ def _load(data: bytes, path: str) -> dict:
     return json.loads(to_json(data.decode()))
 
 
-def notes(files: dict[str, bytes]) -> list[str]:
-    """Short lines for the terminal: what must happen before the stack can be created."""
+def notes(files: dict[str, bytes], *, templates_uploaded: bool = False, files_uploaded: bool = False) -> list[str]:
+    """Short lines for the terminal: what must still happen before (and after) the stack is created."""
     main = main_template(files)
     nested = sorted(p for p in files if p.startswith(f"{NESTED_FOLDER}/"))
     lines = []
-    if nested:
+    if nested and not templates_uploaded:
         lines.append(f"{main} is a parent stack with {len(nested)} nested templates under {NESTED_FOLDER}/: "
                      "they must be uploaded to S3 (--upload-templates) before the stack is created.")
-    elif len(files[main]) > MAX_BODY_BYTES:
+    elif len(files[main]) > MAX_BODY_BYTES and not templates_uploaded:
         lines.append(f"{main} is {len(files[main]):,} bytes, over CloudFormation's {MAX_BODY_BYTES:,}-byte limit "
                      "for a template passed inline: deploy it from S3 (--upload-templates prints its URL).")
-    lines.append("CloudFormation cannot create the state-store files nodes read at boot: upload them with "
-                 "--upload-files (see DEPLOY.md).")
+    if not files_uploaded:
+        lines.append("CloudFormation cannot create the state-store files nodes read at boot: upload them with "
+                     "--upload-files (see DEPLOY.md).")
     for group, processes in suspended_processes(files).items():
         lines.append(f"after the stack is created, suspend {', '.join(processes)} on {group} "
                      "(CloudFormation cannot; see DEPLOY.md).")
@@ -154,9 +155,7 @@ def after_render(spec, files: dict[str, bytes], *, upload_templates: bool = Fals
         from kopsgen.render.cloudformation.upload import upload_templates as upload
 
         urls = upload(spec, files)
-        for path, url in urls.items():
-            lines.append(f"uploaded {path}: {url}")
-        main = main_template(files)
-        lines.append(f"create the stack with --template-url {urls[main]}")
-        return lines + [line for line in notes(files) if "state-store files" in line and not upload_files]
-    return lines + [line for line in notes(files) if not (upload_files and "state-store files" in line)]
+        main = urls[main_template(files)]
+        lines.append(f"uploaded {len(urls)} template{'s' if len(urls) != 1 else ''} to {main.rsplit('/', 1)[0]}/")
+        lines.append(f"create the stack with --template-url {main}")
+    return lines + notes(files, templates_uploaded=upload_templates, files_uploaded=upload_files)
