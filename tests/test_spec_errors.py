@@ -333,6 +333,19 @@ CASES: list[tuple[str, Callable[[str], str], list[tuple[str, str, str]]]] = [
     ("policy-not-json", edit("  cloudProvider: aws", "  cloudProvider: aws\n  additionalPolicies:\n    node: '[{'"),
      [("node: '[{'", "spec.additionalPolicies.node",
        "the policy is not valid JSON: Expecting property name enclosed in double quotes: line 1 column 3 (char 2)")]),
+    ("external-policy-not-a-policy", edit("  cloudProvider: aws", "  cloudProvider: aws\n  externalPolicies:\n"
+                                                                  "    node:\n    - arn:aws:iam::aws:role/Admin"),
+     [("arn:aws:iam::aws:role/Admin", "spec.externalPolicies.node[0]",
+       "must be an IAM policy ARN such as arn:aws:iam::123456789012:policy/NAME or "
+       'arn:aws:iam::aws:policy/ReadOnlyAccess (got "arn:aws:iam::aws:role/Admin")')]),
+    ("service-account-policy-not-iam", edit("  cloudProvider: aws", "  cloudProvider: aws\n  iam:\n"
+                                                                    "    serviceAccountExternalPermissions:\n"
+                                                                    "    - name: app\n      namespace: default\n"
+                                                                    "      aws:\n        policyARNs:\n"
+                                                                    "        - arn:aws:s3:::policy/x"),
+     [("arn:aws:s3:::policy/x", "spec.iam.serviceAccountExternalPermissions[0].aws.policyARNs[0]",
+       "must be an IAM policy ARN such as arn:aws:iam::123456789012:policy/NAME or "
+       'arn:aws:iam::aws:policy/ReadOnlyAccess (got "arn:aws:s3:::policy/x")')]),
     ("kubelet-grace-periods", edit("    calico: {}", "    calico: {}\n  kubelet:\n    shutdownGracePeriod: 10s\n"
                                                     "    shutdownGracePeriodCriticalPods: 30s"),
      [("shutdownGracePeriodCriticalPods", "spec.kubelet.shutdownGracePeriodCriticalPods",
@@ -356,6 +369,21 @@ def _errors(tmp_path, content: str | bytes) -> list:
 
 def test_base_spec_is_valid(tmp_path):
     assert _errors(tmp_path, BASE) == []
+
+
+@pytest.mark.parametrize("arn", ["arn:aws:iam::aws:policy/ReadOnlyAccess",  # AWS managed
+                                 "arn:aws:iam::aws:policy/service-role/AmazonSSMManagedInstanceCore",
+                                 "arn:aws-cn:iam::aws:policy/ReadOnlyAccess",
+                                 "arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess",
+                                 "arn:aws-iso-b:iam::aws:policy/ReadOnlyAccess",
+                                 "arn:aws:iam::123456789012:policy/team/mine"])  # the account's own
+def test_managed_policy_arns_are_accepted_wherever_a_policy_is_attached(tmp_path, arn):
+    text = edit("  cloudProvider: aws", f"  cloudProvider: aws\n  externalPolicies:\n    node:\n    - {arn}\n"
+                                        f"    control-plane:\n    - {arn}\n  iam:\n    permissionsBoundary: {arn}\n"
+                                        f"    serviceAccountExternalPermissions:\n    - name: app\n"
+                                        f"      namespace: default\n      aws:\n        policyARNs:\n"
+                                        f"        - {arn}")(BASE)
+    assert _errors(tmp_path, text) == []
 
 
 def test_there_are_enough_cases():

@@ -202,6 +202,11 @@ def test_terraform_templatefile_fills_in_the_hosted_zone(tmp_path):
     assert statement_set(rendered) == statement_set(kops)
 
 
+# policies AWS manages (account "aws"), attached like the account's own
+AWS_MANAGED_READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+AWS_MANAGED_S3_READ = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+
+
 def _irsa_spec(tmp_path: Path):
     """Everything IAM can render beyond the reference cases: the OIDC provider, addon and user
     service-account roles (one trusting the provider we create is not possible together with one that
@@ -210,13 +215,14 @@ def _irsa_spec(tmp_path: Path):
         spec = cluster_spec(docs)
         spec["iam"]["useServiceAccountExternalPermissions"] = True
         spec["iam"]["serviceAccountExternalPermissions"] = [
-            {"name": "app", "namespace": "team-*", "aws": {"policyARNs": ["arn:aws:iam::123456789012:policy/read-only"]}},
+            {"name": "app", "namespace": "team-*", "aws": {"policyARNs": ["arn:aws:iam::123456789012:policy/read-only",
+                                                                          AWS_MANAGED_S3_READ]}},
             {"name": "reader", "namespace": "team-*", "aws": {"inlinePolicy": '[{"Effect": "Allow", "Action": '
                                                                               '"s3:GetObject", "Resource": '
                                                                               '"arn:aws:s3:::b/${aws:username}/*"}]'}}]
         spec["serviceAccountIssuerDiscovery"] = {"discoveryStore": "s3://oidc-bucket/minimal.example.com",
                                                  "enableAWSOIDCProvider": True}
-        spec["externalPolicies"] = {"node": ["arn:aws:iam::123456789012:policy/ssm-core"]}
+        spec["externalPolicies"] = {"node": ["arn:aws:iam::123456789012:policy/ssm-core", AWS_MANAGED_READ_ONLY]}
         spec["additionalPolicies"] = {"master": '[{"Effect": "Allow", "Action": "logs:PutLogEvents", '
                                                 '"Resource": "*"}]'}
     return edited_spec("minimal-1.36", tmp_path, edit)
@@ -236,7 +242,9 @@ def test_service_account_roles_render_with_the_provider_arn(tmp_path):
     attachments = {a: body for a, body in resources.items() if a.startswith("aws_iam_role_policy_attachment.")}
     assert {(body["role"], body["policy_arn"]) for body in attachments.values()} == {
         ("${aws_iam_role.nodes-minimal-example-com.name}", "arn:aws:iam::123456789012:policy/ssm-core"),
-        ("${aws_iam_role.app-team-wildcard-sa-minimal-example-com.name}", "arn:aws:iam::123456789012:policy/read-only")}
+        ("${aws_iam_role.nodes-minimal-example-com.name}", AWS_MANAGED_READ_ONLY),
+        ("${aws_iam_role.app-team-wildcard-sa-minimal-example-com.name}", "arn:aws:iam::123456789012:policy/read-only"),
+        ("${aws_iam_role.app-team-wildcard-sa-minimal-example-com.name}", AWS_MANAGED_S3_READ)}
     assert "aws_iam_role_policy.additional-masters-minimal-example-com" in resources
     # a user policy is read with file(): its IAM policy variable stays literal
     user = files["data/aws_iam_role_policy_reader.team-wildcard.sa.minimal.example.com_policy"].decode()

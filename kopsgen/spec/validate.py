@@ -788,12 +788,7 @@ def _check_cluster_settings(v: _Validation) -> None:
         problem = _policy_problem(text)
         if problem:
             v.error(("spec", "additionalPolicies", role), problem)
-    externals = s.get("externalPolicies")
-    for role, arns in (externals.items() if isinstance(externals, dict) else ()):
-        for i, arn in enumerate(arns or ()):
-            if isinstance(arn, str) and not re.match(r"^arn:[^:]+:iam::\d{12}:policy/.+", arn):
-                v.error(("spec", "externalPolicies", role, i), f"{arn} is not an IAM policy ARN "
-                                                               f"(arn:aws:iam::123456789012:policy/NAME)")
+    # the form of externalPolicies ARNs is the schema's (iamPolicyArn)
     assets = s.get("assets")
     if isinstance(assets, dict):
         if assets.get("containerProxy") and assets.get("containerRegistry"):
