@@ -454,6 +454,97 @@ def delete_cluster(name: str, state: str | None, yes: bool) -> None:
     click.echo(f"deleted cluster {name}: {len(removed)} objects removed from {registry.store.url}")
 
 
+# --- the cluster's lifecycle: update (preview/write), export kubeconfig, validate (kopsgen/lifecycle/) ---
+
+
+class _DetailedExitCommand(click.Command):
+    """Exit codes CI can branch on, as `terraform plan -detailed-exitcode` gives them: 0 and 2 are answers
+    (no / yes), so every failure, bad input included, exits 1."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            exc.exit_code = 1
+            raise
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (KopsgenError, click.UsageError) as exc:
+            exc.exit_code = 1
+            raise
+
+
+def _colour(stream=None) -> bool:
+    """Colour for a terminal, unless NO_COLOR (https://no-color.org) is set."""
+    import os
+
+    stream = stream or sys.stdout
+    return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
+
+
+@cli.group()
+def update() -> None:
+    """Preview, then write, what a stored cluster's spec changes in its rendered output."""
+
+
+@update.command("cluster", cls=_DetailedExitCommand)
+@click.argument("name")
+@click.option("--target", type=click.Choice(("terraform", "cloudformation")), default="terraform",
+              show_default=True, envvar="KOPSGEN_TARGET")
+@click.option("--format", "fmt", type=click.Choice(("hcl", "json", "yaml")), default=None,
+              help="terraform: hcl (default) or json; cloudformation: json (default) or yaml.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Output folder for --yes [default: outputs/<cluster>/<target>].")
+@click.option("--state", envvar=STATE_ENV, help=STATE_HELP)
+@click.option("--yes", "-y", is_flag=True, help="Write the output, the state-store files and the render record.")
+def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None, state: str | None,
+                   yes: bool) -> None:
+    """Show what changed since the last `update cluster --yes` of NAME; write it with --yes.
+
+    Without --yes this is a dry run: the cluster is rendered from the state store in memory and
+    compared, resource by resource, with the render recorded the last time --yes wrote it
+    (+ create, ~ update, -/+ replace, - delete), followed by the state-store files kopsgen writes
+    itself. Nothing is written.
+
+    \b
+    Exit codes (as `terraform plan -detailed-exitcode`):
+      0  no changes (with --yes: written successfully)
+      2  changes to write (dry run only)
+      1  any error, a bad spec or bad flags included
+    \b
+    Examples:
+      kopsgen update cluster c.example.com                      # preview
+      kopsgen update cluster c.example.com --yes                # write outputs/c.example.com/terraform
+      kopsgen update cluster c.example.com --target cloudformation --format yaml --out cfn/ --yes
+    """
+    from kopsgen.lifecycle import plan as plans
+    from kopsgen.lifecycle import update as updates
+    from kopsgen.state import verbs
+
+    registry = verbs.registry(state)
+    prepared = updates.prepare(registry, name, target, fmt, out_dir, dry_run=not yes)
+    click.echo(plans.preview(prepared.plan, colour=_colour()), nl=False)
+    if not yes:
+        if prepared.plan.changed:
+            click.echo(f"\nNothing was written (a dry run). To write {prepared.out_dir}, the state-store files and "
+                       f"the render record: kopsgen update cluster {name} --yes", err=True)
+            sys.exit(2)
+        return
+    updates.write(prepared)
+    click.echo(f"\nwrote {len(prepared.files)} files to {prepared.out_dir}; state-store files: "
+               f"{len(prepared.written)} written, {len(prepared.deleted)} deleted "
+               f"({prepared.spec.cluster.config_base.url}); render recorded in "
+               f"{registry.store.location(prepared.record_key)}", err=True)
+    if target == "cloudformation":
+        from kopsgen.render.cloudformation.deploy import after_render
+
+        for line in after_render(prepared.spec, prepared.files):
+            if "state-store files" not in line:  # written above
+                click.echo(line, err=True)
+
+
 def main() -> None:
     cli(prog_name="kopsgen")
 

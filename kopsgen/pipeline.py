@@ -52,7 +52,11 @@ def build_graph(spec: ClusterSpec) -> Graph:
 
 def render(spec: ClusterSpec, target: str, fmt: str | None = None) -> dict[str, bytes]:
     """Every output file of `target` for `spec`, by relative path. Nothing is written here."""
-    graph = build_graph(spec)
+    return render_graph(build_graph(spec), spec, target, fmt)
+
+
+def render_graph(graph: Graph, spec: ClusterSpec, target: str, fmt: str | None = None) -> dict[str, bytes]:
+    """Every output file of `target` for an already built graph (for callers that also read the graph)."""
     if target == "terraform":
         from kopsgen.render import terraform
 

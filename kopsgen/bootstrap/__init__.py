@@ -16,6 +16,7 @@ keysets included, to the config base.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -103,9 +104,11 @@ def state_files(spec: ClusterSpec) -> dict[str, tuple[bytes, bool]]:
 
 
 def upload_state_files(spec: ClusterSpec, store: StateStore | None = None, *,
-                       apply_time_values: dict[str, str] | None = None) -> list[str]:
-    """Write every state file to the config base (or to `store`), and return the keys written.
-    Files whose bytes are already there are left alone, so an unchanged upload writes nothing.
+                       apply_time_values: dict[str, str] | None = None,
+                       keys: Collection[str] | None = None) -> list[str]:
+    """Write every state file (or only those of `keys`) to the config base (or to `store`), and return
+    the keys written. Files whose bytes are already there are left alone, so an unchanged upload
+    writes nothing.
 
     Some files hold values known only in the target account (the node termination handler's queue
     URL holds the account ID); Terraform fills them in at apply time, here they are filled from
@@ -116,6 +119,8 @@ def upload_state_files(spec: ClusterSpec, store: StateStore | None = None, *,
     values = apply_time_values
     written = []
     for f in bootstrap.files:
+        if keys is not None and f.key not in keys:
+            continue
         content = f.content
         if NTH_QUEUE_URL_MARKER.encode() in content:
             if values is None:
@@ -131,6 +136,16 @@ def upload_state_files(spec: ClusterSpec, store: StateStore | None = None, *,
         target.write(f.key, content, secret=f.secret)
         written.append(f.key)
     return written
+
+
+def apply_time_values(spec: ClusterSpec, keys: Collection[str]) -> dict[str, str] | None:
+    """The apply-time values the state files of `keys` need, looked up now with the caller's AWS
+    credentials (RenderError if that fails); None when none of them needs any. For callers that
+    must know before writing anything."""
+    bootstrap = bootstrap_for(spec)
+    if any(f.key in keys and NTH_QUEUE_URL_MARKER.encode() in f.content for f in bootstrap.files):
+        return _look_up_apply_time_values(bootstrap)
+    return None
 
 
 def _look_up_apply_time_values(bootstrap: ClusterBootstrap) -> dict[str, str]:

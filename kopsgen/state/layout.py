@@ -13,6 +13,7 @@ One function per kind of object, so that no other module spells a key. For a clu
     c/igconfig/<role>/<ig>/nodeupconfig.yaml     nodeup configuration of each instance group
     c/addons/..., c/manifests/..., c/backups/...,
     c/clusteraddons/...                          addon, static-pod and etcd files
+    c/kopsgen/last-render/<target>.json          what `kopsgen update cluster --yes` last wrote (kopsgen's own)
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ SSH_PUBLIC_KEY_DIR = "pki/ssh/public/admin"
 # What may be found under a cluster's folder. Deleting a cluster refuses anything else, so that a
 # wrong name (or a store shared with something else) never loses files we did not write.
 KNOWN_FILES = (CONFIG, "cluster.spec", COMPLETED_SPEC, KOPS_VERSION)
-KNOWN_FOLDERS = ("addons", "backups", "clusteraddons", "igconfig", INSTANCE_GROUP_DIR, "manifests", "pki", "secrets")
+KNOWN_FOLDERS = ("addons", "backups", "clusteraddons", "igconfig", INSTANCE_GROUP_DIR, "kopsgen", "manifests", "pki",
+                 "secrets")
 
 # Objects holding private material: mode 0600 on disk, server-side encryption on S3.
 SECRET_FOLDERS = ("pki/private/", "secrets/")
@@ -90,6 +92,11 @@ def secret_key(cluster: str, name: str) -> str:
 def nodeup_config_key(cluster: str, role: str, ig: str) -> str:
     """`role` as kops spells it in this path: control-plane, node, bastion, apiserver."""
     return f"{cluster_folder(cluster)}/igconfig/{role}/{check_name('instance group', ig)}/nodeupconfig.yaml"
+
+
+def last_render_key(cluster: str, target: str) -> str:
+    """kopsgen's record of the last render written for `target` (kops has no such object)."""
+    return f"{cluster_folder(cluster)}/kopsgen/last-render/{check_name('target', target)}.json"
 
 
 def is_secret(key: str) -> bool:

@@ -37,6 +37,8 @@ class Stack:
     # the group (future nested stack) of each resource, from its IR kind: network, iam, compute unit...
     groups: dict[str, str] = field(default_factory=dict)
     clashes: set[str] = field(default_factory=set)
+    # the IR resource (kind, name) each logical ID was made from, for describe.py
+    sources: dict[str, tuple[type[Resource], str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         body: dict[str, Any] = {"AWSTemplateFormatVersion": FORMAT_VERSION, "Description": self.description}
@@ -92,6 +94,7 @@ def _map(graph: Graph, spec: ClusterSpec, ctx: CfnContext) -> Stack:
                 stack.clashes.add(obj.title)   # expected in a first pass that finds colliding names
             stack.resources[obj.title] = body
             stack.groups[obj.title] = units.get((type(resource), resource.name), resource.category)
+            stack.sources[obj.title] = (type(resource), resource.name)
     for output_name, value in sorted(graph.outputs.items()):
         output = _output(output_name, value, ctx)
         if output is not None:

@@ -1,0 +1,244 @@
+"""Compare two snapshots of a cluster's render and say, resource by resource, what would change.
+
+    +    create          a resource (or output, setting) the last render did not have
+    <=   read            a lookup (Terraform data source) that is new or changed: read when the plan is made
+    ~    update          same address, attributes changed in place
+    -/+  replace         same address, but a change AWS cannot make in place (lifecycle/replacement.py),
+                         or a reference in such a field to a resource being replaced
+    -    delete          the last render had it, this one does not
+
+A resource can also change without its own attributes changing: a field that refers to a replaced
+resource gets the new resource's ID, and a field that follows another resource's latest version (an
+auto-scaling group's launch template) changes when that resource does. Those show as `~` (or `-/+`
+when the field forces a replacement) with the reason in brackets, as `terraform plan` would show them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from kopsgen.lifecycle import replacement
+from kopsgen.lifecycle.snapshot import Entry, Snapshot
+from kopsgen.render.description import LOOKUP, RESOURCE, SETTING
+from kopsgen.state import layout
+
+CREATE, UPDATE, REPLACE, DELETE, READ = "create", "update", "replace", "delete", "read"
+SYMBOLS = {CREATE: "+", UPDATE: "~", REPLACE: "-/+", DELETE: "-", READ: "<="}
+COLOURS = {CREATE: "green", UPDATE: "yellow", REPLACE: "magenta", DELETE: "red", READ: "cyan"}
+ABSENT = object()
+
+
+@dataclass(frozen=True)
+class AttributeChange:
+    name: str
+    old: Any
+    new: Any
+
+    def __str__(self) -> str:
+        return f"{self.name} {_show(self.old)} -> {_show(self.new)}"
+
+
+@dataclass
+class ResourceChange:
+    action: str
+    address: str
+    title: str
+    attributes: list[AttributeChange] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)   # why, when it is not only its own attributes
+    role: str = RESOURCE
+
+
+@dataclass(frozen=True)
+class FileChange:
+    action: str      # create, update, delete
+    key: str
+
+
+@dataclass
+class Plan:
+    resources: list[ResourceChange]
+    files: list[FileChange]
+    notes: list[str]
+    files_location: str
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.resources or self.files or self.notes)
+
+    def count(self, action: str) -> int:
+        """Changes to resources (not lookups, outputs or settings), as `terraform plan` counts them."""
+        return sum(1 for c in self.resources if c.action == action and c.role == RESOURCE)
+
+
+def compare(old: Snapshot | None, new: Snapshot) -> Plan:
+    before = old.resources if old else {}
+    after = new.resources
+    changes: dict[str, ResourceChange] = {}
+    for address in sorted(set(before) | set(after)):
+        if address not in before:
+            changes[address] = ResourceChange(CREATE, address, after[address].title)
+        elif address not in after:
+            changes[address] = ResourceChange(DELETE, address, before[address].title)
+        else:
+            change = _in_place(before[address], after[address])
+            if change:
+                changes[address] = change
+    _knock_on(before, after, changes)
+    for address, change in list(changes.items()):
+        entry = after.get(address) or before[address]
+        change.role = entry.role
+        if entry.role == LOOKUP:   # a lookup is read when the plan is made; dropping one destroys nothing
+            if change.action == DELETE:
+                del changes[address]
+            else:
+                change.action = READ
+    ordered = sorted(changes.values(), key=lambda c: (c.role == SETTING, c.address))
+    return Plan(ordered, _files(old, new), _notes(old, new), new.config_base)
+
+
+def _in_place(old: Entry, new: Entry) -> ResourceChange | None:
+    attributes = [AttributeChange(k, old.attributes.get(k, ABSENT), new.attributes.get(k, ABSENT))
+                  for k in sorted(set(old.attributes) | set(new.attributes))
+                  if old.attributes.get(k, ABSENT) != new.attributes.get(k, ABSENT)]
+    if old.kind != new.kind or old.type != new.type:
+        return ResourceChange(REPLACE, new.address, new.title, attributes, [f"now made from a {new.kind or new.type}"])
+    forcing = sorted(k for k in set(old.replaced_when_changed) | set(new.replaced_when_changed)
+                     if old.replaced_when_changed.get(k, ABSENT) != new.replaced_when_changed.get(k, ABSENT))
+    if forcing:
+        return ResourceChange(REPLACE, new.address, new.title, attributes,
+                              [f"{', '.join(forcing)} {'forces' if len(forcing) == 1 else 'force'} replacement"])
+    if attributes:
+        return ResourceChange(UPDATE, new.address, new.title, attributes)
+    return None
+
+
+def _knock_on(before: dict[str, Entry], after: dict[str, Entry], changes: dict[str, ResourceChange]) -> None:
+    """Changes that follow from references: replacements first (to a fixed point), then updates."""
+    by_source: dict[str, list[str]] = {}
+    for address, entry in after.items():
+        if entry.source:
+            by_source.setdefault(entry.source, []).append(address)
+
+    def sources(actions: tuple[str, ...]) -> set[str]:
+        return {after[a].source for a, c in changes.items() if c.action in actions and a in after and after[a].source}
+
+    def title(source: str) -> str:   # the address alone: short, and the same on every target
+        return sorted(by_source[source])[0]
+
+    survivors = [a for a in sorted(after) if a in before]   # what can be updated or replaced as a consequence
+    grew = True
+    while grew:
+        grew = False
+        replaced = sources((REPLACE,))
+        for address in survivors:
+            entry, change = after[address], changes.get(address)
+            if change and change.action == REPLACE:
+                continue
+            hits = [(f, t) for f, t in entry.references
+                    if t in replaced and replacement.forces_replacement(entry.kind, f)]
+            if hits:
+                reasons = [f"{f}: refers to replaced {title(t)}" for f, t in hits]
+                changes[address] = ResourceChange(REPLACE, address, entry.title,
+                                                  change.attributes if change else [], reasons)
+                grew = True
+    replaced, changed = sources((REPLACE,)), sources((REPLACE, UPDATE))
+    for address in survivors:
+        entry, change = after[address], changes.get(address)
+        if change and change.action == REPLACE:
+            continue
+        reasons = []
+        for f, t in entry.references:
+            if t in replaced:
+                reasons.append(f"{f}: refers to replaced {title(t)}")
+            elif t in changed and replacement.follows_updates(entry.kind, f):
+                reasons.append(f"{f}: follows updated {title(t)}")
+        if reasons:
+            change = changes.setdefault(address, ResourceChange(UPDATE, address, entry.title))
+            change.reasons.extend(reasons)
+
+
+def _files(old: Snapshot | None, new: Snapshot) -> list[FileChange]:
+    before = old.state_files if old and old.config_base == new.config_base else {}
+    after = new.state_files
+    out = []
+    for key in sorted(set(before) | set(after)):
+        if key not in before:
+            out.append(FileChange(CREATE, key))
+        elif key not in after:
+            if not key.startswith(layout.SECRET_FOLDERS):  # a CA is never deleted: old certificates stay trusted
+                out.append(FileChange(DELETE, key))
+        elif before[key] != after[key]:
+            out.append(FileChange(UPDATE, key))
+    return out
+
+
+def _notes(old: Snapshot | None, new: Snapshot) -> list[str]:
+    if old is None:
+        return []
+    notes = []
+    if old.format != new.format:
+        notes.append(f"the output format changes from {old.format} to {new.format}")
+    if old.config_base != new.config_base:
+        notes.append(f"the config base moves from {old.config_base} to {new.config_base}: every state-store "
+                     "file is written there")
+    return notes
+
+
+# --- the preview, as text ------------------------------------------------------------------------
+
+
+def _show(value: Any) -> str:
+    if value is ABSENT:
+        return "(none)"
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _style(text: str, action: str, colour: bool) -> str:
+    if not colour:
+        return text
+    import click
+
+    return click.style(text, fg=COLOURS[action], bold=True if action == REPLACE else None)
+
+
+def resource_lines(change: ResourceChange, colour: bool = False) -> list[str]:
+    """`~ address: attr old -> new` for one attribute; else the address (with the reasons in brackets)
+    and one indented line per attribute."""
+    head = f"{_style(SYMBOLS[change.action], change.action, colour)} {change.title}"
+    if change.reasons:
+        head += f" ({'; '.join(change.reasons)})"
+    if change.action in (CREATE, DELETE, READ) or not change.attributes:
+        return [head]
+    if len(change.attributes) == 1:
+        return [f"{head}: {change.attributes[0]}"]
+    return [head] + [f"    {a}" for a in change.attributes]
+
+
+def file_lines(change: FileChange, colour: bool = False) -> list[str]:
+    return [f"  {_style(SYMBOLS[change.action], change.action, colour)} {change.key}"]
+
+
+def summary(plan: Plan) -> str:
+    files = {a: sum(1 for f in plan.files if f.action == a) for a in (CREATE, UPDATE, DELETE)}
+    return (f"Resources: {plan.count(CREATE)} to create, {plan.count(UPDATE)} to update, "
+            f"{plan.count(REPLACE)} to replace, {plan.count(DELETE)} to delete. "
+            f"State-store files: {files[CREATE]} to create, {files[UPDATE]} to update, {files[DELETE]} to delete.")
+
+
+def preview(plan: Plan, colour: bool = False) -> str:
+    """The whole preview: resources, state-store files, notes, summary."""
+    if not plan.changed:
+        return "No changes: the render matches what was last written.\n"
+    lines: list[str] = []
+    for change in plan.resources:
+        lines += resource_lines(change, colour)
+    if plan.files:
+        lines += ["", f"State-store files (in {plan.files_location}):"]
+        for f in plan.files:
+            lines += file_lines(f, colour)
+    if plan.notes:
+        lines += [""] + [f"Note: {note}" for note in plan.notes]
+    lines += ["", summary(plan)]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,117 @@
+"""`kopsgen update cluster`: render a stored cluster, compare with what was last written, write on --yes.
+
+    prepare()  load the cluster from the state store, render it in memory (a dry run renders against an
+               OverlayStore, so not even a new CA is written), describe the render, read the last
+               record and compare: an Update holding the Plan;
+    write()    (--yes) write the output folder, the state-store files the output does not carry, and
+               finally the new record, conditional on the record read in prepare() (a concurrent
+               update is detected, not overwritten).
+
+Order of writes: apply-time values are looked up first (the only step that may need AWS), then the
+output folder (atomic, kopsgen/output.py), then the state-store files, then the record. A failure
+leaves the record as it was, so the next preview shows whatever is still to be written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kopsgen import bootstrap, pipeline
+from kopsgen.errors import UsageError
+from kopsgen.ir.base import Graph
+from kopsgen.ir.files import StateFile
+from kopsgen.lifecycle.overlay import OverlayStore
+from kopsgen.lifecycle.plan import Plan, compare
+from kopsgen.lifecycle.snapshot import Snapshot, take
+from kopsgen.render.description import RenderedResource
+from kopsgen.spec.api import ClusterSpec
+from kopsgen.state import layout
+from kopsgen.state.clusters import ClusterRegistry
+from kopsgen.state.store import ABSENT, StateStore, Version, open_store
+
+FORMATS = {"terraform": ("hcl", "json"), "cloudformation": ("json", "yaml")}
+
+
+@dataclass
+class Update:
+    registry: ClusterRegistry
+    spec: ClusterSpec
+    target: str
+    fmt: str
+    out_dir: Path
+    files: dict[str, bytes]                 # the output folder's files
+    state_files: dict[str, bytes]           # what kopsgen writes to the config base itself, by relative key
+    snapshot: Snapshot
+    previous_version: Version | None
+    plan: Plan
+    written: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+
+    @property
+    def record_key(self) -> str:
+        return layout.last_render_key(self.spec.cluster.name, self.target)
+
+
+def default_out_dir(cluster: str, target: str) -> Path:
+    return Path("outputs") / cluster / target
+
+
+def prepare(registry: ClusterRegistry, name: str, target: str, fmt: str | None, out_dir: str | Path | None,
+            *, dry_run: bool) -> Update:
+    if target not in FORMATS:
+        raise UsageError(f"update cluster renders terraform or cloudformation, not {target!r}")
+    fmt = fmt or FORMATS[target][0]
+    if fmt not in FORMATS[target]:
+        raise UsageError(f"--format {fmt} does not go with --target {target} (use {' or '.join(FORMATS[target])})")
+    stored = registry.get(name)
+    spec = pipeline.typed_spec(pipeline.complete_documents(stored.documents))
+    # the cluster's CAs live in this state store; a dry run must not create them there
+    bootstrap.bootstrap_for(spec, OverlayStore(registry.store) if dry_run else registry.store)
+    graph = pipeline.build_graph(spec)
+    files = pipeline.render_graph(graph, spec, target, fmt)
+    described = _describe(graph, spec, target)
+    state_files = _written_by_kopsgen(spec, described)
+    snapshot = take(name, target, fmt, spec.cluster.config_base.url, graph, described, state_files)
+    previous, version = read_record(registry.store, name, target)
+    return Update(registry, spec, target, fmt, Path(out_dir) if out_dir else default_out_dir(name, target), files,
+                  state_files, snapshot, version, compare(previous, snapshot))
+
+
+def _describe(graph: Graph, spec: ClusterSpec, target: str) -> list[RenderedResource]:
+    if target == "terraform":
+        from kopsgen.render.terraform.describe import describe
+    else:
+        from kopsgen.render.cloudformation.describe import describe
+    return describe(graph, spec)
+
+
+def _written_by_kopsgen(spec: ClusterSpec, described: list[RenderedResource]) -> dict[str, bytes]:
+    """The config-base files the output does not carry itself (as StateFile resources): kopsgen's to write."""
+    carried = {block.source[1] for block in described if block.source and block.source[0] is StateFile}
+    return {f.key: f.content for f in bootstrap.bootstrap_for(spec).files if f.name not in carried}
+
+
+def read_record(store: StateStore, cluster: str, target: str) -> tuple[Snapshot | None, Version | None]:
+    key = layout.last_render_key(cluster, target)
+    found = store.read(key)
+    if found is None:
+        return None, None
+    return Snapshot.from_json(found[0], store.location(key)), found[1]
+
+
+def write(update: Update) -> None:
+    """Write the output folder, the state-store files and the record (see the module's docstring)."""
+    from kopsgen.output import write_output
+
+    keys = set(update.state_files)
+    values = bootstrap.apply_time_values(update.spec, keys)
+    write_output(update.out_dir, update.files)
+    config_base = open_store(bootstrap.bootstrap_for(update.spec).context.config_base.store_url)
+    update.written = bootstrap.upload_state_files(update.spec, config_base, apply_time_values=values, keys=keys)
+    for change in update.plan.files:
+        if change.action == "delete":
+            config_base.delete(change.key)
+            update.deleted.append(change.key)
+    update.registry.store.write(update.record_key, update.snapshot.to_json(),
+                                expect=update.previous_version or ABSENT)

@@ -1,0 +1,465 @@
+"""`kopsgen update cluster`: a dry-run preview against the last written render, --yes to write, exit codes.
+
+The scenario tests walk one cluster through the CLI on a file:// state store in tmp_path: create, update --yes,
+then one change at a time, each preview compared line for line with what the change must touch (names follow
+kops's Terraform labels: the object's name with dots as dashes). Writing a file:// config base needs the node
+termination handler's queue URL, which holds the AWS account: the moto server answers that STS call.
+
+The slow test at the end applies the output to moto with the real terraform and holds the preview to
+`terraform plan`: the same resources created, updated, replaced and deleted.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import pty
+import select
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from kopsgen.cli import cli
+from kopsgen.errors import StateStoreError
+from kopsgen.ir import resource_kinds
+from kopsgen.lifecycle import plan as plans
+from kopsgen.lifecycle import replacement, update
+from kopsgen.lifecycle.snapshot import Snapshot
+from kopsgen.output import read_manifest
+from kopsgen.state import layout, verbs
+from kopsgen.state.store import ConcurrentWriteError
+from tests.support.moto_server import aws_environment, subprocess_env
+
+ROOT = Path(__file__).resolve().parents[1]
+NAME = "upd.example.com"
+ZONE = "us-east-1a"
+NODES_GROUP = f"nodes-{ZONE}.{NAME}"                   # kops's names of the two auto-scaling groups
+MASTERS_GROUP = f"control-plane-{ZONE}.masters.{NAME}"
+
+
+def label(name: str) -> str:
+    """kops's Terraform label: the name with dots as dashes."""
+    return name.replace(".", "-")
+
+
+LABEL, NODES, MASTERS, SUBNET = label(NAME), label(NODES_GROUP), label(MASTERS_GROUP), label(f"{ZONE}.{NAME}")
+
+
+def run(*args: str, env: dict | None = None):
+    result = CliRunner().invoke(cli, [str(a) for a in args], env=env, catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.fixture
+def state(tmp_path, moto, monkeypatch) -> str:
+    aws_environment(moto, monkeypatch)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    url = f"file://{tmp_path}/state"
+    created = run("create", "cluster", "--name", NAME, "--zones", ZONE, "--networking", "calico",
+                  "--kubernetes-version", "1.36.2", "--state", url)
+    assert created.exit_code == 0, created.output
+    return url
+
+
+@pytest.fixture
+def out(tmp_path) -> Path:
+    return tmp_path / "out"
+
+
+def preview(state: str, *extra: str):
+    return run("update", "cluster", NAME, "--state", state, *extra)
+
+
+def write(state: str, out: Path, *extra: str):
+    result = run("update", "cluster", NAME, "--state", state, "--out", out, "--yes", *extra)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def change(state: str, tmp_path: Path, edit) -> None:
+    """Change the stored cluster the way a user would: get it, edit the documents, `kopsgen replace -f`."""
+    docs = [copy.deepcopy(d.data) for d in verbs.registry(state).get(NAME).documents.all()]
+    edit(docs)
+    path = tmp_path / "edited.yaml"
+    path.write_text(yaml.safe_dump_all(docs, sort_keys=False))
+    replaced = run("replace", "-f", path, "--state", state)
+    assert replaced.exit_code == 0, replaced.output
+
+
+def cluster_spec(docs: list[dict]) -> dict:
+    return next(d for d in docs if d["kind"] == "Cluster")["spec"]
+
+
+def group(docs: list[dict], name: str) -> dict:
+    return next(d for d in docs if d["kind"] == "InstanceGroup" and d["metadata"]["name"] == name)
+
+
+def resource_lines(output: str) -> list[str]:
+    """The preview's resource lines (up to the first blank line)."""
+    return output.split("\n\n", 1)[0].splitlines()
+
+
+def section(output: str, title: str) -> list[str]:
+    for block in output.split("\n\n"):
+        lines = block.splitlines()
+        if lines and lines[0].startswith(title):
+            return [line.strip() for line in lines[1:]]
+    return []
+
+
+def data_hash(out: Path, name: str) -> str:
+    """How the preview shows a data file: the first 12 hex digits of its SHA-256."""
+    return hashlib.sha256((out / "data" / name).read_bytes()).hexdigest()[:12]
+
+
+def output_files(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in read_manifest(out)}
+
+
+# --- the first preview and the first write ---------------------------------------------------------------------------
+
+
+def test_first_preview_lists_everything_and_writes_nothing(state, tmp_path, out):
+    store_before = sorted(p.relative_to(tmp_path) for p in (tmp_path / "state").rglob("*") if p.is_file())
+    result = preview(state, "--out", out)
+    assert result.exit_code == 2, result.output
+    lines = resource_lines(result.output)
+    assert f"+ aws_vpc.{LABEL}" in lines and f"+ aws_autoscaling_group.{NODES}" in lines
+    assert all(line.startswith(("+ ", "<= ")) for line in lines), lines
+    files = section(result.output, "State-store files")
+    assert "+ pki/private/kubernetes-ca/keyset.yaml" in files and "+ cluster-completed.spec" in files
+    assert f"+ igconfig/node/nodes-{ZONE}/nodeupconfig.yaml" in files
+    assert "Nothing was written" in result.output
+    # not a byte: no CA, no state-store file, no record, no output folder
+    assert sorted(p.relative_to(tmp_path) for p in (tmp_path / "state").rglob("*") if p.is_file()) == store_before
+    assert not out.exists()
+
+
+def test_yes_writes_then_a_second_run_has_no_changes(state, tmp_path, out):
+    written = write(state, out)
+    assert f"+ aws_vpc.{LABEL}" in written.output
+    assert (out / "kubernetes.tf").exists()
+    folder = tmp_path / "state" / NAME
+    assert (folder / "pki/private/kubernetes-ca/keyset.yaml").exists()
+    assert (folder / f"igconfig/node/nodes-{ZONE}/nodeupconfig.yaml").exists()
+    record = json.loads((folder / "kopsgen/last-render/terraform.json").read_text())
+    assert record["kind"] == "LastRender" and record["cluster"] == NAME and record["target"] == "terraform"
+    first = output_files(out)
+
+    again = preview(state, "--out", out)
+    assert again.exit_code == 0, again.output
+    assert again.output.startswith("No changes")
+    rewritten = write(state, out)
+    assert rewritten.output.startswith("No changes") and "0 written, 0 deleted" in rewritten.output
+    assert output_files(out) == first
+
+
+# --- one change at a time: the exact preview -------------------------------------------------------------------------
+
+
+def test_node_count_changes_only_the_group(state, tmp_path, out):
+    write(state, out)
+    change(state, tmp_path, lambda docs: group(docs, f"nodes-{ZONE}")["spec"].update(maxSize=3))
+    result = preview(state)
+    assert result.exit_code == 2
+    assert resource_lines(result.output) == [f"~ aws_autoscaling_group.{NODES}: max_size 1 -> 3"]
+    assert section(result.output, "State-store files") == []
+    assert "Resources: 0 to create, 1 to update, 0 to replace, 0 to delete." in result.output
+
+
+def test_kubernetes_upgrade_changes_launch_templates_and_nodeup_files_never_the_network(state, tmp_path, out):
+    write(state, out)
+    user_data = {MASTERS: f"aws_launch_template_{MASTERS_GROUP}_user_data",
+                 NODES: f"aws_launch_template_{NODES_GROUP}_user_data"}
+    old = {g: data_hash(out, path) for g, path in user_data.items()}
+    change(state, tmp_path, lambda docs: cluster_spec(docs).update(kubernetesVersion="1.36.3"))
+    result = preview(state)
+    assert result.exit_code == 2
+    write(state, out)  # what --yes then writes is what the preview announced
+    new = {g: data_hash(out, path) for g, path in user_data.items()}
+    assert resource_lines(result.output) == [
+        f"~ aws_autoscaling_group.{MASTERS} (launch_template: follows updated aws_launch_template.{MASTERS})",
+        f"~ aws_autoscaling_group.{NODES} (launch_template: follows updated aws_launch_template.{NODES})",
+        f'~ aws_launch_template.{MASTERS}: user_data "filebase64(sha256:{old[MASTERS]})" -> '
+        f'"filebase64(sha256:{new[MASTERS]})"',
+        f'~ aws_launch_template.{NODES}: user_data "filebase64(sha256:{old[NODES]})" -> '
+        f'"filebase64(sha256:{new[NODES]})"',
+    ]
+    assert section(result.output, "State-store files") == [
+        "~ cluster-completed.spec",
+        f"~ igconfig/control-plane/control-plane-{ZONE}/nodeupconfig.yaml",
+        f"~ igconfig/node/nodes-{ZONE}/nodeupconfig.yaml",
+    ]
+    assert preview(state).exit_code == 0
+
+
+def test_machine_type_and_image_change_only_the_groups_launch_template(state, tmp_path, out):
+    write(state, out)
+
+    def edit(docs):
+        spec = group(docs, f"nodes-{ZONE}")["spec"]
+        spec["machineType"] = "t3.large"
+        spec["image"] = "099720109477/ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20990101"
+
+    change(state, tmp_path, edit)
+    result = preview(state)
+    lines = resource_lines(result.output)
+    new_image = "data.aws_ami.prefix_099720109477-ubuntu-images-hvm-ssd-gp3-ubuntu-noble-24-04-amd64-server-20990101"
+    assert lines[0] == f"~ aws_autoscaling_group.{NODES} (launch_template: follows updated aws_launch_template.{NODES})"
+    assert lines[1] == f"~ aws_launch_template.{NODES}"
+    assert [line.split(" ", 1)[0] for line in lines[2:5]] == ["", "", ""]  # its three attributes, indented
+    assert [line.split()[0] for line in lines[2:5]] == ["block_device_mappings.device_name", "image_id",
+                                                        "instance_type"]
+    assert lines[4].strip() == 'instance_type "t3.medium" -> "t3.large"'
+    assert lines[3].strip().endswith(f'-> "${{{new_image}.id}}"')
+    assert lines[5:] == [f"<= {new_image}"]
+    assert section(result.output, "State-store files") == []   # the control plane's files are untouched too
+    assert "Resources: 0 to create, 2 to update, 0 to replace, 0 to delete." in result.output
+
+
+def test_a_new_instance_group_adds_its_resources_and_files(state, tmp_path, out):
+    write(state, out)
+
+    def edit(docs):
+        spot = copy.deepcopy(group(docs, f"nodes-{ZONE}"))
+        spot["metadata"]["name"] = "spot"
+        spot["spec"]["nodeLabels"] = {"kops.k8s.io/instancegroup": "spot"}
+        docs.append(spot)
+
+    change(state, tmp_path, edit)
+    result = preview(state)
+    ids = (f'["${{aws_autoscaling_group.{NODES}.id}}"] -> '
+           f'["${{aws_autoscaling_group.{NODES}.id}}", "${{aws_autoscaling_group.spot-{LABEL}.id}}"]')
+    assert resource_lines(result.output) == [
+        f"+ aws_autoscaling_group.spot-{LABEL}",
+        "+ aws_autoscaling_lifecycle_hook.spot-NTHLifecycleHook",
+        f"+ aws_launch_template.spot-{LABEL}",
+        f"~ output.node_autoscaling_group_ids: value {ids}",
+    ]
+    assert section(result.output, "State-store files") == ["+ igconfig/node/spot/nodeupconfig.yaml"]
+    assert "Resources: 3 to create, 0 to update, 0 to replace, 0 to delete." in result.output
+
+
+def test_a_subnet_cidr_change_replaces_the_subnet_and_what_cannot_follow_it(state, tmp_path, out):
+    write(state, out)
+    change(state, tmp_path, lambda docs: cluster_spec(docs)["subnets"][0].update(cidr="172.20.32.0/19"))
+    result = preview(state)
+    subnet = f"aws_subnet.{SUBNET}"
+    assert resource_lines(result.output) == [
+        # a group moves to the new subnet in place
+        f"~ aws_autoscaling_group.{MASTERS} (subnets: refers to replaced {subnet})",
+        f"~ aws_autoscaling_group.{NODES} (subnets: refers to replaced {subnet})",
+        # a Network load balancer cannot leave a subnet, and its listeners belong to it
+        f"-/+ aws_lb.api-{LABEL} (subnet_mappings: refers to replaced {subnet})",
+        f"-/+ aws_lb_listener.api-{LABEL}-3988 (load_balancer: refers to replaced aws_lb.api-{LABEL})",
+        f"-/+ aws_lb_listener.api-{LABEL}-443 (load_balancer: refers to replaced aws_lb.api-{LABEL})",
+        f"-/+ aws_route_table_association.{SUBNET} (subnet: refers to replaced {subnet})",
+        f'-/+ {subnet} (cidr_block forces replacement): cidr_block "172.20.0.0/16" -> "172.20.32.0/19"',
+    ]
+    assert "Resources: 0 to create, 2 to update, 5 to replace, 0 to delete." in result.output
+
+
+def test_removing_an_instance_group_deletes_its_resources_and_nodeup_file(state, tmp_path, out):
+    def add_spot(docs):
+        spot = copy.deepcopy(group(docs, f"nodes-{ZONE}"))
+        spot["metadata"]["name"] = "spot"
+        spot["spec"]["nodeLabels"] = {"kops.k8s.io/instancegroup": "spot"}
+        docs.append(spot)
+
+    change(state, tmp_path, add_spot)
+    write(state, out)
+    assert (tmp_path / "state" / NAME / "igconfig/node/spot/nodeupconfig.yaml").exists()
+    # kopsgen has no `delete instancegroup` yet: remove the stored object, as `kops delete ig` does
+    verbs.registry(state).store.delete(layout.instance_group_key(NAME, "spot"))
+    result = preview(state)
+    assert resource_lines(result.output)[:3] == [
+        f"- aws_autoscaling_group.spot-{LABEL}",
+        "- aws_autoscaling_lifecycle_hook.spot-NTHLifecycleHook",
+        f"- aws_launch_template.spot-{LABEL}",
+    ]
+    assert section(result.output, "State-store files") == ["- igconfig/node/spot/nodeupconfig.yaml"]
+    assert "Resources: 0 to create, 0 to update, 0 to replace, 3 to delete." in result.output
+    write(state, out)
+    assert not (tmp_path / "state" / NAME / "igconfig/node/spot").exists()
+    assert not (out / f"data/aws_launch_template_spot.{NAME}_user_data").exists()
+
+
+# --- exit codes, errors, concurrency ----------------------------------------------------------------------------------
+
+
+def test_errors_exit_1_so_that_2_always_means_changes(state, tmp_path, out):
+    assert preview(state, "--format", "yaml").exit_code == 1                  # a format terraform does not write
+    assert run("update", "cluster", NAME, "--state", state, "--bogus").exit_code == 1   # a bad flag
+    missing = run("update", "cluster", "nope.example.com", "--state", state)
+    assert missing.exit_code == 1 and "not found" in missing.output
+    # a stored spec that no longer validates: file, line and field, exit 1
+    store = verbs.registry(state).store
+    key = layout.config_key(NAME)
+    store.write(key, store.read(key)[0].replace(b"networkCIDR: 172.20.0.0/16", b"networkCIDR: 172.20.0.0/33"))
+    bad = preview(state)
+    assert bad.exit_code == 1 and "networkCIDR" in bad.output and f"{NAME}/config:" in bad.output
+
+
+def test_help_documents_the_exit_codes():
+    text = run("update", "cluster", "--help").output
+    assert "0  no changes" in text and "2  changes to write" in text and "1  any error" in text
+
+
+def test_an_unreadable_record_is_reported_not_trusted(state, out):
+    write(state, out)
+    store = verbs.registry(state).store
+    store.write(layout.last_render_key(NAME, "terraform"), b"{not json")
+    result = preview(state)
+    assert result.exit_code == 1 and "not a readable render record" in result.output
+
+
+def test_a_concurrent_update_is_detected(state, out):
+    registry = verbs.registry(state)
+    first = update.prepare(registry, NAME, "terraform", None, out, dry_run=False)
+    second = update.prepare(registry, NAME, "terraform", None, out, dry_run=False)
+    update.write(first)
+    with pytest.raises(ConcurrentWriteError):
+        update.write(second)
+
+
+def test_delete_cluster_removes_the_record_too(state, tmp_path, out):
+    write(state, out)
+    deleted = run("delete", "cluster", NAME, "--state", state, "--yes")
+    assert deleted.exit_code == 0, deleted.output
+    # (a hidden lock file of the config base's own store may stay: stores never list or serve hidden names)
+    assert [p for p in (tmp_path / "state").rglob("*") if p.is_file() and not p.name.startswith(".")] == []
+
+
+# --- the record ---------------------------------------------------------------------------------------------------------
+
+
+def test_the_record_is_canonical_and_round_trips(state, tmp_path, out):
+    write(state, out)
+    data = (tmp_path / "state" / NAME / "kopsgen/last-render/terraform.json").read_bytes()
+    snapshot = Snapshot.from_json(data, "record")
+    assert snapshot.to_json() == data                       # sorted, stable: a re-write changes no byte
+    subnet = snapshot.resources[f"aws_subnet.{SUBNET}"]
+    assert subnet.source == f"Subnet:{ZONE}.{NAME}" and subnet.role == "resource"
+    assert subnet.attributes["cidr_block"] == "172.20.0.0/16"
+    assert subnet.replaced_when_changed == {"availability_zone": ZONE, "cidr_block": "172.20.0.0/16",
+                                            "vpc": f"Vpc:{NAME}"}
+    group_entry = snapshot.resources[f"aws_autoscaling_group.{NODES}"]
+    assert group_entry.attributes[f"tag[kops.k8s.io/instancegroup].value"] == f"nodes-{ZONE}"
+    assert ("launch_template", f"LaunchTemplate:nodes-{ZONE}.{NAME}") in group_entry.references
+    keyset = (tmp_path / "state" / NAME / "pki/private/kubernetes-ca/keyset.yaml").read_bytes()
+    assert snapshot.state_files["pki/private/kubernetes-ca/keyset.yaml"] == \
+        "sha256:" + hashlib.sha256(keyset).hexdigest()
+    with pytest.raises(StateStoreError):
+        Snapshot.from_json(data.replace(b"LastRender", b"Something"), "record")
+
+
+def test_every_replacement_field_exists_on_its_kind():
+    kinds = {k.__name__: k for k in resource_kinds()}
+    for table in (replacement.REPLACED_WHEN_CHANGED, replacement.FOLLOWS_UPDATES):
+        for kind, fields in table.items():
+            assert kinds[kind.__name__] is kind
+            names = {f.name for f in kind.__dataclass_fields__.values()}
+            assert set(fields) <= names, (kind.__name__, set(fields) - names)
+
+
+# --- CloudFormation ------------------------------------------------------------------------------------------------------
+
+
+def test_cloudformation_previews_with_logical_ids(state, tmp_path, out):
+    first = preview(state, "--target", "cloudformation")
+    assert first.exit_code == 2 and "+ SubnetUsEast1a (AWS::EC2::Subnet)" in resource_lines(first.output)
+    write(state, out, "--target", "cloudformation", "--format", "yaml")
+    assert (out / f"{NAME}.yaml").exists()
+    assert preview(state, "--target", "cloudformation", "--format", "yaml").exit_code == 0
+    change(state, tmp_path, lambda docs: cluster_spec(docs)["subnets"][0].update(cidr="172.20.32.0/19"))
+    lines = resource_lines(preview(state, "--target", "cloudformation", "--format", "yaml").output)
+    assert ('-/+ SubnetUsEast1a (AWS::EC2::Subnet) (cidr_block forces replacement): '
+            'CidrBlock "172.20.0.0/16" -> "172.20.32.0/19"') in lines
+    assert ("-/+ NetworkLoadBalancerApi (AWS::ElasticLoadBalancingV2::LoadBalancer) "
+            "(subnet_mappings: refers to replaced SubnetUsEast1a)") in lines
+    # the Terraform record is its own: nothing was written for terraform yet
+    assert preview(state).exit_code == 2
+
+
+# --- colour ------------------------------------------------------------------------------------------------------------------
+
+
+def _run_in_terminal(args: list[str], env: dict[str, str]) -> str:
+    """The CLI with a pseudo-terminal as its stdout (click only colours for terminals)."""
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "kopsgen", *args], stdout=follower, stderr=subprocess.DEVNULL,
+                            stdin=subprocess.DEVNULL, env=env, cwd=ROOT)
+    os.close(follower)
+    chunks = []
+    while True:
+        ready, _, _ = select.select([leader], [], [], 60)
+        if not ready:
+            break
+        try:
+            data = os.read(leader, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode(errors="replace")
+
+
+def test_colour_on_a_terminal_unless_no_color(state, moto, tmp_path, out):
+    write(state, out)
+    change(state, tmp_path, lambda docs: group(docs, f"nodes-{ZONE}")["spec"].update(maxSize=3))
+    env = subprocess_env(moto)
+    env.pop("NO_COLOR", None)
+    args = ["update", "cluster", NAME, "--state", state]
+    coloured = _run_in_terminal(args, env)
+    assert "\x1b[33m~\x1b[0m aws_autoscaling_group" in coloured
+    plain = _run_in_terminal(args, {**env, "NO_COLOR": "1"})
+    assert "\x1b[" not in plain and f"~ aws_autoscaling_group.{NODES}: max_size 1 -> 3" in plain
+    piped = subprocess.run([sys.executable, "-m", "kopsgen", *args], env=env, cwd=ROOT, capture_output=True,
+                           text=True, timeout=120)
+    assert piped.returncode == 2 and "\x1b[" not in piped.stdout
+
+
+def test_each_action_has_its_colour():
+    changes = [plans.ResourceChange(action, f"a.{action}", f"a.{action}") for action in
+               (plans.CREATE, plans.UPDATE, plans.REPLACE, plans.DELETE)]
+    text = plans.preview(plans.Plan(changes, [], [], "file:///x"), colour=True)
+    for symbol, code in (("+", "32"), ("~", "33"), ("-/+", "35"), ("-", "31")):
+        assert f"\x1b[{code}m{symbol}" in text or f"\x1b[{code}m\x1b[1m{symbol}" in text, (symbol, text)
+
+
+# --- an S3 state store --------------------------------------------------------------------------------------------------
+
+
+def test_on_an_s3_state_store(moto, monkeypatch, tmp_path):
+    aws_environment(moto, monkeypatch)
+    moto.client("s3").create_bucket(Bucket="upd-state")
+    state = "s3://upd-state/kops"
+    created = run("create", "cluster", "--name", NAME, "--zones", ZONE, "--networking", "calico",
+                  "--kubernetes-version", "1.36.2", "--state", state)
+    assert created.exit_code == 0, created.output
+    out = tmp_path / "out"
+    first = preview(state, "--out", out)
+    assert first.exit_code == 2
+    # an S3 config base: Terraform carries the state-store files as aws_s3_object; kopsgen writes only the CAs
+    files = section(first.output, "State-store files")
+    assert files and all(f.startswith("+ pki/private/") for f in files), files
+    assert f"+ aws_s3_object.nodeupconfig-nodes-{ZONE}" in resource_lines(first.output)
+    write(state, out)
+    keys = {o["Key"] for o in moto.client("s3").list_objects_v2(Bucket="upd-state")["Contents"]}
+    assert f"kops/{NAME}/kopsgen/last-render/terraform.json" in keys
+    assert f"kops/{NAME}/pki/private/kubernetes-ca/keyset.yaml" in keys
+    assert preview(state, "--out", out).exit_code == 0
+    change(state, tmp_path, lambda docs: cluster_spec(docs).update(kubernetesVersion="1.36.3"))
+    lines = resource_lines(preview(state).output)
+    assert f"~ aws_s3_object.nodeupconfig-nodes-{ZONE}" in [line.split(":")[0] for line in lines]
+    assert not any("aws_subnet" in line or "aws_vpc" in line for line in lines)
