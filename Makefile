@@ -36,5 +36,10 @@ golden-cloudformation: install
 conformance: install
 	$(BIN)/pytest -q -s tests/test_conformance.py
 
+# Render time and peak memory of every reference case and of a 1-1000 group scale sweep, both targets:
+# prints the table, writes bench-results.json. BENCH_ARGS=--quick for a shorter run.
+bench: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info outputs

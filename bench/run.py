@@ -1,0 +1,254 @@
+"""`make bench`: how long `kopsgen render` takes, and how much memory, as a user runs it.
+
+Every measurement is a fresh process (`python -m kopsgen render ...`), timed from the outside: wall
+time from start to exit, and the child's peak resident memory as the kernel reports it for that one
+child (os.wait4). Each command runs once to warm up, then --runs times; the table shows medians.
+
+- Baselines, measured in the same run and interleaved with the renders so that the machine's load
+  hits them alike: `python -c pass` (the interpreter alone) and `python -c "import yaml, json"`.
+- Reference cases: every kops reference case (tests/support/paths.py) to each target.
+- Scale sweep: generated clusters (bench/scale.py) with 1, 10, 100 and 1000 node instance groups
+  over three zones, to each target.
+
+The first render of a cluster creates its CA keysets in the state store (a file:// store in a
+temporary folder); the warm-up run does that, so the measured runs are steady-state re-renders,
+which is what a CI job or a developer loop does. Child processes may write bytecode (.pyc) to a
+cache in the temporary folder, as an installed package has its bytecode compiled.
+
+    python -m bench.run                  # everything, table on stdout, JSON in bench-results.json
+    python -m bench.run --quick          # fewer runs, sweep up to 100 groups
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from bench import scale
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGETS = ("terraform", "cloudformation")
+SWEEP = (1, 10, 100, 1000)
+QUICK_SWEEP = (1, 10, 100)
+
+# The goals of issue 8, checked against this run's numbers (ratios are to `python -c pass`).
+GOAL_RATIO = {"terraform": 3.0, "cloudformation": 4.0}
+GOAL_RATIO_CASE = "ha"
+GOAL_BIG_SECONDS = 5.0
+GOAL_BIG_MB = 300.0
+GOAL_GROWTH = 12.0   # the 1000-group time over the 100-group time
+
+
+@dataclass
+class Measure:
+    name: str
+    command: list[str]
+    seconds: list[float] = field(default_factory=list)
+    peak_kb: list[int] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def median_s(self) -> float | None:
+        return statistics.median(self.seconds) if self.seconds else None
+
+    @property
+    def peak_mb(self) -> float | None:
+        return max(self.peak_kb) / 1024 if self.peak_kb else None
+
+
+def _reference() -> tuple[Path, list[str]]:
+    sys.path.insert(0, str(ROOT))
+    from tests.support.paths import REFERENCE, reference_cases  # the one place that knows where they are
+
+    return REFERENCE, reference_cases()
+
+
+def run_once(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, int, str]:
+    """(wall seconds, peak RSS in KB, exit code, stderr) of one fresh process."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait again
+        err.seek(0)
+        return elapsed, usage.ru_maxrss, proc.returncode, err.read().decode(errors="replace")
+
+
+def measure_all(measures: list[Measure], runs: int, env: dict[str, str], cwd: Path, log) -> None:
+    """One warm-up each, then `runs` rounds over all of them (interleaved: load hits every command alike)."""
+    for m in measures:
+        _, _, code, err = run_once(m.command, env, cwd)
+        if code != 0:
+            m.error = (err.strip().splitlines() or [f"exit code {code}"])[-1]
+            log(f"  {m.name}: FAILED ({m.error})")
+    for round_no in range(runs):
+        for m in measures:
+            if m.error:
+                continue
+            seconds, peak, code, err = run_once(m.command, env, cwd)
+            if code != 0:
+                m.error = (err.strip().splitlines() or [f"exit code {code}"])[-1]
+                continue
+            m.seconds.append(seconds)
+            m.peak_kb.append(peak)
+        log(f"  round {round_no + 1}/{runs} done")
+
+
+def _render(python: str, spec: Path, target: str, out: Path) -> list[str]:
+    return [python, "-m", "kopsgen", "render", "--target", target, "-f", str(spec), "-o", str(out)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="measured runs per command (after one warm-up)")
+    parser.add_argument("--sweep-runs", type=int, default=3, help="measured runs per scale-sweep render")
+    parser.add_argument("--sizes", default=",".join(map(str, SWEEP)), help="node instance groups per sweep cluster")
+    parser.add_argument("--cases", default="", help="comma-separated reference cases (default: all)")
+    parser.add_argument("--quick", action="store_true", help="3 runs, 2 sweep runs, sweep up to 100 groups")
+    parser.add_argument("--json", default=str(ROOT / "bench-results.json"), help="where to write the results")
+    parser.add_argument("--python", default=sys.executable, help="the interpreter kopsgen is installed in")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.runs, args.sweep_runs = 3, 2
+        if args.sizes == ",".join(map(str, SWEEP)):
+            args.sizes = ",".join(map(str, QUICK_SWEEP))
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    reference, all_cases = _reference()
+    cases = [c for c in args.cases.split(",") if c] or all_cases
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="kopsgen-bench-") as tmp:
+        tmp_path = Path(tmp)
+        env = dict(os.environ)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env.update(KOPSGEN_STATE_STORE=f"file://{tmp_path / 'state'}", PYTHONPYCACHEPREFIX=str(tmp_path / "pyc"))
+        out = tmp_path / "out"
+        python = args.python
+
+        baselines = [Measure("python -c pass", [python, "-c", "pass"]),
+                     Measure("python -c 'import yaml, json'", [python, "-c", "import yaml, json"])]
+        renders = [Measure(f"{case} {target}", _render(python, reference / case / "in-v1alpha2.yaml", target,
+                                                       out / case / target))
+                   for case in cases for target in TARGETS]
+        log(f"reference cases: {len(cases)} cases x {len(TARGETS)} targets, 1 warm-up + {args.runs} runs each")
+        measure_all(baselines + renders, args.runs, env, ROOT, log)
+
+        sweep: list[Measure] = []
+        for n in sizes:
+            spec = tmp_path / "specs" / f"scale-{n}.yaml"
+            spec.parent.mkdir(parents=True, exist_ok=True)
+            spec.write_text(scale.spec_text(n))
+            sweep += [Measure(f"{n} groups {target}", _render(python, spec, target, out / f"scale-{n}" / target))
+                      for target in TARGETS]
+        log(f"scale sweep: {sizes} node groups x {len(TARGETS)} targets, 1 warm-up + {args.sweep_runs} runs each")
+        measure_all(sweep, args.sweep_runs, env, ROOT, log)
+
+    results = _results(baselines, renders, sweep, sizes, args)
+    Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+    print(format_table(results))
+    print(f"\n(JSON: {args.json})")
+    return 1 if any(r["error"] for r in results["renders"] + results["sweep"]) else 0
+
+
+def _row(m: Measure, base: float | None, base_imports: float | None) -> dict:
+    median = m.median_s
+    return {
+        "name": m.name, "median_s": _round(median), "runs_s": [_round(s) for s in m.seconds],
+        "peak_mb": _round(m.peak_mb, 1),
+        "x_python": _round(median / base, 1) if median and base else None,
+        "x_imports": _round(median / base_imports, 1) if median and base_imports else None,
+        "error": m.error,
+    }
+
+
+def _round(value: float | None, digits: int = 3) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _results(baselines: list[Measure], renders: list[Measure], sweep: list[Measure], sizes: list[int],
+             args) -> dict:
+    base, base_imports = baselines[0].median_s, baselines[1].median_s
+    rows = [_row(m, base, base_imports) for m in renders]
+    sweep_rows = [_row(m, base, base_imports) for m in sweep]
+    return {
+        "date": datetime.date.today().isoformat(),
+        "machine": {"platform": platform.platform(), "python": platform.python_version(),
+                    "cpus": os.cpu_count(), "load_average": [round(x, 2) for x in os.getloadavg()]},
+        "method": (f"median of {args.runs} runs (sweep: {args.sweep_runs}) after one warm-up run that creates the "
+                   "CA keysets; measured runs are steady-state re-renders; fresh process each run, wall time and "
+                   "peak RSS of that process"),
+        "baselines": [_row(m, base, base_imports) for m in baselines],
+        "renders": rows,
+        "sweep": sweep_rows,
+        "goals": goals(rows, sweep_rows, sizes),
+    }
+
+
+def goals(rows: list[dict], sweep_rows: list[dict], sizes: list[int]) -> list[dict]:
+    """Issue 8's goals, each with the measured value and whether this run met it."""
+    by_name = {r["name"]: r for r in rows + sweep_rows}
+    found = []
+    for target, limit in GOAL_RATIO.items():
+        row = by_name.get(f"{GOAL_RATIO_CASE} {target}")
+        if row and row["x_python"] is not None:
+            found.append({"goal": f"{GOAL_RATIO_CASE} to {target} <= {limit:g}x python -c pass",
+                          "measured": f"{row['x_python']:g}x", "met": row["x_python"] <= limit})
+    biggest = max(sizes) if sizes else None
+    for target in TARGETS:
+        big = by_name.get(f"{biggest} groups {target}")
+        if biggest == 1000 and big and big["median_s"] is not None:
+            found.append({"goal": f"1000 groups to {target} < {GOAL_BIG_SECONDS:g} s",
+                          "measured": f"{big['median_s']:.2f} s", "met": big["median_s"] < GOAL_BIG_SECONDS})
+            found.append({"goal": f"1000 groups to {target} < {GOAL_BIG_MB:g} MB peak",
+                          "measured": f"{big['peak_mb']:.0f} MB", "met": big["peak_mb"] < GOAL_BIG_MB})
+        small = by_name.get(f"100 groups {target}")
+        if biggest == 1000 and big and small and big["median_s"] and small["median_s"]:
+            growth = big["median_s"] / small["median_s"]
+            found.append({"goal": f"1000/100 groups to {target} <= {GOAL_GROWTH:g}x",
+                          "measured": f"{growth:.1f}x", "met": growth <= GOAL_GROWTH})
+    return found
+
+
+def format_table(results: dict) -> str:
+    lines = [f"kopsgen render benchmark, {results['date']}: {results['machine']['platform']}, "
+             f"Python {results['machine']['python']}, {results['machine']['cpus']} CPUs, "
+             f"load average {' '.join(map(str, results['machine']['load_average']))}",
+             results["method"] + ".", ""]
+
+    def table(title: str, rows: list[dict]) -> None:
+        lines.append(f"| {title} | median s | peak MB | x python -c pass | x import yaml, json |")
+        lines.append("|---|---:|---:|---:|---:|")
+        for r in rows:
+            if r["error"]:
+                lines.append(f"| {r['name']} | failed: {r['error']} | | | |")
+                continue
+            lines.append(f"| {r['name']} | {r['median_s']:.3f} | {r['peak_mb']:.0f} | {r['x_python']:.1f} "
+                         f"| {r['x_imports']:.1f} |")
+        lines.append("")
+
+    table("baseline", results["baselines"])
+    table("reference case, target", results["renders"])
+    table("scale sweep (node groups + 3 control-plane groups)", results["sweep"])
+    if results["goals"]:
+        lines.append("| goal | measured | met |")
+        lines.append("|---|---:|---|")
+        lines += [f"| {g['goal']} | {g['measured']} | {'yes' if g['met'] else 'NO'} |" for g in results["goals"]]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
