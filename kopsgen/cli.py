@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import traceback
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from kopsgen import __version__
+from kopsgen import __version__, cliutil
 from kopsgen.errors import KopsgenError, SpecError
 
 TARGETS = ("terraform", "cloudformation", "files")
@@ -28,7 +29,7 @@ class _Group(click.Group):
                        err=True)
             sys.exit(exc.exit_code)
         except KopsgenError as exc:
-            click.echo(f"error: {exc}", err=True)
+            cliutil.console().error(str(exc))
             sys.exit(exc.exit_code)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
@@ -42,19 +43,33 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="kopsgen")
-@click.option("--debug", is_flag=True, envvar="KOPSGEN_DEBUG", help="Show tracebacks for unexpected errors.")
+@click.option("-v", "--verbose", count=True, help="Say more, e.g. every file uploaded; -vv is the same for now.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the command's data and errors.")
+@click.option("--debug", is_flag=True, envvar="KOPSGEN_DEBUG", show_envvar=True,
+              help="Show tracebacks for unexpected errors.")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, verbose: int, quiet: bool, debug: bool) -> None:
     """Generate the AWS infrastructure of a kops cluster spec as Terraform or CloudFormation.
 
     \b
     Examples:
       kopsgen render --target terraform -f cluster.yaml -o out/
+      kopsgen graph -f cluster.yaml -o graph.svg
       kopsgen get cluster --full -f cluster.yaml -o yaml
+      kopsgen -q render --target cloudformation -f cluster.yaml --upload-files
       kopsgen schema cluster > cluster.schema.json
+      eval "$(kopsgen completion bash)"
+
+    \b
+    Environment variables stand in for the main flags (each command's --help names them):
+      KOPSGEN_STATE_STORE, KOPSGEN_TARGET, KOPSGEN_FORMAT, KOPSGEN_OUT, KOPSGEN_DEBUG.
+    NO_COLOR turns colour off; output that is not a terminal never has colour.
     """
+    if verbose and quiet:
+        raise click.UsageError("-v/--verbose and -q/--quiet contradict each other: choose one")
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    cliutil.set_console(ctx, cliutil.Console(cliutil.QUIET if quiet else cliutil.NORMAL + verbose))
 
 
 def _spec_files(files: tuple[str, ...], positional: tuple[str, ...]) -> list[str]:
@@ -69,10 +84,12 @@ def _spec_files(files: tuple[str, ...], positional: tuple[str, ...]) -> list[str
 @click.option("-f", "--filename", "files", multiple=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="Cluster spec file (YAML); repeat for several files.")
 @click.option("--target", type=click.Choice(TARGETS), default="terraform", show_default=True,
-              envvar="KOPSGEN_TARGET")
+              envvar="KOPSGEN_TARGET", show_envvar=True)
 @click.option("--format", "fmt", type=click.Choice(("hcl", "json", "yaml")), default=None,
+              envvar="KOPSGEN_FORMAT", show_envvar=True,
               help="terraform: hcl (default) or json; cloudformation: json (default) or yaml.")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              envvar="KOPSGEN_OUT", show_envvar=True,
               help="Output folder [default: outputs/<cluster>/<target>].")
 @click.option("--upload-templates", is_flag=True,
               help="cloudformation: upload the templates to the configBase bucket (s3://) and print their URLs.")
@@ -92,22 +109,28 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
     from kopsgen import pipeline
     from kopsgen.output import write_output
 
+    say = cliutil.console()
     if (upload_templates or upload_files) and target != "cloudformation":
         raise click.UsageError("--upload-templates and --upload-files go with --target cloudformation")
     cluster_spec = pipeline.load_spec(_spec_files(files, spec))
     if target == "files":  # nothing to render: the files nodes read go straight to the state store
-        where, written = pipeline.upload_state_files(cluster_spec, out_dir)
-        click.echo(f"wrote {len(written)} state-store files to {where}" + ("" if written else " (all up to date)"))
+        with say.task(f"writing the state-store files of {cluster_spec.cluster.name}"):
+            where, written = pipeline.upload_state_files(cluster_spec, out_dir)
+        say.status(f"wrote {len(written)} state-store files to {where}" + ("" if written else " (all up to date)"))
         return
-    rendered = pipeline.render(cluster_spec, target, fmt)
+    with say.task(f"rendering {cluster_spec.cluster.name} for {target}"):
+        rendered = pipeline.render(cluster_spec, target, fmt)
     out = Path(out_dir) if out_dir else Path("outputs") / cluster_spec.cluster.name / target
     write_output(out, rendered)
-    click.echo(f"wrote {len(rendered)} files to {out}")
+    say.status(f"wrote {len(rendered)} files to {out}")
     if target == "cloudformation":
         from kopsgen.render.cloudformation.deploy import after_render
 
-        for line in after_render(cluster_spec, rendered, upload_templates=upload_templates, upload_files=upload_files):
-            click.echo(line)
+        uploading = say.task(f"uploading to {cluster_spec.cluster.config_base.url}")
+        with uploading if upload_templates or upload_files else contextlib.nullcontext():
+            lines = after_render(cluster_spec, rendered, upload_templates=upload_templates, upload_files=upload_files)
+        for line in lines:
+            say.status(line)
 
 
 @cli.command()
@@ -122,6 +145,61 @@ def schema(kind: str) -> None:
     from kopsgen.spec.schema import schema_text
 
     click.echo(schema_text({"cluster": "Cluster", "instancegroup": "InstanceGroup"}[kind]), nl=False)
+
+
+@cli.command()
+@click.argument("spec", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("-f", "--filename", "files", multiple=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="Cluster spec file (YAML); repeat for several files.")
+@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="Write the picture to this file [default: stdout]. Its extension (.dot, .svg, .mmd) sets "
+                   "the format unless --format is given.")
+@click.option("--format", "fmt", type=click.Choice(("dot", "svg", "mermaid")), default=None,
+              help="dot: Graphviz source; svg: a drawing (needs Graphviz's `dot` program); mermaid: for "
+                   "Markdown that renders Mermaid. [default: from -o, else dot]")
+def graph(spec: tuple[str, ...], files: tuple[str, ...], out_file: str | None, fmt: str | None) -> None:
+    """Draw the cluster's resources and what each uses, grouped by network, security, IAM, compute, ...
+
+    Each box is a resource (its kind and name, without the cluster name); an arrow points from a
+    resource to one it refers to. The output is the same for the same spec, so it can be committed.
+
+    \b
+    Examples:
+      kopsgen graph -f cluster.yaml -o graph.svg
+      kopsgen graph -f cluster.yaml --format mermaid > graph.mmd
+      kopsgen graph -f cluster.yaml | dot -Tpng > graph.png
+    """
+    from kopsgen import graph as pictures
+    from kopsgen import pipeline
+
+    chosen = pictures.format_for(out_file, fmt)
+    cluster_spec = pipeline.load_spec(_spec_files(files, spec))
+    pic = pictures.picture(pipeline.build_graph(cluster_spec), cluster_spec.cluster.name)
+    text = pictures.render(pic, chosen)
+    if not out_file or out_file == "-":
+        click.echo(text, nl=False)
+        return
+    from kopsgen.state.verbs import write_file_atomically
+
+    write_file_atomically(Path(out_file), text)
+    cliutil.console().status(f"wrote {out_file}: {len(pic.nodes)} resources, {len(pic.edges)} arrows ({chosen})")
+
+
+@cli.command()
+@click.argument("shell", type=click.Choice(("bash", "zsh", "fish")))
+def completion(shell: str) -> None:
+    """Print the script that makes SHELL complete kopsgen's commands, flags and choices.
+
+    \b
+    Examples:
+      eval "$(kopsgen completion bash)"                           # in ~/.bashrc
+      eval "$(kopsgen completion zsh)"                            # in ~/.zshrc
+      kopsgen completion fish > ~/.config/fish/completions/kopsgen.fish
+    """
+    from click.shell_completion import get_completion_class
+
+    completer = get_completion_class(shell)(cli, {}, "kopsgen", "_KOPSGEN_COMPLETE")
+    click.echo(completer.source())
 
 
 STATE_ENV = "KOPSGEN_STATE_STORE"
@@ -139,7 +217,8 @@ def get() -> None:
               help="Read the cluster from this spec file instead of the state store.")
 @click.option("--state", envvar=STATE_ENV, help=STATE_HELP)
 @click.option("--full", is_flag=True, help="Show the completed spec, with every default filled in.")
-@click.option("-o", "--output", "output", type=click.Choice(("yaml", "json")), default="yaml", show_default=True)
+@click.option("-o", "--output", "output", type=click.Choice(("yaml", "json", "table")), default="yaml",
+              show_default=True, help="yaml or json: the documents; table: a summary of the cluster and its groups.")
 def get_cluster(name: str | None, files: tuple[str, ...], state: str | None, full: bool, output: str) -> None:
     """Print a cluster and its instance groups (with --full: completed with defaults).
 
@@ -147,6 +226,7 @@ def get_cluster(name: str | None, files: tuple[str, ...], state: str | None, ful
     Examples:
       kopsgen get cluster --full -f cluster.yaml -o yaml      # from a file
       kopsgen get cluster mycluster.example.com --full        # from the state store
+      kopsgen get cluster -f cluster.yaml -o table            # a summary
     """
     from kopsgen import pipeline
     from kopsgen.spec.documents import load_documents
@@ -160,6 +240,9 @@ def get_cluster(name: str | None, files: tuple[str, ...], state: str | None, ful
         from kopsgen.state import verbs
 
         stored = verbs.registry(state).get(name)
+        if output == "table":
+            _cluster_tables(stored.name, pipeline.complete_documents(stored.documents) if full else stored.documents)
+            return
         click.echo(verbs.format_documents(verbs.cluster_documents(stored, full), output), nl=False)
         return
     docs = load_documents(files)
@@ -167,7 +250,20 @@ def get_cluster(name: str | None, files: tuple[str, ...], state: str | None, ful
         docs = pipeline.complete_documents(docs)
     else:
         pipeline.check_schema(docs)
+    if output == "table":
+        _cluster_tables(docs.cluster.name or "", docs)
+        return
     click.echo(dump_documents([d.data for d in docs.all()], output), nl=False)
+
+
+def _cluster_tables(name: str, docs) -> None:
+    """`get cluster -o table`: the cluster's row as `get clusters` shows it, then its instance groups."""
+    from kopsgen.state import verbs
+    from kopsgen.state.clusters import StoredCluster
+
+    cluster = StoredCluster(name, docs)
+    click.echo(cliutil.table(verbs.clusters_table([cluster])) + "\n" + cliutil.table(verbs.instance_groups_table(cluster)),
+               nl=False)
 
 
 # --- state store verbs: create, replace, get clusters/instancegroups, edit, delete (kopsgen/state/verbs.py) ---
@@ -201,7 +297,7 @@ def create(ctx: click.Context, files: tuple[str, ...], state: str | None) -> Non
 
     registry = verbs.registry(state)
     stored = verbs.create_from_files(registry, list(files))
-    click.echo(f"created cluster {stored.name} ({len(stored.documents.instance_groups)} instance groups) "
+    cliutil.console().status(f"created cluster {stored.name} ({len(stored.documents.instance_groups)} instance groups) "
                f"in {registry.store.url}")
 
 
@@ -294,15 +390,15 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
         click.echo(text, nl=False)
     elif output_file:
         verbs.write_file_atomically(Path(output_file), text)
-        click.echo(f"wrote cluster {options.name or docs.cluster.name} to {output_file}", err=True)
+        cliutil.console().status(f"wrote cluster {options.name or docs.cluster.name} to {output_file}", err=True)
     else:
         registry = verbs.registry(state)
         stored = registry.create(docs)
-        click.echo(f"created cluster {stored.name} in {registry.store.url}\n"
-                   f"  see it:    kopsgen get cluster {stored.name} --full\n"
-                   f"  change it: kopsgen edit cluster {stored.name}\n"
-                   f"  render it: kopsgen get cluster {stored.name} > spec.yaml && "
-                   f"kopsgen render --target terraform -f spec.yaml", err=True)
+        cliutil.console().status(f"created cluster {stored.name} in {registry.store.url}\n"
+                                 f"  see it:    kopsgen get cluster {stored.name} --full\n"
+                                 f"  change it: kopsgen edit cluster {stored.name}\n"
+                                 f"  render it: kopsgen get cluster {stored.name} > spec.yaml && "
+                                 f"kopsgen render --target terraform -f spec.yaml", err=True)
 
 
 @cli.command()
@@ -325,7 +421,7 @@ def replace(files: tuple[str, ...], name: str | None, state: str | None) -> None
 
     registry = verbs.registry(state)
     stored = verbs.replace_from_files(registry, list(files), name)
-    click.echo(f"replaced cluster {stored.name} in {registry.store.url}")
+    cliutil.console().status(f"replaced cluster {stored.name} in {registry.store.url}")
 
 
 @get.command("clusters")
@@ -339,12 +435,12 @@ def get_clusters(state: str | None, output: str) -> None:
     registry = verbs.registry(state)
     clusters, problems = verbs.all_clusters(registry)
     for problem in problems:
-        click.echo(f"warning: {problem}", err=True)
+        cliutil.console().warning(problem)
     if output == "table":
         if not clusters:
-            click.echo(f"no clusters in {registry.store.url}", err=True)
+            cliutil.console().status(f"no clusters in {registry.store.url}", err=True)
             return
-        click.echo(verbs.format_table(verbs.clusters_table(clusters)), nl=False)
+        click.echo(cliutil.table(verbs.clusters_table(clusters)), nl=False)
     else:
         click.echo(verbs.format_documents([c.documents.cluster.data for c in clusters], output), nl=False)
 
@@ -360,7 +456,7 @@ def get_instancegroups(name: str, state: str | None, output: str) -> None:
 
     stored = verbs.registry(state).get(name)
     if output == "table":
-        click.echo(verbs.format_table(verbs.instance_groups_table(stored)), nl=False)
+        click.echo(cliutil.table(verbs.instance_groups_table(stored)), nl=False)
     else:
         click.echo(verbs.format_documents([d.data for d in stored.documents.instance_groups], output), nl=False)
 
@@ -387,7 +483,8 @@ def _edit(cluster: str, instance_group: str | None, state: str | None) -> None:
                    f"and store it with `kopsgen replace -f {rejected.kept}`.", err=True)
         sys.exit(rejected.exit_code)
     what = f"instance group {instance_group} of cluster {cluster}" if instance_group else f"cluster {cluster}"
-    click.echo(f"{what} updated" if outcome.changed else f"no changes to {what}; nothing was stored", err=True)
+    cliutil.console().status(f"{what} updated" if outcome.changed else f"no changes to {what}; nothing was stored",
+                             err=True)
 
 
 @cli.group()
@@ -451,7 +548,7 @@ def delete_cluster(name: str, state: str | None, yes: bool) -> None:
             raise UsageError(f"refusing to delete cluster {name} without --yes (no terminal to ask on)")
         click.confirm(f"Delete cluster {name} from {registry.store.url}?", abort=True)
     removed = registry.delete(name)
-    click.echo(f"deleted cluster {name}: {len(removed)} objects removed from {registry.store.url}")
+    cliutil.console().status(f"deleted cluster {name}: {len(removed)} objects removed from {registry.store.url}")
 
 
 # --- the cluster's lifecycle: update (preview/write), export kubeconfig, validate (kopsgen/lifecycle/) ---

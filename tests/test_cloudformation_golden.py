@@ -1,9 +1,9 @@
 """Golden files: the CloudFormation output of every example, as JSON and YAML, is exactly what is committed
-under tests/golden/cloudformation/<example>/<format>/.
+under examples/outputs/<example>/cloudformation/<format>/ (beside the Terraform output, for users to browse).
 
 The user data carries the cluster's CA certificates, so the examples render against a committed state
-store of test-only CAs (tests/golden/cloudformation/state/), copied to a temporary folder first so that
-the test never writes into the repository.
+store of test-only CA certificates (examples/outputs/TEST-ONLY-certificates/, no private keys), copied to a
+temporary folder first so that the test never writes into the repository.
 
 After a deliberate change, refresh the files with `make golden-cloudformation` (which runs this test with
 KOPSGEN_UPDATE_GOLDEN=1) and review the diff.
@@ -19,10 +19,11 @@ import pytest
 
 from kopsgen import pipeline
 from tests.support import cloudformation as cfn
-from tests.support.paths import EXAMPLES, ROOT
+from tests.support.paths import EXAMPLES
+from tools.generate import EXAMPLE_OUTPUTS, PINNED_STATE, certificates_only
 
-GOLDEN = ROOT / "tests" / "golden" / "cloudformation"
-GOLDEN_STATE = GOLDEN / "state"
+GOLDEN = EXAMPLE_OUTPUTS
+GOLDEN_STATE = PINNED_STATE
 UPDATE = os.environ.get("KOPSGEN_UPDATE_GOLDEN") == "1"
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml")) if EXAMPLES.exists() else []
 REFRESH = "run `make golden-cloudformation` and review the diff"
@@ -45,7 +46,7 @@ def state(tmp_path_factory):
     if UPDATE and created:
         for key in created:
             (GOLDEN_STATE / key).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(folder / key, GOLDEN_STATE / key)
+            (GOLDEN_STATE / key).write_bytes(certificates_only((folder / key).read_bytes()))  # no private keys
 
 
 @pytest.mark.parametrize("fmt", ["json", "yaml"])
@@ -53,7 +54,7 @@ def state(tmp_path_factory):
 def test_output_matches_the_golden_files(example, fmt, state):
     keysets_before = set(_tree(state))
     rendered = pipeline.render(pipeline.load_spec([example]), "cloudformation", fmt)
-    golden = GOLDEN / example.stem / fmt
+    golden = GOLDEN / example.stem / "cloudformation" / fmt
     if UPDATE:
         shutil.rmtree(golden, ignore_errors=True)
         cfn.write(rendered, golden)

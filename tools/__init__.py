@@ -1,0 +1,1 @@
+"""Developer tools: regenerating the committed generated files (see generate.py)."""
