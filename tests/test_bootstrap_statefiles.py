@@ -256,10 +256,11 @@ def test_render_target_files_uploads_to_s3(moto, tmp_path, monkeypatch):
 
 def test_addons_kopsgen_does_not_build_are_refused_by_name(tmp_path):
     def edit(docs):
-        cluster_spec(docs)["networking"] = {"flannel": {}}
+        cluster_spec(docs).setdefault("containerd", {})["nvidiaGPU"] = {"enabled": True}
 
     path = edited_input("minimal-dns-none", tmp_path / "c.yaml", edit)
     result = CliRunner().invoke(cli, ["render", "-f", str(path), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2
-    assert "spec.networking.flannel: kopsgen does not build the networking.flannel addon manifest" in result.output
-    assert "networking.flannel" in addon_catalog.NOT_BUILT
+    assert "spec.containerd.nvidiaGPU.enabled: kopsgen does not build the nvidia.addons.k8s.io addon manifest" \
+        in result.output
+    assert "nvidia.addons.k8s.io" in addon_catalog.NOT_BUILT

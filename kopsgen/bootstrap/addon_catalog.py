@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-from kopsgen.bootstrap import addon_networking, nodeupconfig, pki, versions
+from kopsgen.bootstrap import addon_dns, addon_networking, nodeupconfig, pki, versions
 from kopsgen.bootstrap.addon_values import control_plane_replicas as _control_plane_replicas
 from kopsgen.bootstrap.addon_values import dns_service_ip as _dns_service_ip
 from kopsgen.bootstrap.addon_values import flag as _flag
@@ -161,6 +161,9 @@ KUBELET_API_RBAC = Addon(name="kubelet-api.rbac.addons.k8s.io", id="k8s-1.9",
 
 LIMIT_RANGE = Addon(name="limit-range.addons.k8s.io", id=None, template="addon-limit-range.yaml",
                     file_name="v1.5.0.yaml")
+
+# the RuntimeClass pods use to run in gVisor's sandbox on the groups that have it
+GVISOR = Addon(name="gvisor.addons.k8s.io", id="k8s-1.20", template="addon-gvisor.yaml")
 
 STORAGE_AWS = Addon(name="storage-aws.addons.k8s.io", id="v1.15.0", template="addon-storage-aws.yaml")
 
@@ -413,18 +416,35 @@ CLUSTER_AUTOSCALER = Addon(name="cluster-autoscaler.addons.k8s.io", id="k8s-1.15
 
 
 def _metrics_server_values(ctx: BootstrapContext) -> dict:
-    if _spec(ctx, "metricsServer", "insecure") is False:
-        raise RenderError("spec.metricsServer.insecure: kopsgen builds metrics-server in kops's default, "
-                          "insecure mode only (the secure mode needs cert-manager certificates)")
-    return {"image": _spec(ctx, "metricsServer", "image") or versions.METRICS_SERVER_IMAGE,
-            "address_type": "InternalIP" if ctx.spec.cluster.ipv6 else "Hostname"}
+    # insecure unless written as false (kops's default)
+    secure = _spec(ctx, "metricsServer", "insecure") is False
+    address_type = "InternalIP" if ctx.spec.cluster.ipv6 else "Hostname"
+    args = ["--secure-port=10250", "--kubelet-use-node-status-port", "--metric-resolution=15s",
+            f"--kubelet-preferred-address-types={address_type}"]
+    if secure:
+        args += ["--tls-cert-file=/srv/tls.crt", "--tls-private-key-file=/srv/tls.key"]
+    else:
+        args += ["--cert-dir=/tmp", "--kubelet-insecure-tls"]
+    return {"image": _spec(ctx, "metricsServer", "image") or versions.METRICS_SERVER_IMAGE, "args": args,
+            "secure": secure, "skip_tls_verify": True if not secure else None,
+            # cert-manager's CA injector gives the API server the CA of the serving certificate
+            "api_service_annotations": {"cert-manager.io/inject-ca-from": "kube-system/metrics-server"}
+            if secure else None}
+
+
+def _metrics_server_adjust(ctx: BootstrapContext, objects: Objects) -> Objects:
+    api_service = next(o for o in objects if o["kind"] == "APIService")
+    for key, where in (("annotations", api_service["metadata"]), ("insecureSkipTLSVerify", api_service["spec"])):
+        if where[key] is None:
+            del where[key]
+    return objects
 
 
 METRICS_SERVER = Addon(name="metrics-server.addons.k8s.io", id="k8s-1.11", template="addon-metrics-server.yaml",
                        selector={"k8s-app": "metrics-server"},
                        # kops asks for PKI unless `insecure` is written explicitly as true
                        needs_pki=lambda ctx: _spec(ctx, "metricsServer", "insecure") is not True,
-                       values=_metrics_server_values)
+                       values=_metrics_server_values, adjust=_metrics_server_adjust)
 
 
 def _npd_values(ctx: BootstrapContext) -> dict:
@@ -738,18 +758,35 @@ def _always(ctx: BootstrapContext) -> bool:
     return True
 
 
+def _group_containerd(ig, *path: str) -> Any:
+    node: Any = ((ig.raw.get("spec") or {}).get("containerd")) or {}
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
+
+
+def _nvidia_wanted(ctx: BootstrapContext) -> bool:
+    """The cluster's containerd, or any group's, runs NVIDIA GPUs."""
+    return bool(_spec(ctx, "containerd", "nvidiaGPU", "enabled")) or \
+        any(_group_containerd(ig, "nvidiaGPU", "enabled") is True for ig in ctx.spec.instance_groups)
+
+
+def _gvisor_wanted(ctx: BootstrapContext) -> bool:
+    return any(ig.is_node and _group_containerd(ig, "gvisor", "enabled") is True for ig in ctx.spec.instance_groups)
+
+
 ADDONS: list[tuple[Callable[[BootstrapContext], bool], Addon | NotBuilt]] = [
     (_always, KOPS_CONTROLLER),
-    (lambda ctx: _dns_provider(ctx) == "KubeDNS", NotBuilt("kube-dns.addons.k8s.io", "spec.kubeDNS.provider")),
+    (lambda ctx: _dns_provider(ctx) == "KubeDNS", addon_dns.KUBE_DNS),
     (lambda ctx: _dns_provider(ctx) == "CoreDNS", COREDNS),
     (_always, KUBELET_API_RBAC),
     (_always, LIMIT_RANGE),
     (_dns_controller_wanted, DNS_CONTROLLER),
     (lambda ctx: not _dns_controller_wanted(ctx), DNS_CONTROLLER_REMOVED),
     (lambda ctx: not ctx.uses_none_dns and _spec(ctx, "externalDns", "provider") == "external-dns",
-     NotBuilt("external-dns.addons.k8s.io", "spec.externalDns.provider")),
+     addon_dns.EXTERNAL_DNS),
     (lambda ctx: _dns_provider(ctx) == "CoreDNS" and bool(_spec(ctx, "kubeDNS", "nodeLocalDNS", "enabled")),
-     NotBuilt("nodelocaldns.addons.k8s.io", "spec.kubeDNS.nodeLocalDNS.enabled")),
+     addon_dns.NODE_LOCAL_DNS),
     (_enabled("clusterAutoscaler"), CLUSTER_AUTOSCALER),
     (_enabled("metricsServer"), METRICS_SERVER),
     (lambda ctx: bool(_spec(ctx, "certManager", "enabled")) and _spec(ctx, "certManager", "managed") is not False,
@@ -757,8 +794,10 @@ ADDONS: list[tuple[Callable[[BootstrapContext], bool], Addon | NotBuilt]] = [
     (lambda ctx: ctx.spec.cluster.node_termination_handler.get("enabled", True)
      and not _enabled("karpenter")(ctx), NODE_TERMINATION_HANDLER),
     (_enabled("nodeProblemDetector"), NODE_PROBLEM_DETECTOR),
-    (lambda ctx: bool(_spec(ctx, "containerd", "nvidiaGPU", "enabled")),
-     NotBuilt("nvidia.addons.k8s.io", "spec.containerd.nvidiaGPU.enabled")),
+    # the device plugin alone would not do: nodeup must also install the driver and label and taint
+    # the GPU nodes, which needs to know which instance types have GPUs (kops asks EC2)
+    (_nvidia_wanted, NotBuilt("nvidia.addons.k8s.io", "spec.containerd.nvidiaGPU.enabled")),
+    (_gvisor_wanted, GVISOR),
     (_enabled("awsLoadBalancerController"), AWS_LOAD_BALANCER_CONTROLLER),
     (_enabled("podIdentityWebhook"),
      NotBuilt("eks-pod-identity-webhook.addons.k8s.io", "spec.podIdentityWebhook.enabled")),

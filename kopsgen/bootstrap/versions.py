@@ -33,6 +33,12 @@ CNI_PLUGINS = ((36, "1.9.1"), (35, "1.8.0"), (34, "1.7.1"), (32, "1.6.2"))
 # ---------------------------------------------------------------- addons
 
 COREDNS_IMAGE = "registry.k8s.io/coredns/coredns:v1.14.2"
+KUBE_DNS_IMAGE = "registry.k8s.io/k8s-dns-kube-dns:1.15.13"
+KUBE_DNS_DNSMASQ_IMAGE = "registry.k8s.io/k8s-dns-dnsmasq-nanny:1.15.13"
+KUBE_DNS_SIDECAR_IMAGE = "registry.k8s.io/k8s-dns-sidecar:1.15.13"
+KUBE_DNS_AUTOSCALER_IMAGE = "registry.k8s.io/cpa/cluster-proportional-autoscaler:v1.8.8"
+NODE_LOCAL_DNS_IMAGE = "registry.k8s.io/dns/k8s-dns-node-cache:1.26.0"   # spec default
+EXTERNAL_DNS_IMAGE = "registry.k8s.io/external-dns/external-dns:v0.14.1"
 DNS_AUTOSCALER_IMAGE = "registry.k8s.io/cpa/cluster-proportional-autoscaler:v1.9.0"
 NODE_TERMINATION_HANDLER_IMAGE = "public.ecr.aws/aws-ec2/aws-node-termination-handler:{version}"
 NODE_TERMINATION_HANDLER_VERSION = "v1.25.5"          # spec default
