@@ -794,6 +794,10 @@ def _instance_group(c: _Cluster, spec: dict) -> None:
     _fill(spec, "rootVolumeSize", ROOT_VOLUME_SIZE[role])
     _volume_performance(spec, volume_type, "rootVolumeIops", "rootVolumeThroughput")
     _fill(spec, "rootVolumeEncryption", True)
+    # the gVisor RuntimeClass (bootstrap addon) schedules sandboxed pods onto the groups labelled so
+    if role == "Node" and _get(spec, "containerd", "gvisor", "enabled") is True:
+        labels = spec.get("nodeLabels") if isinstance(spec.get("nodeLabels"), dict) else {}
+        spec["nodeLabels"] = {**labels, "kops.k8s.io/gvisor": "1"}
     for volume in _dicts(spec.get("volumes")):
         _volume_performance(volume, _fill(volume, "type", VOLUME_TYPE), "iops", "throughput")
         _fill(volume, "encrypted", True)
