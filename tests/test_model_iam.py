@@ -192,15 +192,21 @@ def test_additional_policies_become_a_second_inline_policy(tmp_path):
 
 @pytest.mark.parametrize("text,message", [
     ("{not json", "not valid JSON"),
-    ('{"Effect": "Allow"}', "expected a JSON list"),
+    ('{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}', "must be a JSON list"),
     ('[{"Effect": "Allow", "Resource": "*"}]', "needs Action or NotAction"),
     ('[{"Effect": "Maybe", "Action": "s3:GetObject"}]', "Effect"),
-    ('[{"Effect": "Allow", "Action": "s3:GetObject", "Principal": "*"}]', "unsupported field"),
+    ('[{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Principal": "*"}]', "unsupported field"),
+    ('[{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"Bool": true}}]',
+     "Condition must map"),
 ])
-def test_bad_additional_policies_name_the_field(tmp_path, text, message):
-    # validation reports what it checks with the file position; the builder refuses the rest
-    with pytest.raises((SpecError, RenderError), match=rf"spec\.additionalPolicies\.node: .*{message}"):
+def test_bad_additional_policies_are_spec_errors_at_the_field(tmp_path, text, message):
+    # validation parses with the builder's own parser: every policy the builder would refuse is a spec
+    # error with the file position, never a render error without one
+    with pytest.raises(SpecError) as raised:
         _graph(tmp_path, lambda docs: _cluster(docs).update(additionalPolicies={"node": text}))
+    [error] = raised.value.errors
+    assert error.path == "spec.additionalPolicies.node" and message in error.message
+    assert error.line > 1 and error.file.endswith("cluster.yaml")
 
 
 # ---------------------------------------------------------------- scoping

@@ -332,7 +332,29 @@ CASES: list[tuple[str, Callable[[str], str], list[tuple[str, str, str]]]] = [
     # --- cluster settings ---------------------------------------------------------------------
     ("policy-not-json", edit("  cloudProvider: aws", "  cloudProvider: aws\n  additionalPolicies:\n    node: '[{'"),
      [("node: '[{'", "spec.additionalPolicies.node",
-       "the policy is not valid JSON: Expecting property name enclosed in double quotes: line 1 column 3 (char 2)")]),
+       "the policy is not valid JSON: Expecting property name enclosed in double quotes at line 1 column 3")]),
+    # kops reads a policy as a list of statements; a single statement (or a whole policy document) is refused
+    # by the parser the IAM builder uses, at the field, before anything is built
+    ("policy-single-statement", edit("  cloudProvider: aws", "  cloudProvider: aws\n  additionalPolicies:\n"
+                                                           "    control-plane: |\n"
+                                                           '      {"Effect": "Allow", "Action": "s3:GetObject", '
+                                                           '"Resource": "*"}'),
+     [("control-plane: |", "spec.additionalPolicies.control-plane",
+       "the policy must be a JSON list of IAM statements, not a single statement or policy document: "
+       "write [{...}]")]),
+    ("policy-statement-without-resource", edit("  cloudProvider: aws", "  cloudProvider: aws\n  additionalPolicies:\n"
+                                                                     "    node: '[{\"Effect\": \"Allow\", "
+                                                                     "\"Action\": \"s3:GetObject\"}]'"),
+     [("node: '[{", "spec.additionalPolicies.node", "statement 0: needs Resource or NotResource")]),
+    ("service-account-inline-policy", edit("  cloudProvider: aws", "  cloudProvider: aws\n  iam:\n"
+                                                                   "    serviceAccountExternalPermissions:\n"
+                                                                   "    - name: app\n      namespace: default\n"
+                                                                   "      aws:\n        inlinePolicy: |\n"
+                                                                   '          [{"Effect": "Allow", "Action": '
+                                                                   '"s3:GetObject", "Resource": "*", '
+                                                                   '"Principal": "*"}]'),
+     [("inlinePolicy: |", "spec.iam.serviceAccountExternalPermissions[0].aws.inlinePolicy",
+       "statement 0: unsupported field(s) Principal")]),
     ("external-policy-not-a-policy", edit("  cloudProvider: aws", "  cloudProvider: aws\n  externalPolicies:\n"
                                                                   "    node:\n    - arn:aws:iam::aws:role/Admin"),
      [("arn:aws:iam::aws:role/Admin", "spec.externalPolicies.node[0]",

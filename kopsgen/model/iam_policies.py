@@ -24,7 +24,6 @@ Which state store gets S3 permissions:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -40,6 +39,7 @@ from awacs.aws import (
 from kopsgen.ir.base import External, Link
 from kopsgen.ir.iam import PolicyDocument as PolicyDocumentIR
 from kopsgen.ir.iam import link_token
+from kopsgen.spec import iam_statements
 
 VERSION = "2012-10-17"
 CLUSTER_TAG = "KubernetesCluster"
@@ -225,51 +225,28 @@ def _action(text: str) -> Action:
     return Action(prefix, name or None)
 
 
-def _strings(value, what: str) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return list(value)
-    raise ValueError(f"{what} must be a string or a list of strings")
-
-
 def parse_statements(text: str) -> list[Statement]:
-    """A JSON list of IAM statements (kops's `additionalPolicies` and inline policy format) as awacs
-    statements; ValueError with a readable message when it is not one. Sid, NotAction and NotResource
-    are kept (kops drops them, which turns a NotAction statement into a different one)."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise ValueError(f"not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
-    if not isinstance(data, list):
-        raise ValueError("expected a JSON list of IAM statements")
-    statements = []
-    for i, raw in enumerate(data):
-        if not isinstance(raw, dict):
-            raise ValueError(f"statement {i}: expected an object")
-        unknown = set(raw) - {"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"}
-        if unknown:
-            raise ValueError(f"statement {i}: unsupported field(s) {', '.join(sorted(unknown))}")
-        if raw.get("Effect") not in ("Allow", "Deny"):
-            raise ValueError(f"statement {i}: Effect must be Allow or Deny")
-        kwargs: dict = {"Effect": raw["Effect"]}
-        if "Sid" in raw:
-            kwargs["Sid"] = str(raw["Sid"])
-        for key in ("Action", "NotAction"):
-            if key in raw:
-                kwargs[key] = [_action(a) for a in _strings(raw[key], f"statement {i}: {key}")]
-        for key in ("Resource", "NotResource"):
-            if key in raw:
-                kwargs[key] = _strings(raw[key], f"statement {i}: {key}")
-        if "Action" not in kwargs and "NotAction" not in kwargs:
-            raise ValueError(f"statement {i}: needs Action or NotAction")
-        condition = raw.get("Condition")
-        if condition is not None:
-            if not isinstance(condition, dict) or not all(isinstance(v, dict) for v in condition.values()):
-                raise ValueError(f"statement {i}: Condition must map operators to objects")
-            kwargs["Condition"] = Condition([_Operator(op, values) for op, values in sorted(condition.items())])
-        statements.append(Statement(**kwargs))
-    return statements
+    """A user-written JSON list of IAM statements (kops's `additionalPolicies` and inline policy format)
+    as awacs statements; ValueError with a readable message when it is not one. The parsing and its
+    rules are the spec layer's (validation reports the same problems at the field)."""
+    return [_user_statement(s) for s in iam_statements.parse_statements(text)]
+
+
+def _user_statement(s: iam_statements.UserStatement) -> Statement:
+    kwargs: dict = {"Effect": s.effect}
+    if s.sid is not None:
+        kwargs["Sid"] = s.sid
+    if s.action is not None:
+        kwargs["Action"] = [_action(a) for a in s.action]
+    if s.not_action is not None:
+        kwargs["NotAction"] = [_action(a) for a in s.not_action]
+    if s.resource is not None:
+        kwargs["Resource"] = list(s.resource)
+    if s.not_resource is not None:
+        kwargs["NotResource"] = list(s.not_resource)
+    if s.condition is not None:
+        kwargs["Condition"] = Condition([_Operator(op, values) for op, values in sorted(s.condition.items())])
+    return Statement(**kwargs)
 
 
 def user_policy(statements: list[Statement]) -> PolicyDocumentIR:

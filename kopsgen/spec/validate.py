@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
 from kopsgen.errors import FieldError
-from kopsgen.spec import units
+from kopsgen.spec import iam_statements, units
 from kopsgen.spec.api import region_of_zone
 from kopsgen.spec.documents import SpecDocuments
 from kopsgen.spec.source import Document, SpecPath
@@ -803,20 +803,13 @@ def _check_cluster_settings(v: _Validation) -> None:
 
 
 def _policy_problem(text: Any) -> str | None:
+    """What is wrong with a user-written policy, by the parser the IAM builder uses (so the two agree)."""
     if not isinstance(text, str):
-        return None
+        return None  # the schema reports the type
     try:
-        statements = json.loads(text)
+        iam_statements.parse_statements(text)
     except ValueError as exc:
-        return f"the policy is not valid JSON: {exc}"
-    if isinstance(statements, dict):
-        statements = [statements]
-    if not isinstance(statements, list):
-        return "the policy must be a JSON list of IAM statements"
-    for i, statement in enumerate(statements):
-        effect = statement.get("Effect") if isinstance(statement, dict) else None
-        if effect not in ("Allow", "Deny"):
-            return f"statement {i} needs Effect Allow or Deny"
+        return str(exc)
     return None
 
 
@@ -830,6 +823,10 @@ def _check_service_accounts(v: _Validation) -> None:
         aws = p.get("aws")
         if isinstance(aws, dict) and bool(aws.get("policyARNs")) == bool(aws.get("inlinePolicy")):
             v.error(path + ("aws",), "set either inlinePolicy or policyARNs (exactly one)")
+        inline = aws.get("inlinePolicy") if isinstance(aws, dict) else None
+        problem = _policy_problem(inline) if inline else None
+        if problem:
+            v.error(path + ("aws", "inlinePolicy"), problem)
     said = s.get("serviceAccountIssuerDiscovery")
     if isinstance(said, dict):
         path = ("spec", "serviceAccountIssuerDiscovery")
