@@ -71,7 +71,14 @@ class _Key:
         return _natural_less(self.text, other.text)
 
 
+# Keys of letters and of these ASCII marks (all below "A", none a digit) sort the same in go-yaml's
+# natural order as in plain code-point order, which is much faster to compute.
+_CODE_POINT_ORDERED = re.compile(r"[A-Za-z./:-]*")
+
+
 def sorted_keys(mapping: dict) -> list:
+    if all(isinstance(k, str) and _CODE_POINT_ORDERED.fullmatch(k) for k in mapping):
+        return sorted(mapping)
     return sorted(mapping, key=lambda k: _Key(str(k)))
 
 
@@ -103,10 +110,46 @@ def _printable(ch: str) -> bool:
             or 0x10000 <= o <= 0x10FFFF) and o != 0xFEFF
 
 
+# Printable ASCII and line breaks: the common case, whose facts plain string searches find (_ordinary_facts).
+_ORDINARY = re.compile(r"[\x20-\x7e\n]*")
+_FIRST_INDICATORS = "#,[]{}&*!|>'\"%@`"
+
+
 def _analyze(s: str) -> tuple[bool, bool, bool]:
     """(plain allowed in block context, single-quoted allowed, literal block allowed)."""
     if not s:
         return True, True, False
+    facts = _ordinary_facts(s) if _ORDINARY.fullmatch(s) else _facts(s)
+    block_indicators, line_breaks, special, leading, trailing_space, trailing_break, break_space, space_break = facts
+    plain = single = block = True
+    if leading or trailing_space or trailing_break:
+        plain = False
+    if trailing_space:
+        block = False
+    if break_space:
+        plain = single = False
+    if space_break or special:
+        plain = single = block = False
+    if line_breaks or block_indicators:
+        plain = False
+    return plain, single, block
+
+
+def _ordinary_facts(s: str) -> tuple[bool, ...]:
+    """_facts of a string of printable ASCII and line breaks (no tabs), without a per-character walk."""
+    n, first = len(s), s[0]
+    block_indicators = (s.startswith(("---", "...")) or first in _FIRST_INDICATORS
+                        or (first in "?:-" and (n == 1 or s[1] in " \n"))
+                        or s.find(": ", 1) >= 0 or s.find(":\n", 1) >= 0 or (n > 1 and s[-1] == ":")
+                        or " #" in s or "\n#" in s)
+    return (block_indicators, "\n" in s, False, first in " \n", s[-1] == " ", s[-1] == "\n", "\n " in s,
+            " \n" in s)
+
+
+def _facts(s: str) -> tuple[bool, ...]:
+    """What decides the styles a non-empty string allows, character by character: (block indicators,
+    line breaks, special characters, leading space or break, trailing space, trailing break,
+    a space after a break, a space before a break)."""
     block_indicators = s.startswith("---") or s.startswith("...")
     line_breaks = special = False
     leading_space = leading_break = trailing_space = trailing_break = False
@@ -143,18 +186,8 @@ def _analyze(s: str) -> tuple[bool, bool, bool]:
         else:
             previous_space = previous_break = False
         preceded_by_ws = ch in " \t\n"
-    plain = single = block = True
-    if leading_space or leading_break or trailing_space or trailing_break:
-        plain = False
-    if trailing_space:
-        block = False
-    if break_space:
-        plain = single = False
-    if space_break or special:
-        plain = single = block = False
-    if line_breaks or block_indicators:
-        plain = False
-    return plain, single, block
+    return (block_indicators, line_breaks, special, leading_space or leading_break, trailing_space, trailing_break,
+            break_space, space_break)
 
 
 # ---------------------------------------------------------------- writer
@@ -225,21 +258,26 @@ def _style(s: str) -> str:
 
 
 def _write_plain(w: _Writer, s: str, indent: int, allow_breaks: bool) -> None:
-    spaces = False
-    buf = _Run()
-    for i, ch in enumerate(s):
-        if ch == " ":
-            if allow_breaks and not spaces and w.column + buf.width > BEST_WIDTH and i + 1 < len(s) and s[i + 1] != " ":
-                buf.flush(w)
-                buf = _Run()
-                w.newline(indent)
-            else:
-                buf.add(ch)
-            spaces = True
-        else:
-            buf.add(ch)
-            spaces = False
-    buf.flush(w)
+    """Folded at a single space once the line is past BEST_WIDTH (the space becomes the line break)."""
+    if not allow_breaks or " " not in s or w.column + len(s) <= BEST_WIDTH:
+        w.write(s)  # nothing to fold
+        return
+    start = 0  # the first character not written yet
+    last = len(s) - 1
+    for i in _spaces(s):
+        if ((i == 0 or s[i - 1] != " ") and w.column + (i - start) > BEST_WIDTH and i < last
+                and s[i + 1] != " "):
+            w.write(s[start:i])
+            w.newline(indent)
+            start = i + 1
+    w.write(s[start:])
+
+
+def _spaces(s: str):
+    i = s.find(" ")
+    while i >= 0:
+        yield i
+        i = s.find(" ", i + 1)
 
 
 def _write_single(w: _Writer, s: str, indent: int, allow_breaks: bool) -> None:
