@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import os
 import stat
+from pathlib import Path
 
 import boto3
 import pytest
@@ -17,12 +18,14 @@ from cryptography import x509
 from kopsgen import pipeline
 from kopsgen.bootstrap import addon_catalog, state_files, upload_state_files
 from kopsgen.bootstrap.addon_catalog import NTH_QUEUE_URL_MARKER
+from kopsgen.bootstrap.releases import DEFAULT_KOPS_VERSION
 from kopsgen.cli import cli
 from kopsgen.errors import RenderError
+from kopsgen.spec import schema
 from kopsgen.state.store import open_store
 from tests.support import hcl, kops_files
-from tests.support.paths import REFERENCE
-from tests.support.spec_edit import cluster_spec, edited_input
+from tests.support.paths import EXAMPLES, REFERENCE, case_input, reference_cases
+from tests.support.spec_edit import cluster_spec, edited_input, set_every_extension
 
 # Leaves that legitimately differ from kops's files, and why.
 PKI = [r"\.CAs\.", r"\.KeypairIDs\.", r"ServiceAccountPublicKeys"]       # our CAs vs kops's fixed test CAs
@@ -81,6 +84,42 @@ def test_completed_spec_is_kops_serialisation(case):
     assert [(e["name"], [m["name"] for m in e["etcdMembers"]]) for e in doc["spec"]["etcdClusters"]] == \
            [(e["name"], [m["name"] for m in e["etcdMembers"]]) for e in kops["spec"]["etcdClusters"]]
     assert "kopsgen" not in doc["spec"]
+
+
+# every reference case and every example, each with all of kopsgen's extension fields set
+EXTENSION_SOURCES = [case_input(c) for c in reference_cases()] + sorted(EXAMPLES.glob("*.yaml"))
+
+
+def _load(source: Path, folder: Path, edit=None):
+    docs = [d for d in yaml.safe_load_all(source.read_text()) if d]
+    if edit:
+        edit(docs)
+    folder.mkdir(parents=True)
+    (folder / "cluster.yaml").write_text(yaml.safe_dump_all(docs, sort_keys=False))
+    return pipeline.load_spec([folder / "cluster.yaml"])
+
+
+@pytest.mark.parametrize("source", EXTENSION_SOURCES, ids=[f"{p.parent.name}/{p.name}" for p in EXTENSION_SOURCES])
+def test_kopsgen_extensions_reach_no_state_file(source, tmp_path):
+    """kops-controller, nodeup and kops itself decode these files, and may refuse fields kops does not
+    have: with every extension set, each state file is byte for byte the one written without them."""
+    ssh_key = (REFERENCE / "minimal-1.36" / "id_rsa.pub").read_text().strip()
+    plain = _load(source, tmp_path / "plain")
+    extended = _load(source, tmp_path / "extended",
+                     lambda docs: set_every_extension(docs, ssh_key, DEFAULT_KOPS_VERSION))
+    # the extensions are in the completed spec kopsgen builds from, and stripping them gives the plain one
+    assert extended.cluster.raw["spec"]["kopsgen"] and extended.cluster.raw["spec"]["sshPublicKey"]
+    assert all(ig.instance_refresh for ig in extended.instance_groups)
+    assert schema.without_extensions("Cluster", extended.cluster.raw) == plain.cluster.raw
+    assert [schema.without_extensions("InstanceGroup", ig.raw) for ig in extended.instance_groups] == \
+           [ig.raw for ig in plain.instance_groups]
+
+    ours, without = _files(extended), _files(plain)
+    assert ours.keys() == without.keys()
+    assert [name for name in ours if ours[name] != without[name]] == []
+    completed = yaml.safe_load(ours["cluster-completed.spec"][1])["spec"]
+    assert not {"kopsgen", "sshPublicKey"} & completed.keys()
+    assert "deletionProtection" not in (completed["api"].get("loadBalancer") or {})
 
 
 def test_kops_version_file(case):

@@ -13,13 +13,11 @@ from kopsgen import pipeline
 from kopsgen.spec import schema
 from kopsgen.spec.documents import load_documents
 from tests.support.paths import REFERENCE
+from tests.support.spec_edit import EXTENSION_PATHS
 
 KOPS_CRDS = Path("/work/kops-src/k8s/crds")
-# Fields kopsgen adds to kops's API (documented in the schema as extensions), by path.
-EXTENSIONS = {
-    "Cluster": {"spec.api.loadBalancer.deletionProtection", "spec.sshPublicKey", "spec.serviceOIDCProvider", "spec.kopsgen"},
-    "InstanceGroup": {"spec.instanceRefresh"},
-}
+# Not kops's fields either, but in kops's own test inputs: accepted, and dropped by the defaults.
+ACCEPTED_AND_DROPPED = {"Cluster": {"spec.serviceOIDCProvider"}, "InstanceGroup": set()}
 
 
 def test_reference_input_completes_and_types(case_path):
@@ -108,8 +106,33 @@ def test_schema_covers_every_kops_field(kind, crd):
     assert unsupported <= kops_paths  # only fields kops really has are marked unsupported
     missing = {p for p in kops_paths - our_paths if not any(p.startswith(u + ".") for u in unsupported)}
     assert missing == set()
-    extra = {p for p in our_paths - kops_paths if not any(p == e or p.startswith(e + ".") for e in EXTENSIONS[kind])}
+    ours_only = EXTENSION_PATHS[kind] | ACCEPTED_AND_DROPPED[kind]
+    extra = {p for p in our_paths - kops_paths if not any(p == e or p.startswith(e + ".") for e in ours_only)}
     assert extra == set()
+
+
+def _marked_extensions(node, root, prefix, depth=0):
+    """Paths of the fields our schema marks x-kopsgen-extension."""
+    if depth > 12 or not isinstance(node, dict):
+        return
+    if isinstance(node.get("$ref"), str):
+        yield from _marked_extensions(root["$defs"][node["$ref"].split("/")[-1]], root, prefix, depth + 1)
+        return
+    if node.get("type") == "array" and isinstance(node.get("items"), dict):
+        yield from _marked_extensions(node["items"], root, prefix, depth + 1)
+    for key, child in (node.get("properties") or {}).items():
+        if child.get(schema.EXTENSION) is True:
+            yield f"{prefix}.{key}"
+        else:
+            yield from _marked_extensions(child, root, f"{prefix}.{key}", depth + 1)
+
+
+@pytest.mark.parametrize("kind", sorted(schema.SCHEMA_FILES))
+def test_every_kopsgen_extension_is_marked_in_the_schema(kind):
+    """The mark is what keeps an extension out of the files kops's components read; with the coverage
+    test above, every field kops does not have is either marked or dropped by the defaults."""
+    ours = schema.schema(kind)
+    assert set(_marked_extensions(ours["properties"]["spec"], ours, "spec")) == EXTENSION_PATHS[kind]
 
 
 def test_schema_files_are_what_the_package_ships():

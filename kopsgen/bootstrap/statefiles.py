@@ -7,12 +7,12 @@ written to the state store, never into rendered output).
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 from kopsgen.bootstrap import addons, etcd, kyaml, manifests, nodeupconfig
 from kopsgen.bootstrap.context import ROLE_PATH, BootstrapContext
 from kopsgen.ir import naming
+from kopsgen.spec import schema
 from kopsgen.state import layout
 
 
@@ -24,16 +24,10 @@ class StateFileContent:
     secret: bool = False
 
 
-# kopsgen's own fields are not part of kops's Cluster API: what reads the completed spec on the
-# cluster (kops-controller, kops tooling) would not know them
-KOPSGEN_EXTENSIONS = ("kopsgen", "sshPublicKey")
-
-
 def completed_spec(ctx: BootstrapContext) -> bytes:
-    doc = copy.deepcopy(ctx.spec.cluster.raw)
-    for field in KOPSGEN_EXTENSIONS:
-        (doc.get("spec") or {}).pop(field, None)
-    return kyaml.dump_bytes(doc)
+    # kopsgen's own fields are not part of kops's Cluster API, and what reads this file on the cluster
+    # (kops-controller, kops tooling) may refuse fields it does not know: the schema says which they are
+    return kyaml.dump_bytes(schema.without_extensions("Cluster", ctx.spec.cluster.raw))
 
 
 def build(ctx: BootstrapContext, nodeup_configs: dict[str, bytes]) -> list[StateFileContent]:

@@ -4,6 +4,9 @@ The schemas are the single statement of which fields kopsgen accepts. A field th
 has but kopsgen does not build is listed in the schema with the `x-kopsgen-unsupported`
 keyword (and `not: {}`, so editors flag it too); it is reported as unsupported, never
 silently dropped.
+
+A field kopsgen adds to kops's API carries `x-kopsgen-extension: true`: that keyword is the one
+list of them, and `without_extensions` leaves them out of the files kops's own components read.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from kopsgen.spec.source import Document
 
 SCHEMA_FILES = {"Cluster": "cluster.schema.json", "InstanceGroup": "instancegroup.schema.json"}
 UNSUPPORTED = "x-kopsgen-unsupported"
+EXTENSION = "x-kopsgen-extension"
 
 
 def schema_text(kind: str) -> str:
@@ -61,6 +65,43 @@ def check_document(doc: Document) -> list[FieldError]:
     for error in _validator(kind).iter_errors(doc.data):
         errors.extend(_to_field_errors(doc, error))
     return errors
+
+
+def without_extensions(kind: str, data: Any) -> Any:
+    """A copy of a document's data without the fields the schema marks as kopsgen extensions: the form
+    of a Cluster or InstanceGroup that kops's own components (kops-controller, nodeup, the kops CLI)
+    can decode, whatever their decoder does with fields it does not know."""
+    root = schema(kind)
+    return _strip(root, root, data)
+
+
+def _resolve(node: Any, root: dict) -> Any:
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        node = root["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+    return node
+
+
+def _is_extension(node: Any) -> bool:
+    return isinstance(node, dict) and node.get(EXTENSION) is True
+
+
+def _strip(node: Any, root: dict, data: Any) -> Any:
+    node = _resolve(node, root)
+    if isinstance(data, list):
+        items = node.get("items") if isinstance(node, dict) else None
+        return [_strip(items, root, value) for value in data]
+    if not isinstance(data, dict):
+        return data
+    props = (node.get("properties") or {}) if isinstance(node, dict) else {}
+    others = node.get("additionalProperties") if isinstance(node, dict) else None
+    kept = {}
+    for key, value in data.items():
+        child = props.get(key, others if isinstance(others, dict) else None)
+        # the mark may sit on the property itself or on the definition it refers to
+        if _is_extension(child) or _is_extension(_resolve(child, root)):
+            continue
+        kept[key] = _strip(child, root, value)
+    return kept
 
 
 def _leaves(error: ValidationError) -> Iterator[ValidationError]:

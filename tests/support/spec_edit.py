@@ -35,3 +35,26 @@ def edited_input(case: str, dest: Path, edit: Edit | None = None) -> Path:
 
 def edited_spec(case: str, tmp_path: Path, edit: Edit | None = None) -> ClusterSpec:
     return pipeline.load_spec([edited_input(case, tmp_path / "cluster.yaml", edit)])
+
+
+# Every field kopsgen adds to kops's API, by document kind: the schema marks exactly these with
+# x-kopsgen-extension (tests/test_spec_reference.py checks it). set_every_extension sets them all.
+EXTENSION_PATHS = {
+    "Cluster": {"spec.api.loadBalancer.deletionProtection", "spec.sshPublicKey", "spec.kopsgen"},
+    "InstanceGroup": {"spec.instanceRefresh"},
+}
+
+
+def set_every_extension(docs: list[dict], ssh_public_key: str, kops_version: str) -> None:
+    """Sets each of EXTENSION_PATHS to a value that changes nothing kops's own components read:
+    `kopsgen.kopsVersion` to the release used anyway, the SSH key to the one the cluster uses. An API
+    without a load balancer (DNS only) gets no `deletionProtection`: setting it would add one."""
+    spec = cluster_spec(docs)
+    spec["kopsgen"] = {"kopsVersion": kops_version}
+    spec["sshPublicKey"] = ssh_public_key
+    load_balancer = (spec.get("api") or {}).get("loadBalancer")
+    if load_balancer is not None:
+        load_balancer["deletionProtection"] = True
+    for doc in docs:
+        if doc["kind"] == "InstanceGroup":
+            doc["spec"]["instanceRefresh"] = {"enabled": True}
