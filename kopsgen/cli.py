@@ -642,6 +642,126 @@ def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None,
                 click.echo(line, err=True)
 
 
+@cli.group()
+def export() -> None:
+    """Export what a client needs to reach a stored cluster.
+
+    \b
+    Example:
+      kopsgen export kubeconfig c.example.com --admin
+    """
+
+
+@export.command("kubeconfig")
+@click.argument("name")
+@click.option("--admin", is_flag=True, help="Add an admin user: a client certificate in system:masters, signed by "
+                                            "the cluster's CA.")
+@click.option("--duration", default="18h", show_default=True, help="How long the --admin certificate is valid.")
+@click.option("--kubeconfig", "kubeconfig", type=click.Path(dir_okay=False), envvar="KOPSGEN_KUBECONFIG",
+              show_envvar=True, help="The file to merge into [default: first existing file of $KUBECONFIG, else ~/.kube/config].")
+@click.option("--internal", is_flag=True, help="Use the API's internal name, https://api.internal.<cluster>.")
+@click.option("--server", help="The API server URL, e.g. https://<load balancer DNS name> (needed when the "
+                               "cluster has no DNS: topology.dns.type None).")
+@click.option("--state", envvar=STATE_ENV, help=STATE_HELP)
+def export_kubeconfig(name: str, admin: bool, duration: str, kubeconfig: str | None, internal: bool,
+                      server: str | None, state: str | None) -> None:
+    """Write a kubeconfig entry (cluster, user, context) for cluster NAME and make it the current context.
+
+    Other entries of the file are kept; the file is replaced atomically with mode 0600. The API
+    server is https://api.<cluster> (the spec's masterPublicName); kopsgen does not ask AWS, so for a
+    cluster without DNS give the load balancer's name with --server.
+
+    \b
+    Examples:
+      kopsgen export kubeconfig c.example.com --admin
+      kopsgen export kubeconfig c.example.com --admin --duration 1h --kubeconfig ./c.kubeconfig
+      kopsgen export kubeconfig c.example.com --admin --server https://api-c-example-com-1234.elb.eu-west-1.amazonaws.com
+    """
+    from kopsgen.lifecycle import kubeconfig as kubeconfigs
+    from kopsgen.lifecycle import stored_spec
+    from kopsgen.state import verbs
+
+    lifetime = kubeconfigs.parse_duration(duration) if admin else None
+    registry = verbs.registry(state)
+    exported = kubeconfigs.export(stored_spec(registry, name), registry.store, admin=lifetime, internal=internal,
+                                  server=server, kubeconfig=kubeconfig)
+    click.echo(f"kubeconfig for {name} written to {exported.path} (context {exported.context}, server "
+               f"{exported.server})", err=True)
+    if exported.credentials:
+        click.echo(f"admin user {exported.credentials.common_name} (system:masters), certificate valid until "
+                   f"{exported.credentials.not_after:%Y-%m-%d %H:%M} UTC", err=True)
+    else:
+        click.echo("no credentials were written: add --admin for an admin certificate", err=True)
+
+
+export.add_command(export_kubeconfig, "kubecfg")
+
+
+@cli.group()
+def validate() -> None:
+    """Check that an applied cluster is up.
+
+    \b
+    Example:
+      kopsgen validate cluster c.example.com --wait 10m
+    """
+
+
+@validate.command("cluster", cls=_DetailedExitCommand)
+@click.argument("name")
+@click.option("--kubeconfig", "kubeconfig", type=click.Path(dir_okay=False), envvar="KOPSGEN_KUBECONFIG",
+              show_envvar=True, help="Kubeconfig to read [default: $KUBECONFIG, else ~/.kube/config].")
+@click.option("--context", help="Kubeconfig context [default: NAME, as `export kubeconfig` names it].")
+@click.option("--wait", default="0s", show_default=True,
+              help="Keep validating until the cluster is valid or this much time has passed, e.g. 10m.")
+@click.option("--interval", default="10s", show_default=True, help="Pause between attempts with --wait.")
+@click.option("-o", "--output", "output", type=click.Choice(("table", "json", "yaml")), default="table",
+              show_default=True)
+@click.option("--state", envvar=STATE_ENV, help=STATE_HELP)
+def validate_cluster(name: str, kubeconfig: str | None, context: str | None, wait: str, interval: str, output: str,
+                     state: str | None) -> None:
+    """Check cluster NAME through its API: the API server is ready, every instance group has at least
+    minSize Ready nodes (by the kops.k8s.io/instancegroup label), and the control plane's pods
+    (kube-apiserver, kube-controller-manager, kube-scheduler, etcd-manager, kops-controller) and the
+    cluster DNS run and are ready.
+
+    \b
+    Exit codes:
+      0  the cluster is valid
+      2  the cluster is not valid (the table says why)
+      1  validation could not run (no kubeconfig or context, unknown cluster, bad flags)
+    \b
+    Examples:
+      kopsgen validate cluster c.example.com
+      kopsgen validate cluster c.example.com --wait 10m        # after terraform apply
+      kopsgen validate cluster c.example.com -o json
+    """
+    from kopsgen.lifecycle import stored_spec
+    from kopsgen.lifecycle import validate as validation
+    from kopsgen.lifecycle.kubeclient import client_for
+    from kopsgen.lifecycle.kubeconfig import parse_duration
+    from kopsgen.state import verbs
+
+    wait_seconds = parse_duration(wait, "--wait", allow_zero=True).total_seconds()
+    pause = parse_duration(interval, "--interval").total_seconds()
+    spec = stored_spec(verbs.registry(state), name)
+    client = client_for(kubeconfig, context or name)
+
+    def retrying(result, seconds: float) -> None:
+        click.echo(f"cluster {name} not valid yet ({len(result.problems)} problems, first: "
+                   f"{result.problems[0].message}); again in {seconds:.0f}s", err=True)
+
+    result = validation.validate_until(spec, client, wait_seconds, pause, retrying)
+    if output == "table":
+        click.echo(validation.report(result), nl=False)
+    elif output == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        click.echo(verbs.format_documents([result.to_dict()], output), nl=False)
+    if not result.valid:
+        sys.exit(2)
+
+
 def main() -> None:
     cli(prog_name="kopsgen")
 

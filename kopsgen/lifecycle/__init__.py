@@ -7,3 +7,16 @@
     validate.py    `kopsgen validate cluster`: the API answers, nodes and control-plane pods are ready
                    (kubeclient.py: the few Kubernetes API reads it needs)
 """
+
+from __future__ import annotations
+
+from kopsgen.spec.api import ClusterSpec
+from kopsgen.state.clusters import ClusterRegistry
+
+
+def stored_spec(registry: ClusterRegistry, name: str) -> ClusterSpec:
+    """The completed, typed spec of a stored cluster (SpecError, with positions in the store, if it no
+    longer validates)."""
+    from kopsgen import pipeline
+
+    return pipeline.typed_spec(pipeline.complete_documents(registry.get(name).documents))

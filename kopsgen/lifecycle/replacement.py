@@ -51,8 +51,9 @@ REPLACED_WHEN_CHANGED: dict[type[Resource], tuple[str, ...]] = {
     SecurityGroup: ("vpc", "description"),
     SecurityGroupRule: ("group", "direction", "protocol", "from_port", "to_port", "source_group", "cidr_block",
                         "ipv6_cidr_block", "prefix_list_id"),
-    # load balancing: a Network load balancer cannot leave a subnet, nor change scheme
-    NetworkLoadBalancer: ("internal", "subnet_mappings"),
+    # load balancing: the scheme is fixed. Subnets are not: the provider (5.x) plans moving a Network load
+    # balancer to a replaced subnet as an update, and CloudFormation updates SubnetMappings in place
+    NetworkLoadBalancer: ("internal",),
     TargetGroup: ("vpc", "port", "protocol"),
     LoadBalancerListener: ("load_balancer",),
     # storage: size, type, IOPS and throughput are modified in place (ModifyVolume); not the zone or encryption

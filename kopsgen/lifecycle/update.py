@@ -21,6 +21,7 @@ from kopsgen import bootstrap, pipeline
 from kopsgen.errors import UsageError
 from kopsgen.ir.base import Graph
 from kopsgen.ir.files import StateFile
+from kopsgen.lifecycle import stored_spec
 from kopsgen.lifecycle.overlay import OverlayStore
 from kopsgen.lifecycle.plan import Plan, compare
 from kopsgen.lifecycle.snapshot import Snapshot, take
@@ -64,8 +65,7 @@ def prepare(registry: ClusterRegistry, name: str, target: str, fmt: str | None, 
     fmt = fmt or FORMATS[target][0]
     if fmt not in FORMATS[target]:
         raise UsageError(f"--format {fmt} does not go with --target {target} (use {' or '.join(FORMATS[target])})")
-    stored = registry.get(name)
-    spec = pipeline.typed_spec(pipeline.complete_documents(stored.documents))
+    spec = stored_spec(registry, name)
     # the cluster's CAs live in this state store; a dry run must not create them there
     bootstrap.bootstrap_for(spec, OverlayStore(registry.store) if dry_run else registry.store)
     graph = pipeline.build_graph(spec)
