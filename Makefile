@@ -3,15 +3,33 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install test test-slow test-all test-moto golden-cloudformation conformance bench fuzz clean
+.PHONY: install graphviz test test-slow test-all test-moto golden-cloudformation conformance bench fuzz clean \
+	docs examples-outputs
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed graphviz
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
+
+# Graphviz's `dot` draws `kopsgen graph --format svg` (ten small Debian packages). Installed where apt-get
+# works (as root, e.g. CI); elsewhere install it yourself: kopsgen says so, and the SVG tests are skipped.
+graphviz:
+	@command -v dot >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  { apt-get install -y -qq --no-install-recommends graphviz >/dev/null 2>&1 || \
+	    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends graphviz >/dev/null 2>&1; }; }; } || \
+	  echo "note: Graphviz (dot) is not installed; kopsgen graph --format svg needs it"
+
+# Regenerate docs/cli.md (from --help), docs/reference/*.md (from schemas/) and docs/images/ (kopsgen graph).
+docs: install
+	$(BIN)/python tools/generate.py docs
+
+# Regenerate examples/outputs/: each example's Terraform, then its CloudFormation (golden-cloudformation).
+examples-outputs: install
+	$(BIN)/python tools/generate.py examples
+	$(MAKE) golden-cloudformation
 
 # The default run: everything but the slow suites (a few representative slow cases still run).
 test: install

@@ -62,7 +62,7 @@ def cli(ctx: click.Context, verbose: int, quiet: bool, debug: bool) -> None:
 
     \b
     Environment variables stand in for the main flags (each command's --help names them):
-      KOPSGEN_STATE_STORE, KOPSGEN_TARGET, KOPSGEN_FORMAT, KOPSGEN_OUT, KOPSGEN_DEBUG.
+      KOPSGEN_STATE_STORE, KOPSGEN_TARGET, KOPSGEN_FORMAT, KOPSGEN_OUT, KOPSGEN_KUBECONFIG, KOPSGEN_DEBUG.
     NO_COLOR turns colour off; output that is not a terminal never has colour.
     """
     if verbose and quiet:
@@ -208,7 +208,14 @@ STATE_HELP = "State store: s3://BUCKET/PREFIX or file://DIR [env KOPSGEN_STATE_S
 
 @cli.group()
 def get() -> None:
-    """Show clusters and instance groups, from a spec file or the state store."""
+    """Show clusters and instance groups, from a spec file or the state store.
+
+    \b
+    Examples:
+      kopsgen get clusters                                   # every cluster in the state store
+      kopsgen get cluster -f cluster.yaml --full -o yaml     # a spec file, completed with defaults
+      kopsgen get instancegroups --name c.example.com -o json
+    """
 
 
 @get.command("cluster")
@@ -429,7 +436,13 @@ def replace(files: tuple[str, ...], name: str | None, state: str | None) -> None
 @click.option("-o", "--output", "output", type=click.Choice(("table", "yaml", "json")), default="table",
               show_default=True)
 def get_clusters(state: str | None, output: str) -> None:
-    """List the clusters in the state store."""
+    """List the clusters in the state store.
+
+    \b
+    Examples:
+      kopsgen get clusters --state s3://my-state-store
+      kopsgen get clusters -o yaml > clusters.yaml
+    """
     from kopsgen.state import verbs
 
     registry = verbs.registry(state)
@@ -451,7 +464,13 @@ def get_clusters(state: str | None, output: str) -> None:
 @click.option("-o", "--output", "output", type=click.Choice(("table", "yaml", "json")), default="table",
               show_default=True)
 def get_instancegroups(name: str, state: str | None, output: str) -> None:
-    """List a stored cluster's instance groups."""
+    """List a stored cluster's instance groups.
+
+    \b
+    Examples:
+      kopsgen get instancegroups --name c.example.com
+      kopsgen get ig --name c.example.com -o yaml
+    """
     from kopsgen.state import verbs
 
     stored = verbs.registry(state).get(name)
@@ -489,7 +508,13 @@ def _edit(cluster: str, instance_group: str | None, state: str | None) -> None:
 
 @cli.group()
 def edit() -> None:
-    """Edit a stored cluster or instance group in $EDITOR; validated before it is stored."""
+    """Edit a stored cluster or instance group in $EDITOR; validated before it is stored.
+
+    \b
+    Examples:
+      kopsgen edit cluster c.example.com
+      kopsgen edit instancegroup --name c.example.com nodes-eu-west-1a
+    """
 
 
 @edit.command("cluster")
@@ -524,7 +549,12 @@ edit.add_command(edit_instancegroup, "ig")
 
 @cli.group()
 def delete() -> None:
-    """Delete a cluster's state from the state store."""
+    """Delete a cluster's state from the state store.
+
+    \b
+    Example:
+      kopsgen delete cluster c.example.com --yes
+    """
 
 
 @delete.command("cluster")
@@ -536,6 +566,11 @@ def delete_cluster(name: str, state: str | None, yes: bool) -> None:
 
     Only the state is removed: the AWS resources stay until you destroy them (terraform destroy,
     or deleting the CloudFormation stack).
+
+    \b
+    Examples:
+      kopsgen delete cluster c.example.com                     # asks first
+      kopsgen delete cluster c.example.com --yes --state s3://my-state-store
     """
     from kopsgen.errors import UsageError
     from kopsgen.state import verbs
@@ -573,26 +608,26 @@ class _DetailedExitCommand(click.Command):
             raise
 
 
-def _colour(stream=None) -> bool:
-    """Colour for a terminal, unless NO_COLOR (https://no-color.org) is set."""
-    import os
-
-    stream = stream or sys.stdout
-    return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
-
-
 @cli.group()
 def update() -> None:
-    """Preview, then write, what a stored cluster's spec changes in its rendered output."""
+    """Preview, then write, what a stored cluster's spec changes in its rendered output.
+
+    \b
+    Examples:
+      kopsgen update cluster c.example.com          # preview; exit code 2 if something changed
+      kopsgen update cluster c.example.com --yes    # write it
+    """
 
 
 @update.command("cluster", cls=_DetailedExitCommand)
 @click.argument("name")
 @click.option("--target", type=click.Choice(("terraform", "cloudformation")), default="terraform",
-              show_default=True, envvar="KOPSGEN_TARGET")
+              show_default=True, envvar="KOPSGEN_TARGET", show_envvar=True)
 @click.option("--format", "fmt", type=click.Choice(("hcl", "json", "yaml")), default=None,
+              envvar="KOPSGEN_FORMAT", show_envvar=True,
               help="terraform: hcl (default) or json; cloudformation: json (default) or yaml.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              envvar="KOPSGEN_OUT", show_envvar=True,
               help="Output folder for --yes [default: outputs/<cluster>/<target>].")
 @click.option("--state", envvar=STATE_ENV, help=STATE_HELP)
 @click.option("--yes", "-y", is_flag=True, help="Write the output, the state-store files and the render record.")
@@ -622,24 +657,25 @@ def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None,
 
     registry = verbs.registry(state)
     prepared = updates.prepare(registry, name, target, fmt, out_dir, dry_run=not yes)
-    click.echo(plans.preview(prepared.plan, colour=_colour()), nl=False)
+    click.echo(plans.preview(prepared.plan, colour=cliutil.colour_enabled()), nl=False)
     if not yes:
         if prepared.plan.changed:
             click.echo(f"\nNothing was written (a dry run). To write {prepared.out_dir}, the state-store files and "
                        f"the render record: kopsgen update cluster {name} --yes", err=True)
             sys.exit(2)
         return
-    updates.write(prepared)
-    click.echo(f"\nwrote {len(prepared.files)} files to {prepared.out_dir}; state-store files: "
-               f"{len(prepared.written)} written, {len(prepared.deleted)} deleted "
-               f"({prepared.spec.cluster.config_base.url}); render recorded in "
-               f"{registry.store.location(prepared.record_key)}", err=True)
+    with cliutil.console().task(f"writing {prepared.out_dir} and the state-store files"):
+        updates.write(prepared)
+    cliutil.console().status(f"\nwrote {len(prepared.files)} files to {prepared.out_dir}; state-store files: "
+                             f"{len(prepared.written)} written, {len(prepared.deleted)} deleted "
+                             f"({prepared.spec.cluster.config_base.url}); render recorded in "
+                             f"{registry.store.location(prepared.record_key)}", err=True)
     if target == "cloudformation":
         from kopsgen.render.cloudformation.deploy import after_render
 
         for line in after_render(prepared.spec, prepared.files):
             if "state-store files" not in line:  # written above
-                click.echo(line, err=True)
+                cliutil.console().status(line, err=True)
 
 
 @cli.group()

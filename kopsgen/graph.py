@@ -33,7 +33,7 @@ class Group:
 # fails tests/test_graph.py, so a new category gets a title and colours when it is introduced.
 GROUPS: dict[str, Group] = {
     "network": Group("Network", "#eaf2fb", "#5b8dc9"),
-    "firewall": Group("Security: groups, rules, SSH key", "#fdecea", "#c9605b"),
+    "firewall": Group("Security groups and rules", "#fdecea", "#c9605b"),
     "loadbalancer": Group("Load balancing", "#f3eafb", "#8d5bc9"),
     "iam": Group("IAM", "#fdf5e6", "#c99a3c"),
     "compute": Group("Compute", "#eaf7ee", "#4e9a63"),

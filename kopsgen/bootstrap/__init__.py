@@ -20,6 +20,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from kopsgen import progress
 from kopsgen.bootstrap import kyaml, nodeupconfig, script, statefiles, userdata
 from kopsgen.bootstrap.addon_catalog import NTH_QUEUE_URL_MARKER
 from kopsgen.bootstrap.context import BootstrapContext
@@ -135,6 +136,7 @@ def upload_state_files(spec: ClusterSpec, store: StateStore | None = None, *,
                               f"({bootstrap.store.url}); refusing to replace a CA")
         target.write(f.key, content, secret=f.secret)
         written.append(f.key)
+        progress.step(f"wrote {target.location(f.key)}")
     return written
 
 

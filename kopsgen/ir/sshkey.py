@@ -12,6 +12,6 @@ from kopsgen.ir.base import Resource
 class KeyPair(Resource):
     """An imported public key; `name` is the EC2 key pair name (`kubernetes.<cluster>-<fingerprint>`)."""
 
-    category: ClassVar[str] = "firewall"
+    category: ClassVar[str] = "compute"   # attached to launch templates; not a firewall rule
 
     public_key: str                # OpenSSH format, one line

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kopsgen import progress
 from kopsgen.errors import KopsgenError, UsageError
 from kopsgen.spec.api import ClusterSpec
 
@@ -76,6 +77,7 @@ def upload_templates(spec: ClusterSpec, files: dict[str, bytes], client=None) ->
         except Exception as exc:  # botocore's errors: report which object, without a traceback
             raise UploadError(f"cannot upload s3://{folder.bucket}/{key}: {exc}") from None
         urls[path] = https_url(folder.bucket, key, region)
+        progress.step(f"uploaded s3://{folder.bucket}/{key}")
     return urls
 
 
