@@ -167,11 +167,6 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-def format_table(rows: list[list[str]]) -> str:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() + "\n" for row in rows)
-
-
 def format_documents(documents: list[dict], fmt: str) -> str:
     return dump_documents(documents, fmt)
 
