@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-import traceback
 from pathlib import Path
 
 import click
@@ -269,8 +268,8 @@ def _cluster_tables(name: str, docs) -> None:
     from kopsgen.state.clusters import StoredCluster
 
     cluster = StoredCluster(name, docs)
-    click.echo(cliutil.table(verbs.clusters_table([cluster])) + "\n" + cliutil.table(verbs.instance_groups_table(cluster)),
-               nl=False)
+    tables = [cliutil.table(verbs.clusters_table([cluster])), cliutil.table(verbs.instance_groups_table(cluster))]
+    click.echo("\n".join(tables), nl=False)
 
 
 # --- state store verbs: create, replace, get clusters/instancegroups, edit, delete (kopsgen/state/verbs.py) ---
@@ -336,7 +335,8 @@ def create(ctx: click.Context, files: tuple[str, ...], state: str | None) -> Non
 @click.option("--api-loadbalancer-type", type=click.Choice(("public", "internal"), case_sensitive=False),
               help="Put the API behind a public or internal Network load balancer.")
 @click.option("--admin-access", multiple=True, help="CIDRs allowed to reach the API [default: 0.0.0.0/0,::/0].")
-@click.option("--ssh-access", multiple=True, help="CIDRs allowed to SSH [default: --admin-access].")
+@click.option("--ssh-access", multiple=True,
+              help="CIDRs allowed to SSH [default: --admin-access if given, else none: SSH closed].")
 @click.option("--output", "output_file", type=click.Path(dir_okay=False),
               help="Write the spec to this file instead of storing it or printing it.")
 @click.option("--state", envvar=STATE_ENV, help="Store the new cluster here (s3://BUCKET/PREFIX or file://DIR) "
@@ -694,7 +694,8 @@ def export() -> None:
                                             "the cluster's CA.")
 @click.option("--duration", default="18h", show_default=True, help="How long the --admin certificate is valid.")
 @click.option("--kubeconfig", "kubeconfig", type=click.Path(dir_okay=False), envvar="KOPSGEN_KUBECONFIG",
-              show_envvar=True, help="The file to merge into [default: first existing file of $KUBECONFIG, else ~/.kube/config].")
+              show_envvar=True,
+              help="The file to merge into [default: first existing file of $KUBECONFIG, else ~/.kube/config].")
 @click.option("--internal", is_flag=True, help="Use the API's internal name, https://api.internal.<cluster>.")
 @click.option("--server", help="The API server URL, e.g. https://<load balancer DNS name> (needed when the "
                                "cluster has no DNS: topology.dns.type None).")

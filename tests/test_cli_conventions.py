@@ -152,7 +152,8 @@ def test_quiet_leaves_only_data_and_errors(tmp_path):
 def test_verbose_shows_each_step_of_slow_work(tmp_path):
     # without the termination handler's queue, whose URL needs the AWS account looked up
     spec = tmp_path / "cluster.yaml"
-    spec.write_text(MINIMAL.read_text().replace("\nspec:\n", "\nspec:\n  nodeTerminationHandler:\n    enabled: false\n", 1))
+    no_handler = "\nspec:\n  nodeTerminationHandler:\n    enabled: false\n"
+    spec.write_text(MINIMAL.read_text().replace("\nspec:\n", no_handler, 1))
     with pinned_state_store():
         result = CliRunner().invoke(cli, ["-v", "render", "--target", "files", "-f", str(spec),
                                           "-o", str(tmp_path / "files")])

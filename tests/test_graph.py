@@ -127,7 +127,7 @@ def test_labels_drop_the_cluster_name_only_where_unambiguous(minimal):
     assert labels[f"SecurityGroup:masters.{c}"] == "masters"
     assert labels[f"SecurityGroupRule:from-nodes.{c}-ingress-tcp-1to2379-masters.{c}"] == \
         "from-nodes-ingress-tcp-1to2379-masters"
-    assert labels[f"SqsQueue:minimal-example-com-nth"] == "nth"
+    assert labels["SqsQueue:minimal-example-com-nth"] == "nth"
     assert labels[f"Vpc:{c}"] == c   # nothing would be left: shown whole
     per_kind = [(n.kind, n.label_name) for n in pic.nodes]
     assert len(per_kind) == len(set(per_kind))
