@@ -230,5 +230,5 @@ def test_kubectl_reaches_the_api_server_with_it(state, tmp_path):
         assert readyz.returncode == 0 and readyz.stdout.strip() == "ok", readyz.stderr
         nodes = subprocess.run(["kubectl", "get", "--raw", "/api/v1/nodes"], env=env, capture_output=True,
                                text=True, timeout=60)
-        assert nodes.returncode == 0 and f"nodes-eu-west-1a-1" in nodes.stdout, nodes.stderr
+        assert nodes.returncode == 0 and "nodes-eu-west-1a-1" in nodes.stdout, nodes.stderr
         assert server.requests[0][1:] == (f"kubecfg-{getpass.getuser()}", "system:masters")

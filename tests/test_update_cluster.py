@@ -224,6 +224,19 @@ def test_machine_type_and_image_change_only_the_groups_launch_template(state, tm
     assert "Resources: 0 to create, 2 to update, 0 to replace, 0 to delete." in result.output
 
 
+def test_instance_refresh_lets_terraform_roll_the_group(state, tmp_path, out):
+    """`instanceRefresh: {enabled: true}` (the instance-group builder's extension) adds an instance_refresh block:
+    after an upgrade, `terraform apply` replaces the group's instances in rolling batches."""
+    write(state, out)
+    change(state, tmp_path, lambda docs: group(docs, f"nodes-{ZONE}")["spec"].update(instanceRefresh={"enabled": True}))
+    result = preview(state)
+    assert resource_lines(result.output) == [
+        f"~ aws_autoscaling_group.{NODES}",
+        "    instance_refresh.preferences.min_healthy_percentage (none) -> 90",
+        '    instance_refresh.strategy (none) -> "Rolling"',
+    ]
+
+
 def test_a_new_instance_group_adds_its_resources_and_files(state, tmp_path, out):
     write(state, out)
 
@@ -350,7 +363,7 @@ def test_the_record_is_canonical_and_round_trips(state, tmp_path, out):
     assert subnet.replaced_when_changed == {"availability_zone": ZONE, "cidr_block": "172.20.0.0/16",
                                             "vpc": f"Vpc:{NAME}"}
     group_entry = snapshot.resources[f"aws_autoscaling_group.{NODES}"]
-    assert group_entry.attributes[f"tag[kops.k8s.io/instancegroup].value"] == f"nodes-{ZONE}"
+    assert group_entry.attributes["tag[kops.k8s.io/instancegroup].value"] == f"nodes-{ZONE}"
     assert ("launch_template", f"LaunchTemplate:nodes-{ZONE}.{NAME}") in group_entry.references
     keyset = (tmp_path / "state" / NAME / "pki/private/kubernetes-ca/keyset.yaml").read_bytes()
     assert snapshot.state_files["pki/private/kubernetes-ca/keyset.yaml"] == \
