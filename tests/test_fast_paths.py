@@ -7,11 +7,17 @@ towards the characters where the rules change (spaces, line breaks, `:`, `#`, `-
 from __future__ import annotations
 
 import string
+from unittest import mock
 
+import pytest
+import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from kopsgen import yamlfast
 from kopsgen.bootstrap import kyaml
+from kopsgen.errors import SpecError
+from kopsgen.spec import source
 
 # characters where YAML's style rules and go-yaml's key order change, plus some ordinary ones
 TRICKY = " \n\t:#-?.'\"_/,[]{}&*!|>%@`~0123456789aAzZ\x85\xa0\u2028é"
@@ -66,3 +72,53 @@ def test_folding_plain_scalars_matches_the_reference_rule(text, column, indent):
     writer.column = column
     kyaml._write_plain(writer, text, indent, allow_breaks=True)
     assert writer.text() == _fold_reference(text, column, indent)
+
+
+# ---------------------------------------------------------------- YAML: libyaml's parser vs the pure-Python one
+
+
+def _parsed(text: str, fast: bool):
+    """What spec loading makes of `text` (data, the position of every field, or the errors), with the
+    fast loader or with the pure-Python one only."""
+    with mock.patch.object(yamlfast, "FastSafeLoader", yamlfast.FastSafeLoader if fast else yaml.SafeLoader):
+        try:
+            docs = source.parse_documents(text, "f.yaml")
+        except SpecError as exc:
+            return [str(e) for e in exc.errors]
+    return [(d.data, d.source.start, d.source.positions) for d in docs]
+
+
+yaml_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(alphabet=TRICKY, max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(alphabet=TRICKY, max_size=5), inner,
+                                                                 max_size=3),
+    max_leaves=12)
+yaml_fragments = st.lists(st.sampled_from(["a", ": ", "- ", "-", "\n", "  ", "'", '"', "#", "[", "]", "{", "}", ",",
+                                           "&x", "*x", "!!str ", "!!binary ", "<<", "---\n", "...\n", "|\n", ">-\n",
+                                           "\t", "? ", "1", "~", "é", "\\", "\x07"]),
+                          max_size=20).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(yaml_values.map(lambda v: yaml.safe_dump(v, allow_unicode=True)),
+                 yaml_values.map(lambda v: yaml.safe_dump(v, default_flow_style=True)), yaml_fragments))
+@example("a:\t1\n")
+@example("? a\n: 1\n")
+@example("---\n#\n")
+@example("a: [1, 2\nb: 3\n")
+def test_spec_loading_with_libyaml_gives_what_the_pure_python_parser_gives(text):
+    assert _parsed(text, fast=True) == _parsed(text, fast=False)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(yaml_values.map(lambda v: yaml.safe_dump_all([v, v], allow_unicode=True)), yaml_fragments))
+@example("a:\t1\n")
+def test_loading_values_with_libyaml_gives_what_the_pure_python_loader_gives(text):
+    def outcome(load):
+        try:
+            return load()
+        except Exception as exc:  # noqa: BLE001
+            return (type(exc), str(exc))
+
+    assert outcome(lambda: yamlfast.safe_load_all(text)) == outcome(lambda: list(yaml.safe_load_all(text)))
+    assert outcome(lambda: yamlfast.safe_load(text)) == outcome(lambda: yaml.safe_load(text))

@@ -31,8 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
 
-import yaml
-
+from kopsgen import yamlfast
 from kopsgen.bootstrap import kyaml
 from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.bootstrap.templating import template
@@ -119,7 +118,7 @@ def _value(values: Values, name: str) -> Any:
 def _template_objects(name: str) -> tuple:
     """A template is either one YAML document per object, or one document `objects: [...]` (for
     templates whose objects share anchors, which do not cross documents)."""
-    docs = [d for d in yaml.safe_load_all(template(name)) if d is not None]
+    docs = [d for d in yamlfast.safe_load_all(template(name)) if d is not None]
     if len(docs) == 1 and isinstance(docs[0], dict) and set(docs[0]) == {"objects"}:
         docs = docs[0]["objects"]
     return tuple(docs)

@@ -110,10 +110,10 @@ class Keyset:
 
     @staticmethod
     def from_yaml(data: bytes, where: str) -> "Keyset":
-        import yaml
+        from kopsgen import yamlfast
 
         try:
-            doc = yaml.safe_load(data)
+            doc = yamlfast.safe_load(data)
             spec = doc["spec"]
             items = tuple(KeysetItem(str(k["id"]), base64.b64decode(k["publicMaterial"]),
                                      base64.b64decode(k["privateMaterial"]) if k.get("privateMaterial") else None)

@@ -15,6 +15,7 @@ from typing import Any, Iterable
 
 import yaml
 
+from kopsgen import yamlfast
 from kopsgen.errors import FieldError, SpecError
 
 # Bounds for hostile input. A real kops cluster spec has a few hundred nodes.
@@ -183,7 +184,7 @@ def parse_documents(text: str, file: str) -> list[Document]:
     documents: list[Document] = []
     errors: list[FieldError] = []
     try:
-        for node in yaml.compose_all(text, Loader=yaml.SafeLoader):
+        for node in yamlfast.compose_all(text):
             if node is None:
                 continue
             start = Position(file, node.start_mark.line + 1, node.start_mark.column + 1)
