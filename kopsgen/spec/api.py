@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 ROLE_CONTROL_PLANE = "ControlPlane"
@@ -557,10 +558,18 @@ class ClusterSpec:
     instance_groups: tuple[InstanceGroup, ...]
 
     def instance_group(self, name: str) -> InstanceGroup:
+        found = self._groups_by_name.get(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    @cached_property
+    def _groups_by_name(self) -> dict[str, InstanceGroup]:
+        # looked up once per group and per etcd member: a scan each time would be quadratic in the groups
+        by_name: dict[str, InstanceGroup] = {}
         for ig in self.instance_groups:
-            if ig.name == name:
-                return ig
-        raise KeyError(name)
+            by_name.setdefault(ig.name, ig)
+        return by_name
 
     @property
     def control_plane_groups(self) -> tuple[InstanceGroup, ...]:
