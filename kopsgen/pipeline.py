@@ -12,6 +12,7 @@ from kopsgen.spec import schema, sshkey
 from kopsgen.spec.api import ClusterSpec
 from kopsgen.spec.defaults import apply_defaults
 from kopsgen.spec.documents import SpecDocuments, load_documents
+from kopsgen.spec.source import Document, SpecPath
 from kopsgen.spec.validate import validate
 
 
@@ -22,10 +23,22 @@ def check_schema(docs: SpecDocuments) -> None:
 
 
 def complete_documents(docs: SpecDocuments) -> SpecDocuments:
-    """Schema-check, default and validate; the completed documents, or SpecError with every problem."""
-    check_schema(docs)
+    """Schema-check, default and validate; the completed documents, or SpecError with every problem.
+
+    The semantic checks run even when the schema found problems, so that one run reports them all
+    (an unknown field and an overlapping subnet alike). They tolerate data of the wrong type; what
+    they find in a part of a document that a schema problem makes unreliable (schema.Problem.scope)
+    is left out, since it would only restate that problem."""
+    problems = {id(doc.source): schema.problems(doc) for doc in docs.all()}
     full = apply_defaults(docs)
-    errors = validate(full) + sshkey.check(full)
+
+    def already_reported(doc: Document, path: SpecPath) -> bool:
+        return any(tuple(path[:len(p.scope)]) == p.scope for p in problems.get(id(doc.source), ()))
+
+    errors = [p.error for found in problems.values() for p in found]
+    errors += validate(full, skip=already_reported)
+    if not already_reported(full.cluster, ("spec", sshkey.FIELD)):
+        errors += sshkey.check(full)
     if errors:
         raise SpecError(errors)
     return full

@@ -14,6 +14,7 @@ from kopsgen import pipeline
 from kopsgen.spec.documents import load_documents
 from tests.support.paths import ROOT, case_input
 from tests.support.spec_base import BASE, edit, line_of
+from tests.test_spec_errors import SCHEMA_AND_SEMANTIC
 
 LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<path>\S+): (?P<message>.+)$")
 
@@ -40,12 +41,33 @@ def test_bad_spec_exits_2_with_one_line_per_problem(tmp_path, command):
     assert result.stdout == b""
     problems = [LINE.match(line) for line in stderr.splitlines()[:-1]]
     assert all(problems), stderr
+    # the schema's problems, and (where the spec is completed, not just printed) the overlapping
+    # subnets, which only a cross-field check finds
+    completed = command != ["get", "cluster"]
     assert [(m["file"], int(m["line"]), m["path"]) for m in problems] == [
         (str(spec), line_of(BAD, "203.0.113.0/33"), "spec.sshAccess[0]"),
+        *([(str(spec), line_of(BAD, "10.10.32.0/20"), "spec.subnets[1].cidr")] if completed else []),
         (str(spec), line_of(BAD, "minSize: two"), "spec.minSize"),
     ]
-    assert stderr.splitlines()[-1] == "2 problems found; nothing was written."
+    assert stderr.splitlines()[-1] == f"{3 if completed else 2} problems found; nothing was written."
     assert not out.exists()
+
+
+def test_schema_and_semantic_problems_exit_2_in_one_run(tmp_path):
+    spec = tmp_path / "cluster.yaml"
+    spec.write_text(SCHEMA_AND_SEMANTIC)
+    result = kopsgen("render", "--target", "terraform", "-f", str(spec), "-o", str(tmp_path / "out"))
+    stderr = result.stderr.decode()
+    assert result.returncode == 2 and "Traceback" not in stderr
+    assert stderr.splitlines() == [
+        f"{spec}:{line_of(SCHEMA_AND_SEMANTIC, 'sshAcess:')}:3: spec.sshAcess: unknown field (did you mean "
+        f'"sshAccess"?)',
+        f"{spec}:{line_of(SCHEMA_AND_SEMANTIC, '10.10.32.0/20')}:5: spec.subnets[1].cidr: "
+        f'subnet 10.10.32.0/20 overlaps subnet "us-east-1a" (10.10.32.0/19)',
+        f"{spec}:{line_of(SCHEMA_AND_SEMANTIC, 'maxSize: 4')}:3: spec.maxSize: maxSize 4 is below minSize 5",
+        "3 problems found; nothing was written.",
+    ]
+    assert not (tmp_path / "out").exists()
 
 
 def test_semantic_problems_exit_2(tmp_path):

@@ -452,6 +452,38 @@ def test_every_problem_in_one_run(tmp_path):
     assert paths == ["spec.maxSize", "spec.sshAccess[0]", "spec.subnets[1].cidr"]
 
 
+# one schema problem (an unknown field) and two cross-field ones, in two documents
+SCHEMA_AND_SEMANTIC = edit("  minSize: 2\n  maxSize: 4", "  minSize: 5\n  maxSize: 4")(
+    edit("    cidr: 10.10.64.0/19", "    cidr: 10.10.32.0/20")(
+        edit("  sshAccess:", "  sshAcess:")(BASE)))
+
+
+def test_schema_problems_do_not_hide_semantic_ones(tmp_path):
+    """One run reports what the schema finds and what only the cross-field checks find."""
+    text = SCHEMA_AND_SEMANTIC
+    got = sorted((e.line, e.column, e.path, e.message) for e in _errors(tmp_path, text))
+    assert got == [
+        (line_of(text, "sshAcess:"), 3, "spec.sshAcess", 'unknown field (did you mean "sshAccess"?)'),
+        (line_of(text, "10.10.32.0/20"), 5, "spec.subnets[1].cidr",
+         'subnet 10.10.32.0/20 overlaps subnet "us-east-1a" (10.10.32.0/19)'),
+        (line_of(text, "maxSize: 4"), 3, "spec.maxSize", "maxSize 4 is below minSize 5"),
+    ]
+
+
+@pytest.mark.parametrize("change,path", [
+    # the schema's message, not a second one from a semantic check of the same value
+    (edit("  - 203.0.113.0/24", "  - 203.0.113.0/33"), "spec.sshAccess[0]"),
+    (edit("  minSize: 2\n  maxSize: 4", "  minSize: [5]\n  maxSize: 4"), "spec.minSize"),
+    # a wrong value makes its list item unreliable: no guesses about the subnet from a zone it cannot read
+    (edit("    zone: us-east-1b\n    cidr: 10.10.64.0/19", "    zone: 7\n    cidr: 10.10.64.0/19"),
+     "spec.subnets[1].zone"),
+    # nor about a group whose role it cannot read
+    (edit("  role: Master", "  role: Mastr"), "spec.role"),
+])
+def test_a_schema_problem_is_reported_once(tmp_path, change, path):
+    assert [e.path for e in _errors(tmp_path, change(BASE))] == [path]
+
+
 def test_errors_in_several_files(tmp_path):
     cluster, *groups = BASE.split("---\n")
     (tmp_path / "cluster.yaml").write_text(cluster)

@@ -12,16 +12,17 @@ list of them, and `without_extensions` leaves them out of the files kops's own c
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterator
-
-import jsonschema
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any, Iterator
 
 from kopsgen.errors import FieldError
-from kopsgen.spec.source import Document
+from kopsgen.spec import schemacheck
+from kopsgen.spec.source import Document, SpecPath
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_FILES = {"Cluster": "cluster.schema.json", "InstanceGroup": "instancegroup.schema.json"}
 UNSUPPORTED = "x-kopsgen-unsupported"
@@ -38,7 +39,13 @@ def schema(kind: str) -> dict:
 
 
 def _unsupported(validator: Any, reason: Any, instance: Any, schema: dict) -> Iterator[ValidationError]:
+    from jsonschema.exceptions import ValidationError
+
     yield ValidationError(str(reason))
+
+
+# The keywords jsonschema is extended with (it ignores any other keyword it does not know).
+CUSTOM_KEYWORDS = {UNSUPPORTED: _unsupported}
 
 
 def _unsupported_message(error: ValidationError) -> str:
@@ -48,23 +55,40 @@ def _unsupported_message(error: ValidationError) -> str:
     return f"kops has this {what} but kopsgen does not support it: {error.message}"
 
 
-_Validator = jsonschema.validators.extend(Draft202012Validator, {UNSUPPORTED: _unsupported})
-
-
 @lru_cache(maxsize=None)
 def _validator(kind: str):
-    return _Validator(schema(kind), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    # imported here: jsonschema costs 70 ms to import, and a valid document never needs it (schemacheck)
+    import jsonschema
+
+    extended = jsonschema.validators.extend(jsonschema.Draft202012Validator, CUSTOM_KEYWORDS)
+    return extended(schema(kind), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A schema problem and the part of the document it makes unreliable (`scope`): a field the
+    schema does not know is only itself; a wrong value spoils the list item it is in (a subnet, an
+    etcd member), or else just itself, so that checks reading that part can be left out."""
+
+    error: FieldError
+    scope: SpecPath
 
 
 def check_document(doc: Document) -> list[FieldError]:
     """Every schema problem of one document, as FieldErrors at the offending field."""
+    return [p.error for p in problems(doc)]
+
+
+def problems(doc: Document) -> list[Problem]:
     kind = doc.kind
     if kind not in SCHEMA_FILES:
         return []
-    errors = []
+    if schemacheck.is_valid(schema(kind), doc.data, CUSTOM_KEYWORDS):
+        return []  # the common case, decided without jsonschema; jsonschema finds and words the problems
+    found = []
     for error in _validator(kind).iter_errors(doc.data):
-        errors.extend(_to_field_errors(doc, error))
-    return errors
+        found.extend(_to_problems(doc, error))
+    return found
 
 
 def without_extensions(kind: str, data: Any) -> Any:
@@ -107,32 +131,42 @@ def _strip(node: Any, root: dict, data: Any) -> Any:
 def _leaves(error: ValidationError) -> Iterator[ValidationError]:
     """For oneOf/anyOf failures, the most specific sub-errors are more useful than the summary."""
     if error.validator in ("oneOf", "anyOf") and error.context:
-        best = jsonschema.exceptions.best_match(error.context)
+        from jsonschema.exceptions import best_match
+
+        best = best_match(error.context)
         yield best
     else:
         yield error
 
 
-def _to_field_errors(doc: Document, error: ValidationError) -> Iterator[FieldError]:
+def _to_problems(doc: Document, error: ValidationError) -> Iterator[Problem]:
     for leaf in _leaves(error):
         path = tuple(leaf.absolute_path)
         kind = leaf.validator
         if kind == "not" and isinstance(leaf.schema, dict) and UNSUPPORTED in leaf.schema:
             continue  # reported once, by the x-kopsgen-unsupported keyword
         if kind == UNSUPPORTED:
-            yield doc.source.error(path, _unsupported_message(leaf))
+            yield Problem(doc.source.error(path, _unsupported_message(leaf)), _item(path))
             continue
         if kind == "additionalProperties":
             allowed = sorted((leaf.schema.get("properties") or {}).keys())
             for key in _extra_keys(leaf):
                 hint = _did_you_mean(key, allowed)
-                yield doc.source.error(path + (key,), f"unknown field{hint}")
+                yield Problem(doc.source.error(path + (key,), f"unknown field{hint}"), path + (key,))
             continue
         if kind == "unevaluatedProperties":
             for key in _extra_keys(leaf):
-                yield doc.source.error(path + (key,), "unknown field")
+                yield Problem(doc.source.error(path + (key,), "unknown field"), path + (key,))
             continue
-        yield doc.source.error(path, _message(leaf))
+        yield Problem(doc.source.error(path, _message(leaf)), _item(path))
+
+
+def _item(path: SpecPath) -> SpecPath:
+    """The list item `path` lies in (`spec.subnets[1]` for `spec.subnets[1].zone`), else `path`."""
+    for i in range(len(path) - 1, -1, -1):
+        if isinstance(path[i], int):
+            return path[: i + 1]
+    return path
 
 
 def _extra_keys(error: ValidationError) -> list[str]:

@@ -54,13 +54,19 @@ def beside_file(docs: SpecDocuments) -> Path:
     return Path(docs.cluster.source.file).parent / BESIDE_FILE
 
 
+def _spec(docs: SpecDocuments) -> dict:
+    spec = docs.cluster.data.get("spec") if isinstance(docs.cluster.data, dict) else None
+    return spec if isinstance(spec, dict) else {}
+
+
 def public_key(docs: SpecDocuments) -> str | None:
     """The key to import, or None when the spec names an existing key, asks for none, or gives none."""
-    spec = docs.cluster.data.get("spec") or {}
+    spec = _spec(docs)
     if spec.get("sshKeyName") is not None:
         return None
     if spec.get(FIELD):
-        return spec[FIELD].strip()
+        # (anything but a string is the schema's to report)
+        return spec[FIELD].strip() if isinstance(spec[FIELD], str) else None
     path = beside_file(docs)
     if Path(docs.cluster.source.file).is_file() and path.is_file():  # not for specs read from stdin
         return path.read_text(encoding="utf-8", errors="replace").strip()
@@ -69,7 +75,7 @@ def public_key(docs: SpecDocuments) -> str | None:
 
 def check(docs: SpecDocuments) -> list[FieldError]:
     """A key that EC2 would refuse, reported at the field or file it came from."""
-    spec = docs.cluster.data.get("spec") or {}
+    spec = _spec(docs)
     key = public_key(docs)
     if key is None:
         return []

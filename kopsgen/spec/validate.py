@@ -1,8 +1,9 @@
 """Semantic checks of a completed spec: everything the JSON Schema cannot express.
 
-`validate()` runs on the defaulted documents (schema-valid, so types are right) and returns
-every problem at once, each at the field it concerns (a defaulted field points at its nearest
-written parent). The checks are kops's own (pkg/apis/kops/validation, the parts that matter on
+`validate()` runs on the defaulted documents and returns every problem at once, each at the
+field it concerns (a defaulted field points at its nearest written parent). It runs even on
+documents the schema refused, so every value may be of the wrong type: each check looks at the
+types it needs and skips what it cannot read (the schema reports those fields). The checks are kops's own (pkg/apis/kops/validation, the parts that matter on
 AWS) plus the ones kops only finds when it calls AWS or builds the model, which kopsgen must
 find before it writes anything.
 """
@@ -37,9 +38,10 @@ _LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$")
 _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 
 
-def validate(docs: SpecDocuments) -> list[FieldError]:
-    """Every problem found, each at its field; an empty list means the spec can be built."""
-    v = _Validation(docs)
+def validate(docs: SpecDocuments, skip: Callable[[Document, SpecPath], bool] | None = None) -> list[FieldError]:
+    """Every problem found, each at its field; an empty list means the spec can be built. A problem
+    at a field for which `skip(document, path)` is true is left out (the caller reported it)."""
+    v = _Validation(docs, skip or (lambda doc, path: False))
     for check in CHECKS:
         check(v)
     return v.errors
@@ -78,8 +80,9 @@ class _Subnet:
 
 
 class _Validation:
-    def __init__(self, docs: SpecDocuments):
+    def __init__(self, docs: SpecDocuments, skip: Callable[[Document, SpecPath], bool]):
         self.docs = docs
+        self.skip = skip
         self.errors: list[FieldError] = []
         self.cluster = docs.cluster
         data = docs.cluster.data if isinstance(docs.cluster.data, dict) else {}
@@ -93,16 +96,19 @@ class _Validation:
             self.groups.append(_Group(doc, _str(_get(doc.data, "metadata", "name")), spec,
                                       ROLES.get(role) if isinstance(role, str) else None))
         self.subnets = []
-        for i, sub in enumerate(self.spec.get("subnets") or ()):
-            if isinstance(sub, dict):
-                self.subnets.append(_Subnet(i, sub, _quiet_net(sub.get("cidr"), 4), _quiet_net(sub.get("ipv6CIDR"), 6)))
+        for i, sub in _dicts(self.spec.get("subnets")):
+            self.subnets.append(_Subnet(i, sub, _quiet_net(sub.get("cidr"), 4), _quiet_net(sub.get("ipv6CIDR"), 6)))
 
     # reporting
     def error(self, path: SpecPath, message: str) -> None:
-        self.errors.append(self.cluster.source.error(path, message))
+        self.report(self.cluster, path, message)
 
     def group_error(self, group: _Group, path: SpecPath, message: str) -> None:
-        self.errors.append(group.doc.source.error(path, message))
+        self.report(group.doc, path, message)
+
+    def report(self, doc: Document, path: SpecPath, message: str) -> None:
+        if not self.skip(doc, path):
+            self.errors.append(doc.source.error(path, message))
 
     # facts
     @property
@@ -128,7 +134,7 @@ class _Validation:
         net = _quiet_net(self.spec.get("networkCIDR"), 4)
         if net is not None:
             out.append(("networkCIDR", net))
-        for i, text in enumerate(self.spec.get("additionalNetworkCIDRs") or ()):
+        for i, text in enumerate(_list(self.spec.get("additionalNetworkCIDRs"))):
             net = _quiet_net(text, 4)
             if net is not None:
                 out.append((f"additionalNetworkCIDRs[{i}]", net))
@@ -158,8 +164,25 @@ def _str(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _list(value: Any) -> list:
+    """A list field's items; nothing when the field holds something else (the schema reports it)."""
+    return value if isinstance(value, list) else []
+
+
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _int(value: Any) -> int | None:
+    """An integer field's value; None for anything else, an absurdly large number included (the
+    schema bounds it; arithmetic on it could overflow)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**63:
+        return value
+    return None
+
+
 def _dicts(value: Any) -> Iterator[tuple[int, dict]]:
-    for i, x in enumerate(value if isinstance(value, list) else ()):
+    for i, x in enumerate(_list(value)):
         if isinstance(x, dict):
             yield i, x
 
@@ -218,6 +241,8 @@ def _duplicates(items: Iterable[tuple[Any, Any]]) -> Iterator[tuple[Any, Any, An
     """(key, where, where first seen) for every repeated key."""
     seen: dict[Any, Any] = {}
     for key, where in items:
+        if not isinstance(key, (str, int, float, bool, type(None))):
+            continue  # a list or mapping where a name belongs: the schema reports it
         if key in seen:
             yield key, where, seen[key]
         else:
@@ -250,7 +275,7 @@ def _check_network(v: _Validation) -> None:
                                        "kopsgen does not call AWS")
     if s.get("networkCIDR") is not None:
         _check_cidr(v, ("spec", "networkCIDR"), s["networkCIDR"], 4, "networkCIDR")
-    for i, text in enumerate(s.get("additionalNetworkCIDRs") or ()):
+    for i, text in enumerate(_list(s.get("additionalNetworkCIDRs"))):
         net = _check_cidr(v, ("spec", "additionalNetworkCIDRs", i), text, 4, "additionalNetworkCIDRs")
         for field, other in v.network_cidrs():
             if net is not None and field != f"additionalNetworkCIDRs[{i}]" and net.overlaps(other) \
@@ -356,7 +381,7 @@ def _check_subnet_cidrs(v: _Validation, sub: _Subnet, networks: list[tuple[str, 
     elif not (ipv6 and v.ipv6):
         v.error(sub.path(), "subnet has no cidr and none could be carved out of networkCIDR; set cidr")
     if ipv6:
-        if ipv6.startswith("/"):
+        if isinstance(ipv6, str) and ipv6.startswith("/"):
             m = re.match(r"^/(\d+)#([0-9a-fA-F]+)$", ipv6)
             if not m or not 0 <= int(m.group(1)) <= 128:
                 v.error(sub.path("ipv6CIDR"), f"{ipv6} is neither an IPv6 CIDR nor /SIZE#N")
@@ -412,7 +437,7 @@ def _check_private_egress(v: _Validation) -> None:
 # --- access lists, DNS, API --------------------------------------------------------------
 def _check_access(v: _Validation) -> None:
     for key in ("sshAccess", "kubernetesApiAccess", "nodePortAccess"):
-        for i, item in enumerate(v.spec.get(key) or ()):
+        for i, item in enumerate(_list(v.spec.get(key))):
             if isinstance(item, str) and item.startswith("pl-"):
                 continue
             _check_cidr(v, ("spec", key, i), item)
@@ -445,7 +470,7 @@ def _check_dns_and_api(v: _Validation) -> None:
         v.error(path + ("sslPolicy",), "sslPolicy needs sslCertificate")
     if isinstance(lb.get("accessLog"), dict) and not lb["accessLog"].get("bucket"):
         v.error(path + ("accessLog",), "accessLog needs a bucket")
-    for group, i, first in _duplicates((g, i) for i, g in enumerate(lb.get("additionalSecurityGroups") or ())):
+    for group, i, first in _duplicates((g, i) for i, g in enumerate(_list(lb.get("additionalSecurityGroups")))):
         v.error(path + ("additionalSecurityGroups", i), f"{group} is listed twice (also [{first}])")
     zones: dict[str, str] = {}
     for i, entry in _dicts(lb.get("subnets")):
@@ -514,6 +539,8 @@ def _check_etcd(v: _Validation) -> None:
                 v.error(path + ("etcdMembers", j, "instanceGroup"),
                         f'instance group "{group_name}" does not exist (control-plane groups: '
                         f'{_names(g.name for g in v.groups if g.role == "ControlPlane")})')
+            elif group.role is None:
+                pass  # the schema reports the group's role
             elif group.role != "ControlPlane":
                 v.error(path + ("etcdMembers", j, "instanceGroup"),
                         f'instance group "{group_name}" has role {group.spec.get("role")}; etcd members run on '
@@ -537,8 +564,8 @@ def _check_etcd(v: _Validation) -> None:
 def _group_zones(v: _Validation, group: _Group) -> set[str]:
     """The zones an instance group runs in: its `zones` and the zones of its subnets."""
     by_name = {s.name: s.zone for s in v.subnets}
-    zones = {z for z in group.spec.get("zones") or () if isinstance(z, str)}
-    return zones | {by_name[s] for s in group.spec.get("subnets") or () if by_name.get(s)}
+    zones = {z for z in _list(group.spec.get("zones")) if isinstance(z, str)}
+    return zones | {by_name[s] for s in _list(group.spec.get("subnets")) if isinstance(s, str) and by_name.get(s)}
 
 
 def _check_etcd_volume(v: _Validation, path: SpecPath, m: dict) -> None:
@@ -547,7 +574,7 @@ def _check_etcd_volume(v: _Validation, path: SpecPath, m: dict) -> None:
     iops, throughput = m.get("volumeIops"), m.get("volumeThroughput")
     if not isinstance(size, int) or not isinstance(iops, int) or size <= 0:
         return
-    limit = {"io1": 50, "io2": 500, "gp3": 500}.get(kind)
+    limit = {"io1": 50, "io2": 500, "gp3": 500}.get(_str(kind))
     if limit and iops / size > limit and not (kind == "gp3" and iops <= 3000):
         v.error(path + ("volumeIops",), f"{iops} IOPS on {size} GiB is more than {limit} IOPS per GiB, the most "
                                         f"a {kind} volume allows")
@@ -562,7 +589,9 @@ def _check_groups(v: _Validation) -> None:
         where = first.doc.source.start
         also = f"line {where.line}" if where.file == group.doc.source.file else f"{where.file}:{where.line}"
         v.group_error(group, ("metadata", "name"), f'duplicate instance group name "{name}" (also at {also})')
-    if not any(g.role == "ControlPlane" for g in v.groups):
+    if any(g.role is None for g in v.groups):
+        pass  # a group whose role the schema refused may be the one missing
+    elif not any(g.role == "ControlPlane" for g in v.groups):
         v.error(("kind",), "no control-plane instance group (role: Master or ControlPlane) in the input")
     elif not any(g.role and g.role != "ControlPlane" for g in v.groups):
         v.error(("kind",), "no instance group besides the control plane: kops requires at least one "
@@ -585,8 +614,8 @@ def _check_group(v: _Validation, g: _Group, utility_or_public: list[_Subnet]) ->
                                    f"zone for more")
     if g.role == "APIServer" and v.dns_type == "None":
         err(("spec", "role"), "APIServer groups need DNS: they cannot be used with topology.dns.type None")
-    subnets = [x for x in s.get("subnets") or () if isinstance(x, str)]
-    if not subnets:
+    subnets = [x for x in _list(s.get("subnets")) if isinstance(x, str)]
+    if not subnets and g.role is not None:  # (without a role, defaults could not choose subnets)
         err(("spec", "subnets") if "subnets" in s else ("spec",),
             "no subnet for this group: name at least one of the cluster's subnets"
             if g.role == "ControlPlane" else "no subnet of the cluster suits this group; set subnets")
@@ -600,7 +629,7 @@ def _check_group(v: _Validation, g: _Group, utility_or_public: list[_Subnet]) ->
                                         f"({_names(x.name for x in v.subnets)})")
         else:
             own.append(sub)
-    zones = [x for x in s.get("zones") or () if isinstance(x, str)]
+    zones = [x for x in _list(s.get("zones")) if isinstance(x, str)]
     for i, zone in enumerate(zones):
         if own and zone not in {x.zone for x in own}:
             err(("spec", "zones", i), f"zone {zone} has none of this group's subnets "
@@ -619,9 +648,9 @@ def _check_group(v: _Validation, g: _Group, utility_or_public: list[_Subnet]) ->
 
 
 def _check_taints(v: _Validation, g: _Group) -> None:
-    for text, i, first in _duplicates((t, i) for i, t in enumerate(g.spec.get("taints") or ())):
+    for text, i, first in _duplicates((t, i) for i, t in enumerate(_list(g.spec.get("taints")))):
         v.group_error(g, ("spec", "taints", i), f'taint "{text}" is listed twice')
-    for i, taint in enumerate(g.spec.get("taints") or ()):
+    for i, taint in enumerate(_list(g.spec.get("taints"))):
         problem = _taint_problem(taint)
         if problem:
             v.group_error(g, ("spec", "taints", i), problem)
@@ -702,9 +731,9 @@ def _check_group_extras(v: _Validation, g: _Group) -> None:
         base, maximum = mip.get("onDemandBase"), s.get("maxSize")
         if isinstance(base, int) and isinstance(maximum, int) and base > maximum:
             err(("spec", "mixedInstancesPolicy", "onDemandBase"), f"onDemandBase {base} is above maxSize {maximum}")
-    for group, i, first in _duplicates((x, i) for i, x in enumerate(s.get("additionalSecurityGroups") or ())):
+    for group, i, first in _duplicates((x, i) for i, x in enumerate(_list(s.get("additionalSecurityGroups")))):
         err(("spec", "additionalSecurityGroups", i), f"{group} is listed twice (also [{first}])")
-    if s.get("tenancy") in ("dedicated", "host") and s.get("machineType") in DEDICATED_EXCEPTIONS:
+    if s.get("tenancy") in ("dedicated", "host") and _str(s.get("machineType")) in DEDICATED_EXCEPTIONS:
         err(("spec", "tenancy"), f"{s['machineType']} instances cannot run with {s['tenancy']} tenancy")
     if _get(s, "containerd", "gvisor", "enabled") is True and g.role != "Node":
         err(("spec", "containerd", "gvisor"), "gVisor is only for Node groups")
@@ -714,14 +743,14 @@ def _check_group_extras(v: _Validation, g: _Group) -> None:
             err(("spec", "warmPool"), "warm pools are only for Node and APIServer groups")
         if s.get("maxPrice") is not None or _spot_mix(mip):
             err(("spec", "warmPool"), "warm pools cannot be used with spot instances")
-        if isinstance(warm.get("maxSize"), int) and (warm.get("minSize") or 0) > warm["maxSize"]:
+        if _int(warm.get("maxSize")) is not None and (_int(warm.get("minSize")) or 0) > warm["maxSize"]:
             err(("spec", "warmPool", "maxSize"), f"maxSize {warm['maxSize']} is below minSize {warm.get('minSize')}")
     lifetime = units.parse_duration(s.get("maxInstanceLifetime"))
     if lifetime is not None and 0 < lifetime < 86_400 * 10**9:
         err(("spec", "maxInstanceLifetime"), "must be at least 24h (or 0 for no limit)")
     _check_rolling_update(lambda p, m: err(p, m), ("spec", "rollingUpdate"), s.get("rollingUpdate"),
                           g.role == "ControlPlane")
-    for i, item in enumerate(s.get("sysctlParameters") or ()):
+    for i, item in enumerate(_list(s.get("sysctlParameters"))):
         if isinstance(item, str) and "=" not in item:
             err(("spec", "sysctlParameters", i), f'"{item}" must look like key=value')
     _check_hooks(lambda p, m: err(p, m), s)
@@ -776,7 +805,7 @@ def _check_cluster_settings(v: _Validation) -> None:
     _check_cloud_labels(v.error, ("spec", "cloudLabels"), s.get("cloudLabels"), None)
     _check_hooks(v.error, s)
     _check_rolling_update(v.error, ("spec", "rollingUpdate"), s.get("rollingUpdate"), False)
-    for i, item in enumerate(s.get("sysctlParameters") or ()):
+    for i, item in enumerate(_list(s.get("sysctlParameters"))):
         if isinstance(item, str) and "=" not in item:
             v.error(("spec", "sysctlParameters", i), f'"{item}" must look like key=value')
     for i, addon in _dicts(s.get("addons")):
@@ -907,12 +936,12 @@ def _check_components(v: _Validation) -> None:
                 v.error(("spec", "containerd", "packages"), f"set both url{arch} and hash{arch}, or neither")
     dns = s.get("kubeDNS")
     if isinstance(dns, dict):
-        for domain, servers in (dns.get("stubDomains") or {}).items():
+        for domain, servers in _dict(dns.get("stubDomains")).items():
             if not servers:
                 v.error(("spec", "kubeDNS", "stubDomains", domain), "needs at least one nameserver")
-            for i, server in enumerate(servers or ()):
+            for i, server in enumerate(_list(servers)):
                 try:
-                    ipaddress.ip_address(server)
+                    ipaddress.ip_address(server if isinstance(server, str) else "")
                 except ValueError:
                     v.error(("spec", "kubeDNS", "stubDomains", domain, i), f"{server} is not an IP address")
         local = dns.get("nodeLocalDNS")
@@ -1065,7 +1094,7 @@ def _check_addons(v: _Validation) -> None:
                     "in queue mode rebalance events can only drain: set enableRebalanceDraining: true")
     warm = s.get("warmPool")
     if isinstance(warm, dict):
-        if isinstance(warm.get("maxSize"), int) and (warm.get("minSize") or 0) > warm["maxSize"]:
+        if _int(warm.get("maxSize")) is not None and (_int(warm.get("minSize")) or 0) > warm["maxSize"]:
             v.error(("spec", "warmPool", "maxSize"), f"maxSize {warm['maxSize']} is below minSize {warm.get('minSize')}")
         if warm.get("additionalImages") and warm.get("maxSize") is not None:
             v.error(("spec", "warmPool", "additionalImages"), "additional images can only be set on instance groups")
