@@ -46,7 +46,7 @@ test-all: install
 test-moto: install
 	$(BIN)/pytest -m "moto$(if $(SLOW),, and not slow)" -q -s tests/test_terraform_moto.py
 
-# Rewrite the CloudFormation golden files of the examples (tests/golden/cloudformation/); review the diff.
+# Rewrite the CloudFormation golden files of the examples (examples/outputs/*/cloudformation/); review the diff.
 golden-cloudformation: install
 	KOPSGEN_UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_cloudformation_golden.py
 
