@@ -8,6 +8,7 @@ spec gives the same bytes, so a picture can be committed and checked for drift.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -40,6 +41,8 @@ GROUPS: dict[str, Group] = {
     "storage": Group("Storage", "#eef0f2", "#6b7785"),
     "dns": Group("DNS", "#e8f7f7", "#3c9a9a"),
     "events": Group("Events: termination handler", "#fbf3e9", "#b87d3c"),
+    "logs": Group("Logs", "#eef7e8", "#6a9a3c"),
+    "encryption": Group("Encryption keys", "#f7e8f2", "#9a3c7d"),
     "files": Group("State-store files", "#f4f4f4", "#999999"),
     "other": Group("Other", "#ffffff", "#999999"),
 }
@@ -154,8 +157,9 @@ def _mermaid_text(text: str) -> str:
 
 def to_mermaid(pic: Picture) -> str:
     ids = {node.id: f"n{i}" for i, node in enumerate(pic.nodes)}   # Mermaid IDs must be plain words
-    lines = ["---", f"title: {pic.title}: resources, arrows point at what each uses", "---",
-             "flowchart LR"]
+    # the front matter is YAML: the title is quoted, as JSON (a YAML subset), since it holds ": "
+    title = json.dumps(f"{pic.title}: resources, arrows point at what each uses")
+    lines = ["---", f"title: {title}", "---", "flowchart LR"]
     for category, nodes in pic.groups():
         lines.append(f'  subgraph {category}["{_mermaid_text(GROUPS[category].title)}"]')
         for node in nodes:

@@ -16,6 +16,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from kopsgen import graph as pictures
@@ -36,8 +37,8 @@ EXPECTED_CATEGORY = {
     "InternetGateway": "network", "SharedInternetGateway": "network", "EgressOnlyInternetGateway": "network",
     "NatGateway": "network", "ElasticIp": "network", "SharedElasticIp": "network", "RouteTable": "network",
     "Route": "network", "RouteTableAssociation": "network", "DhcpOptions": "network",
-    "DhcpOptionsAssociation": "network",
-    "SecurityGroup": "firewall", "SecurityGroupRule": "firewall",
+    "DhcpOptionsAssociation": "network", "FlowLog": "network",
+    "SecurityGroup": "firewall", "SecurityGroupRule": "firewall", "DefaultSecurityGroup": "firewall",
     "NetworkLoadBalancer": "loadbalancer", "TargetGroup": "loadbalancer", "LoadBalancerListener": "loadbalancer",
     "IamRole": "iam", "IamRolePolicy": "iam", "IamRolePolicyAttachment": "iam", "IamInstanceProfile": "iam",
     "IamOidcProvider": "iam", "AwsAccount": "iam",
@@ -47,6 +48,7 @@ EXPECTED_CATEGORY = {
     "AliasRecord": "dns", "SharedHostedZone": "dns",
     "EventRule": "events", "EventTarget": "events", "SqsQueue": "events",
     "StateFile": "files",
+    "LogGroup": "logs", "KmsKey": "encryption",
 }
 
 
@@ -147,7 +149,9 @@ def test_output_is_the_same_in_another_process():
 def test_mermaid_declares_every_node_once_and_links_only_declared_nodes(minimal):
     graph, pic = minimal
     text = pictures.to_mermaid(pic)
-    assert text.splitlines()[3] == "flowchart LR"
+    _, front_matter, body = text.split("---\n", 2)
+    assert yaml.safe_load(front_matter) == {"title": "minimal.example.com: resources, arrows point at what each uses"}
+    assert body.splitlines()[0] == "flowchart LR"
     declared = re.findall(r'^    (n\d+)\["', text, re.M)
     links = re.findall(r"^  (n\d+) --> (n\d+)$", text, re.M)
     subgraphs = re.findall(r'^  subgraph (\w+)\["', text, re.M)
