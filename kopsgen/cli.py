@@ -113,6 +113,10 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
         raise click.UsageError("--upload-templates and --upload-files go with --target cloudformation")
     cluster_spec = pipeline.load_spec(_spec_files(files, spec))
     if target == "files":  # nothing to render: the files nodes read go straight to the state store
+        from click.core import ParameterSource
+
+        if click.get_current_context().get_parameter_source("out_dir") == ParameterSource.ENVIRONMENT:
+            out_dir = None   # KOPSGEN_OUT names where rendered code goes, never a place for a cluster's files
         with say.task(f"writing the state-store files of {cluster_spec.cluster.name}"):
             where, written = pipeline.upload_state_files(cluster_spec, out_dir)
         say.status(f"wrote {len(written)} state-store files to {where}" + ("" if written else " (all up to date)"))

@@ -167,6 +167,21 @@ def test_verbose_shows_each_step_of_slow_work(tmp_path):
     assert re.search(r": done in \d+\.\ds$", result.stderr.strip())
 
 
+def test_kopsgen_out_never_redirects_the_state_store_files(tmp_path):
+    """KOPSGEN_OUT is where rendered code goes; `--target files` writes to the configBase unless -o says otherwise."""
+    spec = tmp_path / "cluster.yaml"
+    config_base = tmp_path / "config-base"
+    spec.write_text(MINIMAL.read_text().replace("s3://my-kops-state-store/minimal.example.com",
+                                                f"file://{config_base}", 1)
+                    .replace("\nspec:\n", "\nspec:\n  nodeTerminationHandler:\n    enabled: false\n", 1))
+    assert f"file://{config_base}" in spec.read_text()
+    with pinned_state_store():
+        result = CliRunner().invoke(cli, ["render", "--target", "files", "-f", str(spec)],
+                                    env={"KOPSGEN_OUT": str(tmp_path / "code")})
+    assert result.exit_code == 0, result.output
+    assert (config_base / "cluster-completed.spec").is_file() and not (tmp_path / "code").exists()
+
+
 def test_verbose_and_quiet_together_is_a_usage_error():
     result = CliRunner().invoke(cli, ["-v", "-q", "schema", "cluster"])
     assert result.exit_code == 2 and "choose one" in result.stderr
