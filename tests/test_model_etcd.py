@@ -68,6 +68,8 @@ def test_volumes_are_encrypted_gp3_of_20_gib_unless_the_spec_says_otherwise(tmp_
      {"size": 50, "iops": 6000, "throughput": 250}),
     # below AWS's gp3 baseline: raised to it, as kops does
     ({"volumeIops": 1000, "volumeThroughput": 100}, {"iops": 3000, "throughput": 125}),
+    # the throughput only fits the raised IOPS (kops checks the ratio after raising, so do we)
+    ({"volumeIops": 1000, "volumeThroughput": 500}, {"iops": 3000, "throughput": 500}),
     ({"volumeType": "io1", "volumeIops": 50}, {"volume_type": "io1", "iops": 100, "throughput": None}),
     ({"volumeType": "io2", "volumeIops": 4000}, {"volume_type": "io2", "iops": 4000, "throughput": None}),
     # gp2 and standard take neither IOPS nor throughput

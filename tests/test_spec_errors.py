@@ -325,6 +325,22 @@ CASES: list[tuple[str, Callable[[str], str], list[tuple[str, str, str]]]] = [
      [("gvisor", "spec.containerd.gvisor", "gVisor is only for Node groups")]),
     ("warm-pool-with-spot", edit("  minSize: 2", "  minSize: 2\n  maxPrice: \"0.05\"\n  warmPool:\n    minSize: 1"),
      [("warmPool", "spec.warmPool", "warm pools cannot be used with spot instances")]),
+    # volumes are judged as they will be built: IOPS below the type's minimum are raised first (kops's rule)
+    ("root-volume-throughput-above-raised-iops",
+     edit("  minSize: 2", "  minSize: 2\n  rootVolumeIops: 2000\n  rootVolumeThroughput: 1000"),
+     [("rootVolumeThroughput", "spec.rootVolumeThroughput", "1000 MiB/s needs at least 4000 IOPS on gp3 (the "
+                                                           "volume gets 3000: 2000 is raised to the gp3 minimum)")]),
+    ("extra-volume-throughput-above-default-iops",
+     edit("  minSize: 2", "  minSize: 2\n  volumes:\n  - device: /dev/xvdf\n    size: 50\n    throughput: 1000"),
+     [("throughput: 1000", "spec.volumes[0].throughput", "1000 MiB/s needs at least 4000 IOPS on gp3 "
+                                                             "(got 3000)")]),
+    ("etcd-io1-raised-iops-too-many-for-size",
+     edit("    - name: a\n      instanceGroup: control-plane-us-east-1a\n  - name: events",
+          "    - name: a\n      instanceGroup: control-plane-us-east-1a\n      volumeType: io1\n"
+          "      volumeSize: 1\n      volumeIops: 50\n  - name: events"),
+     [("volumeIops: 50", "spec.etcdClusters[0].etcdMembers[0].volumeIops",
+       "100 IOPS on 1 GiB is more than 50 IOPS per GiB, the most io1 allows (the volume gets 100: 50 is raised to "
+       "the io1 minimum)")]),
     ("instance-lifetime-too-short", edit("  minSize: 2", "  minSize: 2\n  maxInstanceLifetime: 1h"),
      [("maxInstanceLifetime", "spec.maxInstanceLifetime", "must be at least 24h (or 0 for no limit)")]),
     ("hook-without-action", edit("  minSize: 2", "  minSize: 2\n  hooks:\n  - name: noop.service"),

@@ -11,8 +11,8 @@ from __future__ import annotations
 from kopsgen.ir import naming
 from kopsgen.ir.storage import EbsVolume
 from kopsgen.model.context import ModelContext
-from kopsgen.model.volumes import ebs_performance
 from kopsgen.spec import api
+from kopsgen.spec.volumes import ebs_performance
 
 
 def build_etcd_volumes(ctx: ModelContext) -> None:

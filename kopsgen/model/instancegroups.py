@@ -30,8 +30,8 @@ from kopsgen.model.firewall import security_groups_of
 from kopsgen.model.iam import instance_profile
 from kopsgen.model.loadbalancer import target_groups_of
 from kopsgen.model.sshkey import key_pair_of
-from kopsgen.model.volumes import ebs_performance
 from kopsgen.spec import api
+from kopsgen.spec.volumes import ebs_performance
 
 GROUP_METRICS = ("GroupDesiredCapacity", "GroupInServiceInstances", "GroupMaxSize", "GroupMinSize",
                  "GroupPendingInstances", "GroupStandbyInstances", "GroupTerminatingInstances",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
 from kopsgen.errors import FieldError
-from kopsgen.spec import iam_statements, units
+from kopsgen.spec import iam_statements, units, volumes
 from kopsgen.spec.api import region_of_zone
 from kopsgen.spec.documents import SpecDocuments
 from kopsgen.spec.source import Document, SpecPath
@@ -569,18 +569,21 @@ def _group_zones(v: _Validation, group: _Group) -> set[str]:
 
 
 def _check_etcd_volume(v: _Validation, path: SpecPath, m: dict) -> None:
-    """The ratios AWS enforces, which kops checks while building the volumes."""
-    size, kind = m.get("volumeSize"), m.get("volumeType")
-    iops, throughput = m.get("volumeIops"), m.get("volumeThroughput")
-    if not isinstance(size, int) or not isinstance(iops, int) or size <= 0:
-        return
-    limit = {"io1": 50, "io2": 500, "gp3": 500}.get(_str(kind))
-    if limit and iops / size > limit and not (kind == "gp3" and iops <= 3000):
-        v.error(path + ("volumeIops",), f"{iops} IOPS on {size} GiB is more than {limit} IOPS per GiB, the most "
-                                        f"a {kind} volume allows")
-    if kind == "gp3" and isinstance(throughput, int) and iops > 0 and throughput / iops > 0.25:
-        v.error(path + ("volumeThroughput",), f"{throughput} MiB/s needs at least {throughput * 4} IOPS on gp3 "
-                                              f"(got {iops})")
+    _check_volume(v.error, path, m.get("volumeType"), m.get("volumeSize"), m.get("volumeIops"),
+                  m.get("volumeThroughput"), ("volumeIops", "volumeThroughput"))
+
+
+def _check_volume(report: Report, path: SpecPath, kind: Any, size: Any, iops: Any, throughput: Any,
+                  keys: tuple[str, str]) -> None:
+    """The ratios AWS enforces, on the settings the volume will get (spec/volumes.py decides them)."""
+    if not isinstance(kind, str) or (iops is not None and _int(iops) is None) \
+            or (throughput is not None and _int(throughput) is None):
+        return  # the schema reports a value of the wrong type
+    iops_problem, throughput_problem = volumes.performance_problems(kind, _int(size), iops, throughput)
+    if iops_problem:
+        report(path + (keys[0],), iops_problem)
+    if throughput_problem:
+        report(path + (keys[1],), throughput_problem)
 
 
 # --- instance groups -----------------------------------------------------------------------
@@ -754,12 +757,11 @@ def _check_group_extras(v: _Validation, g: _Group) -> None:
         if isinstance(item, str) and "=" not in item:
             err(("spec", "sysctlParameters", i), f'"{item}" must look like key=value')
     _check_hooks(lambda p, m: err(p, m), s)
-    volume_type = s.get("rootVolumeType")
-    iops, throughput = s.get("rootVolumeIops"), s.get("rootVolumeThroughput")
-    if volume_type == "gp3" and isinstance(iops, int) and isinstance(throughput, int) and iops >= 3000 \
-            and throughput / iops > 0.25:
-        err(("spec", "rootVolumeThroughput"), f"{throughput} MiB/s needs at least {throughput * 4} IOPS on gp3 "
-                                              f"(got {iops})")
+    _check_volume(err, ("spec",), s.get("rootVolumeType"), s.get("rootVolumeSize"), s.get("rootVolumeIops"),
+                  s.get("rootVolumeThroughput"), ("rootVolumeIops", "rootVolumeThroughput"))
+    for i, volume in _dicts(s.get("volumes")):
+        _check_volume(err, ("spec", "volumes", i), volume.get("type"), volume.get("size"), volume.get("iops"),
+                      volume.get("throughput"), ("iops", "throughput"))
 
 
 def _spot_mix(mip: Any) -> bool:
