@@ -8,8 +8,8 @@ reference case, ours and kops's.
 
 from __future__ import annotations
 
-import ipaddress
 import json
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -40,6 +40,15 @@ class MotoCase:
     id: str
     source: Path
 
+
+# Cases moto cannot apply at all, by the line its server log shows when it refuses. The test still runs them
+# and turns into an expected failure only when that line is in the log: any other failure is reported as one.
+MOTO_LIMITS = {
+    "minimal-ipv6": ("The filter 'ipv6-cidr-block-association.association-id' for DescribeSubnets has not been "
+                     "implemented in Moto yet",
+                     "moto 5.2 cannot create a subnet with an IPv6 CIDR: the provider waits for the association "
+                     "with a DescribeSubnets filter moto does not implement"),
+}
 
 DEFAULT_CASES = (
     MotoCase("public-single-control-plane", case_input("minimal-dns-none")),
@@ -80,7 +89,10 @@ def apply_plan_destroy(workdir: Path, server: MotoServer, timings: tfmoto.Timing
         assert code == 0, f"plan after a clean apply wants changes (exit {code}):\n{text[-6000:]}"
         after_apply()
     except BaseException:
-        tfmoto.destroy(workdir, check=False)  # best effort: the failure above is the one to report
+        try:  # best effort, and short: the failure above is the one to report (the server is reset anyway)
+            tfmoto.destroy(workdir, check=False, timeout=300)
+        except subprocess.TimeoutExpired:
+            pass
         raise
     timings.run("destroy", tfmoto.destroy, workdir)
     assert tfmoto.state_addresses(workdir) == []
@@ -144,7 +156,6 @@ def check_against_spec(server: MotoServer, docs: list[dict]) -> None:
         assert version["LaunchTemplateData"]["InstanceType"] == ig_spec["machineType"], ig
         zones = {s["zone"] for s in spec["subnets"] if s["name"] in ig_spec["subnets"]}
         assert set(asg["AvailabilityZones"]) == zones, ig
-    ipaddress.ip_network(spec["networkCIDR"])  # the spec read is the realistic one, not kops's fake
 
 
 def check_nothing_left(server: MotoServer, name: str, shared_vpc: str | None) -> None:
@@ -157,6 +168,18 @@ def check_nothing_left(server: MotoServer, name: str, shared_vpc: str | None) ->
 
 
 # --- the tests ------------------------------------------------------------------------------------------------------
+
+def _within_moto_limits(case_id: str, moto: MotoServer, run: Callable[[], None]) -> None:
+    """Run; a case listed in MOTO_LIMITS that fails because of that limit is an expected failure."""
+    offset = moto.log_size()
+    try:
+        run()
+    except AssertionError:
+        if case_id in MOTO_LIMITS and MOTO_LIMITS[case_id][0] in moto.log_since(offset):
+            pytest.xfail(MOTO_LIMITS[case_id][1])
+        raise
+    assert case_id not in MOTO_LIMITS, f"{case_id} applied: moto lifted the limit, remove it from MOTO_LIMITS"
+
 
 def _run_ours(case: MotoCase, moto: MotoServer, tmp_path: Path) -> None:
     original = [d for d in yaml.safe_load_all(case.source.read_text()) if d]
@@ -181,14 +204,15 @@ def test_ours_applies_plans_clean_and_destroys(case: MotoCase, moto: MotoServer,
 @pytest.mark.slow
 @pytest.mark.parametrize("case", [MotoCase(c, case_input(c)) for c in reference_cases()], ids=lambda c: c.id)
 def test_every_reference_case_applies_plans_clean_and_destroys(case: MotoCase, moto: MotoServer, tmp_path: Path):
-    _run_ours(case, moto, tmp_path)
+    _within_moto_limits(case.id, moto, lambda: _run_ours(case, moto, tmp_path))
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case", ["minimal-dns-none", "privatecalico", "ha"])
+@pytest.mark.parametrize("case", ["minimal-dns-none", "privatecalico", "ha", "minimal-ipv6"])
 def test_harness_applies_kops_own_output(case: str, moto: MotoServer, tmp_path: Path):
-    """The harness itself: kops's own output for the case applies, plans clean and destroys."""
+    """The harness itself: kops's own output for the case applies, plans clean and destroys (or, for a case in
+    MOTO_LIMITS, fails in moto exactly as ours does: the limit is moto's)."""
     out = tfmoto.realistic_kops_output(REFERENCE / case, tmp_path / "kops")
     timings = tfmoto.Timings()
-    apply_plan_destroy(out, moto, timings)
+    _within_moto_limits(case, moto, lambda: apply_plan_destroy(out, moto, timings))
     _record(f"kops/{case}", timings)

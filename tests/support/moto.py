@@ -93,6 +93,18 @@ class MotoServer:
                 config=Config(retries={"max_attempts": 2, "mode": "standard"}))
         return self._clients[key]
 
+    def log_size(self) -> int:
+        try:
+            return self.log_path.stat().st_size
+        except OSError:
+            return 0
+
+    def log_since(self, offset: int) -> str:
+        """What the server logged after `log_size()` returned `offset` (its tracebacks name moto's limits)."""
+        with open(self.log_path, "rb") as f:
+            f.seek(offset)
+            return f.read().decode(errors="replace")
+
     def log_tail(self, lines: int = 40) -> str:
         try:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
@@ -107,6 +119,15 @@ class MotoServer:
             except subprocess.TimeoutExpired:
                 os.kill(self.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
+
+
+def _die_with_parent() -> None:
+    """Linux: the server gets SIGTERM when the test process dies, so a killed test run leaves no server behind."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _ready(endpoint: str) -> bool:
@@ -126,7 +147,8 @@ def start(timeout: float = 60.0) -> MotoServer:
     env = {**os.environ, "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
            "MOTO_AMIS_PATH": str(_image_catalogue(folder))}
     process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                               stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
+                               stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+                               preexec_fn=_die_with_parent)
     log.close()
     server = MotoServer(port=port, process=process, log_path=log_path)
     deadline = time.monotonic() + timeout

@@ -6,8 +6,8 @@ Everything moto needs is written NEXT TO the output, in one Terraform override f
 - restated attributes and `lifecycle` blocks, only for moto's own bugs (listed in /work/shared/MOTO.md),
   each preceded by a comment naming the bug;
 - the IDs moto chose for the Route53 zones the records need (moto picks zone IDs itself).
-Prerequisites the output assumes exist (the state-store bucket, hosted zones, an image for each AMI lookup)
-are created with boto3 first.
+Prerequisites the output assumes exist (the state-store bucket, hosted zones) are created with boto3 first;
+the images its AMI lookups find are in the server's catalogue (tests/support/moto.py IMAGES).
 
 Inputs are kops's test fixtures, which use a fake region (`us-test-1`), partition (`aws-test`) and account
 (`000000000000`); moto rejects those, so `realistic_spec` rewrites the INPUT spec to real-looking values
@@ -172,7 +172,11 @@ class Config:
 
     resources: dict[str, dict] = field(default_factory=dict)      # "aws_vpc.label" -> body
     data_sources: dict[str, dict] = field(default_factory=dict)   # "aws_vpc.label" -> body (no "data." prefix)
-    provider_aliases: list[str | None] = field(default_factory=list)
+    providers: dict[str | None, dict] = field(default_factory=dict)  # `provider "aws"` bodies by alias
+
+    @property
+    def provider_aliases(self) -> list[str | None]:
+        return sorted(self.providers, key=lambda a: (a is not None, a or ""))
 
     def of_type(self, tf_type: str) -> dict[str, dict]:
         return {a: b for a, b in self.resources.items() if a.split(".", 1)[0] == tf_type}
@@ -191,7 +195,7 @@ def _add_json(config: Config, doc: dict) -> None:
             for label, body in labelled.items():
                 target[f"{tf_type}.{label}"] = body
     for body in blocks(doc.get("provider", {}).get("aws")):
-        config.provider_aliases.append(body.get("alias"))
+        config.providers[body.get("alias")] = body
 
 
 def _add_hcl(config: Config, parsed: dict) -> None:
@@ -199,7 +203,7 @@ def _add_hcl(config: Config, parsed: dict) -> None:
     config.data_sources.update({a.removeprefix("data."): b for a, b in hcl.data_sources(parsed).items()})
     for entry in parsed.get("provider", []):
         if "aws" in entry:
-            config.provider_aliases.append(entry["aws"].get("alias"))
+            config.providers[entry["aws"].get("alias")] = entry["aws"]
 
 
 def read_config(workdir: Path) -> Config:
@@ -211,7 +215,6 @@ def read_config(workdir: Path) -> Config:
             _add_json(config, json.loads(path.read_text()))
         else:
             _add_hcl(config, hcl.parse_file(path))
-    config.provider_aliases = sorted(set(config.provider_aliases), key=lambda a: (a is not None, a or ""))
     return config
 
 
@@ -256,19 +259,17 @@ def create_prerequisites(server: MotoServer, config: Config) -> dict[str, str]:
     return zone_ids
 
 
-def register_images(server: MotoServer, config: Config) -> dict[str, str]:
-    """An image in moto for every plan-time AMI lookup (`data "aws_ami"`), which would otherwise find nothing:
-    {lookup address: image ID}. moto registers images under its own account, so the override points each
-    lookup at its image by ID."""
+def check_images(server: MotoServer, config: Config) -> None:
+    """Every plan-time AMI lookup (`data "aws_ami"`) finds an image in moto's catalogue, as rendered: the lookup
+    itself is under test, so it is not redirected. A missing image is a missing test fixture: say which."""
     ec2 = server.client("ec2")
-    images: dict[str, str] = {}
-    for address in sorted(config.data_sources):
-        if address.startswith("aws_ami."):
-            images[address] = ec2.register_image(
-                Name=f"kopsgen-test-{address.split('.', 1)[1]}", RootDeviceName="/dev/xvda", Architecture="x86_64",
-                VirtualizationType="hvm", BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8}}],
-            )["ImageId"]
-    return images
+    for address, body in sorted(config.data_sources.items()):
+        if not address.startswith("aws_ami."):
+            continue
+        filters = [{"Name": f["name"], "Values": list(f["values"])} for f in blocks(body.get("filter"))]
+        if not ec2.describe_images(Owners=list(body.get("owners") or []), Filters=filters)["Images"]:
+            raise AssertionError(f"data.{address} (owners {body.get('owners')}, filters {filters}) finds no image in "
+                                 "moto: add it to IMAGES in tests/support/moto.py")
 
 
 def _create_zone(route53, name: str, private: bool = False) -> str:
@@ -297,9 +298,13 @@ class _Override:
     block: TopLevel
 
 
-def _provider_blocks(server: MotoServer, aliases: list[str | None]) -> list[_Override]:
+# Provider settings that pick credentials from the machine (a spec's `providerExtraConfig` may set them): unset.
+MACHINE_CREDENTIALS = ("profile", "shared_config_files", "shared_credentials_files")
+
+
+def _provider_blocks(server: MotoServer, config: Config) -> list[_Override]:
     out = []
-    for alias in aliases:
+    for alias in config.provider_aliases:
         body: dict[str, Any] = {
             "access_key": ACCESS_KEY, "secret_key": SECRET_KEY,
             "skip_credentials_validation": True, "skip_requesting_account_id": True,
@@ -311,7 +316,12 @@ def _provider_blocks(server: MotoServer, aliases: list[str | None]) -> list[_Ove
         }
         if alias:
             body["alias"] = alias
-        out.append(_Override(f"every service of the {alias or 'default'} provider at moto", TopLevel("provider", ("aws",), body)))
+        comment = f"every service of the {alias or 'default'} provider at moto, with test credentials"
+        unset = [key for key in MACHINE_CREDENTIALS if key in config.providers[alias]]
+        if unset:
+            body.update(dict.fromkeys(unset, None))
+            comment += f"; {', '.join(unset)} unset (they name this machine's AWS configuration)"
+        out.append(_Override(comment, TopLevel("provider", ("aws",), body)))
     return out
 
 
@@ -346,6 +356,11 @@ def _resource_blocks(config: Config, zone_ids: dict[str, str]) -> list[_Override
         add("moto adds a tag_specifications block for resource_type \"launch-template\"", address,
             ignore(address, ["tag_specifications"]))
 
+    for address, body in sorted(config.of_type("aws_lb").items()):
+        if any(m.get("allocation_id") for m in blocks(body.get("subnet_mapping"))):
+            add("moto does not return a subnet mapping's allocation_id (the elastic IP of an NLB), so the mapping "
+                "would always look changed", address, ignore(address, ["subnet_mapping"]))
+
     for address in sorted(config.of_type("aws_autoscaling_lifecycle_hook")):
         add("moto returns hard-coded notification_target_arn and role_arn for lifecycle hooks", address,
             ignore(address, ["notification_target_arn", "role_arn"]))
@@ -361,21 +376,11 @@ def _resource_blocks(config: Config, zone_ids: dict[str, str]) -> list[_Override
             for address, (comments, body) in by_address.items()]
 
 
-def _image_blocks(images: dict[str, str]) -> list[_Override]:
-    # an override's nested blocks replace the original's: the lookup's name filter becomes an ID filter
-    return [_Override("the image registered in moto for this lookup (moto has no images of the real owners)",
-                      TopLevel("data", tuple(address.split(".", 1)), {
-                          "owners": [ACCOUNT_ID], "filter": Blocks.of({"name": "image-id", "values": [image]})}))
-            for address, image in sorted(images.items())]
-
-
-def write_override(workdir: Path, server: MotoServer, config: Config, zone_ids: dict[str, str],
-                   images: dict[str, str] | None = None) -> Path:
+def write_override(workdir: Path, server: MotoServer, config: Config, zone_ids: dict[str, str]) -> Path:
     parts = [
         "# Written by the kopsgen tests to run this configuration against a moto server; not part of the output.\n",
     ]
-    for item in (_provider_blocks(server, config.provider_aliases) + _resource_blocks(config, zone_ids)
-                 + _image_blocks(images or {})):
+    for item in _provider_blocks(server, config) + _resource_blocks(config, zone_ids):
         parts.append(f"\n# {item.comment}\n" + to_hcl([item.block]))
     path = workdir / OVERRIDE_FILE
     path.write_text("".join(parts))
@@ -386,7 +391,8 @@ def prepare(workdir: Path, server: MotoServer) -> Config:
     """Create the prerequisites in moto and write the override file; the configuration as read."""
     config = read_config(workdir)
     zone_ids = create_prerequisites(server, config)
-    write_override(workdir, server, config, zone_ids, register_images(server, config))
+    check_images(server, config)
+    write_override(workdir, server, config, zone_ids)
     return config
 
 
