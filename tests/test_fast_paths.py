@@ -1,11 +1,14 @@
 """Fast paths taken for speed (issue 8) decide exactly what the general code decides.
 
-Each fast path is checked against the general path it short-cuts, on generated inputs biased
-towards the characters where the rules change (spaces, line breaks, `:`, `#`, `-`, digits, `_`).
+Each fast path is checked against the general path it short-cuts (or the library it stands in
+for), on generated inputs biased towards where the rules change: for YAML styles the characters
+(spaces, line breaks, `:`, `#`, `-`, digits, `_`), for the schema check real specs with random
+parts replaced, deleted or added, and every schema definition against arbitrary values.
 """
 
 from __future__ import annotations
 
+import copy
 import string
 from unittest import mock
 
@@ -14,10 +17,12 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from bench import scale
 from kopsgen import yamlfast
 from kopsgen.bootstrap import kyaml
 from kopsgen.errors import SpecError
-from kopsgen.spec import source
+from kopsgen.spec import schema, schemacheck, source
+from tests.support.paths import EXAMPLES, case_input, reference_cases
 
 # characters where YAML's style rules and go-yaml's key order change, plus some ordinary ones
 TRICKY = " \n\t:#-?.'\"_/,[]{}&*!|>%@`~0123456789aAzZ\x85\xa0\u2028é"
@@ -122,3 +127,139 @@ def test_loading_values_with_libyaml_gives_what_the_pure_python_loader_gives(tex
 
     assert outcome(lambda: yamlfast.safe_load_all(text)) == outcome(lambda: list(yaml.safe_load_all(text)))
     assert outcome(lambda: yamlfast.safe_load(text)) == outcome(lambda: yaml.safe_load(text))
+
+
+# ---------------------------------------------------------------- JSON Schema: schemacheck vs jsonschema
+
+
+def _corpus() -> list[tuple[str, dict]]:
+    """(kind, data) of every Cluster and InstanceGroup document of the reference cases, the examples and a
+    generated scale-sweep spec."""
+    texts = [case_input(case).read_text() for case in reference_cases()]
+    texts += [p.read_text() for p in sorted(EXAMPLES.glob("*.yaml"))]
+    texts.append(scale.spec_text(4))
+    docs = [d for text in texts for d in yaml.safe_load_all(text) if isinstance(d, dict)]
+    return [(d["kind"], d) for d in docs if d.get("kind") in schema.SCHEMA_FILES]
+
+
+CORPUS = _corpus()
+
+
+def _jsonschema_valid(kind: str, data) -> bool:
+    return not any(True for _ in schema._validator(kind).iter_errors(data))
+
+
+def _fast_valid(kind: str, data) -> bool:
+    return schemacheck.is_valid(schema.schema(kind), data, schema.CUSTOM_KEYWORDS)
+
+
+def test_every_valid_reference_document_is_known_valid_without_jsonschema():
+    """The fast path is taken for real specs (else it buys nothing), and only for valid ones."""
+    for kind, data in CORPUS:
+        assert _fast_valid(kind, data) == _jsonschema_valid(kind, data), data["metadata"]["name"]
+    assert sum(_fast_valid(kind, data) for kind, data in CORPUS) > len(CORPUS) * 0.9
+
+
+def _schema_words(node, found: set) -> set:
+    """Strings the schemas compare against (enum and const values, property names): mutations that use
+    them reach deeper into the schema than random text does."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("enum", "const"):
+                found.update(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str))
+            if key == "properties" and isinstance(value, dict):
+                found.update(value)
+            _schema_words(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _schema_words(value, found)
+    return found
+
+
+WORDS = sorted(_schema_words(schema.schema("Cluster"), set()) | _schema_words(schema.schema("InstanceGroup"), set()))
+json_scalars = (st.none() | st.booleans() | st.integers(-3, 70000) | st.sampled_from([0.5, 1.0, -1.0, 1e20])
+                | st.sampled_from(WORDS) | st.text(max_size=6) | st.sampled_from(["", "10.0.0.0/16", "us-east-1a",
+                                                                                  "t3.medium", "1.2.3", "v1.32.0"]))
+json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=3)
+                           | st.dictionaries(st.sampled_from(WORDS) | st.text(max_size=4), inner, max_size=3),
+                           max_leaves=8)
+
+
+def _paths(node, prefix=()):
+    yield prefix
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, prefix + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _paths(value, prefix + (i,))
+
+
+@st.composite
+def mutated_documents(draw):
+    kind, data = draw(st.sampled_from(CORPUS))
+    data = copy.deepcopy(data)
+    for _ in range(draw(st.integers(1, 3))):
+        path = draw(st.sampled_from(list(_paths(data))[1:]))
+        parent = data
+        for part in path[:-1]:
+            parent = parent[part]
+        action = draw(st.sampled_from(["replace", "delete", "add"]))
+        if action == "delete" and isinstance(parent, dict):
+            del parent[path[-1]]
+        elif action == "add" and isinstance(parent[path[-1]], dict):
+            parent[path[-1]][draw(st.sampled_from(WORDS) | st.text(max_size=4))] = draw(json_values)
+        else:
+            parent[path[-1]] = draw(json_values)
+    return kind, data
+
+
+@settings(max_examples=3000, deadline=None)
+@given(mutated_documents())
+def test_a_document_known_valid_without_jsonschema_is_valid_for_jsonschema(document):
+    kind, data = document
+    if _fast_valid(kind, data):
+        assert _jsonschema_valid(kind, data)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.sampled_from(["Cluster", "InstanceGroup"]), st.data())
+def test_every_schema_definition_agrees_with_jsonschema(kind, data):
+    """Each definition of the schemas on its own, against arbitrary values: wherever the quick checker
+    answers "valid", jsonschema does too."""
+    root = schema.schema(kind)
+    name = data.draw(st.sampled_from(sorted(root["$defs"])))
+    instance = data.draw(json_values)
+    probe = {**root, "$ref": f"#/$defs/{name}"}
+    probe.pop("properties", None), probe.pop("required", None), probe.pop("additionalProperties", None)
+    probe.pop("type", None)
+    if schemacheck.is_valid(probe, instance, schema.CUSTOM_KEYWORDS):
+        validator = type(schema._validator(kind))(probe)
+        assert validator.is_valid(instance), (name, instance)
+
+
+@pytest.mark.parametrize("keyword_schema,instance", [
+    ({"format": "ipv4"}, "x"),                      # a keyword the checker does not decide: jsonschema does
+    ({"prefixItems": [{"type": "string"}]}, [1]),
+    ({"$ref": "https://example.com/s.json"}, 1),
+    ({"x-kopsgen-unsupported": "no"}, 1),           # our own keyword: always jsonschema's call
+    ({"enum": [[1]]}, [1]),
+    ({"properties": {"a": {"$id": "x", "type": "string"}}}, {"a": "b"}),
+])
+def test_the_checker_leaves_what_it_does_not_know_to_jsonschema(keyword_schema, instance):
+    assert not schemacheck.is_valid(keyword_schema, instance, schema.CUSTOM_KEYWORDS)
+
+
+@pytest.mark.parametrize("keyword_schema,instance,valid", [
+    ({"type": "integer"}, 1.0, True), ({"type": "integer"}, True, False), ({"type": "number"}, False, False),
+    ({"enum": [1]}, 1.0, True), ({"enum": [1]}, True, False), ({"const": False}, 0, False),
+    ({"minimum": 1}, True, True), ({"minLength": 2}, 5, True), ({"pattern": "^a"}, "ba", False),
+    ({"additionalProperties": False, "patternProperties": {"^x-": {}}}, {"x-a": 1}, True),
+    ({"not": {"type": "string"}}, "a", False), ({"if": {"const": 1}, "then": {"type": "string"}}, 1, False),
+    ({"uniqueItems": True}, ["a", "a"], False), ({"x-kopsgen-extension": True}, 1, True),
+])
+def test_keywords_as_jsonschema_reads_them(keyword_schema, instance, valid):
+    import jsonschema
+
+    assert jsonschema.Draft202012Validator(keyword_schema).is_valid(instance) == valid
+    assert schemacheck.is_valid(keyword_schema, instance) == valid
