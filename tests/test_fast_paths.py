@@ -8,7 +8,9 @@ parts replaced, deleted or added, and every schema definition against arbitrary 
 
 from __future__ import annotations
 
+import base64
 import copy
+import re
 import string
 from unittest import mock
 
@@ -19,10 +21,10 @@ from hypothesis import strategies as st
 
 from bench import scale
 from kopsgen import yamlfast
-from kopsgen.bootstrap import kyaml
+from kopsgen.bootstrap import der, kyaml
 from kopsgen.errors import SpecError
 from kopsgen.spec import schema, schemacheck, source
-from tests.support.paths import EXAMPLES, case_input, reference_cases
+from tests.support.paths import EXAMPLES, REFERENCE, case_input, reference_cases
 
 # characters where YAML's style rules and go-yaml's key order change, plus some ordinary ones
 TRICKY = " \n\t:#-?.'\"_/,[]{}&*!|>%@`~0123456789aAzZ\x85\xa0\u2028é"
@@ -263,3 +265,61 @@ def test_keywords_as_jsonschema_reads_them(keyword_schema, instance, valid):
 
     assert jsonschema.Draft202012Validator(keyword_schema).is_valid(instance) == valid
     assert schemacheck.is_valid(keyword_schema, instance) == valid
+
+
+# ---------------------------------------------------------------- certificates: bootstrap.der vs cryptography
+
+
+def _reference_certificates() -> list[bytes]:
+    """kops's own test certificates (Go-made), as its reference cases carry them in user data."""
+    found = set()
+    for path in REFERENCE.glob("*/data/*_user_data"):
+        found.update(re.findall(rb"-----BEGIN CERTIFICATE-----\n.*?-----END CERTIFICATE-----\n",
+                                re.sub(rb"\n +", b"\n", path.read_bytes()), re.S))
+    return sorted(found)
+
+
+def _cryptography_spki(pem: bytes) -> bytes:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    return x509.load_pem_x509_certificate(pem).public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def test_public_keys_read_without_cryptography_are_cryptographys():
+    from kopsgen.bootstrap import pki
+
+    pems = _reference_certificates() + [pki.new_ca("test-ca").items[0].certificate_pem]
+    assert len(pems) >= 3
+    for pem in pems:
+        assert der.subject_public_key_info(der.certificate_der(pem)) == _cryptography_spki(pem)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.data())
+def test_a_cut_or_garbled_certificate_is_refused_like_cryptography_refuses_it(data):
+    from cryptography import x509
+
+    cert = der.certificate_der(data.draw(st.sampled_from(_reference_certificates())))
+    damage = data.draw(st.sampled_from(["cut", "grow", "length"]))
+    if damage == "cut":
+        broken = cert[:data.draw(st.integers(0, len(cert) - 1))]
+    elif damage == "grow":
+        broken = cert + data.draw(st.binary(min_size=1, max_size=4))
+    else:  # a length byte of the outer structures changed
+        at = data.draw(st.sampled_from([1, 2, 3, 5, 6, 7]))
+        broken = cert[:at] + bytes([cert[at] ^ data.draw(st.integers(1, 255))]) + cert[at + 1:]
+    pem = b"-----BEGIN CERTIFICATE-----\n" + base64.encodebytes(broken) + b"-----END CERTIFICATE-----\n"
+    try:
+        x509.load_pem_x509_certificate(pem)
+    except ValueError:
+        with pytest.raises(der.DerError):
+            der.subject_public_key_info(der.certificate_der(pem))
+
+
+@pytest.mark.parametrize("pem", [b"", b"-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n",
+                                 b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"])
+def test_what_is_no_pem_certificate_is_refused(pem):
+    with pytest.raises(der.DerError):
+        der.subject_public_key_info(der.certificate_der(pem))
