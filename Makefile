@@ -4,9 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 
 .PHONY: install graphviz test test-slow test-all test-moto golden-cloudformation conformance bench fuzz clean \
-	docs examples-outputs
+	docs examples-outputs checkov checkov-scan
 
-install: $(VENV)/.installed graphviz
+# checkov (the policy scanner of tests/test_security_checkov.py) has a virtualenv of its own: it installs
+# a fork of hcl2 that clashes with python-hcl2 in .venv. It runs offline (--skip-download, BC_SKIP_MAPPING).
+CHECKOV_VENV    := .venv-checkov
+CHECKOV_VERSION := 3.3.30
+
+install: $(VENV)/.installed graphviz $(CHECKOV_VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +35,26 @@ docs: install
 examples-outputs: install
 	$(BIN)/python tools/generate.py examples
 	$(MAKE) golden-cloudformation
+
+$(CHECKOV_VENV)/.installed:
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/pip install --quiet 'checkov==$(CHECKOV_VERSION)'
+	touch $@
+
+# checkov over both targets of every reference case, the examples and `create cluster`'s defaults, against
+# kops's own Terraform and security/checkov-skips.yaml: prints kops's and kopsgen's numbers per case.
+checkov: install
+	$(BIN)/pytest -q -s -m "slow or not slow" tests/test_security_checkov.py
+
+# checkov over a folder you rendered, with kopsgen's skip list: make checkov-scan DIR=out/ [FRAMEWORK=cloudformation]
+FRAMEWORK ?= terraform
+checkov-scan: install
+	$(BIN)/python -m tests.support.checkov $(DIR) --framework $(FRAMEWORK)
+
+# The fuzz test at length: thousands more mutated specs through the real CLI (FUZZ_EXAMPLES to change).
+fuzz: install
+	KOPSGEN_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5000} $(BIN)/pytest -q -s -m "slow or not slow" tests/test_fuzz.py
 
 # The default run: everything but the slow suites (a few representative slow cases still run).
 test: install
@@ -60,4 +85,4 @@ bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info outputs
+	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache build *.egg-info outputs

@@ -8,7 +8,9 @@ one Terraform resource differently, the reduction follows it: an egress rule of 
 the group, a managed-policy attachment inside its role, an EventBridge target inside its rule.
 
 Deliberate differences, asserted here rather than hidden: state-store files (`aws_s3_object`) are not in a
-template (kopsgen uploads them), and an instance profile carries no tags (CloudFormation has no property).
+template (kopsgen uploads them), the VPC's default security group is emptied by Terraform only (no
+CloudFormation resource manages it; DEPLOY.md gives the commands), and an instance profile carries no
+tags (CloudFormation has no property).
 """
 
 from __future__ import annotations
@@ -25,7 +27,10 @@ from tests.support import cloudformation as cfn
 from tests.support import hcl
 from tests.support.paths import EXAMPLES, case_input, reference_cases
 
-NOT_IN_TEMPLATES = {"aws_s3_object"}   # uploaded by kopsgen, not part of the stack
+NOT_IN_TEMPLATES = {
+    "aws_s3_object",                   # uploaded by kopsgen, not part of the stack
+    "aws_default_security_group",      # no CloudFormation resource manages it: DEPLOY.md says how to empty it
+}
 LOOKUP = "<looked up>"                 # a data source in Terraform, a parameter in CloudFormation
 
 _TF_REF = re.compile(r"^\$\{(data\.)?(aws_[a-z0-9_]+)\.([^.}]+)\.([a-z_]+)\}$")
@@ -181,6 +186,13 @@ TF_REDUCERS = {
     "aws_sqs_queue": lambda tf, b: [(b["name"], b["message_retention_seconds"], _tags(b))],
     "aws_cloudwatch_event_rule": lambda tf, b: [(b["name"], json.loads(tf.file(b["event_pattern"])), _tags(b))],
     "aws_cloudwatch_event_target": lambda tf, b: [(tf.identity(b["rule"]), tf.identity(b["arn"]))],
+    "aws_flow_log": lambda tf, b: [(tf.identity(b["vpc_id"]), b["traffic_type"], b["log_destination_type"],
+                                    tf.identity(b["log_destination"]), tf.identity(b.get("iam_role_arn")),
+                                    b["max_aggregation_interval"], _tags(b))],
+    "aws_cloudwatch_log_group": lambda tf, b: [(b["name"], b["retention_in_days"], tf.identity(b.get("kms_key_id")),
+                                                _tags(b))],
+    "aws_kms_key": lambda tf, b: [(b["description"], b["enable_key_rotation"], b["deletion_window_in_days"],
+                                   tf.document(b["policy"]), _tags(b))],
 }
 
 
@@ -358,6 +370,14 @@ CFN_REDUCERS = {
     "aws_cloudwatch_event_rule": lambda c: [(p["Name"], p["EventPattern"], _cfn_tags(p))
                                             for p in c.of_type("AWS::Events::Rule")],
     "aws_cloudwatch_event_target": _event_targets,
+    "aws_flow_log": lambda c: [(c.identity(p["ResourceId"]), p["TrafficType"], p["LogDestinationType"],
+                                c.identity(p.get("LogGroupName") or p.get("LogDestination")),
+                                c.identity(p.get("DeliverLogsPermissionArn")), p["MaxAggregationInterval"],
+                                _cfn_tags(p)) for p in c.of_type("AWS::EC2::FlowLog")],
+    "aws_cloudwatch_log_group": lambda c: [(p["LogGroupName"], p["RetentionInDays"], c.identity(p.get("KmsKeyId")),
+                                            _cfn_tags(p)) for p in c.of_type("AWS::Logs::LogGroup")],
+    "aws_kms_key": lambda c: [(p["Description"], p["EnableKeyRotation"], p["PendingWindowInDays"],
+                               c.document(p["KeyPolicy"]), _cfn_tags(p)) for p in c.of_type("AWS::KMS::Key")],
 }
 
 

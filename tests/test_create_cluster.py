@@ -93,10 +93,14 @@ def test_same_documents_as_kops_create_cluster(case):
     kwargs["topology"] = kwargs.get("topology", "public").lower()
     ours = new_cluster(CreateClusterOptions(**kwargs, config_base="memfs://tests"))
     theirs = list(yaml.safe_load_all((folder / "expected-v1alpha2.yaml").read_text()))
-    # the deliberate differences (see kopsgen/spec/create.py): no timestamps, IMDSv2 written out, and
-    # default machine types chosen without asking AWS (kops's test cloud offers other types)
+    # the deliberate differences (see kopsgen/spec/create.py): no timestamps, IMDSv2 written out,
+    # default machine types chosen without asking AWS (kops's test cloud offers other types), and SSH
+    # closed when neither --ssh-access nor --admin-access asks for it (kops opens it to the world)
     for doc in theirs:
         doc["metadata"].pop("creationTimestamp", None)
+    if "SSHAccess" not in options and "AdminAccess" not in options:
+        assert theirs[0]["spec"].pop("sshAccess") == ["0.0.0.0/0", "::/0"]
+        assert "sshAccess" not in ours[0]["spec"]
     for doc in ours[1:]:
         assert doc["spec"].pop("instanceMetadata") == {"httpTokens": "required", "httpPutResponseHopLimit": 1}
     if "NodeSizes" not in options and "ControlPlaneSizes" not in options:
@@ -171,7 +175,8 @@ def test_minimal_defaults(tmp_path):
     assert cluster["topology"] == {"dns": {"type": "None"}}
     assert cluster["api"] == {"loadBalancer": {"class": "Network", "type": "Public"}}  # no DNS: an NLB
     assert cluster["networking"] == {"cilium": {"enableNodePort": True}} and cluster["kubeProxy"] == {"enabled": False}
-    assert cluster["kubernetesApiAccess"] == cluster["sshAccess"] == ["0.0.0.0/0", "::/0"]
+    assert cluster["kubernetesApiAccess"] == ["0.0.0.0/0", "::/0"]
+    assert "sshAccess" not in cluster   # SSH closed unless asked for (kops opens it to the world)
     assert cluster["authorization"] == {"rbac": {}} and cluster["kubelet"] == {"anonymousAuth": False}
     assert cluster["iam"] == {"allowContainerRegistry": True, "legacy": False}
     assert cluster["kubernetesVersion"] == "1.36.3" and cluster["nonMasqueradeCIDR"] == "100.64.0.0/10"

@@ -35,7 +35,14 @@ def _spec(tmp_path: Path, edit=None):
 
 
 def _graph(tmp_path: Path, edit=None):
-    return pipeline.build_graph(_spec(tmp_path, edit))
+    """The graph with VPC flow logs off: their delivery role is no instance-group role (it is checked with
+    the rest of the hardening, in tests/test_security_hardening.py)."""
+    def without_flow_logs(docs):
+        _cluster(docs).setdefault("kopsgen", {})["flowLogs"] = {"enabled": False}
+        if edit:
+            edit(docs)
+
+    return pipeline.build_graph(_spec(tmp_path, without_flow_logs))
 
 
 def _names(graph, kind) -> set[str]:

@@ -5,6 +5,7 @@ from kopsgen.ir import compute, events, storage  # noqa: F401
 from kopsgen.ir import dns, firewall, loadbalancer, sshkey  # noqa: F401
 from kopsgen.ir import iam  # noqa: F401
 from kopsgen.ir import files  # noqa: F401
+from kopsgen.ir import kms, logs  # noqa: F401
 from kopsgen.ir.base import External, Graph, GraphError, Link, Ref, Resource  # noqa: F401
 
 

@@ -26,6 +26,15 @@ class SecurityGroup(_Firewall):
 
 
 @dataclass(frozen=True, kw_only=True)
+class DefaultSecurityGroup(_Firewall):
+    """The security group AWS creates with a VPC, taken over so that it holds no rules at all: nothing
+    the cluster runs uses it, and an instance put in it by mistake can then neither be reached nor
+    reach anything. Ref attr: `id`."""
+
+    vpc: Link
+
+
+@dataclass(frozen=True, kw_only=True)
 class SecurityGroupRule(_Firewall):
     """One rule of one group, with exactly one peer: the source of ingress, the destination of egress.
 

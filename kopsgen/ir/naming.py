@@ -79,6 +79,19 @@ def vpc_cidr_association(cidr: str, cluster: str) -> str:
     return cidr
 
 
+# ---------------------------------------------------------------- VPC hardening (kopsgen's, kops has none)
+# One name for the flow log and everything that serves only it (its log group, whose AWS name it
+# also is, its KMS key and its delivery role): `flow-logs.<cluster>`.
+
+def flow_logs(cluster: str) -> str:
+    return truncate_with_hash(f"flow-logs.{cluster}", IAM_ROLE_NAME_MAX)
+
+
+def default_security_group(cluster: str) -> str:
+    """The VPC's default security group, taken over to empty it: `default.<cluster>`."""
+    return f"default.{cluster}"
+
+
 # ---------------------------------------------------------------- firewall, load balancers, DNS, SSH key
 
 def truncate_with_hash(s: str, max_length: int, *, always_add_hash: bool = False, hash_length: int = 6) -> str:

@@ -1,4 +1,4 @@
-"""Network resources: VPC, DHCP options, gateways, subnets, route tables and routes."""
+"""Network resources: VPC, DHCP options, gateways, subnets, route tables, routes and flow logs."""
 
 from __future__ import annotations
 
@@ -122,3 +122,20 @@ class SharedElasticIp(_Network):
 class NatGateway(_Network):
     subnet: Link
     allocation: Link       # the EIP (a Ref) or an existing allocation (External eipalloc-…)
+
+
+FLOW_LOGS_TO_CLOUDWATCH = "cloud-watch-logs"
+FLOW_LOGS_TO_S3 = "s3"
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlowLog(_Network):
+    """A VPC flow log: the VPC's traffic (`ALL`, `ACCEPT` or `REJECT`) recorded to a CloudWatch Logs
+    group, delivered with `role`, or to an S3 bucket, by its ARN (an existing bucket: `External`)."""
+
+    vpc: Link
+    traffic_type: str
+    destination_type: str                 # FLOW_LOGS_TO_CLOUDWATCH | FLOW_LOGS_TO_S3
+    destination: Link                     # the log group's ARN (a Ref) or the bucket's ARN
+    role: Link | None = None              # the role the service delivers to CloudWatch Logs with
+    max_aggregation_interval: int = 600   # seconds; 60 or 600

@@ -52,7 +52,10 @@ def build_bastion(ctx: ModelContext) -> None:
     nlb = add_network_load_balancer(
         ctx, BASTION, internal=internal,
         placements=[api.LoadBalancerSubnet(s.name) for s in choose_subnets(ctx, internal)],
-        security_groups=(lb.link, *(External(g) for g in ctx.cluster.bastion_load_balancer_security_groups)))
+        security_groups=(lb.link, *(External(g) for g in ctx.cluster.bastion_load_balancer_security_groups)),
+        # the bastions may all run in one zone: without cross-zone balancing the load balancer's nodes in
+        # the other zones have no target to send a connection to (kops leaves it off; a deliberate difference)
+        cross_zone=True)
     target_group = add_target_group(ctx, TG_BASTION, SSH, "TCP", HealthCheck(protocol="TCP"))
     add_listener(ctx, BASTION, nlb, SSH, target_group)
 

@@ -33,6 +33,7 @@ ETCD_CILIUM_PEER = 2382
 
 SSH = 22
 HTTPS = 443
+ICMPV6_PACKET_TOO_BIG = (2, 0)   # (type, code), as a rule's from/to ports
 
 # kops's group name prefix, group description and our word for each role's people-facing name
 _ROLE_GROUPS = {
@@ -171,10 +172,11 @@ def add_egress_anywhere(ctx: ModelContext, group: Group) -> None:
 def add_path_mtu_rules(ctx: ModelContext, group: Group, address: Address, lb_word: str, what: str) -> None:
     """The ICMP rules kops adds beside each load balancer listener rule, so that path MTU discovery
     works through the NLB: ICMP types 3-4 for IPv4 (destination unreachable, which carries
-    "fragmentation needed", and source quench), every ICMPv6 type (packet too big among them) for
-    IPv6; a prefix list may hold either, so it gets both."""
+    "fragmentation needed", and source quench), ICMPv6 "packet too big" (type 2, code 0) for IPv6;
+    a prefix list may hold either, so it gets both. kops admits every ICMPv6 type from these
+    addresses; only packet-too-big serves path MTU discovery (a deliberate difference)."""
     if not address.is_ipv4:
-        add_rule(ctx, group, address, protocol="icmpv6", ports=(-1, -1),
+        add_rule(ctx, group, address, protocol="icmpv6", ports=ICMPV6_PACKET_TOO_BIG,
                  name=naming.pmtu_rule("icmpv6", lb_word, address.value),
                  description=f"ICMPv6 from {address.value} to the {what}, for path MTU discovery")
     if not address.is_ipv6:

@@ -36,6 +36,7 @@ from awacs.aws import (
     PolicyDocument, Principal, Statement, StringEquals, StringLike,
 )
 
+from kopsgen.ir import naming
 from kopsgen.ir.base import External, Link
 from kopsgen.ir.iam import PolicyDocument as PolicyDocumentIR
 from kopsgen.ir.iam import link_token
@@ -46,6 +47,8 @@ CLUSTER_TAG = "KubernetesCluster"
 RESOURCE_TAG = f"aws:ResourceTag/{CLUSTER_TAG}"
 REQUEST_TAG = f"aws:RequestTag/{CLUSTER_TAG}"
 CONTROL_PLANE_VOLUME_TAG = "aws:ResourceTag/k8s.io/role/master"
+ELB_SERVICE_LINKED_ROLE = ("arn:{partition}:iam::*:role/aws-service-role/elasticloadbalancing.amazonaws.com/"
+                           "AWSServiceRoleForElasticLoadBalancing")
 
 
 def ec2_service_principal(partition: str) -> str:
@@ -379,7 +382,10 @@ def cloud_controller_manager(p: Policy, cloud_routes: bool, nlb_security_groups:
         ec2.DescribeSecurityGroups, ec2.DescribeSubnets, ec2.DescribeVpcs, ec2.DescribeInstanceTopology,
         elb.DescribeLoadBalancers, elb.DescribeLoadBalancerAttributes, elb.DescribeListeners,
         elb.DescribeLoadBalancerPolicies, elb.DescribeTargetGroups, elb.DescribeTargetGroupAttributes,
-        elb.DescribeTargetHealth, iam.CreateServiceLinkedRole, kms.DescribeKey)
+        elb.DescribeTargetHealth, kms.DescribeKey)
+    # kops grants this on `*`; the controller only ever creates the load balancers' service-linked role
+    # (a deliberate difference: least privilege)
+    p.allow([iam.CreateServiceLinkedRole], [ELB_SERVICE_LINKED_ROLE.format(partition=p.partition)])
     p.cluster_tagged(
         ec2.ModifyInstanceAttribute, ec2.AuthorizeSecurityGroupIngress, ec2.DeleteSecurityGroup,
         ec2.RevokeSecurityGroupIngress,
@@ -443,9 +449,10 @@ def cluster_autoscaler(p: Policy, static_instance_list: bool) -> None:
 
 
 def node_termination_handler(p: Policy) -> None:
-    # SQS calls accept no conditions; kops grants them on `*`
-    p.unconditional(autoscaling.DescribeAutoScalingInstances, autoscaling.DescribeTags, ec2.DescribeInstances,
-                    sqs.DeleteMessage, sqs.ReceiveMessage)
+    p.unconditional(autoscaling.DescribeAutoScalingInstances, autoscaling.DescribeTags, ec2.DescribeInstances)
+    # kops grants the queue calls on `*`; kopsgen names the cluster's own queue (a deliberate difference:
+    # least privilege). The account is left open, as in the queue's own policy: kopsgen never looks it up.
+    p.allow([sqs.DeleteMessage, sqs.ReceiveMessage], [p.arn("sqs", naming.nth_queue(p.cluster), p.region, "*")])
     p.cluster_tagged(autoscaling.CompleteLifecycleAction)
 
 
@@ -476,7 +483,11 @@ def cilium_eni(p: Policy) -> None:
 
 
 def calico_src_dst_check(p: Policy) -> None:
-    p.unconditional(ec2.DescribeInstances, ec2.ModifyNetworkInterfaceAttribute)
+    p.unconditional(ec2.DescribeInstances)
+    # kops grants this on `*`. Calico only turns off the source/destination check of its own instance's
+    # network interface: network interfaces in the cluster's region, which also keeps it from moving
+    # interfaces into other security groups (a deliberate difference: least privilege)
+    p.allow([ec2.ModifyNetworkInterfaceAttribute], [p.arn("ec2", "network-interface/*", p.region, "*")])
 
 
 def src_dst_check(p: Policy) -> None:

@@ -12,6 +12,7 @@ import ipaddress
 
 from kopsgen.ir import naming
 from kopsgen.ir.base import External, Link, Ref
+from kopsgen.ir.firewall import DefaultSecurityGroup
 from kopsgen.ir.network import (
     DhcpOptions, DhcpOptionsAssociation, EgressOnlyInternetGateway, ElasticIp, InternetGateway, NatGateway, Route,
     RouteTable, RouteTableAssociation, SharedElasticIp, SharedInternetGateway, SharedVpc, Subnet, Vpc, VpcCidrBlock,
@@ -99,6 +100,12 @@ def _vpc(ctx: ModelContext) -> None:
     dhcp = ctx.graph.add(DhcpOptions(name=naming.dhcp_options(ctx.name), domain_name=_dhcp_domain(cluster.region),
                                      tags=ctx.tags(naming.dhcp_options(ctx.name))))
     ctx.graph.add(DhcpOptionsAssociation(name=naming.dhcp_options(ctx.name), vpc=vpc.ref(), dhcp_options=dhcp.ref()))
+    if cluster.restrict_default_security_group:
+        # AWS gives every VPC a default group that admits its own members and lets them out anywhere;
+        # nothing of the cluster uses it, so it is taken over and left without rules (a kopsgen addition)
+        name = naming.default_security_group(ctx.name)
+        ctx.graph.add(DefaultSecurityGroup(name=name, vpc=vpc.ref(), tags=ctx.tags(name)))
+        ctx.graph.output("default_security_group_id", Ref(DefaultSecurityGroup, name))
 
 
 def _dhcp_domain(region: str) -> str:

@@ -405,6 +405,29 @@ class StateStore:
         return StateStore(url, scheme, bucket, prefix.strip("/"))
 
 
+FLOW_LOGS_CLOUDWATCH = "CloudWatchLogs"
+FLOW_LOGS_S3 = "S3"
+
+
+@dataclass(frozen=True)
+class FlowLogs:
+    """`spec.kopsgen.flowLogs` (a kopsgen extension): the VPC's flow logs, on unless `enabled: false`."""
+
+    destination: str = FLOW_LOGS_CLOUDWATCH   # CloudWatchLogs | S3
+    traffic_type: str = "ALL"                 # ALL | ACCEPT | REJECT
+    retention_days: int = 365                 # CloudWatchLogs: how long records are kept
+    s3_bucket_arn: str | None = None          # S3: an existing bucket (and optional prefix) to write to
+
+    @staticmethod
+    def from_spec(s: dict) -> "FlowLogs | None":
+        d = _get(s, "kopsgen", "flowLogs", default={}) or {}
+        if d.get("enabled", True) is False:
+            return None
+        return FlowLogs(destination=d.get("destination", FLOW_LOGS_CLOUDWATCH),
+                        traffic_type=d.get("trafficType", "ALL"), retention_days=d.get("retentionInDays", 365),
+                        s3_bucket_arn=d.get("s3BucketARN"))
+
+
 @dataclass(frozen=True)
 class Cluster:
     name: str
@@ -443,6 +466,9 @@ class Cluster:
     ssh_public_key: str | None = None
     warm_pool: "WarmPool | None" = None            # spec.warmPool: the default of node groups
     karpenter_enabled: bool = False
+    # kopsgen extensions (spec.kopsgen): hardening of a VPC kopsgen creates
+    flow_logs: FlowLogs | None = FlowLogs()
+    restrict_default_security_group: bool = True
 
     @property
     def zones(self) -> tuple[str, ...]:
@@ -518,6 +544,9 @@ class Cluster:
             service_node_port_range=port_range(_get(s, "kubeAPIServer", "serviceNodePortRange")),
             warm_pool=_cluster_warm_pool(s),
             karpenter_enabled=bool(_get(s, "karpenter", "enabled", default=False)),
+            flow_logs=FlowLogs.from_spec(s),
+            restrict_default_security_group=_get(s, "kopsgen", "restrictDefaultSecurityGroup", default=True)
+            is not False,
         )
 
 

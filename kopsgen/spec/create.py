@@ -24,6 +24,10 @@ the zones offer it; the image architecture comes from the machine type's name, n
 DescribeInstanceTypes; IMDSv2 (`httpTokens: required`, hop limit 1) is written out on every
 group, where kops leaves it to its model defaults; --ssh-public-key goes into the kopsgen
 extension field `spec.sshPublicKey` (kops keeps the key only in its state store).
+And one for security: SSH is closed unless asked for. kops opens port 22 to 0.0.0.0/0 and ::/0 when
+neither --ssh-access nor --admin-access is given; kopsgen then writes no `sshAccess` (reach the
+instances with SSM Session Manager, or give --ssh-access). --admin-access alone still sets both, as
+in kops: whoever names the API's admins has said who may SSH.
 
 Bad options raise UsageError naming the flag; nothing else here can fail.
 """
@@ -170,7 +174,8 @@ def new_cluster(opts: CreateClusterOptions) -> list[dict]:
                          "unless --dns none")
     network_cidr, additional_cidrs = _check_cidrs(opts.network_cidrs)
     admin_access = _check_access("--admin-access", opts.admin_access or DEFAULT_ACCESS)
-    ssh_access = _check_access("--ssh-access", opts.ssh_access) if opts.ssh_access else admin_access
+    ssh_access = (_check_access("--ssh-access", opts.ssh_access) if opts.ssh_access
+                  else admin_access if opts.admin_access else ())   # closed unless asked for
     control_plane_count = _control_plane_count(opts, control_plane_zones)
     if opts.node_count < 0:
         raise UsageError(f"--node-count must not be negative (got {opts.node_count})")
@@ -202,11 +207,12 @@ def new_cluster(opts: CreateClusterOptions) -> list[dict]:
         "networking": networking,
         # Amazon VPC CNI gives pods VPC addresses: the VPC is the pod network
         "nonMasqueradeCIDR": network_cidr if "amazonvpc" in networking else DEFAULT_NON_MASQUERADE_CIDR,
-        "sshAccess": list(ssh_access),
         "subnets": subnets,
         "topology": {"dns": {"type": dns}},
         **implied,
     }
+    if ssh_access:
+        spec["sshAccess"] = list(ssh_access)
     if opts.config_base:
         spec["configBase"] = f"{opts.config_base.rstrip('/')}/{name}"
     if additional_cidrs:

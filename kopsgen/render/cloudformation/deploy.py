@@ -51,6 +51,9 @@ def notes(files: dict[str, bytes], *, templates_uploaded: bool = False, files_up
     for group, processes in suspended_processes(files).items():
         lines.append(f"after the stack is created, suspend {', '.join(processes)} on {group} "
                      "(CloudFormation cannot; see DEPLOY.md).")
+    if default_security_group_output(files):
+        lines.append("after the stack is created, remove the rules of the VPC's default security group "
+                     "(CloudFormation cannot; see DEPLOY.md).")
     return lines
 
 
@@ -115,16 +118,41 @@ def deploy_markdown(cluster: str, files: dict[str, bytes]) -> str:
             out += ["", f"`{TEMPLATE_BASE_URL}` is the HTTPS URL of the folder holding `{NESTED_FOLDER}/`; its default "
                     "is the state store's `cloudformation/` folder in the cluster's region."]
     suspended = suspended_processes(files)
+    default_group = default_security_group_output(files)
+    if suspended or default_group:
+        out += ["", "## 3. After the stack is created"]
     if suspended:
-        out += ["", "## 3. After the stack is created", "",
-                "CloudFormation cannot keep auto-scaling processes suspended (the spec's `suspendProcesses`); "
+        out += ["", "CloudFormation cannot keep auto-scaling processes suspended (the spec's `suspendProcesses`); "
                 "suspend them once the groups exist:", "", "```"]
         out += [f"aws autoscaling suspend-processes --auto-scaling-group-name {group} --scaling-processes "
                 + " ".join(processes) for group, processes in suspended.items()]
         out += ["```"]
+    if default_group:
+        out += ["", "Every VPC comes with a default security group that lets its members reach each other and "
+                "anything outside. Nothing of the cluster uses it; kopsgen's Terraform empties it, but "
+                "CloudFormation cannot manage that group. Remove its rules once the VPC exists "
+                "(`spec.kopsgen.restrictDefaultSecurityGroup: false` leaves it as AWS made it):", "", "```",
+                f"SG=$(aws cloudformation describe-stacks --stack-name {stack} --query "
+                f"\"Stacks[0].Outputs[?OutputKey=='{default_group}'].OutputValue\" --output text)",
+                "aws ec2 revoke-security-group-ingress --group-id \"$SG\" --ip-permissions \\",
+                "  \"$(aws ec2 describe-security-groups --group-ids \"$SG\" --query 'SecurityGroups[0].IpPermissions')\"",
+                "aws ec2 revoke-security-group-egress --group-id \"$SG\" --ip-permissions \\",
+                "  \"$(aws ec2 describe-security-groups --group-ids \"$SG\" "
+                "--query 'SecurityGroups[0].IpPermissionsEgress')\"",
+                "```"]
     out += ["", "Instance groups roll when their launch template changes (UpdatePolicy AutoScalingRollingUpdate); "
             "control-plane groups roll one after another, one instance at a time."]
     return "\n".join(out) + "\n"
+
+
+def default_security_group_output(files: dict[str, bytes]) -> str | None:
+    """The stack output holding the VPC's default security group, when the spec asks for it to be emptied
+    (which a template cannot do: see mappers/firewall.py)."""
+    from kopsgen.ir import naming
+
+    main = main_template(files)
+    output = naming.output_id("default_security_group_id")
+    return output if output in _load(files[main], main).get("Outputs", {}) else None
 
 
 def suspended_processes(files: dict[str, bytes]) -> dict[str, list[str]]:

@@ -4,6 +4,7 @@ locals {
   bastions_role_arn                 = aws_iam_role.bastions-ha-example-com.arn
   bastions_role_name                = aws_iam_role.bastions-ha-example-com.name
   cluster_name                      = "ha.example.com"
+  default_security_group_id         = aws_default_security_group.default-ha-example-com.id
   master_autoscaling_group_ids      = [aws_autoscaling_group.control-plane-eu-west-1a-masters-ha-example-com.id, aws_autoscaling_group.control-plane-eu-west-1b-masters-ha-example-com.id, aws_autoscaling_group.control-plane-eu-west-1c-masters-ha-example-com.id]
   master_security_group_ids         = [aws_security_group.masters-ha-example-com.id]
   masters_role_arn                  = aws_iam_role.masters-ha-example-com.arn
@@ -47,6 +48,10 @@ output "bastions_role_name" {
 
 output "cluster_name" {
   value = "ha.example.com"
+}
+
+output "default_security_group_id" {
+  value = aws_default_security_group.default-ha-example-com.id
 }
 
 output "master_autoscaling_group_ids" {
@@ -695,6 +700,26 @@ resource "aws_cloudwatch_event_target" "ha-example-com-SpotInterruption-Target" 
   rule = aws_cloudwatch_event_rule.ha-example-com-SpotInterruption.id
 }
 
+resource "aws_cloudwatch_log_group" "flow-logs-ha-example-com" {
+  kms_key_id        = aws_kms_key.flow-logs-ha-example-com.arn
+  name              = "flow-logs.ha.example.com"
+  retention_in_days = 365
+  tags = {
+    "KubernetesCluster"                    = "ha.example.com"
+    "Name"                                 = "flow-logs.ha.example.com"
+    "kubernetes.io/cluster/ha.example.com" = "owned"
+  }
+}
+
+resource "aws_default_security_group" "default-ha-example-com" {
+  tags = {
+    "KubernetesCluster"                    = "ha.example.com"
+    "Name"                                 = "default.ha.example.com"
+    "kubernetes.io/cluster/ha.example.com" = "owned"
+  }
+  vpc_id = aws_vpc.ha-example-com.id
+}
+
 resource "aws_ebs_volume" "a-etcd-events-ha-example-com" {
   availability_zone = "eu-west-1a"
   encrypted         = true
@@ -824,6 +849,20 @@ resource "aws_eip" "eu-west-1c-ha-example-com" {
   }
 }
 
+resource "aws_flow_log" "flow-logs-ha-example-com" {
+  iam_role_arn             = aws_iam_role.flow-logs-ha-example-com.arn
+  log_destination          = aws_cloudwatch_log_group.flow-logs-ha-example-com.arn
+  log_destination_type     = "cloud-watch-logs"
+  max_aggregation_interval = 600
+  tags = {
+    "KubernetesCluster"                    = "ha.example.com"
+    "Name"                                 = "flow-logs.ha.example.com"
+    "kubernetes.io/cluster/ha.example.com" = "owned"
+  }
+  traffic_type = "ALL"
+  vpc_id       = aws_vpc.ha-example-com.id
+}
+
 resource "aws_iam_instance_profile" "bastions-ha-example-com" {
   name = "bastions.ha.example.com"
   role = aws_iam_role.bastions-ha-example-com.name
@@ -864,6 +903,16 @@ resource "aws_iam_role" "bastions-ha-example-com" {
   }
 }
 
+resource "aws_iam_role" "flow-logs-ha-example-com" {
+  assume_role_policy = templatefile("${path.module}/data/aws_iam_role_flow-logs.ha.example.com_policy", { account_id = data.aws_caller_identity.current.account_id })
+  name               = "flow-logs.ha.example.com"
+  tags = {
+    "KubernetesCluster"                    = "ha.example.com"
+    "Name"                                 = "flow-logs.ha.example.com"
+    "kubernetes.io/cluster/ha.example.com" = "owned"
+  }
+}
+
 resource "aws_iam_role" "masters-ha-example-com" {
   assume_role_policy = file("${path.module}/data/aws_iam_role_masters.ha.example.com_policy")
   name               = "masters.ha.example.com"
@@ -882,6 +931,12 @@ resource "aws_iam_role" "nodes-ha-example-com" {
     "Name"                                 = "nodes.ha.example.com"
     "kubernetes.io/cluster/ha.example.com" = "owned"
   }
+}
+
+resource "aws_iam_role_policy" "flow-logs-ha-example-com" {
+  name   = "flow-logs.ha.example.com"
+  policy = templatefile("${path.module}/data/aws_iam_role_policy_flow-logs.ha.example.com_policy", { account_id = data.aws_caller_identity.current.account_id })
+  role   = aws_iam_role.flow-logs-ha-example-com.name
 }
 
 resource "aws_iam_role_policy" "masters-ha-example-com" {
@@ -903,6 +958,18 @@ resource "aws_internet_gateway" "ha-example-com" {
     "kubernetes.io/cluster/ha.example.com" = "owned"
   }
   vpc_id = aws_vpc.ha-example-com.id
+}
+
+resource "aws_kms_key" "flow-logs-ha-example-com" {
+  deletion_window_in_days = 30
+  description             = "Encrypts the VPC flow logs of the cluster ha.example.com"
+  enable_key_rotation     = true
+  policy                  = templatefile("${path.module}/data/aws_kms_key_flow-logs.ha.example.com_policy", { account_id = data.aws_caller_identity.current.account_id })
+  tags = {
+    "KubernetesCluster"                    = "ha.example.com"
+    "Name"                                 = "flow-logs.ha.example.com"
+    "kubernetes.io/cluster/ha.example.com" = "owned"
+  }
 }
 
 resource "aws_launch_template" "bastions-ha-example-com" {
@@ -1575,7 +1642,7 @@ resource "aws_lb" "api-ha-example-com" {
 }
 
 resource "aws_lb" "bastion-ha-example-com" {
-  enable_cross_zone_load_balancing = false
+  enable_cross_zone_load_balancing = true
   internal                         = false
   load_balancer_type               = "network"
   name                             = "bastion-ha-example-com-p8nhkn"
@@ -2104,16 +2171,6 @@ resource "aws_security_group" "nodes-ha-example-com" {
   vpc_id = aws_vpc.ha-example-com.id
 }
 
-resource "aws_security_group_rule" "from-0-0-0-0--0-ingress-tcp-22to22-bastion-elb-ha-example-com" {
-  cidr_blocks       = ["0.0.0.0/0"]
-  description       = "SSH from 0.0.0.0/0 to the bastion load balancer"
-  from_port         = 22
-  protocol          = "tcp"
-  security_group_id = aws_security_group.bastion-elb-ha-example-com.id
-  to_port           = 22
-  type              = "ingress"
-}
-
 resource "aws_security_group_rule" "from-0-0-0-0--0-ingress-tcp-443to443-api-elb-ha-example-com" {
   cidr_blocks       = ["0.0.0.0/0"]
   description       = "Kubernetes API from 0.0.0.0/0 (kubernetesApiAccess) to the API load balancer"
@@ -2154,10 +2211,10 @@ resource "aws_security_group_rule" "from-172-20-8-0--21-ingress-tcp-22to22-basti
   type              = "ingress"
 }
 
-resource "aws_security_group_rule" "from-__--0-ingress-tcp-22to22-bastion-elb-ha-example-com" {
-  description       = "SSH from ::/0 to the bastion load balancer"
+resource "aws_security_group_rule" "from-203-0-113-0--24-ingress-tcp-22to22-bastion-elb-ha-example-com" {
+  cidr_blocks       = ["203.0.113.0/24"]
+  description       = "SSH from 203.0.113.0/24 to the bastion load balancer"
   from_port         = 22
-  ipv6_cidr_blocks  = ["::/0"]
   protocol          = "tcp"
   security_group_id = aws_security_group.bastion-elb-ha-example-com.id
   to_port           = 22
@@ -2444,16 +2501,6 @@ resource "aws_security_group_rule" "icmp-pmtu-elb-to-cp" {
   type                     = "ingress"
 }
 
-resource "aws_security_group_rule" "icmp-pmtu-ssh-nlb-0-0-0-0--0" {
-  cidr_blocks       = ["0.0.0.0/0"]
-  description       = "ICMP unreachable from 0.0.0.0/0 to the bastion load balancer, for path MTU discovery"
-  from_port         = 3
-  protocol          = "icmp"
-  security_group_id = aws_security_group.bastion-elb-ha-example-com.id
-  to_port           = 4
-  type              = "ingress"
-}
-
 resource "aws_security_group_rule" "icmp-pmtu-ssh-nlb-172-20-0-0--21" {
   cidr_blocks       = ["172.20.0.0/21"]
   description       = "ICMP unreachable from 172.20.0.0/21 to the bastion load balancer, for path MTU discovery"
@@ -2484,23 +2531,23 @@ resource "aws_security_group_rule" "icmp-pmtu-ssh-nlb-172-20-8-0--21" {
   type              = "ingress"
 }
 
-resource "aws_security_group_rule" "icmpv6-pmtu-api-elb-__--0" {
-  description       = "ICMPv6 from ::/0 to the API load balancer, for path MTU discovery"
-  from_port         = -1
-  ipv6_cidr_blocks  = ["::/0"]
-  protocol          = "icmpv6"
-  security_group_id = aws_security_group.api-elb-ha-example-com.id
-  to_port           = -1
+resource "aws_security_group_rule" "icmp-pmtu-ssh-nlb-203-0-113-0--24" {
+  cidr_blocks       = ["203.0.113.0/24"]
+  description       = "ICMP unreachable from 203.0.113.0/24 to the bastion load balancer, for path MTU discovery"
+  from_port         = 3
+  protocol          = "icmp"
+  security_group_id = aws_security_group.bastion-elb-ha-example-com.id
+  to_port           = 4
   type              = "ingress"
 }
 
-resource "aws_security_group_rule" "icmpv6-pmtu-ssh-nlb-__--0" {
-  description       = "ICMPv6 from ::/0 to the bastion load balancer, for path MTU discovery"
-  from_port         = -1
+resource "aws_security_group_rule" "icmpv6-pmtu-api-elb-__--0" {
+  description       = "ICMPv6 from ::/0 to the API load balancer, for path MTU discovery"
+  from_port         = 2
   ipv6_cidr_blocks  = ["::/0"]
   protocol          = "icmpv6"
-  security_group_id = aws_security_group.bastion-elb-ha-example-com.id
-  to_port           = -1
+  security_group_id = aws_security_group.api-elb-ha-example-com.id
+  to_port           = 0
   type              = "ingress"
 }
 
@@ -2660,6 +2707,9 @@ data "aws_ami" "prefix_099720109477-ubuntu-images-hvm-ssd-gp3-ubuntu-noble-24-04
   }
   most_recent = true
   owners      = ["099720109477"]
+}
+
+data "aws_caller_identity" "current" {
 }
 
 terraform {

@@ -1,5 +1,6 @@
 locals {
   cluster_name                 = "minimal.example.com"
+  default_security_group_id    = aws_default_security_group.default-minimal-example-com.id
   master_autoscaling_group_ids = [aws_autoscaling_group.control-plane-eu-west-1a-masters-minimal-example-com.id]
   master_security_group_ids    = [aws_security_group.masters-minimal-example-com.id]
   masters_role_arn             = aws_iam_role.masters-minimal-example-com.arn
@@ -19,6 +20,10 @@ locals {
 
 output "cluster_name" {
   value = "minimal.example.com"
+}
+
+output "default_security_group_id" {
+  value = aws_default_security_group.default-minimal-example-com.id
 }
 
 output "master_autoscaling_group_ids" {
@@ -292,6 +297,26 @@ resource "aws_cloudwatch_event_target" "minimal-example-com-SpotInterruption-Tar
   rule = aws_cloudwatch_event_rule.minimal-example-com-SpotInterruption.id
 }
 
+resource "aws_cloudwatch_log_group" "flow-logs-minimal-example-com" {
+  kms_key_id        = aws_kms_key.flow-logs-minimal-example-com.arn
+  name              = "flow-logs.minimal.example.com"
+  retention_in_days = 365
+  tags = {
+    "KubernetesCluster"                         = "minimal.example.com"
+    "Name"                                      = "flow-logs.minimal.example.com"
+    "kubernetes.io/cluster/minimal.example.com" = "owned"
+  }
+}
+
+resource "aws_default_security_group" "default-minimal-example-com" {
+  tags = {
+    "KubernetesCluster"                         = "minimal.example.com"
+    "Name"                                      = "default.minimal.example.com"
+    "kubernetes.io/cluster/minimal.example.com" = "owned"
+  }
+  vpc_id = aws_vpc.minimal-example-com.id
+}
+
 resource "aws_ebs_volume" "a-etcd-events-minimal-example-com" {
   availability_zone = "eu-west-1a"
   encrypted         = true
@@ -326,6 +351,20 @@ resource "aws_ebs_volume" "a-etcd-main-minimal-example-com" {
   type       = "gp3"
 }
 
+resource "aws_flow_log" "flow-logs-minimal-example-com" {
+  iam_role_arn             = aws_iam_role.flow-logs-minimal-example-com.arn
+  log_destination          = aws_cloudwatch_log_group.flow-logs-minimal-example-com.arn
+  log_destination_type     = "cloud-watch-logs"
+  max_aggregation_interval = 600
+  tags = {
+    "KubernetesCluster"                         = "minimal.example.com"
+    "Name"                                      = "flow-logs.minimal.example.com"
+    "kubernetes.io/cluster/minimal.example.com" = "owned"
+  }
+  traffic_type = "ALL"
+  vpc_id       = aws_vpc.minimal-example-com.id
+}
+
 resource "aws_iam_instance_profile" "masters-minimal-example-com" {
   name = "masters.minimal.example.com"
   role = aws_iam_role.masters-minimal-example-com.name
@@ -342,6 +381,16 @@ resource "aws_iam_instance_profile" "nodes-minimal-example-com" {
   tags = {
     "KubernetesCluster"                         = "minimal.example.com"
     "Name"                                      = "nodes.minimal.example.com"
+    "kubernetes.io/cluster/minimal.example.com" = "owned"
+  }
+}
+
+resource "aws_iam_role" "flow-logs-minimal-example-com" {
+  assume_role_policy = templatefile("${path.module}/data/aws_iam_role_flow-logs.minimal.example.com_policy", { account_id = data.aws_caller_identity.current.account_id })
+  name               = "flow-logs.minimal.example.com"
+  tags = {
+    "KubernetesCluster"                         = "minimal.example.com"
+    "Name"                                      = "flow-logs.minimal.example.com"
     "kubernetes.io/cluster/minimal.example.com" = "owned"
   }
 }
@@ -366,6 +415,12 @@ resource "aws_iam_role" "nodes-minimal-example-com" {
   }
 }
 
+resource "aws_iam_role_policy" "flow-logs-minimal-example-com" {
+  name   = "flow-logs.minimal.example.com"
+  policy = templatefile("${path.module}/data/aws_iam_role_policy_flow-logs.minimal.example.com_policy", { account_id = data.aws_caller_identity.current.account_id })
+  role   = aws_iam_role.flow-logs-minimal-example-com.name
+}
+
 resource "aws_iam_role_policy" "masters-minimal-example-com" {
   name   = "masters.minimal.example.com"
   policy = file("${path.module}/data/aws_iam_role_policy_masters.minimal.example.com_policy")
@@ -385,6 +440,18 @@ resource "aws_internet_gateway" "minimal-example-com" {
     "kubernetes.io/cluster/minimal.example.com" = "owned"
   }
   vpc_id = aws_vpc.minimal-example-com.id
+}
+
+resource "aws_kms_key" "flow-logs-minimal-example-com" {
+  deletion_window_in_days = 30
+  description             = "Encrypts the VPC flow logs of the cluster minimal.example.com"
+  enable_key_rotation     = true
+  policy                  = templatefile("${path.module}/data/aws_kms_key_flow-logs.minimal.example.com_policy", { account_id = data.aws_caller_identity.current.account_id })
+  tags = {
+    "KubernetesCluster"                         = "minimal.example.com"
+    "Name"                                      = "flow-logs.minimal.example.com"
+    "kubernetes.io/cluster/minimal.example.com" = "owned"
+  }
 }
 
 resource "aws_launch_template" "control-plane-eu-west-1a-masters-minimal-example-com" {
@@ -880,26 +947,6 @@ resource "aws_security_group" "nodes-minimal-example-com" {
   vpc_id = aws_vpc.minimal-example-com.id
 }
 
-resource "aws_security_group_rule" "from-0-0-0-0--0-ingress-tcp-22to22-masters-minimal-example-com" {
-  cidr_blocks       = ["0.0.0.0/0"]
-  description       = "SSH from 0.0.0.0/0 (sshAccess) to the control plane"
-  from_port         = 22
-  protocol          = "tcp"
-  security_group_id = aws_security_group.masters-minimal-example-com.id
-  to_port           = 22
-  type              = "ingress"
-}
-
-resource "aws_security_group_rule" "from-0-0-0-0--0-ingress-tcp-22to22-nodes-minimal-example-com" {
-  cidr_blocks       = ["0.0.0.0/0"]
-  description       = "SSH from 0.0.0.0/0 (sshAccess) to the nodes"
-  from_port         = 22
-  protocol          = "tcp"
-  security_group_id = aws_security_group.nodes-minimal-example-com.id
-  to_port           = 22
-  type              = "ingress"
-}
-
 resource "aws_security_group_rule" "from-0-0-0-0--0-ingress-tcp-443to443-api-elb-minimal-example-com" {
   cidr_blocks       = ["0.0.0.0/0"]
   description       = "Kubernetes API from 0.0.0.0/0 (kubernetesApiAccess) to the API load balancer"
@@ -907,26 +954,6 @@ resource "aws_security_group_rule" "from-0-0-0-0--0-ingress-tcp-443to443-api-elb
   protocol          = "tcp"
   security_group_id = aws_security_group.api-elb-minimal-example-com.id
   to_port           = 443
-  type              = "ingress"
-}
-
-resource "aws_security_group_rule" "from-__--0-ingress-tcp-22to22-masters-minimal-example-com" {
-  description       = "SSH from ::/0 (sshAccess) to the control plane"
-  from_port         = 22
-  ipv6_cidr_blocks  = ["::/0"]
-  protocol          = "tcp"
-  security_group_id = aws_security_group.masters-minimal-example-com.id
-  to_port           = 22
-  type              = "ingress"
-}
-
-resource "aws_security_group_rule" "from-__--0-ingress-tcp-22to22-nodes-minimal-example-com" {
-  description       = "SSH from ::/0 (sshAccess) to the nodes"
-  from_port         = 22
-  ipv6_cidr_blocks  = ["::/0"]
-  protocol          = "tcp"
-  security_group_id = aws_security_group.nodes-minimal-example-com.id
-  to_port           = 22
   type              = "ingress"
 }
 
@@ -1112,11 +1139,11 @@ resource "aws_security_group_rule" "icmp-pmtu-elb-to-cp" {
 
 resource "aws_security_group_rule" "icmpv6-pmtu-api-elb-__--0" {
   description       = "ICMPv6 from ::/0 to the API load balancer, for path MTU discovery"
-  from_port         = -1
+  from_port         = 2
   ipv6_cidr_blocks  = ["::/0"]
   protocol          = "icmpv6"
   security_group_id = aws_security_group.api-elb-minimal-example-com.id
-  to_port           = -1
+  to_port           = 0
   type              = "ingress"
 }
 
@@ -1202,6 +1229,9 @@ data "aws_ami" "prefix_099720109477-ubuntu-images-hvm-ssd-gp3-ubuntu-noble-24-04
   }
   most_recent = true
   owners      = ["099720109477"]
+}
+
+data "aws_caller_identity" "current" {
 }
 
 terraform {

@@ -1,5 +1,6 @@
 locals {
   cluster_name                 = "public-dns.example.com"
+  default_security_group_id    = aws_default_security_group.default-public-dns-example-com.id
   master_autoscaling_group_ids = [aws_autoscaling_group.control-plane-us-east-1a-masters-public-dns-example-com.id, aws_autoscaling_group.control-plane-us-east-1b-masters-public-dns-example-com.id, aws_autoscaling_group.control-plane-us-east-1c-masters-public-dns-example-com.id]
   master_security_group_ids    = [aws_security_group.masters-public-dns-example-com.id]
   masters_role_arn             = aws_iam_role.masters-public-dns-example-com.arn
@@ -21,6 +22,10 @@ locals {
 
 output "cluster_name" {
   value = "public-dns.example.com"
+}
+
+output "default_security_group_id" {
+  value = aws_default_security_group.default-public-dns-example-com.id
 }
 
 output "master_autoscaling_group_ids" {
@@ -583,6 +588,26 @@ resource "aws_cloudwatch_event_target" "public-dns-example-com-SpotInterruption-
   rule = aws_cloudwatch_event_rule.public-dns-example-com-SpotInterruption.id
 }
 
+resource "aws_cloudwatch_log_group" "flow-logs-public-dns-example-com" {
+  kms_key_id        = aws_kms_key.flow-logs-public-dns-example-com.arn
+  name              = "flow-logs.public-dns.example.com"
+  retention_in_days = 365
+  tags = {
+    "KubernetesCluster"                            = "public-dns.example.com"
+    "Name"                                         = "flow-logs.public-dns.example.com"
+    "kubernetes.io/cluster/public-dns.example.com" = "owned"
+  }
+}
+
+resource "aws_default_security_group" "default-public-dns-example-com" {
+  tags = {
+    "KubernetesCluster"                            = "public-dns.example.com"
+    "Name"                                         = "default.public-dns.example.com"
+    "kubernetes.io/cluster/public-dns.example.com" = "owned"
+  }
+  vpc_id = aws_vpc.public-dns-example-com.id
+}
+
 resource "aws_ebs_volume" "a-etcd-events-public-dns-example-com" {
   availability_zone = "us-east-1a"
   encrypted         = true
@@ -685,6 +710,20 @@ resource "aws_ebs_volume" "c-etcd-main-public-dns-example-com" {
   type       = "gp3"
 }
 
+resource "aws_flow_log" "flow-logs-public-dns-example-com" {
+  iam_role_arn             = aws_iam_role.flow-logs-public-dns-example-com.arn
+  log_destination          = aws_cloudwatch_log_group.flow-logs-public-dns-example-com.arn
+  log_destination_type     = "cloud-watch-logs"
+  max_aggregation_interval = 600
+  tags = {
+    "KubernetesCluster"                            = "public-dns.example.com"
+    "Name"                                         = "flow-logs.public-dns.example.com"
+    "kubernetes.io/cluster/public-dns.example.com" = "owned"
+  }
+  traffic_type = "ALL"
+  vpc_id       = aws_vpc.public-dns-example-com.id
+}
+
 resource "aws_iam_instance_profile" "masters-public-dns-example-com" {
   name = "masters.public-dns.example.com"
   role = aws_iam_role.masters-public-dns-example-com.name
@@ -701,6 +740,16 @@ resource "aws_iam_instance_profile" "nodes-public-dns-example-com" {
   tags = {
     "KubernetesCluster"                            = "public-dns.example.com"
     "Name"                                         = "nodes.public-dns.example.com"
+    "kubernetes.io/cluster/public-dns.example.com" = "owned"
+  }
+}
+
+resource "aws_iam_role" "flow-logs-public-dns-example-com" {
+  assume_role_policy = templatefile("${path.module}/data/aws_iam_role_flow-logs.public-dns.example.com_policy", { account_id = data.aws_caller_identity.current.account_id })
+  name               = "flow-logs.public-dns.example.com"
+  tags = {
+    "KubernetesCluster"                            = "public-dns.example.com"
+    "Name"                                         = "flow-logs.public-dns.example.com"
     "kubernetes.io/cluster/public-dns.example.com" = "owned"
   }
 }
@@ -725,6 +774,12 @@ resource "aws_iam_role" "nodes-public-dns-example-com" {
   }
 }
 
+resource "aws_iam_role_policy" "flow-logs-public-dns-example-com" {
+  name   = "flow-logs.public-dns.example.com"
+  policy = templatefile("${path.module}/data/aws_iam_role_policy_flow-logs.public-dns.example.com_policy", { account_id = data.aws_caller_identity.current.account_id })
+  role   = aws_iam_role.flow-logs-public-dns-example-com.name
+}
+
 resource "aws_iam_role_policy" "masters-public-dns-example-com" {
   name   = "masters.public-dns.example.com"
   policy = templatefile("${path.module}/data/aws_iam_role_policy_masters.public-dns.example.com_policy", { hosted_zone_id = data.aws_route53_zone.example-com.zone_id })
@@ -744,6 +799,18 @@ resource "aws_internet_gateway" "public-dns-example-com" {
     "kubernetes.io/cluster/public-dns.example.com" = "owned"
   }
   vpc_id = aws_vpc.public-dns-example-com.id
+}
+
+resource "aws_kms_key" "flow-logs-public-dns-example-com" {
+  deletion_window_in_days = 30
+  description             = "Encrypts the VPC flow logs of the cluster public-dns.example.com"
+  enable_key_rotation     = true
+  policy                  = templatefile("${path.module}/data/aws_kms_key_flow-logs.public-dns.example.com_policy", { account_id = data.aws_caller_identity.current.account_id })
+  tags = {
+    "KubernetesCluster"                            = "public-dns.example.com"
+    "Name"                                         = "flow-logs.public-dns.example.com"
+    "kubernetes.io/cluster/public-dns.example.com" = "owned"
+  }
 }
 
 resource "aws_launch_template" "control-plane-us-east-1a-masters-public-dns-example-com" {
@@ -1601,26 +1668,6 @@ resource "aws_security_group" "nodes-public-dns-example-com" {
   vpc_id = aws_vpc.public-dns-example-com.id
 }
 
-resource "aws_security_group_rule" "from-0-0-0-0--0-ingress-tcp-22to22-masters-public-dns-example-com" {
-  cidr_blocks       = ["0.0.0.0/0"]
-  description       = "SSH from 0.0.0.0/0 (sshAccess) to the control plane"
-  from_port         = 22
-  protocol          = "tcp"
-  security_group_id = aws_security_group.masters-public-dns-example-com.id
-  to_port           = 22
-  type              = "ingress"
-}
-
-resource "aws_security_group_rule" "from-0-0-0-0--0-ingress-tcp-22to22-nodes-public-dns-example-com" {
-  cidr_blocks       = ["0.0.0.0/0"]
-  description       = "SSH from 0.0.0.0/0 (sshAccess) to the nodes"
-  from_port         = 22
-  protocol          = "tcp"
-  security_group_id = aws_security_group.nodes-public-dns-example-com.id
-  to_port           = 22
-  type              = "ingress"
-}
-
 resource "aws_security_group_rule" "from-0-0-0-0--0-ingress-tcp-443to443-masters-public-dns-example-com" {
   cidr_blocks       = ["0.0.0.0/0"]
   description       = "Kubernetes API from 0.0.0.0/0 (kubernetesApiAccess) to the control plane"
@@ -1628,26 +1675,6 @@ resource "aws_security_group_rule" "from-0-0-0-0--0-ingress-tcp-443to443-masters
   protocol          = "tcp"
   security_group_id = aws_security_group.masters-public-dns-example-com.id
   to_port           = 443
-  type              = "ingress"
-}
-
-resource "aws_security_group_rule" "from-__--0-ingress-tcp-22to22-masters-public-dns-example-com" {
-  description       = "SSH from ::/0 (sshAccess) to the control plane"
-  from_port         = 22
-  ipv6_cidr_blocks  = ["::/0"]
-  protocol          = "tcp"
-  security_group_id = aws_security_group.masters-public-dns-example-com.id
-  to_port           = 22
-  type              = "ingress"
-}
-
-resource "aws_security_group_rule" "from-__--0-ingress-tcp-22to22-nodes-public-dns-example-com" {
-  description       = "SSH from ::/0 (sshAccess) to the nodes"
-  from_port         = 22
-  ipv6_cidr_blocks  = ["::/0"]
-  protocol          = "tcp"
-  security_group_id = aws_security_group.nodes-public-dns-example-com.id
-  to_port           = 22
   type              = "ingress"
 }
 
@@ -1865,6 +1892,9 @@ data "aws_ami" "prefix_099720109477-ubuntu-images-hvm-ssd-gp3-ubuntu-noble-24-04
   }
   most_recent = true
   owners      = ["099720109477"]
+}
+
+data "aws_caller_identity" "current" {
 }
 
 data "aws_route53_zone" "example-com" {

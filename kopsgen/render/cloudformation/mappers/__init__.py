@@ -3,3 +3,4 @@
 from kopsgen.render.cloudformation.mappers import compute, dns, events, firewall, iam, loadbalancer  # noqa: F401
 from kopsgen.render.cloudformation.mappers import network, sshkey, storage  # noqa: F401
 from kopsgen.render.cloudformation.mappers import files  # noqa: F401
+from kopsgen.render.cloudformation.mappers import kms, logs  # noqa: F401

@@ -10,10 +10,10 @@ that already exist, are resources of their own.
 
 from __future__ import annotations
 
-from troposphere import ec2
+from troposphere import GetAtt, ec2
 
 from kopsgen.ir.base import Ref as IrRef
-from kopsgen.ir.firewall import ALL_PROTOCOLS, EGRESS, SecurityGroup, SecurityGroupRule
+from kopsgen.ir.firewall import ALL_PROTOCOLS, EGRESS, DefaultSecurityGroup, SecurityGroup, SecurityGroupRule
 from kopsgen.render.cloudformation.registry import CfnContext, get_att, mapper, tags
 
 _WITH_PORTS = ("tcp", "udp", "icmp", "icmpv6")
@@ -70,3 +70,15 @@ def _(r: SecurityGroupRule, ctx: CfnContext):
     return [ec2.SecurityGroupIngress(ctx.logical_id(r), **props, **_peer(r, ctx, False), validation=_checked(r))]
 
 
+
+
+def _default_group_id(ctx: CfnContext, r: DefaultSecurityGroup):
+    return GetAtt(ctx.logical_id(ctx.graph.get(r.vpc.kind, r.vpc.name)), "DefaultSecurityGroup")
+
+
+@mapper(DefaultSecurityGroup, attributes={"id": _default_group_id})
+def _(r: DefaultSecurityGroup, ctx: CfnContext):
+    # CloudFormation has no resource that manages a VPC's default group (only a Lambda-backed custom
+    # resource could empty it). The group's ID is an output, and DEPLOY.md gives the commands that
+    # remove its rules once the stack exists (deploy.py).
+    return []

@@ -11,8 +11,9 @@ from __future__ import annotations
 from troposphere import GetAtt, Ref, Select, ec2
 
 from kopsgen.ir.base import Ref as IrRef
+from kopsgen.ir.logs import LogGroup
 from kopsgen.ir.network import (
-    DhcpOptions, DhcpOptionsAssociation, EgressOnlyInternetGateway, ElasticIp, InternetGateway, NatGateway, Route,
+    DhcpOptions, DhcpOptionsAssociation, EgressOnlyInternetGateway, ElasticIp, FlowLog, InternetGateway, NatGateway, Route,
     RouteTable, RouteTableAssociation, SharedElasticIp, SharedInternetGateway, SharedVpc, Subnet, Vpc, VpcCidrBlock,
 )
 from kopsgen.render.cloudformation.registry import ZONAL_METADATA, CfnContext, get_att, mapper, tags
@@ -179,3 +180,18 @@ def _(r: SharedElasticIp, ctx: CfnContext):
 def _(r: NatGateway, ctx: CfnContext):
     return [ec2.NatGateway(ctx.logical_id(r), AllocationId=ctx.ref(r.allocation), SubnetId=ctx.ref(r.subnet),
                            **tags(r.tags))]
+
+
+@mapper(FlowLog)
+def _(r: FlowLog, ctx: CfnContext):
+    props: dict = {"ResourceId": ctx.ref(r.vpc), "ResourceType": "VPC", "TrafficType": r.traffic_type,
+                   "LogDestinationType": r.destination_type, "MaxAggregationInterval": r.max_aggregation_interval,
+                   **tags(r.tags)}
+    if isinstance(r.destination, IrRef) and r.destination.kind is LogGroup:
+        # a group CloudFormation creates is named exactly (its GetAtt Arn ends in `:*`)
+        props["LogGroupName"] = ctx.ref(IrRef(LogGroup, r.destination.name, "name"))
+    else:
+        props["LogDestination"] = ctx.ref(r.destination)
+    if r.role is not None:
+        props["DeliverLogsPermissionArn"] = ctx.ref(r.role)
+    return [ec2.FlowLog(ctx.logical_id(r), **props)]

@@ -5,3 +5,4 @@ from kopsgen.render.terraform.mappers import dns, firewall, loadbalancer, sshkey
 from kopsgen.render.terraform.mappers import compute, events, storage  # noqa: F401
 from kopsgen.render.terraform.mappers import iam  # noqa: F401
 from kopsgen.render.terraform.mappers import files  # noqa: F401
+from kopsgen.render.terraform.mappers import kms, logs  # noqa: F401

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kopsgen.ir.firewall import ALL_PROTOCOLS, SecurityGroup, SecurityGroupRule
+from kopsgen.ir.firewall import ALL_PROTOCOLS, DefaultSecurityGroup, SecurityGroup, SecurityGroupRule
 from kopsgen.render.terraform.registry import TfContext, mapper, tags_body
 
 ANY_PORT_LOW, ANY_PORT_HIGH = 0, 65535
@@ -32,3 +32,10 @@ def _(r: SecurityGroupRule, ctx: TfContext) -> dict:
     if r.prefix_list_id:
         body["prefix_list_ids"] = [r.prefix_list_id]
     return body
+
+
+@mapper(DefaultSecurityGroup, "aws_default_security_group")
+def _(r: DefaultSecurityGroup, ctx: TfContext) -> dict:
+    # no ingress or egress blocks: Terraform removes every rule the group has (on destroy, it only
+    # forgets the group, which goes with its VPC)
+    return {"vpc_id": ctx.ref(r.vpc), **tags_body(r.tags)}

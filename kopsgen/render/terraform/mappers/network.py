@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kopsgen.ir.network import (
-    DhcpOptions, DhcpOptionsAssociation, EgressOnlyInternetGateway, ElasticIp, InternetGateway, NatGateway, Route,
+    DhcpOptions, DhcpOptionsAssociation, EgressOnlyInternetGateway, ElasticIp, FlowLog, InternetGateway, NatGateway, Route,
     RouteTable, RouteTableAssociation, SharedElasticIp, SharedInternetGateway, SharedVpc, Subnet, Vpc, VpcCidrBlock,
 )
 from kopsgen.render.terraform.hcl import Blocks, Static
@@ -113,3 +113,13 @@ def _(r: SharedElasticIp, ctx: TfContext) -> dict:
 @mapper(NatGateway, "aws_nat_gateway")
 def _(r: NatGateway, ctx: TfContext) -> dict:
     return {"allocation_id": ctx.ref(r.allocation), "subnet_id": ctx.ref(r.subnet), **tags_body(r.tags)}
+
+
+@mapper(FlowLog, "aws_flow_log")
+def _(r: FlowLog, ctx: TfContext) -> dict:
+    body: dict = {"vpc_id": ctx.ref(r.vpc), "traffic_type": r.traffic_type, "log_destination_type": r.destination_type,
+                  "log_destination": ctx.ref(r.destination), "max_aggregation_interval": r.max_aggregation_interval,
+                  **tags_body(r.tags)}
+    if r.role is not None:
+        body["iam_role_arn"] = ctx.ref(r.role)
+    return body
