@@ -18,17 +18,18 @@ import datetime
 import secrets
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
-
-from kopsgen.bootstrap import kyaml
+from kopsgen.bootstrap import der, kyaml
 from kopsgen.errors import StateStoreError
 from kopsgen.state import layout
 from kopsgen.state.store import ABSENT, ConcurrentWriteError, StateStore
 
+if TYPE_CHECKING:
+    from cryptography import x509
+
+# cryptography is imported where a key is made or a certificate parsed for signing, never for reading a
+# keyset back (bootstrap/der.py does that): it costs more to import than a small render's bootstrap.
 KEY_SIZE = 2048
 VALIDITY = datetime.timedelta(days=3650)
 BACKDATE = datetime.timedelta(hours=48)  # tolerate clock skew between the renderer and the nodes
@@ -60,7 +61,14 @@ class KeysetItem:
 
     @property
     def certificate(self) -> x509.Certificate:
+        from cryptography import x509
+
         return x509.load_pem_x509_certificate(self.certificate_pem)
+
+    @property
+    def public_key_der(self) -> bytes:
+        """The certificate's public key (PKIX DER), after a strict check of the certificate's structure."""
+        return der.subject_public_key_info(der.certificate_der(self.certificate_pem))
 
 
 def _id_order(item: KeysetItem) -> tuple:
@@ -87,9 +95,7 @@ class Keyset:
         labelled `RSA PUBLIC KEY`)."""
         out = []
         for item in self.trusted:
-            der = item.certificate.public_key().public_bytes(serialization.Encoding.DER,
-                                                             serialization.PublicFormat.SubjectPublicKeyInfo)
-            body = base64.b64encode(der).decode()
+            body = base64.b64encode(item.public_key_der).decode()
             lines = "\n".join(body[i:i + 64] for i in range(0, len(body), 64))
             out.append(f"-----BEGIN RSA PUBLIC KEY-----\n{lines}\n-----END RSA PUBLIC KEY-----\n")
         return "".join(out)
@@ -120,7 +126,7 @@ class Keyset:
                           for k in spec.get("keys") or ())
             keyset = Keyset(doc["metadata"]["name"], str(spec.get("primaryId") or ""), items)
             for item in items:
-                item.certificate  # noqa: B018  (parses: a broken certificate is found here, not on a node)
+                item.public_key_der  # noqa: B018  (a broken certificate is found here, not on a node)
         except Exception as exc:  # any malformed keyset is the same problem for the user
             raise StateStoreError(f"{where} is not a readable kops keyset: {exc}") from None
         if not items or keyset.primary_id not in {i.id for i in items}:
@@ -131,6 +137,11 @@ class Keyset:
 def new_ca(name: str) -> Keyset:
     """A fresh self-signed CA (RSA 2048, SHA-256, ten years), with kops's serial scheme:
     the creation time in nanoseconds, shifted left 32 bits, with 32 random bits below."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
     key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_SIZE)
     serial = (time.time_ns() << 32) | secrets.randbits(32)
     now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
