@@ -8,6 +8,10 @@ Everything is rendered in memory first, so a failing render never touches the di
 A crash in step 1 leaves the old output as it was (the next run discards the staging folder);
 a crash in step 2 is finished by the next run, which finds the COMMIT marker. Files that
 kopsgen did not write (terraform state, `.terraform/`, the user's own `*.tf`) are never touched.
+
+A file whose bytes and mode are already in place is not staged again (each staged file costs an
+fsync, and re-rendering an unchanged cluster is the common case): it keeps its modification time,
+and a render that changes nothing writes nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 from pathlib import Path
 
 from kopsgen.errors import KopsgenError
@@ -74,19 +79,35 @@ def write_output(out_dir: str | Path, files: dict[str, bytes], *, secret_files: 
         raise OutputError(f"{out} exists and is not a folder")
     out.mkdir(parents=True, exist_ok=True)
     recover(out)
+    names = sorted(_safe_relative(p) for p in files)
+    modes = {name: 0o600 if name in secret_files else 0o644 for name in names}
+    manifest = (json.dumps({"files": names}, indent=2) + "\n").encode()
+    changed = [name for name in names if not _in_place(out / name, files[name], modes[name])]
+    if not changed and _in_place(out / MANIFEST, manifest, 0o644):
+        return  # the folder holds exactly this render already (the manifest says nothing is stale)
     staging = out / STAGING
     staging.mkdir()
     try:
-        names = sorted(_safe_relative(p) for p in files)
-        for name in names:
-            _fsync_write(staging / name, files[name], 0o600 if name in secret_files else 0o644)
-        _fsync_write(staging / MANIFEST, (json.dumps({"files": names}, indent=2) + "\n").encode())
+        for name in changed:
+            _fsync_write(staging / name, files[name], modes[name])
+        _fsync_write(staging / MANIFEST, manifest)
         _fsync_write(staging / COMMIT_MARKER, b"")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _commit(out, staging)
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def _in_place(path: Path, data: bytes, mode: int) -> bool:
+    """Whether `path` is a regular file (not a link) holding exactly `data` with permissions `mode`."""
+    try:
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) != mode or info.st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def _commit(out: Path, staging: Path) -> None:

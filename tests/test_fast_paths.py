@@ -3,7 +3,8 @@
 Each fast path is checked against the general path it short-cuts (or the library it stands in
 for), on generated inputs biased towards where the rules change: for YAML styles the characters
 (spaces, line breaks, `:`, `#`, `-`, digits, `_`), for the schema check real specs with random
-parts replaced, deleted or added, and every schema definition against arbitrary values.
+parts replaced, deleted or added, and every schema definition against arbitrary values; for
+certificates kops's own and ours, cut and garbled; for the output folder every state it can be in.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import base64
 import copy
 import re
 import string
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -20,7 +22,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bench import scale
-from kopsgen import yamlfast
+from kopsgen import output, yamlfast
 from kopsgen.bootstrap import der, kyaml
 from kopsgen.errors import SpecError
 from kopsgen.spec import schema, schemacheck, source
@@ -323,3 +325,53 @@ def test_a_cut_or_garbled_certificate_is_refused_like_cryptography_refuses_it(da
 def test_what_is_no_pem_certificate_is_refused(pem):
     with pytest.raises(der.DerError):
         der.subject_public_key_info(der.certificate_der(pem))
+
+
+# ---------------------------------------------------------------- output: files already in place are not rewritten
+
+
+def _folder(root: Path) -> dict[str, tuple[bytes, int, bool]]:
+    """Every entry under `root`: (bytes, permission bits, is a symlink)."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file() or path.is_symlink():
+            info = path.lstat()
+            found[path.relative_to(root).as_posix()] = (path.read_bytes(), info.st_mode & 0o777, path.is_symlink())
+    return found
+
+
+RENDER = {"main.tf": b"resource 1\n", "data/key": b"secret\n", "data/user_data": b"#!/bin/bash\n"}
+SECRET = frozenset({"data/key"})
+
+
+@pytest.mark.parametrize("before", ["same", "edited", "chmodded", "removed", "symlink", "stale", "empty"])
+def test_skipping_files_in_place_leaves_what_a_full_write_leaves(tmp_path, before):
+    out = tmp_path / "out"
+    if before != "empty":
+        output.write_output(out, {**RENDER, **({"old.tf": b"gone\n"} if before == "stale" else {})},
+                            secret_files=SECRET)
+    if before == "edited":
+        (out / "main.tf").write_bytes(b"resource 2\n")
+    elif before == "chmodded":
+        (out / "data/key").chmod(0o644)
+    elif before == "removed":
+        (out / "data/user_data").unlink()
+    elif before == "symlink":
+        (tmp_path / "elsewhere").write_bytes(RENDER["main.tf"])
+        (out / "main.tf").unlink()
+        (out / "main.tf").symlink_to(tmp_path / "elsewhere")
+    output.write_output(out, RENDER, secret_files=SECRET)
+    fresh = tmp_path / "fresh"
+    output.write_output(fresh, RENDER, secret_files=SECRET)
+    assert _folder(out) == _folder(fresh)
+
+
+def test_an_unchanged_render_writes_nothing(tmp_path):
+    out = tmp_path / "out"
+    output.write_output(out, RENDER, secret_files=SECRET)
+    (out / "main.tf").write_bytes(b"resource 2\n")
+    output.write_output(out, RENDER, secret_files=SECRET)   # puts main.tf back
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*")}
+    with mock.patch.object(output, "_fsync_write", side_effect=AssertionError("wrote a file")):
+        output.write_output(out, RENDER, secret_files=SECRET)
+    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*")} == before
