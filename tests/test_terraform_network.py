@@ -27,3 +27,31 @@ def test_network_addresses_match_kops(case):
         for attr in ("cidr_block", "ipv6_cidr_block", "availability_zone", "destination_cidr_block",
                      "destination_ipv6_cidr_block", "domain_name", "tags"):
             assert ours[address].get(attr) == kops[address].get(attr), (address, attr)
+
+
+# ---------------------------------------------------------------- outputs derived from others
+
+
+def _locals(text: str) -> dict:
+    return {k: v for block in hcl.parse(text).get("locals", []) for k, v in block.items()}
+
+
+def test_vpc_ipv6_cidr_length_is_written_as_kops_writes_it(case):
+    """The local and the output carry kops's own expression (compared as python-hcl2 reads both)."""
+    ours = pipeline.render(pipeline.load_spec([case_input(case)]), "terraform")["kubernetes.tf"].decode()
+    kops = (REFERENCE / case / "kubernetes.tf").read_text()
+    assert _locals(ours)["vpc_ipv6_cidr_length"] == _locals(kops)["vpc_ipv6_cidr_length"]
+    outputs = {k: v for block in hcl.parse(ours)["output"] for k, v in block.items()}
+    assert outputs["vpc_ipv6_cidr_length"]["value"] == _locals(kops)["vpc_ipv6_cidr_length"]
+
+
+@pytest.mark.skipif(not terraform.terraform_available(), reason="terraform not on PATH")
+@pytest.mark.parametrize("block,length", [("2600:1f18:6ab:a400::/56", "56"), ("2001:db8::/44", "44"),
+                                          ("", "null")])  # a shared VPC without an IPv6 block
+def test_vpc_ipv6_cidr_length_evaluates_in_terraform(tmp_path, block, length):
+    """Terraform itself evaluates our expression, with the VPC's block replaced by a literal."""
+    rendered = pipeline.render(pipeline.load_spec([case_input("minimal-1.36")]), "terraform")["kubernetes.tf"]
+    [line] = [x for x in rendered.decode().splitlines() if x.strip().startswith("vpc_ipv6_cidr_length ")]
+    (tmp_path / "main.tf").write_text(f'locals {{\n  vpc_ipv6_cidr_block = "{block}"\n{line}\n}}\n')
+    result = terraform.run(tmp_path, "console", "-no-color", stdin="local.vpc_ipv6_cidr_length\n")
+    assert result.stdout.strip() == length

@@ -41,8 +41,20 @@ class External:
 
 
 Link = Ref | External
-# An output is a literal, a link, or a list of links (e.g. the IDs of all node subnets).
-OutputValue = str | Ref | External | tuple["Ref | External", ...]
+
+
+@dataclass(frozen=True)
+class PrefixLength:
+    """An output computed from another attribute: the prefix length of a CIDR (`56` for
+    `2600:1f00:1:2300::/56`), or nothing when the attribute is empty (a shared VPC without an IPv6
+    block). Each renderer writes it in its own expression language."""
+
+    cidr: Ref
+
+
+# An output is a literal, a link, a list of links (e.g. the IDs of all node subnets), or a value
+# derived from a link.
+OutputValue = str | Ref | External | PrefixLength | tuple["Ref | External", ...]
 
 
 @dataclass(frozen=True, kw_only=True)

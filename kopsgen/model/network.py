@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 
 from kopsgen.ir import naming
-from kopsgen.ir.base import External, Link, Ref
+from kopsgen.ir.base import External, Link, PrefixLength, Ref
 from kopsgen.ir.firewall import DefaultSecurityGroup
 from kopsgen.ir.network import (
     DhcpOptions, DhcpOptionsAssociation, EgressOnlyInternetGateway, ElasticIp, InternetGateway, NatGateway, Route,
@@ -77,6 +77,7 @@ def _outputs(ctx: ModelContext) -> None:
     ctx.graph.output("vpc_id", ctx.vpc())
     ctx.graph.output("vpc_cidr_block", ctx.vpc_attribute("cidr_block"))
     ctx.graph.output("vpc_ipv6_cidr_block", ctx.vpc_attribute("ipv6_cidr_block"))
+    ctx.graph.output("vpc_ipv6_cidr_length", PrefixLength(ctx.vpc_attribute("ipv6_cidr_block")))
     for subnet in ctx.cluster.subnets:
         ctx.graph.output(f"subnet_{subnet.name}_id", ctx.subnet(subnet.name))
     shared = tuple(External(s.id) for s in ctx.cluster.subnets if s.id)

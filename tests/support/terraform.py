@@ -55,9 +55,10 @@ def _env(workdir: Path) -> dict[str, str]:
     return env
 
 
-def run(workdir: Path, *args: str, check: bool = True, timeout: int = 900) -> subprocess.CompletedProcess:
+def run(workdir: Path, *args: str, check: bool = True, timeout: int = 900,
+        stdin: str | None = None) -> subprocess.CompletedProcess:
     proc = subprocess.run(["terraform", *args], cwd=workdir, env=_env(workdir), capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, input=stdin)
     if check and proc.returncode != 0:
         raise AssertionError(f"terraform {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     return proc

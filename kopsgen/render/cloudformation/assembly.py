@@ -10,11 +10,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from troposphere import Export, Join, Output, Sub
+from troposphere import Export, Join, Output, Select, Split, Sub
 
 from kopsgen.errors import RenderError
 from kopsgen.ir import naming
-from kopsgen.ir.base import Graph, Resource, iter_refs
+from kopsgen.ir.base import Graph, PrefixLength, Resource, iter_refs
 from kopsgen.render.cloudformation import mappers  # noqa: F401  (registers every mapper)
 from kopsgen.render.cloudformation.registry import MAPPERS, CfnContext
 from kopsgen.spec.api import ClusterSpec
@@ -111,6 +111,9 @@ def _output(name: str, value, ctx: CfnContext) -> dict | None:
         if not value:
             return None   # CloudFormation has no empty output; Terraform's is an empty list
         rendered = Join(",", ctx.refs(value))
+    elif isinstance(value, PrefixLength):
+        # the text after the slash; a template's CIDR values (the VPC's block, a parameter) are never empty
+        rendered = Select(1, Split("/", ctx.ref(value.cidr)))
     else:
         rendered = ctx.ref(value)
     export = Export(Sub("${AWS::StackName}-" + naming.export_name(name)))

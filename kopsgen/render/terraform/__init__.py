@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kopsgen.ir.base import Graph, Ref, iter_refs
+from kopsgen.ir.base import Graph, PrefixLength, Ref, iter_refs
 from kopsgen.render.terraform import mappers  # noqa: F401  (registers every mapper)
 from kopsgen.render.terraform.hcl import Blocks, Expr, Static, TopLevel, to_hcl, to_json
 from kopsgen.render.terraform.registry import MAPPERS, TfContext
@@ -42,10 +42,21 @@ def _outputs(graph: Graph, ctx: TfContext) -> list[TopLevel]:
         return []
     values = {}
     for name, value in sorted(graph.outputs.items()):
-        values[name] = ctx.refs(value) if isinstance(value, tuple) else ctx.ref(value)
+        if isinstance(value, PrefixLength):
+            values[name] = _prefix_length(graph, ctx, value)
+        else:
+            values[name] = ctx.refs(value) if isinstance(value, tuple) else ctx.ref(value)
     locals_block = TopLevel("locals", (), values)
     outputs = [TopLevel("output", (name,), {"value": value}) for name, value in values.items()]
     return [locals_block, *outputs]
+
+
+def _prefix_length(graph: Graph, ctx: TfContext, value: PrefixLength) -> Expr:
+    """The CIDR's prefix length, null for an empty CIDR; the CIDR is read through its own local when
+    another output holds it, as kops writes it."""
+    cidr = next((f"local.{name}" for name, other in sorted(graph.outputs.items()) if other == value.cidr),
+                ctx.ref(value.cidr).text)
+    return Expr(f'{cidr} == "" ? null : tonumber(regex(".*/(\\\\d+)", {cidr})[0])')
 
 
 def _providers(spec: ClusterSpec) -> list[TopLevel]:
