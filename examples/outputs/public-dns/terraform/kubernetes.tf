@@ -18,6 +18,7 @@ locals {
   vpc_cidr_block               = aws_vpc.public-dns-example-com.cidr_block
   vpc_id                       = aws_vpc.public-dns-example-com.id
   vpc_ipv6_cidr_block          = aws_vpc.public-dns-example-com.ipv6_cidr_block
+  vpc_ipv6_cidr_length         = local.vpc_ipv6_cidr_block == "" ? null : tonumber(regex(".*/(\\d+)", local.vpc_ipv6_cidr_block)[0])
 }
 
 output "cluster_name" {
@@ -94,6 +95,10 @@ output "vpc_id" {
 
 output "vpc_ipv6_cidr_block" {
   value = aws_vpc.public-dns-example-com.ipv6_cidr_block
+}
+
+output "vpc_ipv6_cidr_length" {
+  value = local.vpc_ipv6_cidr_block == "" ? null : tonumber(regex(".*/(\\d+)", local.vpc_ipv6_cidr_block)[0])
 }
 
 provider "aws" {
