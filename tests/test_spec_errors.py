@@ -120,6 +120,14 @@ CASES: list[tuple[str, Callable[[str], str], list[tuple[str, str, str]]]] = [
     ("unsupported-classic-lb", edit("      class: Network", "      class: Classic"),
      [("class: Classic", "spec.api.loadBalancer.class", UNSUPPORTED_VALUE + "kops 1.37 builds only Network load "
                                                                            "balancers for the API; use class: Network")]),
+    # v1alpha3's layout in a v1alpha2 document: say where v1alpha2 keeps those settings
+    ("cloud-provider-v1alpha3-layout",
+     edit("  cloudProvider: aws", "  cloudProvider:\n    aws:\n      nodeTerminationHandler:\n        enabled: false"),
+     [("cloudProvider:", "spec.cloudProvider", "must be the cloud's name, aws: kops.k8s.io/v1alpha2 has no "
+                                               "cloudProvider.aws (v1alpha3's place for the AWS settings); there "
+                                               "nodeTerminationHandler, warmPool, podIdentityWebhook and "
+                                               "awsLoadBalancerController are fields of spec, the other AWS settings "
+                                               "are in spec.cloudConfig (got a mapping)")]),
     ("unsupported-gce-field", edit("  cloudProvider: aws", "  cloudProvider: aws\n  project: my-project"),
      [("project", "spec.project", UNSUPPORTED + "GCE only; kopsgen builds AWS infrastructure")]),
     ("unsupported-removed-kubelet-flag", edit("    calico: {}", "    calico: {}\n  kubelet:\n"

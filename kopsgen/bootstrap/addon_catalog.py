@@ -172,7 +172,7 @@ STORAGE_AWS = Addon(name="storage-aws.addons.k8s.io", id="v1.15.0", template="ad
 
 
 def _nth(ctx: BootstrapContext, key: str, default: Any = None) -> Any:
-    value = _spec(ctx, "nodeTerminationHandler", key)
+    value = ctx.spec.cluster.node_termination_handler.get(key)
     return default if value is None else value
 
 
@@ -791,8 +791,7 @@ ADDONS: list[tuple[Callable[[BootstrapContext], bool], Addon | NotBuilt]] = [
     (_enabled("metricsServer"), METRICS_SERVER),
     (lambda ctx: bool(_spec(ctx, "certManager", "enabled")) and _spec(ctx, "certManager", "managed") is not False,
      CERT_MANAGER),
-    (lambda ctx: ctx.spec.cluster.node_termination_handler.get("enabled", True)
-     and not _enabled("karpenter")(ctx), NODE_TERMINATION_HANDLER),
+    (lambda ctx: ctx.spec.cluster.nth_enabled, NODE_TERMINATION_HANDLER),
     (_enabled("nodeProblemDetector"), NODE_PROBLEM_DETECTOR),
     # the device plugin alone would not do: nodeup must also install the driver and label and taint
     # the GPU nodes, which needs to know which instance types have GPUs (kops asks EC2)

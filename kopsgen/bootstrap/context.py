@@ -59,10 +59,9 @@ class BootstrapContext:
 
     @property
     def aws(self) -> dict:
-        """AWS settings: `cloudConfig` in kops.k8s.io/v1alpha2 (`cloudProvider.aws` in later API versions)."""
-        provider = self.cluster_spec.get("cloudProvider")
-        later = (provider.get("aws") or {}) if isinstance(provider, dict) else {}
-        return {**later, **(self.cluster_spec.get("cloudConfig") or {})}
+        """AWS settings: v1alpha2's `cloudConfig` (v1alpha3 moved them, with the node termination handler
+        and the warm pool, to `cloudProvider.aws`, which is not a v1alpha2 field: kopsgen reads v1alpha2)."""
+        return self.cluster_spec.get("cloudConfig") or {}
 
     @property
     def networking(self) -> dict:

@@ -100,7 +100,7 @@ def node_assets(ctx: BootstrapContext) -> dict[str, list[str]]:
     """The binaries nodeup downloads, by architecture, in kops's order."""
     cluster = ctx.cluster_spec
     containerd = cluster.get("containerd") or {}
-    ecr_base = ctx.aws.get("binariesLocation") or versions.ECR_CREDENTIAL_PROVIDER
+    ecr_base = versions.ECR_CREDENTIAL_PROVIDER   # (v1alpha3's cloudProvider.aws.binariesLocation; not in v1alpha2)
     k8s = f"https://dl.k8s.io/release/v{ctx.kubernetes_version}"
     out: dict[str, list[str]] = {}
     for arch in ARCHITECTURES:

@@ -205,7 +205,7 @@ def _addon_service_accounts(ctx: ModelContext, inputs: PolicyInputs) -> list[Ser
             and cert_manager.get("hostedZoneIDs"):
         accounts.append(policies.CERT_MANAGER)
     if inputs.external_permissions:
-        if _nth_enabled(spec):
+        if ctx.cluster.nth_enabled:
             accounts.append(policies.NODE_TERMINATION_HANDLER)
         if inputs.load_balancer_controller is not None:
             accounts.append(policies.LOAD_BALANCER_CONTROLLER)
@@ -260,8 +260,7 @@ def policy_inputs(ctx: ModelContext) -> PolicyInputs:
         load_balancer_controller=((bool(lbc.get("enableWAF")), bool(lbc.get("enableWAFv2")),
                                    bool(lbc.get("enableShield"))) if lbc.get("enabled") else None),
         autoscaler_static_instance_list=bool(_get(spec, "clusterAutoscaler", "awsUseStaticInstanceList")),
-        nth_queue=_nth_enabled(spec) and _get(spec, "nodeTerminationHandler", "enableSQSTerminationDraining",
-                                              default=True) is not False,
+        nth_queue=cluster.nth_queue_mode,
         allow_container_registry=bool(iam.get("allowContainerRegistry")),
         ecr_pull_through=bool(_get(spec, "containerd", "useECRCredentialsForMirrors")),
         amazon_vpc_cni="amazonvpc" in networking,
@@ -276,13 +275,6 @@ def policy_inputs(ctx: ModelContext) -> PolicyInputs:
         lifecycle_hook_roles=_lifecycle_hook_roles(ctx, spec),
         cert_manager_zones=tuple(_get(spec, "certManager", "hostedZoneIDs") or ()),
     )
-
-
-def _nth_enabled(spec: dict) -> bool:
-    """node-termination-handler runs unless disabled, or Karpenter (which handles interruptions) is on."""
-    if _get(spec, "karpenter", "enabled"):
-        return False
-    return _get(spec, "nodeTerminationHandler", "enabled", default=True) is not False
 
 
 def _s3_path(url: str | None) -> S3Path | None:

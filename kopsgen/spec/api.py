@@ -232,7 +232,8 @@ class WarmPool:
 
 
 def _cluster_warm_pool(s: dict) -> "WarmPool | None":
-    d = s.get("warmPool", _get(s, "cloudProvider", "aws", "warmPool"))
+    # v1alpha2 keeps it at spec.warmPool (v1alpha3's cloudProvider.aws.warmPool; kopsgen reads v1alpha2)
+    d = s.get("warmPool")
     return WarmPool.from_dict(d) if d is not None else None
 
 
@@ -489,13 +490,18 @@ class Cluster:
         return any(s.type == SUBNET_PRIVATE for s in self.subnets)
 
     @property
+    def nth_enabled(self) -> bool:
+        """The node termination handler runs: kops's default, unless turned off or Karpenter does its
+        job. Its settings are `spec.nodeTerminationHandler` (v1alpha2's place for them; v1alpha3 moved
+        them to cloudProvider.aws), completed by defaults: builders and bootstrap read them here."""
+        return not self.karpenter_enabled and self.node_termination_handler.get("enabled", True) is not False
+
+    @property
     def nth_queue_mode(self) -> bool:
-        """The node termination handler runs (kops's default, unless Karpenter does its job) and
-        reads its events from an SQS queue (`enableSQSTerminationDraining`, on by default)."""
-        nth = self.node_termination_handler
-        if self.karpenter_enabled or not nth.get("enabled", True):
-            return False
-        return bool(nth.get("enableSQSTerminationDraining", True))
+        """The node termination handler runs and reads its events from an SQS queue
+        (`enableSQSTerminationDraining`, on by default)."""
+        return self.nth_enabled and self.node_termination_handler.get("enableSQSTerminationDraining", True) \
+            is not False
 
     @property
     def nth_managed_asg_tag(self) -> str:

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 SCHEMA_FILES = {"Cluster": "cluster.schema.json", "InstanceGroup": "instancegroup.schema.json"}
 UNSUPPORTED = "x-kopsgen-unsupported"
 EXTENSION = "x-kopsgen-extension"
+# A field's own message for a value of the wrong type (where a plain "must be a string" would not help).
+TYPE_MESSAGE = "x-kopsgen-type-message"
 
 
 def schema_text(kind: str) -> str:
@@ -213,6 +215,8 @@ def _message(error: ValidationError) -> str:
     custom = schema.get("x-kopsgen-message")
     if custom and kind in ("pattern", "format", "not"):
         return f"{custom} (got {_describe(error.instance)})"
+    if kind == "type" and schema.get(TYPE_MESSAGE):
+        return f"{schema[TYPE_MESSAGE]} (got {_describe(error.instance)})"
     if kind == "type":
         expected = error.validator_value
         names = [expected] if isinstance(expected, str) else list(expected)
