@@ -4,8 +4,9 @@ how it is named and tagged."""
 from __future__ import annotations
 
 import pytest
+import yaml
 
-from kopsgen import pipeline
+from kopsgen import bootstrap, pipeline
 from kopsgen.errors import SpecError
 from kopsgen.ir.base import External, Ref
 from kopsgen.ir.compute import (
@@ -354,6 +355,18 @@ def test_cluster_warm_pool_applies_to_nodes_only_with_its_hook(tmp_path):
     hook = graph.get(AutoscalingLifecycleHook, "kops-warmpool-nodes")
     assert (hook.hook_name, hook.lifecycle_transition, hook.default_result, hook.heartbeat_timeout) == \
         ("kops-warmpool", "autoscaling:EC2_INSTANCE_LAUNCHING", "ABANDON", 600)
+
+
+def test_nodeup_completes_the_lifecycle_hook_only_where_there_is_a_warm_pool(tmp_path):
+    """nodeup answers the hook only on the groups that have it: the builder and the bootstrap resolve the
+    cluster's warm pool in one place (the control plane gets none)."""
+    def edit(cluster, groups):
+        cluster["warmPool"] = {"minSize": 1, "enableLifecycleHook": True}
+
+    spec = specs.load(tmp_path, edit)
+    configs = {ig.name: yaml.safe_load(bootstrap.bootstrap_for(spec).nodeup_config(ig)) for ig in spec.instance_groups}
+    assert {name: config.get("EnableLifecycleHook", False) for name, config in configs.items()} == {
+        CP: False, "nodes": True}
 
 
 def test_a_group_can_turn_the_warm_pool_off(tmp_path):

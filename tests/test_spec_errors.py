@@ -332,7 +332,28 @@ CASES: list[tuple[str, Callable[[str], str], list[tuple[str, str, str]]]] = [
                                                                 "    gvisor:\n      enabled: true"),
      [("gvisor", "spec.containerd.gvisor", "gVisor is only for Node groups")]),
     ("warm-pool-with-spot", edit("  minSize: 2", "  minSize: 2\n  maxPrice: \"0.05\"\n  warmPool:\n    minSize: 1"),
-     [("warmPool", "spec.warmPool", "warm pools cannot be used with spot instances")]),
+     [("warmPool", "spec.warmPool", "a warm pool cannot be used with spot instances (maxPrice): AWS refuses the "
+                                    "two together")]),
+    # AWS refuses a warm pool beside any mixed instances policy, on-demand only included
+    ("warm-pool-with-mixed-instances",
+     edit("  minSize: 2", "  minSize: 2\n  mixedInstancesPolicy:\n    instances: [t3.large, m6i.large]\n"
+                          "    onDemandAboveBase: 100\n  warmPool:\n    minSize: 1"),
+     [("warmPool", "spec.warmPool", "a warm pool cannot be used with a mixed instances policy: AWS refuses the two "
+                                    "together")]),
+    # the Cluster's warm pool applies to every node group: the spot group is where to fix it
+    ("cluster-warm-pool-with-spot-group",
+     both(edit("  cloudProvider: aws", "  cloudProvider: aws\n  warmPool:\n    minSize: 1"),
+          edit("  minSize: 2", "  minSize: 2\n  maxPrice: \"0.05\"")),
+     [("maxPrice", "spec.maxPrice", "spot instances (maxPrice) cannot be used with a warm pool, which this group "
+                                    "gets from the Cluster's spec.warmPool (line 11): AWS refuses the two "
+                                    "together; give the group warmPool: {maxSize: 0}")]),
+    ("cluster-warm-pool-with-mixed-instances-group",
+     both(edit("  cloudProvider: aws", "  cloudProvider: aws\n  warmPool:\n    minSize: 1"),
+          edit("  minSize: 2", "  minSize: 2\n  mixedInstancesPolicy:\n    instances: [t3.large, m6i.large]")),
+     [("mixedInstancesPolicy", "spec.mixedInstancesPolicy", "a mixed instances policy cannot be used with a warm "
+                                                            "pool, which this group gets from the Cluster's "
+                                                            "spec.warmPool (line 11): AWS refuses the two together; "
+                                                            "give the group warmPool: {maxSize: 0}")]),
     # volumes are judged as they will be built: IOPS below the type's minimum are raised first (kops's rule)
     ("root-volume-throughput-above-raised-iops",
      edit("  minSize: 2", "  minSize: 2\n  rootVolumeIops: 2000\n  rootVolumeThroughput: 1000"),
@@ -429,6 +450,12 @@ def test_managed_policy_arns_are_accepted_wherever_a_policy_is_attached(tmp_path
                                         f"    serviceAccountExternalPermissions:\n    - name: app\n"
                                         f"      namespace: default\n      aws:\n        policyARNs:\n"
                                         f"        - {arn}")(BASE)
+    assert _errors(tmp_path, text) == []
+
+
+def test_a_spot_group_may_turn_the_clusters_warm_pool_off(tmp_path):
+    text = both(edit("  cloudProvider: aws", "  cloudProvider: aws\n  warmPool:\n    minSize: 1"),
+                edit("  minSize: 2", "  minSize: 2\n  maxPrice: \"0.05\"\n  warmPool:\n    maxSize: 0"))(BASE)
     assert _errors(tmp_path, text) == []
 
 

@@ -218,8 +218,8 @@ def nodeup_config(ctx: BootstrapContext, ig: InstanceGroup) -> dict:
                 config[key] = aws[key]
     if aws.get("useIPBasedNodeNames"):
         config["useIPBasedNodeNames"] = True
-    warm_pool = ig.warm_pool or _cluster_warm_pool(ctx)
-    if warm_pool is not None and warm_pool.enabled and warm_pool.enable_lifecycle_hook:
+    warm_pool = ctx.spec.warm_pool(ig)
+    if warm_pool is not None and warm_pool.enable_lifecycle_hook:
         config["EnableLifecycleHook"] = True
     if ctx.cni() == "amazonvpc" or (ctx.cni() == "cilium" and (ctx.networking.get("cilium") or {}).get("ipam") == "eni"):
         config["DefaultMachineType"] = ig.machine_type.split(",")[0]
@@ -259,13 +259,6 @@ def nodeup_config(ctx: BootstrapContext, ig: InstanceGroup) -> dict:
 
     _add_keysets(ctx, ig, config)
     return config
-
-
-def _cluster_warm_pool(ctx: BootstrapContext):
-    from kopsgen.spec.api import WarmPool
-
-    d = ctx.cluster_spec.get("warmPool") or ctx.aws.get("warmPool")
-    return WarmPool.from_dict(d) if d is not None else None
 
 
 def _networking(ctx: BootstrapContext, ig: InstanceGroup) -> dict:

@@ -89,7 +89,7 @@ def _instance_group(ctx: ModelContext, ig: api.InstanceGroup) -> None:
     name = naming.autoscaling_group(ig.name, ig.role, ctx.name)
     tags = instance_group_tags(ctx, ig)
     template = ctx.graph.add(_launch_template(ctx, ig, naming.launch_template(ig.name, ig.role, ctx.name), tags))
-    pool = _warm_pool(ctx, ig)
+    pool = ctx.spec.warm_pool(ig)
     metrics = GROUP_METRICS + (WARM_POOL_METRICS if pool else ())
     group = ctx.graph.add(AutoscalingGroup(
         name=name, launch_template=template.ref(), min_size=ig.min_size, max_size=ig.max_size,
@@ -265,23 +265,6 @@ def _quantity(value: str | int | float) -> float:
 def _megabytes(value: str | int | float) -> int:
     """Memory in the unit the instance requirements take, rounded up as kops rounds it (10^6 bytes)."""
     return math.ceil(_quantity(value) / 10**6)
-
-
-def _warm_pool(ctx: ModelContext, ig: api.InstanceGroup) -> api.WarmPool | None:
-    """The group's warm pool, if any: its own settings over the cluster's; the cluster's apply to node
-    groups only, control-plane and bastion groups have one only if they ask for it themselves."""
-    own, default = ig.warm_pool, ctx.cluster.warm_pool
-    if default is None or not ig.is_node:
-        pool = own
-    elif own is None:
-        pool = default
-    else:
-        pool = api.WarmPool(
-            min_size=own.min_size or default.min_size,
-            max_size=own.max_size if own.max_size is not None else default.max_size,
-            enable_lifecycle_hook=own.enable_lifecycle_hook or default.enable_lifecycle_hook,
-            lifecycle_hook_timeout=own.lifecycle_hook_timeout or default.lifecycle_hook_timeout)
-    return pool if pool is not None and pool.enabled else None
 
 
 # ---------------------------------------------------------------- outputs

@@ -231,6 +231,22 @@ class WarmPool:
                         lifecycle_hook_timeout=d.get("lifecycleHookTimeout"))
 
 
+def warm_pool_of(own: WarmPool | None, cluster: WarmPool | None, role: str) -> WarmPool | None:
+    """A group's warm pool, as kops resolves it: the group's own settings over the cluster's
+    `spec.warmPool`, which applies to Node and APIServer groups only (a control-plane or bastion group
+    has one only if it asks itself). None when there is none or it is turned off (`maxSize: 0`)."""
+    if cluster is None or role not in (ROLE_NODE, ROLE_API_SERVER):
+        pool = own
+    elif own is None:
+        pool = cluster
+    else:
+        pool = WarmPool(min_size=own.min_size or cluster.min_size,
+                        max_size=own.max_size if own.max_size is not None else cluster.max_size,
+                        enable_lifecycle_hook=own.enable_lifecycle_hook or cluster.enable_lifecycle_hook,
+                        lifecycle_hook_timeout=own.lifecycle_hook_timeout or cluster.lifecycle_hook_timeout)
+    return pool if pool is not None and pool.enabled else None
+
+
 def _cluster_warm_pool(s: dict) -> "WarmPool | None":
     # v1alpha2 keeps it at spec.warmPool (v1alpha3's cloudProvider.aws.warmPool; kopsgen reads v1alpha2)
     d = s.get("warmPool")
@@ -617,6 +633,10 @@ class ClusterSpec:
     @property
     def bastion_groups(self) -> tuple[InstanceGroup, ...]:
         return tuple(ig for ig in self.instance_groups if ig.is_bastion)
+
+    def warm_pool(self, ig: InstanceGroup) -> WarmPool | None:
+        """The warm pool `ig` gets (its own or the cluster's; see warm_pool_of), None for none."""
+        return warm_pool_of(ig.warm_pool, self.cluster.warm_pool, ig.role)
 
     @staticmethod
     def from_dicts(cluster: dict, instance_groups: list[dict]) -> "ClusterSpec":

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from kopsgen.errors import FieldError
 from kopsgen.spec import iam_statements, units, volumes
-from kopsgen.spec.api import region_of_zone
+from kopsgen.spec.api import WarmPool, region_of_zone, warm_pool_of
 from kopsgen.spec.documents import SpecDocuments
 from kopsgen.spec.source import Document, SpecPath
 
@@ -744,10 +744,9 @@ def _check_group_extras(v: _Validation, g: _Group) -> None:
     if isinstance(warm, dict) and warm.get("maxSize") != 0:
         if g.role not in ("Node", "APIServer"):
             err(("spec", "warmPool"), "warm pools are only for Node and APIServer groups")
-        if s.get("maxPrice") is not None or _spot_mix(mip):
-            err(("spec", "warmPool"), "warm pools cannot be used with spot instances")
         if _int(warm.get("maxSize")) is not None and (_int(warm.get("minSize")) or 0) > warm["maxSize"]:
             err(("spec", "warmPool", "maxSize"), f"maxSize {warm['maxSize']} is below minSize {warm.get('minSize')}")
+    _check_warm_pool_purchase(v, g)
     lifetime = units.parse_duration(s.get("maxInstanceLifetime"))
     if lifetime is not None and 0 < lifetime < 86_400 * 10**9:
         err(("spec", "maxInstanceLifetime"), "must be at least 24h (or 0 for no limit)")
@@ -764,8 +763,33 @@ def _check_group_extras(v: _Validation, g: _Group) -> None:
                       volume.get("throughput"), ("iops", "throughput"))
 
 
-def _spot_mix(mip: Any) -> bool:
-    return isinstance(mip, dict) and isinstance(mip.get("onDemandAboveBase"), int) and mip["onDemandAboveBase"] < 100
+def _check_warm_pool_purchase(v: _Validation, g: _Group) -> None:
+    """AWS refuses a warm pool for a group that launches spot instances (`maxPrice`) or has a mixed
+    instances policy (even one of on-demand instances only). The group's warm pool may be its own or the
+    Cluster's `spec.warmPool`, which every Node and APIServer group gets unless it says
+    `warmPool: {maxSize: 0}`: the problem is reported where the user can fix it."""
+    s = g.spec
+    own = s.get("warmPool") if isinstance(s.get("warmPool"), dict) else None
+    cluster = v.spec.get("warmPool") if isinstance(v.spec.get("warmPool"), dict) else None
+    pool = warm_pool_of(WarmPool.from_dict(own) if own is not None else None,
+                        WarmPool.from_dict(cluster) if cluster is not None else None, g.role or "")
+    if pool is None:
+        return
+    if s.get("maxPrice") is not None:
+        field, what = "maxPrice", "spot instances (maxPrice)"
+    elif isinstance(s.get("mixedInstancesPolicy"), dict):
+        field, what = "mixedInstancesPolicy", "a mixed instances policy"
+    else:
+        return
+    if own is not None:
+        v.group_error(g, ("spec", "warmPool"), f"a warm pool cannot be used with {what}: AWS refuses the two "
+                                               f"together")
+        return
+    where = v.cluster.source.position(("spec", "warmPool"))
+    at = f"line {where.line}" if where.file == g.doc.source.file else f"{where.file}:{where.line}"
+    v.group_error(g, ("spec", field), f"{what} cannot be used with a warm pool, which this group gets from the "
+                                      f"Cluster's spec.warmPool ({at}): AWS refuses the two together; give the "
+                                      f"group warmPool: {{maxSize: 0}}")
 
 
 def _check_rolling_update(report: Report, path: SpecPath, ru: Any, control_plane: bool) -> None:
