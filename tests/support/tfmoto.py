@@ -34,9 +34,24 @@ OVERRIDE_FILE = "kopsgen_moto_override.tf"  # Terraform merges any `*_override.t
 REGION = "us-east-1"
 STATE_BUCKET = "kopsgen-test-state-store"
 
-# Every service a kops-shaped configuration talks to.
-SERVICES = ("acm", "autoscaling", "ec2", "elb", "elbv2", "events", "iam", "kms", "route53", "s3", "sqs", "ssm",
-            "sts")
+# The provider endpoint (service) each resource type talks to, by type prefix; the longest prefix wins. Every
+# type in a configuration must be here: a service without an endpoint would be called at the real AWS.
+SERVICE_OF = {
+    "aws_acm_": "acm", "aws_autoscaling_": "autoscaling", "aws_cloudwatch_event_": "events",
+    "aws_cloudwatch_log_": "logs", "aws_iam_": "iam", "aws_kms_": "kms", "aws_lb": "elbv2", "aws_alb": "elbv2",
+    "aws_elb": "elb", "aws_route53_": "route53", "aws_s3_": "s3", "aws_sqs_": "sqs", "aws_ssm_": "ssm",
+    "aws_caller_identity": "sts", "aws_partition": "sts", "aws_region": "sts",
+    **dict.fromkeys(("aws_vpc", "aws_subnet", "aws_route", "aws_route_table", "aws_internet_gateway",
+                     "aws_egress_only_internet_gateway", "aws_nat_gateway", "aws_eip", "aws_security_group",
+                     "aws_default_security_group", "aws_network_", "aws_ebs_", "aws_key_pair", "aws_launch_template",
+                     "aws_ami", "aws_flow_log", "aws_ec2_", "aws_availability_zone", "aws_instance"), "ec2"),
+}
+SERVICES = tuple(sorted(set(SERVICE_OF.values())))
+
+
+def service_of(tf_type: str) -> str | None:
+    matches = [prefix for prefix in SERVICE_OF if tf_type.startswith(prefix)]
+    return SERVICE_OF[max(matches, key=len)] if matches else None
 
 # kops's test fixtures' fake AWS -> real-looking AWS that moto accepts.
 FAKE_TO_REAL = (("us-test-1", REGION), ("arn:aws-test:", "arn:aws:"), ("000000000000", ACCOUNT_ID))
@@ -387,9 +402,19 @@ def write_override(workdir: Path, server: MotoServer, config: Config, zone_ids: 
     return path
 
 
+def check_services(config: Config) -> None:
+    """Refuse a configuration with a resource type whose service has no endpoint at moto."""
+    types = {a.split(".", 1)[0] for a in [*config.resources, *config.data_sources]}
+    unknown = sorted(t for t in types if service_of(t) is None)
+    if unknown:
+        raise AssertionError(f"no moto endpoint for {unknown}: add each type's service to SERVICE_OF in "
+                             "tests/support/tfmoto.py (else the provider would call the real AWS)")
+
+
 def prepare(workdir: Path, server: MotoServer) -> Config:
     """Create the prerequisites in moto and write the override file; the configuration as read."""
     config = read_config(workdir)
+    check_services(config)
     zone_ids = create_prerequisites(server, config)
     check_images(server, config)
     write_override(workdir, server, config, zone_ids)
