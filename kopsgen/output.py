@@ -8,6 +8,7 @@ Everything is rendered in memory first, so a failing render never touches the di
 A crash in step 1 leaves the old output as it was (the next run discards the staging folder);
 a crash in step 2 is finished by the next run, which finds the COMMIT marker. Files that
 kopsgen did not write (terraform state, `.terraform/`, the user's own `*.tf`) are never touched.
+Writers take turns: each holds an exclusive lock on the folder while it writes.
 
 A file whose bytes and mode are already in place is not staged again (each staged file costs an
 fsync, and re-rendering an unchanged cluster is the common case): it keeps its modification time,
@@ -16,11 +17,14 @@ and a render that changes nothing writes nothing.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import stat
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from kopsgen.errors import KopsgenError
 
@@ -78,6 +82,24 @@ def write_output(out_dir: str | Path, files: dict[str, bytes], *, secret_files: 
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} exists and is not a folder")
     out.mkdir(parents=True, exist_ok=True)
+    with _one_writer(out):
+        _write_locked(out, files, secret_files)
+
+
+@contextmanager
+def _one_writer(out: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the folder itself while writing: a second render into the same folder
+    waits for the first to finish (otherwise each would discard the other's staging folder half way,
+    and one or both would fail with the folder half written). The lock goes with the process."""
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _write_locked(out: Path, files: dict[str, bytes], secret_files: frozenset[str]) -> None:
     recover(out)
     names = sorted(_safe_relative(p) for p in files)
     modes = {name: 0o600 if name in secret_files else 0o644 for name in names}

@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,39 @@ def test_secret_files_are_private(tmp_path: Path):
     write_output(tmp_path, {"kubernetes.tf": b"# x\n", "data/key": b"secret"}, secret_files=frozenset({"data/key"}))
     assert (tmp_path / "data/key").stat().st_mode & 0o777 == 0o600
     assert (tmp_path / "kubernetes.tf").stat().st_mode & 0o777 == 0o644
+
+
+# Child process: render a case once, say it is ready, wait for the start signal, then write it `n` times.
+_WRITER = r"""
+import os, sys, time
+from kopsgen import output, pipeline
+from tests.support.paths import case_input
+
+case, fmt, out, signal_file, n = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+files = pipeline.render(pipeline.load_spec([case_input(case)]), "terraform", fmt)
+open(f"{signal_file}.{case}", "w").close()
+while not os.path.exists(signal_file):
+    time.sleep(0.005)
+for _ in range(n):
+    output.write_output(out, files)
+"""
+
+
+def test_two_writers_into_one_folder_take_turns(old_output: Path, tmp_path: Path):
+    """Two renders written into the same folder at the same time both succeed, one after the other, and
+    the folder ends as one of them, complete, with the user's files (without the folder lock each
+    discarded the other's staging folder and failed half way)."""
+    go = tmp_path / "go"
+    writers = [subprocess.Popen([sys.executable, "-c", _WRITER, case, fmt, str(old_output), str(go), "12"],
+                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for case, fmt in (OLD, NEW)]
+    deadline = time.monotonic() + 240
+    while not all((tmp_path / f"go.{case}").exists() for case, _ in (OLD, NEW)):
+        assert time.monotonic() < deadline and all(w.poll() is None for w in writers), "a writer did not start"
+        time.sleep(0.05)
+    go.touch()
+    for writer in writers:
+        _, stderr = writer.communicate(timeout=300)
+        assert writer.returncode == 0, stderr
+    final = _snapshot(old_output, skip_staging=False)
+    assert final in (_expected(_render(OLD)), _expected(_render(NEW)))
