@@ -8,7 +8,10 @@ checked here, when rendering:
 - over that, up to the other limits: one template that must be deployed from S3 (DEPLOY.md says how);
 - over any other limit: a parent template whose AWS::CloudFormation::Stack resources point at one
   child template per group of resources (network, firewall, IAM, ... and one per instance group),
-  with parameters and outputs wired between them. Children are read from S3 (`TemplateBaseUrl`).
+  with parameters and outputs wired between them. Children are read from S3 (`TemplateBaseUrl`);
+- more nested stacks than a parent can hold (a cluster of some 500 instance groups): the stacks no
+  other stack reads (mostly instance groups') go into BUNDLES bundle stacks, each by a stable hash of
+  its logical ID, and the others into one `infrastructure` stack, a level in between, wired the same way.
 
 The split is deterministic, and an instance group's resources always land in the stack named
 after it, so adding an instance group adds a stack and moves nothing.
@@ -18,7 +21,8 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 from typing import Any
 
 from kopsgen.errors import RenderError
@@ -31,8 +35,12 @@ MAX_S3_BODY_BYTES = 1_048_576      # a template read from S3 (1 MB)
 MAX_RESOURCES = 500
 MAX_PARAMETERS = 200
 MAX_OUTPUTS = 200
+MAX_STACKS = MAX_RESOURCES          # nested stacks one parent holds (they are its resources)
 # A group is cut into pieces of at most this many resources, leaving room under MAX_RESOURCES.
 CHUNK_RESOURCES = 400
+# Bundle stacks for clusters with more nested stacks than a parent holds: fixed, so that a growing
+# cluster's instance groups keep their bundle; at ~125 instance groups (outputs) each for 2,000 groups.
+BUNDLES = 16
 
 NESTED_FOLDER = "nested"
 TEMPLATE_BASE_URL = "TemplateBaseUrl"
@@ -49,6 +57,8 @@ class Layout:
     main: str
     templates: dict[str, dict]
     fmt: str
+    # templates already serialized (to measure them), by path: not serialized twice
+    serialized: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     @property
     def nested(self) -> bool:
@@ -57,7 +67,8 @@ class Layout:
     def files(self) -> dict[str, bytes]:
         from kopsgen.render.cloudformation.deploy import deploy_markdown
 
-        files = {path: serialize(body, self.fmt) for path, body in self.templates.items()}
+        files = {path: self.serialized.get(path) or serialize(body, self.fmt)
+                 for path, body in self.templates.items()}
         files["DEPLOY.md"] = deploy_markdown(self.cluster, files).encode()
         return files
 
@@ -76,9 +87,11 @@ def lay_out(stack: Stack, spec: ClusterSpec, fmt: str = "json") -> Layout:
     cluster = spec.cluster.name
     main = f"{cluster}.{fmt}"
     body = stack.to_dict()
-    size = len(serialize(body, fmt))
-    if fits(len(stack.resources), len(stack.parameters), len(stack.outputs), size, MAX_S3_BODY_BYTES):
-        return Layout(cluster, main, {main: body}, fmt)
+    counts = (len(stack.resources), len(stack.parameters), len(stack.outputs))
+    if fits(*counts, 0, MAX_S3_BODY_BYTES):  # serialized only when the counts leave one template possible
+        text = serialize(body, fmt)
+        if fits(*counts, len(text), MAX_S3_BODY_BYTES):
+            return Layout(cluster, main, {main: body}, fmt, {main: text})
     return _split(stack, spec, fmt)
 
 
@@ -151,7 +164,7 @@ def _find_cycle(edges: dict[str, set[str]]) -> list[str]:
     return []
 
 
-def _split(stack: Stack, spec: ClusterSpec, fmt: str) -> Layout:
+def _split(stack: Stack, spec: ClusterSpec, fmt: str, bundled: bool = False) -> Layout:
     cluster = spec.cluster.name
     groups = _merge_cycles(stack, _groups(stack))
     stack_ids = naming.unique_logical_ids((("Stack", g) for g in groups), cluster)
@@ -174,11 +187,13 @@ def _split(stack: Stack, spec: ClusterSpec, fmt: str) -> Layout:
 
     main = f"{cluster}.{fmt}"
     templates: dict[str, dict] = {}
+    serialized: dict[str, bytes] = {}
     resources: dict[str, dict] = {}
     for sid, child in sorted(children.items()):
         path = f"{NESTED_FOLDER}/{sid}.{fmt}"
         body = child.to_dict()
-        size = len(serialize(body, fmt))
+        serialized[path] = serialize(body, fmt)
+        size = len(serialized[path])
         if not fits(len(child.resources), len(child.parameters), len(child.outputs), size, MAX_S3_BODY_BYTES):
             raise RenderError(
                 f"the nested stack {sid} is still over CloudFormation's limits ({len(child.resources)} resources, "
@@ -207,9 +222,6 @@ def _split(stack: Stack, spec: ClusterSpec, fmt: str) -> Layout:
         "Description": "The HTTPS URL of the S3 folder the nested templates were uploaded to (no trailing slash).",
         **({"Default": base_url} if base_url else {}),
     }
-    if len(resources) > MAX_RESOURCES:
-        raise RenderError(f"{len(resources)} nested stacks are more than one parent template can hold "
-                          f"({MAX_RESOURCES}); split the cluster into several")
     if len(parameters) > MAX_PARAMETERS or len(parent_outputs) > MAX_OUTPUTS:
         raise RenderError(f"the parent template would have {len(parameters)} parameters and {len(parent_outputs)} "
                           f"outputs; CloudFormation allows {MAX_PARAMETERS} and {MAX_OUTPUTS}")
@@ -217,7 +229,25 @@ def _split(stack: Stack, spec: ClusterSpec, fmt: str) -> Layout:
                                    "Parameters": dict(sorted(parameters.items())), "Resources": resources}
     if parent_outputs:
         parent_body["Outputs"] = parent_outputs
-    return Layout(cluster, main, {main: parent_body, **templates}, fmt)
+    if len(resources) > MAX_STACKS:
+        if bundled:
+            raise RenderError(f"{len(resources)} nested stacks are more than one parent template can hold "
+                              f"({MAX_STACKS}), even in bundles; split the cluster into several")
+        top = _split(_bundles(parent_body), spec, fmt, bundled=True)
+        return Layout(cluster, main, {**top.templates, **templates}, fmt, {**top.serialized, **serialized})
+    return Layout(cluster, main, {main: parent_body, **templates}, fmt, serialized)
+
+
+def _bundles(parent_body: dict) -> Stack:
+    """The parent's nested stacks as the resources of a stack to split once more: a stack that no other
+    stack reads or waits for (mostly an instance group's) goes into one of BUNDLES bundles by a hash of
+    its logical ID, so that adding or removing one moves no other; the rest go into `infrastructure`."""
+    resources = parent_body["Resources"]
+    read = {target for body in resources.values() for target in _resource_refs(body)}
+    groups = {sid: "infrastructure" if sid in read else f"bundle-{zlib.crc32(sid.encode()) % BUNDLES + 1:02d}"
+              for sid in resources}
+    return Stack(parent_body["Description"], resources=resources, parameters=parent_body["Parameters"],
+                 outputs=parent_body.get("Outputs", {}), groups=groups)
 
 
 def _used_by_children(children: dict[str, "_Child"]) -> set[str]:
