@@ -55,27 +55,6 @@ def _lint_clean(files: dict[str, bytes], folder: Path, only: set[str] | None = N
     assert cfn.errors_and_warnings(cfn.lint(paths)) == []
 
 
-# ---------------------------------------------------------------- the generator
-
-
-def test_the_generator_makes_n_node_groups_over_three_zones_and_a_control_plane():
-    docs = scale.documents(10)
-    cluster, groups = docs[0], docs[1:]
-    assert cluster["kind"] == "Cluster" and cluster["metadata"]["name"] == "scale-10.example.com"
-    nodes = [g for g in groups if g["spec"]["role"] == "Node"]
-    masters = [g for g in groups if g["spec"]["role"] == "ControlPlane"]
-    assert len(nodes) == 10 and len(masters) == 3
-    assert {g["spec"]["subnets"][0] for g in nodes} == set(scale.ZONES) == {g["spec"]["subnets"][0] for g in masters}
-    assert scale.spec_text(10) == scale.spec_text(10)
-    with pytest.raises(ValueError):
-        scale.documents(0)
-
-
-def test_a_generated_spec_is_a_valid_cluster(tmp_path):
-    spec = _spec(tmp_path, 4)
-    assert len(spec.node_groups) == 4 and len(spec.control_plane_groups) == 3
-
-
 # ---------------------------------------------------------------- CloudFormation at scale
 
 
