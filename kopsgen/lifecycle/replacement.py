@@ -27,11 +27,11 @@ from kopsgen.ir.compute import AutoscalingGroup, AutoscalingLifecycleHook
 from kopsgen.ir.dns import AliasRecord
 from kopsgen.ir.events import EventTarget
 from kopsgen.ir.files import StateFile
-from kopsgen.ir.firewall import SecurityGroup, SecurityGroupRule
+from kopsgen.ir.firewall import DefaultSecurityGroup, SecurityGroup, SecurityGroupRule
 from kopsgen.ir.iam import IamOidcProvider, IamRolePolicy, IamRolePolicyAttachment
 from kopsgen.ir.loadbalancer import LoadBalancerListener, NetworkLoadBalancer, TargetGroup
-from kopsgen.ir.network import (DhcpOptions, DhcpOptionsAssociation, EgressOnlyInternetGateway, NatGateway, Route,
-                                RouteTable, RouteTableAssociation, Subnet, Vpc, VpcCidrBlock)
+from kopsgen.ir.network import (DhcpOptions, DhcpOptionsAssociation, EgressOnlyInternetGateway, FlowLog, NatGateway,
+                                Route, RouteTable, RouteTableAssociation, Subnet, Vpc, VpcCidrBlock)
 from kopsgen.ir.sshkey import KeyPair
 from kopsgen.ir.storage import EbsVolume
 
@@ -47,10 +47,14 @@ REPLACED_WHEN_CHANGED: dict[type[Resource], tuple[str, ...]] = {
     RouteTableAssociation: ("subnet",),
     Route: ("route_table", "destination_cidr_block", "destination_ipv6_cidr_block"),
     NatGateway: ("subnet", "allocation"),
+    # a flow log has no update call (only its tags change); a log group's retention and key, and a KMS key's
+    # policy, rotation and description, are changed in place
+    FlowLog: ("vpc", "traffic_type", "destination_type", "destination", "role", "max_aggregation_interval"),
     # firewall: a rule has no update call at all, only its description can change
     SecurityGroup: ("vpc", "description"),
     SecurityGroupRule: ("group", "direction", "protocol", "from_port", "to_port", "source_group", "cidr_block",
                         "ipv6_cidr_block", "prefix_list_id"),
+    DefaultSecurityGroup: ("vpc",),
     # load balancing: the scheme is fixed. Subnets are not: the provider (5.x) plans moving a Network load
     # balancer to a replaced subnet as an update, and CloudFormation updates SubnetMappings in place
     NetworkLoadBalancer: ("internal",),
