@@ -137,7 +137,7 @@ def _run_in_process(previous: dict[str, Path], spec: bytes, target: str) -> None
         _check_outcome(result.exit_code, result.output, before, out, spec_path)
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=False,
+@settings(max_examples=EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data())
 def test_render_gives_a_complete_output_or_a_clean_error(previous, data):

@@ -71,8 +71,7 @@ class CheckovError(RuntimeError):
 
 def scan(tree: Path, framework: str, skip: set[str] = frozenset()) -> list[Finding]:
     """Every failed check in the outputs under `tree`, for one framework."""
-    env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false",
-           "LOG_LEVEL": "ERROR"}
+    env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "LOG_LEVEL": "ERROR"}
     args = [str(CHECKOV), "-d", str(tree), "--framework", framework, "--skip-download", "--quiet",
             "--compact", "--output", "json"]
     if skip:
