@@ -92,6 +92,18 @@ def test_base_cluster_groups_and_rules(tmp_path):
     assert "bastion_security_group_ids" not in graph.outputs
 
 
+def test_api_server_groups_have_their_security_group_output(tmp_path):
+    """kops (update_cluster/apiservernodes) writes apiserver_security_group_ids: the groups its API server
+    instances are in, the control plane's own group."""
+    def edit(cluster, groups):
+        groups.append(instance_group("apiserver", "APIServer", ["us-east-1a"]))
+
+    graph = _graph(tmp_path, edit)
+    assert graph.outputs["apiserver_security_group_ids"] == (Ref(SecurityGroup, MASTERS),)
+    (tmp_path / "without").mkdir()
+    assert "apiserver_security_group_ids" not in _graph(tmp_path / "without").outputs
+
+
 def test_node_tcp_ranges_skip_exactly_the_etcd_ports(tmp_path):
     rules = _rules(_graph(tmp_path))
     tcp = sorted((r.from_port, r.to_port) for r in rules

@@ -41,8 +41,9 @@ _ROLE_GROUPS = {
     api.ROLE_NODE: ("nodes", "Security group for nodes", "nodes"),
     api.ROLE_BASTION: ("bastion", "Security group for bastion", "bastion"),
 }
-# kops's output names (`<role>_security_group_ids`)
-_OUTPUT_ROLE = {api.ROLE_CONTROL_PLANE: "master", api.ROLE_NODE: "node", api.ROLE_BASTION: "bastion"}
+# kops's output names (`<role>_security_group_ids`); API server groups run in the control plane's group
+_OUTPUT_ROLE = {api.ROLE_CONTROL_PLANE: "master", api.ROLE_API_SERVER: "apiserver", api.ROLE_NODE: "node",
+                api.ROLE_BASTION: "bastion"}
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,7 @@ def build_firewall(ctx: ModelContext) -> None:
     _cluster_rules(ctx, nodes, masters)
     _node_to_control_plane_rules(ctx, nodes, masters)
     _external_access_rules(ctx, nodes, masters)
-    for role in (api.ROLE_CONTROL_PLANE, api.ROLE_NODE, api.ROLE_BASTION):
+    for role in _OUTPUT_ROLE:
         _security_group_output(ctx, role)
 
 
