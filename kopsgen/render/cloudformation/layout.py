@@ -283,7 +283,8 @@ class _Child:
 
     def localize(self, value: Any, home: dict[str, str], top_params: dict[str, dict],
                  children: dict[str, "_Child"]) -> Any:
-        value = copy.deepcopy(value)
+        # _walk builds new lists and mappings all the way down and copies what it keeps as it was, so the
+        # result shares nothing with `value` (copying it all first took longer than the walk)
         return self._walk(value, home, top_params, children)
 
     def _walk(self, value: Any, home, top_params, children) -> Any:
@@ -293,11 +294,11 @@ class _Child:
             return value
         if set(value) == {"Ref"}:
             _, replacement = self._import(value["Ref"], None, home, top_params, children)
-            return replacement or value
+            return replacement or copy.deepcopy(value)
         if set(value) == {"Fn::GetAtt"}:
             target, attribute = _get_att_parts(value["Fn::GetAtt"])
             _, replacement = self._import(target, attribute, home, top_params, children)
-            return replacement or value
+            return replacement or copy.deepcopy(value)
         if set(value) == {"Fn::Sub"}:
             return {"Fn::Sub": self._sub(value["Fn::Sub"], home, top_params, children)}
         out = {}

@@ -12,6 +12,7 @@ the mapper, in `attributes`, next to the code that knows which CloudFormation ty
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable, Iterable, TypeVar
 
 from troposphere import AWSObject, GetAtt, Parameter, Ref, Tags
@@ -83,6 +84,14 @@ class CfnContext:
     @property
     def cluster(self) -> str:
         return self.spec.cluster.name
+
+    @cached_property
+    def instance_groups_by_autoscaling_group(self) -> dict[str, Any]:
+        """The instance group of each auto-scaling group name (found once: a scan per group is quadratic)."""
+        found: dict[str, Any] = {}
+        for ig in self.spec.instance_groups:
+            found.setdefault(naming.autoscaling_group(ig.name, ig.role, self.cluster), ig)
+        return found
 
     # ------------------------------------------------------------ logical IDs
 

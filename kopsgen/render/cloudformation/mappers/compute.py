@@ -167,10 +167,7 @@ SUSPENDED_DURING_UPDATE = ("AlarmNotification", "AZRebalance", "HealthCheck", "R
 
 
 def instance_group_of(ctx: CfnContext, r: AutoscalingGroup) -> api.InstanceGroup | None:
-    for ig in ctx.spec.instance_groups:
-        if naming.autoscaling_group(ig.name, ig.role, ctx.cluster) == r.name:
-            return ig
-    return None
+    return ctx.instance_groups_by_autoscaling_group.get(r.name)
 
 
 def _max_unavailable(ctx: CfnContext, ig: api.InstanceGroup | None, size: int) -> int:
