@@ -18,6 +18,7 @@ emitter follows the observable output rules of that Go stack:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 BEST_WIDTH = 80
@@ -246,6 +247,7 @@ def _scalar_text(value: Any) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)  # a pure function of the text, and the same keys and values recur in every file
 def _style(s: str) -> str:
     plain_ok, single_ok, block_ok = _analyze(s)
     if "\n" in s:
