@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import sys
 from pathlib import Path
@@ -804,6 +805,9 @@ def validate_cluster(name: str, kubeconfig: str | None, context: str | None, wai
 
 
 def main() -> None:
+    # A command allocates many small objects and makes few reference cycles: collecting garbage after every
+    # 100,000 allocations instead of 700 makes a render some 6% faster (for ~10 MB more at 1000 groups).
+    gc.set_threshold(100_000)
     cli(prog_name="kopsgen")
 
 
