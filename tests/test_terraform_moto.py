@@ -39,6 +39,9 @@ ETCD_PORTS = (4001, 4002)  # etcd-main and etcd-events client ports: control pla
 class MotoCase:
     id: str
     source: Path
+    # after the clean plan, render the spec as Terraform JSON into the same folder (the HCL file goes as stale)
+    # and plan again: the two formats must describe the same infrastructure
+    json_replan: bool = False
 
 
 # Cases moto cannot apply at all, by the line its server log shows when it refuses. The test still runs them
@@ -51,7 +54,7 @@ MOTO_LIMITS = {
 }
 
 DEFAULT_CASES = (
-    MotoCase("public-single-control-plane", case_input("minimal-dns-none")),
+    MotoCase("public-single-control-plane", case_input("minimal-dns-none"), json_replan=True),
     MotoCase("ha-private-bastion", DATA / "ha-private-bastion.yaml"),
     MotoCase("shared-vpc", case_input("shared_vpc")),
 )
@@ -65,8 +68,8 @@ def _record(test_id: str, timings: tfmoto.Timings) -> None:
     print(f"{test_id}: {timings.seconds}")
 
 
-def _render_into(spec_path: Path, out: Path) -> None:
-    write_output(out, pipeline.render(pipeline.load_spec([spec_path]), "terraform"))
+def _render_into(spec_path: Path, out: Path, fmt: str = "hcl") -> None:
+    write_output(out, pipeline.render(pipeline.load_spec([spec_path]), "terraform", fmt))
 
 
 def apply_plan_destroy(workdir: Path, server: MotoServer, timings: tfmoto.Timings,
@@ -189,8 +192,16 @@ def _run_ours(case: MotoCase, moto: MotoServer, tmp_path: Path) -> None:
     out = tmp_path / "out"
     timings = tfmoto.Timings()
     timings.run("render", _render_into, spec_path, out)
-    apply_plan_destroy(out, moto, timings, after_apply=lambda: check_against_spec(moto, docs),
-                       rerender=lambda: _render_into(spec_path, out))
+
+    def after_apply() -> None:
+        check_against_spec(moto, docs)
+        if case.json_replan:
+            _render_into(spec_path, out, "json")
+            assert (out / "kubernetes.tf.json").exists() and not (out / "kubernetes.tf").exists()
+            code, text = timings.run("plan_json", tfmoto.plan_exit_code, out)
+            assert code == 0, f"the JSON output differs from the applied HCL (exit {code}):\n{text[-6000:]}"
+
+    apply_plan_destroy(out, moto, timings, after_apply=after_apply, rerender=lambda: _render_into(spec_path, out))
     cluster = next(d for d in docs if d["kind"] == "Cluster")
     check_nothing_left(moto, cluster["metadata"]["name"], cluster["spec"].get("networkID"))
     _record(f"ours/{case.id}", timings)
