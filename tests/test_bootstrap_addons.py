@@ -562,3 +562,76 @@ def test_refused_addons_are_named_by_their_field():
     for name in addon_catalog.NOT_BUILT:
         assert name not in addon_catalog.BUILT
     assert "networking.cilium.io" in addon_catalog.BUILT
+
+
+# ---------------------------------------------------------------- addons with IAM roles of their own (IRSA)
+
+IRSA_CASE = "many-addons-ccm-irsa"
+# the account and partition of kops's test cloud, in the role ARNs of its expected manifests
+KOPS_TEST_ROLE_ARN = r"arn:aws-test:iam::123456789012:role/\1"
+
+
+@needs_kops
+@pytest.mark.parametrize("case,addon", [(IRSA_CASE, "aws-load-balancer-controller.addons.k8s.io"),  # its IRSA manifest
+                                        (IRSA_CASE, "dns-controller.addons.k8s.io"),
+                                        (IRSA_CASE, "aws-cloud-controller.addons.k8s.io"),
+                                        ("external_dns_irsa", "external-dns.addons.k8s.io")])
+def test_addons_with_roles_of_their_own_are_kops_manifests(case, addon):
+    """kops's cases with iam.useServiceAccountExternalPermissions: the addon's pods get the projected
+    token and the role's ARN, which kopsgen leaves as a marker until the account is known (filled here
+    with kops's test account); everything else is kops's manifest too."""
+    from tests.test_bootstrap_statefiles import _comparable
+
+    spec = _kops_case_spec(case, completed_by_kops=True)
+    files = _state_files(spec)
+    entry = _channel(spec, files)[addon]
+    kops_entry = next(a for a in yaml.safe_load(_kops_file(case, f"{spec.cluster.name}-addons-bootstrap"))
+                      ["spec"]["addons"] if a["name"] == addon)
+    assert {k: v for k, v in entry.items() if k != "manifestHash"} == \
+           {k: v for k, v in kops_entry.items() if k != "manifestHash"}
+    name = f"{spec.cluster.name}-addons-{addon}-{entry['id']}"
+    ours = files[name]
+    roles = re.findall(rb"@@kopsgen:role-arn:([^@]+)@@", ours)
+    assert len(set(roles)) == 1, roles   # one role per addon, named as the IAM builder names it
+    filled = re.sub(rb"@@kopsgen:role-arn:([^@]+)@@", KOPS_TEST_ROLE_ARN.encode(), ours)
+    assert _comparable(filled) == _comparable(_kops_file(case, name))
+
+
+def test_load_balancer_controller_with_its_own_role_runs_on_any_node(tmp_path):
+    """Without IRSA it uses the control plane's instance role (host network, control-plane nodes);
+    with its own role it runs anywhere, with its credentials from a projected token."""
+    def cluster(external_permissions: bool):
+        def edit(spec):
+            spec["certManager"] = {"enabled": True}
+            spec["awsLoadBalancerController"] = {"enabled": True, "cpuRequest": "150m", "memoryLimit": "600Mi"}
+            if external_permissions:
+                spec.setdefault("iam", {})["useServiceAccountExternalPermissions"] = True
+                spec["serviceAccountIssuerDiscovery"] = {"discoveryStore": "s3://lbc-oidc/lbc.example.com",
+                                                         "enableAWSOIDCProvider": True}
+
+        folder = tmp_path / str(external_permissions)
+        folder.mkdir()
+        return _render(_edit(_create(folder, "lbc.example.com", "--zones", "eu-west-1a"), edit))
+
+    for external_permissions in (False, True):
+        spec, files = cluster(external_permissions)
+        docs = _addon(spec, files, "aws-load-balancer-controller.addons.k8s.io")
+        assert_valid_kubernetes(docs, 35)
+        deployment = _find(docs, "Deployment", "aws-load-balancer-controller")
+        pod = deployment["spec"]["template"]["spec"]
+        container = _container(deployment, "aws-load-balancer-controller")
+        assert container["resources"] == {"limits": {"cpu": "200m", "memory": "600Mi"},
+                                          "requests": {"cpu": "150m", "memory": "200Mi"}}
+        on_control_plane = "nodeAffinity" in pod["affinity"]
+        assert (pod.get("hostNetwork", False), on_control_plane, "tolerations" in pod) == \
+            (not external_permissions,) * 3
+        env = _env(container)
+        if external_permissions:
+            assert env["AWS_ROLE_ARN"] == "@@kopsgen:role-arn:aws-load-balancer-controller.kube-system.sa." \
+                                          "lbc.example.com@@"
+            assert env["AWS_WEB_IDENTITY_TOKEN_FILE"] == "/var/run/secrets/amazonaws.com/token"
+            token = next(v for v in pod["volumes"] if v["name"] == "token-amazonaws-com")
+            assert token["projected"]["sources"] == [{"serviceAccountToken": {
+                "audience": "amazonaws.com", "expirationSeconds": 86400, "path": "token"}}]
+        else:
+            assert "AWS_ROLE_ARN" not in env

@@ -293,6 +293,39 @@ def test_render_target_files_uploads_to_s3(moto, tmp_path, monkeypatch):
     assert again.exit_code == 0 and "wrote 0 state-store files" in again.output
 
 
+@pytest.mark.moto
+def test_render_target_files_fills_addon_role_arns_from_sts(moto, tmp_path, monkeypatch):
+    """With addons on roles of their own (IRSA), the uploaded manifests carry each role's ARN in the
+    account (and partition) STS names for the caller's credentials, never the marker."""
+    from tests.support.moto_server import aws_environment
+
+    aws_environment(moto, monkeypatch)
+    boto3.client("s3").create_bucket(Bucket="kopsgen-test-state")
+
+    def edit(docs):
+        spec = cluster_spec(docs)
+        spec["configBase"] = "s3://kopsgen-test-state/clusters/minimal.example.com"
+        spec.setdefault("iam", {})["useServiceAccountExternalPermissions"] = True
+        spec["serviceAccountIssuerDiscovery"] = {"discoveryStore": "s3://kopsgen-test-oidc/minimal.example.com",
+                                                 "enableAWSOIDCProvider": True}
+        spec.update(certManager={"enabled": True}, awsLoadBalancerController={"enabled": True})
+
+    path = edited_input("minimal-dns-none", tmp_path / "cluster.yaml", edit)
+    monkeypatch.setenv("KOPSGEN_STATE_STORE", f"file://{tmp_path / 'local-state'}")
+    result = CliRunner().invoke(cli, ["render", "--target", "files", "-f", str(path)])
+    assert result.exit_code == 0, result.output
+    s3 = boto3.client("s3")
+    prefix = "clusters/minimal.example.com/"
+    bodies = {o["Key"]: s3.get_object(Bucket="kopsgen-test-state", Key=o["Key"])["Body"].read()
+              for o in s3.list_objects_v2(Bucket="kopsgen-test-state", Prefix=prefix)["Contents"]}
+    assert not [key for key, body in bodies.items() if b"@@kopsgen:" in body]
+    lbc = yaml.safe_load_all(bodies[f"{prefix}addons/aws-load-balancer-controller.addons.k8s.io/k8s-1.19-irsa.yaml"])
+    deployment = next(d for d in lbc if d and d["kind"] == "Deployment")
+    env = {e["name"]: e.get("value") for e in deployment["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["AWS_ROLE_ARN"] == "arn:aws:iam::123456789012:role/aws-load-balancer-controller.kube-system.sa." \
+                                  "minimal.example.com"
+
+
 def test_addons_kopsgen_does_not_build_are_refused_by_name(tmp_path):
     def edit(docs):
         cluster_spec(docs).setdefault("containerd", {})["nvidiaGPU"] = {"enabled": True}

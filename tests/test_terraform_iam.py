@@ -326,6 +326,14 @@ def test_service_account_roles_render_with_the_provider_arn(tmp_path):
     # a user policy is read with file(): its IAM policy variable stays literal
     user = files["data/aws_iam_role_policy_reader.team-wildcard.sa.minimal.example.com_policy"].decode()
     assert "arn:aws:s3:::b/${aws:username}/*" in user
+    # an addon's pods get its role's ARN (which holds the account ID) from the role, when the file is written
+    manifest = resources["aws_s3_object.minimal-example-com-addons-dns-controller-addons-k8s-io-k8s-1-12"]
+    marker = "@@kopsgen:role-arn:dns-controller.kube-system.sa.minimal.example.com@@"
+    assert manifest["content"] == (
+        '${replace(file("${path.module}/data/aws_s3_object_minimal.example.com-addons-dns-controller.addons.k8s.io-'
+        f'k8s-1.12_content"), "{marker}", aws_iam_role.dns-controller-kube-system-sa-minimal-example-com.arn)}}')
+    assert marker.encode() in files["data/aws_s3_object_minimal.example.com-addons-dns-controller.addons.k8s.io-"
+                                    "k8s-1.12_content"]
 
 
 @needs_terraform

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from kopsgen import progress
-from kopsgen.bootstrap import kyaml, nodeupconfig, script, statefiles, userdata
+from kopsgen.bootstrap import irsa, kyaml, nodeupconfig, script, statefiles, userdata
 from kopsgen.bootstrap.addon_catalog import NTH_QUEUE_URL_MARKER
 from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.bootstrap.pki import KeyStore
@@ -112,7 +112,7 @@ def upload_state_files(spec: ClusterSpec, store: StateStore | None = None, *,
     writes nothing.
 
     Some files hold values known only in the target account (the node termination handler's queue
-    URL holds the account ID); Terraform fills them in at apply time, here they are filled from
+    URL and the ARNs of addons' own roles hold the account ID); Terraform fills them in at apply time, here they are filled from
     `apply_time_values` (marker -> value) or, when not given, looked up with the caller's AWS
     credentials (the ones writing to the bucket)."""
     bootstrap = bootstrap_for(spec)
@@ -123,10 +123,13 @@ def upload_state_files(spec: ClusterSpec, store: StateStore | None = None, *,
         if keys is not None and f.key not in keys:
             continue
         content = f.content
-        if NTH_QUEUE_URL_MARKER.encode() in content:
-            if values is None:
-                values = _look_up_apply_time_values(bootstrap)
-            content = content.replace(NTH_QUEUE_URL_MARKER.encode(), values[NTH_QUEUE_URL_MARKER].encode())
+        markers = _apply_time_markers(content)
+        if markers and values is None:
+            values = _look_up_apply_time_values(bootstrap)
+        for marker in markers:
+            if marker not in values:
+                raise RenderError(f"{f.key}: no value given for {marker}")
+            content = content.replace(marker.encode(), values[marker].encode())
         current = target.read(f.key)
         if current is not None and current[0] == content:
             continue
@@ -145,22 +148,39 @@ def apply_time_values(spec: ClusterSpec, keys: Collection[str]) -> dict[str, str
     credentials (RenderError if that fails); None when none of them needs any. For callers that
     must know before writing anything."""
     bootstrap = bootstrap_for(spec)
-    if any(f.key in keys and NTH_QUEUE_URL_MARKER.encode() in f.content for f in bootstrap.files):
+    if any(f.key in keys and _apply_time_markers(f.content) for f in bootstrap.files):
         return _look_up_apply_time_values(bootstrap)
     return None
 
 
+def _apply_time_markers(content: bytes) -> list[str]:
+    """The markers of values known only in the target account that `content` holds: the node
+    termination handler's queue URL, the ARNs of addons' own roles (irsa.py)."""
+    text = content.decode("utf-8", "replace")
+    markers = [NTH_QUEUE_URL_MARKER] if NTH_QUEUE_URL_MARKER in text else []
+    return markers + [irsa.role_arn_marker(role) for role in sorted(set(irsa.ROLE_ARN_MARKERS.findall(text)))]
+
+
 def _look_up_apply_time_values(bootstrap: ClusterBootstrap) -> dict[str, str]:
+    """Every apply-time value of the cluster's files, from the account (and partition) of the caller's
+    AWS credentials."""
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
 
+    markers = sorted({m for f in bootstrap.files for m in _apply_time_markers(f.content)})
     try:
-        account = boto3.client("sts").get_caller_identity()["Account"]
+        identity = boto3.client("sts").get_caller_identity()
     except (BotoCoreError, ClientError) as exc:
-        raise RenderError(f"the node termination handler needs its queue URL, which holds the AWS account ID; "
-                          f"looking the account up failed: {exc}") from None
-    return {NTH_QUEUE_URL_MARKER: sqs_queue_url(bootstrap.spec.cluster.region, account,
-                                                naming.nth_queue(bootstrap.spec.cluster.name))}
+        raise RenderError(f"the node termination handler's queue URL and the addons' role ARNs hold the AWS "
+                          f"account ID; looking the account up failed: {exc}") from None
+    account, partition = identity["Account"], identity["Arn"].split(":")[1]
+    values = {NTH_QUEUE_URL_MARKER: sqs_queue_url(bootstrap.spec.cluster.region, account,
+                                                  naming.nth_queue(bootstrap.spec.cluster.name))}
+    for marker in markers:
+        role = irsa.ROLE_ARN_MARKERS.fullmatch(marker)
+        if role:
+            values[marker] = irsa.role_arn(partition, account, role.group(1))
+    return values
 
 
 def sqs_queue_url(region: str, account: str, queue: str) -> str:

@@ -6,6 +6,7 @@ that enables it rather than leave the cluster without it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any, Callable
 
@@ -20,6 +21,7 @@ from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.bootstrap.manifests import system_component_env
 from kopsgen.errors import RenderError
 from kopsgen.ir import naming
+from kopsgen.spec import service_accounts
 
 # A value only the applying tool knows (the NTH queue's URL holds the account ID): the manifest
 # carries this marker, and Terraform / the uploader replace it (see statefiles.Substitution).
@@ -696,24 +698,45 @@ def _lbc(ctx: BootstrapContext, key: str, default: Any = None) -> Any:
 
 
 def _lbc_values(ctx: BootstrapContext) -> dict:
-    if ctx.aws.get("useServiceAccountExternalPermissions") or \
-            (ctx.cluster_spec.get("iam") or {}).get("useServiceAccountExternalPermissions"):
-        raise RenderError("spec.iam.useServiceAccountExternalPermissions: kopsgen builds the AWS Load Balancer "
-                          "Controller with the control plane's instance role only (not yet with IRSA)")
     version = _lbc(ctx, "version", versions.AWS_LOAD_BALANCER_CONTROLLER_VERSION)
     tags = {"KubernetesCluster": ctx.name, **ctx.spec.cluster.cloud_labels}
     args = [f"--cluster-name={ctx.name}", "--ingress-class=alb", f"--aws-region={ctx.spec.cluster.region}",
             "--metrics-bind-addr=:9442", f"--enable-waf={_flag(_lbc(ctx, 'enableWAF'))}",
             f"--enable-wafv2={_flag(_lbc(ctx, 'enableWAFv2'))}", f"--enable-shield={_flag(_lbc(ctx, 'enableShield'))}",
             "--default-tags=" + ",".join(f"{k}={v}" for k, v in sorted(tags.items()))]
+    resources = {"limits": {"cpu": _lbc(ctx, "cpuLimit", "200m"), "memory": _lbc(ctx, "memoryLimit", "500Mi")},
+                 "requests": {"cpu": _lbc(ctx, "cpuRequest", "100m"), "memory": _lbc(ctx, "memoryRequest", "200Mi")}}
     return {"version": version, "chart": f"aws-load-balancer-controller-{version.removeprefix('v')}",
-            "replicas": _control_plane_replicas(ctx), "args": args,
+            "replicas": _control_plane_replicas(ctx), "args": args, "resources": resources,
             "image": versions.AWS_LOAD_BALANCER_CONTROLLER_IMAGE.format(version=version)}
+
+
+LBC_NAME = "aws-load-balancer-controller"
+
+
+def _lbc_on_any_node(ctx: BootstrapContext, objects: Objects) -> Objects:
+    """With a role of its own (its credentials come from a projected token, irsa.py) the controller
+    needs neither the host's network nor a control-plane node: it may run anywhere, preferably with its
+    replicas on different nodes, and may surge during a rolling update (kops's IRSA manifest)."""
+    deployment = next(o for o in objects if o["kind"] == "Deployment" and o["metadata"]["name"] == LBC_NAME)
+    deployment["spec"].pop("strategy")
+    pod = deployment["spec"]["template"]["spec"]
+    for key in ("hostNetwork", "tolerations"):
+        pod.pop(key)
+    pod["affinity"] = {"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{
+        "weight": 100, "podAffinityTerm": {
+            "topologyKey": "kubernetes.io/hostname",
+            "labelSelector": {"matchExpressions": [
+                {"key": "app.kubernetes.io/name", "operator": "In", "values": [LBC_NAME]}]}}}]}}
+    return objects
 
 
 AWS_LOAD_BALANCER_CONTROLLER = Addon(
     name="aws-load-balancer-controller.addons.k8s.io", id="k8s-1.19",
     template="addon-aws-load-balancer-controller.yaml", needs_pki=True, build_prune=True, values=_lbc_values)
+# with iam.useServiceAccountExternalPermissions: its own role, any node (kops's separate manifest ID)
+AWS_LOAD_BALANCER_CONTROLLER_IRSA = dataclasses.replace(AWS_LOAD_BALANCER_CONTROLLER, id="k8s-1.19-irsa",
+                                                        adjust=_lbc_on_any_node)
 
 
 def _snapshot_adjust(ctx: BootstrapContext, objects: Objects) -> Objects:
@@ -735,6 +758,10 @@ SNAPSHOT_CONTROLLER = Addon(
 
 
 # ---------------------------------------------------------------- which addons, when
+
+
+def _external_permissions(ctx: BootstrapContext) -> bool:
+    return service_accounts.external_permissions(ctx.spec.cluster)
 
 
 def _enabled(*path: str) -> Callable[[BootstrapContext], bool]:
@@ -797,7 +824,10 @@ ADDONS: list[tuple[Callable[[BootstrapContext], bool], Addon | NotBuilt]] = [
     # the GPU nodes, which needs to know which instance types have GPUs (kops asks EC2)
     (_nvidia_wanted, NotBuilt("nvidia.addons.k8s.io", "spec.containerd.nvidiaGPU.enabled")),
     (_gvisor_wanted, GVISOR),
-    (_enabled("awsLoadBalancerController"), AWS_LOAD_BALANCER_CONTROLLER),
+    (lambda ctx: _enabled("awsLoadBalancerController")(ctx) and not _external_permissions(ctx),
+     AWS_LOAD_BALANCER_CONTROLLER),
+    (lambda ctx: _enabled("awsLoadBalancerController")(ctx) and _external_permissions(ctx),
+     AWS_LOAD_BALANCER_CONTROLLER_IRSA),
     (_enabled("podIdentityWebhook"),
      NotBuilt("eks-pod-identity-webhook.addons.k8s.io", "spec.podIdentityWebhook.enabled")),
     (lambda ctx: bool(_spec(ctx, "cloudConfig", "manageStorageClasses")), STORAGE_AWS),

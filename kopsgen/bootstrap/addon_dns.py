@@ -11,7 +11,6 @@ from kopsgen.bootstrap import versions
 from kopsgen.bootstrap.addon_values import dns_service_ip, spec_value
 from kopsgen.bootstrap.addons import Addon
 from kopsgen.bootstrap.context import BootstrapContext
-from kopsgen.errors import RenderError
 
 NODE_LOCAL_DNS_HEALTH_PORT = 3989
 NODE_LOCAL_DNS_METRICS = ":9253"
@@ -115,9 +114,6 @@ NODE_LOCAL_DNS = Addon(name="nodelocaldns.addons.k8s.io", id="k8s-1.12", templat
 
 
 def _external_dns_values(ctx: BootstrapContext) -> dict:
-    if (ctx.cluster_spec.get("iam") or {}).get("useServiceAccountExternalPermissions"):
-        raise RenderError("spec.iam.useServiceAccountExternalPermissions: kopsgen builds external-dns with the "
-                          "control plane's instance role only (not yet with IRSA)")
     options = ctx.cluster_spec.get("externalDns") or ctx.cluster_spec.get("externalDNS") or {}
     args = ["--provider=aws", "--events"]
     if options.get("watchIngress") is not False:

@@ -13,6 +13,8 @@ is built from our own template in templates/addon-<name>.yaml:
   number, a list stays a list);
 - Python code (the addon's `adjust`) then makes the choices a template cannot (optional objects,
   per-cluster arguments);
+- pods whose service account has an IAM role of its own (IRSA) get that role's credentials
+  (irsa.py);
 - every object gets kops's labels (the addon's name, `app.kubernetes.io/managed-by: kops`, the
   channel selector), pod templates of Deployments and DaemonSets get `kops.k8s.io/managed-by`.
 
@@ -32,7 +34,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from kopsgen import yamlfast
-from kopsgen.bootstrap import kyaml
+from kopsgen.bootstrap import irsa, kyaml
 from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.bootstrap.templating import template
 from kopsgen.errors import RenderError
@@ -235,7 +237,8 @@ def build(ctx: BootstrapContext) -> tuple[bytes, list[AddonFile]]:
         if addon.template is None:
             objects: Objects = []
         else:
-            objects = _add_labels(addon, addon.adjust(ctx, render_objects(addon.template, addon.values(ctx))))
+            objects = addon.adjust(ctx, render_objects(addon.template, addon.values(ctx)))
+            objects = _add_labels(addon, irsa.add_service_account_roles(ctx, objects))
         text = manifest_text(objects)
         entry: dict[str, Any] = {"manifest": addon.manifest, "manifestHash": hashlib.sha256(text.encode()).hexdigest(),
                                  "name": addon.name, "selector": addon.labels}

@@ -10,11 +10,13 @@ A config base that is not on S3 (file://) gets no resources: its files are writt
 from __future__ import annotations
 
 from kopsgen import bootstrap
+from kopsgen.bootstrap import irsa
 from kopsgen.bootstrap.addon_catalog import NTH_QUEUE_URL_MARKER
 from kopsgen.ir import naming
 from kopsgen.ir.base import Ref
 from kopsgen.ir.events import SqsQueue
 from kopsgen.ir.files import StateFile
+from kopsgen.ir.iam import IamRole
 from kopsgen.model.context import ModelContext
 
 
@@ -35,4 +37,7 @@ def _substitutions(ctx: ModelContext, content: bytes) -> tuple[tuple[str, Ref], 
     if NTH_QUEUE_URL_MARKER.encode() in content:
         # the handler's queue URL holds the account ID: taken from the queue when it is created
         found.append((NTH_QUEUE_URL_MARKER, Ref(SqsQueue, naming.nth_queue(ctx.name), "url")))
+    # an addon's own role (IRSA): its ARN, which holds the account ID, from the role the IAM builder made
+    for role in sorted(set(irsa.ROLE_ARN_MARKERS.findall(content.decode("utf-8", "replace")))):
+        found.append((irsa.role_arn_marker(role), Ref(IamRole, role, "arn")))
     return tuple(found)

@@ -25,7 +25,7 @@ from kopsgen.ir.iam import (
 from kopsgen.model import iam_policies as policies
 from kopsgen.model.context import ModelContext
 from kopsgen.model.iam_policies import PolicyInputs, S3Path, ServiceAccount
-from kopsgen.spec import api
+from kopsgen.spec import api, service_accounts
 
 # the order roles are built in (only decides the order of graph insertion, not the output)
 ROLES = (api.ROLE_CONTROL_PLANE, api.ROLE_API_SERVER, api.ROLE_NODE, api.ROLE_BASTION)
@@ -182,39 +182,9 @@ def _service_accounts(ctx: ModelContext, inputs: PolicyInputs) -> list[tuple[Ser
         document = (_user_policy(inline, f"spec.iam.serviceAccountExternalPermissions[{i}].aws.inlinePolicy")
                     if inline else None)
         found[account] = (document, tuple(aws.get("policyARNs") or ()))
-    for account in _addon_service_accounts(ctx, inputs):
+    for account in service_accounts.addon_service_accounts(ctx.cluster):
         found.setdefault(account, (policies.addon_policy(account, inputs), ()))
     return [(account, document, arns) for account, (document, arns) in found.items()]
-
-
-def _addon_service_accounts(ctx: ModelContext, inputs: PolicyInputs) -> list[ServiceAccount]:
-    """The addons kops gives their own role, in kops's order."""
-    spec = ctx.cluster.raw.get("spec") or {}
-    dns = ctx.cluster.dns_type != api.DNS_NONE
-    external_dns = _get(spec, "externalDns", "provider") == "external-dns"
-    accounts = []
-    if inputs.external_permissions:
-        if dns and not external_dns:
-            accounts.append(policies.DNS_CONTROLLER)
-        if dns and external_dns:
-            accounts.append(policies.EXTERNAL_DNS)
-        if _get(spec, "clusterAutoscaler", "enabled"):
-            accounts.append(policies.CLUSTER_AUTOSCALER)
-    cert_manager = spec.get("certManager") or {}
-    if cert_manager.get("enabled") and cert_manager.get("managed", True) is not False \
-            and cert_manager.get("hostedZoneIDs"):
-        accounts.append(policies.CERT_MANAGER)
-    if inputs.external_permissions:
-        if ctx.cluster.nth_enabled:
-            accounts.append(policies.NODE_TERMINATION_HANDLER)
-        if inputs.load_balancer_controller is not None:
-            accounts.append(policies.LOAD_BALANCER_CONTROLLER)
-        if inputs.kube_router:
-            accounts.append(policies.KUBE_ROUTER)
-        accounts.append(policies.CLOUD_CONTROLLER_MANAGER)
-        if _get(spec, "cloudConfig", "awsEBSCSIDriver", "managed", default=True):
-            accounts.append(policies.EBS_CSI_DRIVER)
-    return accounts
 
 
 def _service_account_role(ctx: ModelContext, account: ServiceAccount, document: PolicyDocument | None,
@@ -253,7 +223,7 @@ def policy_inputs(ctx: ModelContext) -> PolicyInputs:
         hosted_zone=ctx.hosted_zone(),
         state_roots=_state_roots(spec),
         backup_stores=_backup_stores(cluster, spec),
-        external_permissions=bool(iam.get("useServiceAccountExternalPermissions")),
+        external_permissions=service_accounts.external_permissions(cluster),
         snapshot_controller=bool(_get(spec, "snapshotController", "enabled")),
         nlb_security_groups_managed=_get(spec, "cloudConfig", "nlbSecurityGroupMode") == "Managed",
         kubenet="kubenet" in networking,

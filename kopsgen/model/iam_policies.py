@@ -41,6 +41,10 @@ from kopsgen.ir.base import External, Link
 from kopsgen.ir.iam import PolicyDocument as PolicyDocumentIR
 from kopsgen.ir.iam import link_token
 from kopsgen.spec import iam_statements
+from kopsgen.spec.service_accounts import (  # noqa: F401  (the addons' accounts; iam.py reads them from here)
+    CERT_MANAGER, CLOUD_CONTROLLER_MANAGER, CLUSTER_AUTOSCALER, DNS_CONTROLLER, EBS_CSI_DRIVER, EXTERNAL_DNS,
+    KUBE_ROUTER, LOAD_BALANCER_CONTROLLER, NODE_TERMINATION_HANDLER, ServiceAccount,
+)
 
 VERSION = "2012-10-17"
 CLUSTER_TAG = "KubernetesCluster"
@@ -583,23 +587,6 @@ def role_policy(ig_role: str, inputs: PolicyInputs) -> PolicyDocumentIR | None:
 
 
 # ---------------------------------------------------------------- addon service-account roles (IRSA)
-
-
-@dataclass(frozen=True)
-class ServiceAccount:
-    namespace: str
-    name: str
-
-
-DNS_CONTROLLER = ServiceAccount("kube-system", "dns-controller")
-EXTERNAL_DNS = ServiceAccount("kube-system", "external-dns")
-CLUSTER_AUTOSCALER = ServiceAccount("kube-system", "cluster-autoscaler")
-CERT_MANAGER = ServiceAccount("kube-system", "cert-manager")
-NODE_TERMINATION_HANDLER = ServiceAccount("kube-system", "aws-node-termination-handler")
-LOAD_BALANCER_CONTROLLER = ServiceAccount("kube-system", "aws-load-balancer-controller")
-KUBE_ROUTER = ServiceAccount("kube-system", "kube-router")
-CLOUD_CONTROLLER_MANAGER = ServiceAccount("kube-system", "aws-cloud-controller-manager")
-EBS_CSI_DRIVER = ServiceAccount("kube-system", "ebs-csi-controller-sa")
 
 
 def addon_policy(account: ServiceAccount, inputs: PolicyInputs) -> PolicyDocumentIR | None:
