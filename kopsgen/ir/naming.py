@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import re
+from functools import lru_cache
 from typing import Iterable
 
 # ---------------------------------------------------------------- Terraform labels
@@ -439,6 +440,7 @@ def _without_cluster(name: str, cluster: str) -> str:
     return name
 
 
+@lru_cache(maxsize=65536)  # asked for again at every reference to the resource (5 times each, typically)
 def logical_id(kind: str, name: str, cluster: str = "") -> str:
     """The readable CloudFormation logical ID of a resource (before collisions are resolved).
 
