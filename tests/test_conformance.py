@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable
 
 import pytest
@@ -296,7 +295,8 @@ def test_listed_differences_are_real():
 @pytest.mark.parametrize("attr,kops_value,our_value,agree", [
     ("cidr_block", "10.0.0.0/16", "10.0.0.0/16", True),
     ("cidr_block", "10.0.0.0/16", "10.1.0.0/16", False),
-    ("policy:actions", '{"Statement": [{"Action": ["a:B", "a:C"]}]}', '{"Statement": {"Action": ["a:C", "a:B"]}}', True),
+    ("policy:actions", '{"Statement": [{"Action": ["a:B", "a:C"]}]}', '{"Statement": {"Action": ["a:C", "a:B"]}}',
+     True),
     ("policy:actions", '{"Statement": [{"Action": "a:B"}]}', '{"Statement": [{"Action": "a:C"}]}', False),
     ("policy", '{"Statement": [{"Action": "a:B", "Resource": "*"}]}', '{"Statement": [{"Action": ["a:B"], '
      '"Resource": ["*"]}]}', True),

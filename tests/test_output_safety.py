@@ -8,7 +8,6 @@ next run's recovery is checked.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys

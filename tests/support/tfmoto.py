@@ -3,8 +3,8 @@
 Everything moto needs is written NEXT TO the output, in one Terraform override file (OVERRIDE_FILE):
 - a `provider "aws"` block per provider configuration the output declares (the default one and kops's
   `files` alias), pointing every service at moto with test credentials;
-- restated attributes and `lifecycle` blocks, only for moto's own bugs (listed in /work/shared/MOTO.md),
-  each preceded by a comment naming the bug;
+- restated attributes and `lifecycle` blocks, only for moto's own bugs (/work/shared/MOTO.md lists most of
+  them; the NLB elastic-IP one was found here), each preceded by a comment naming the bug;
 - the IDs moto chose for the Route53 zones the records need (moto picks zone IDs itself).
 Prerequisites the output assumes exist (the state-store bucket, hosted zones) are created with boto3 first;
 the images its AMI lookups find are in the server's catalogue (tests/support/moto.py IMAGES).
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +51,7 @@ SERVICES = tuple(sorted(set(SERVICE_OF.values())))
 def service_of(tf_type: str) -> str | None:
     matches = [prefix for prefix in SERVICE_OF if tf_type.startswith(prefix)]
     return SERVICE_OF[max(matches, key=len)] if matches else None
+
 
 # kops's test fixtures' fake AWS -> real-looking AWS that moto accepts.
 FAKE_TO_REAL = (("us-test-1", REGION), ("arn:aws-test:", "arn:aws:"), ("000000000000", ACCOUNT_ID))
@@ -101,7 +101,6 @@ def realistic_kops_output(case_dir: Path, dest: Path) -> Path:
     """A copy of kops's own `kubernetes.tf` and `data/` for a reference case, with real region/partition/account
     (file names included: the configuration names its data files)."""
     dest.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(case_dir / "kubernetes.tf", dest / "kubernetes.tf")
     (dest / "kubernetes.tf").write_text(realistic_text((case_dir / "kubernetes.tf").read_text()))
     for src in sorted((case_dir / "data").iterdir()):
         target = dest / "data" / realistic_text(src.name)
