@@ -4,13 +4,15 @@ Each fast path is checked against the general path it short-cuts (or the library
 for), on generated inputs biased towards where the rules change: for YAML styles the characters
 (spaces, line breaks, `:`, `#`, `-`, digits, `_`), for the schema check real specs with random
 parts replaced, deleted or added, and every schema definition against arbitrary values; for
-certificates kops's own and ours, cut and garbled; for the output folder every state it can be in.
+certificates kops's own and ours, cut and garbled; for the output folder every state it can be in;
+for JSON text arbitrary JSON values.
 """
 
 from __future__ import annotations
 
 import base64
 import copy
+import json
 import re
 import string
 from pathlib import Path
@@ -22,7 +24,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bench import scale
-from kopsgen import output, yamlfast
+from kopsgen import jsontext, output, yamlfast
 from kopsgen.bootstrap import der, kyaml
 from kopsgen.errors import SpecError
 from kopsgen.spec import schema, schemacheck, source
@@ -375,3 +377,38 @@ def test_an_unchanged_render_writes_nothing(tmp_path):
     with mock.patch.object(output, "_fsync_write", side_effect=AssertionError("wrote a file")):
         output.write_output(out, RENDER, secret_files=SECRET)
     assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*")} == before
+
+
+# ---------------------------------------------------------------- JSON text: jsontext vs json.dumps
+
+
+json_documents = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
+    | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=30)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(json_documents)
+@example({"b": [], "a": {}, "c": [{"x": 1.5e300, "y": float("nan")}, "é\u2028\x00"]})
+def test_sorted_indented_json_is_json_dumps(value):
+    assert jsontext.dumps_sorted_indented(value) == json.dumps(value, sort_keys=True, indent=2)
+
+
+@pytest.mark.parametrize("value", [{1: "a", "b": 2}, {"a": {None: 1}}, [object()], {"a": b"bytes"}])
+def test_what_is_not_plain_json_gets_what_json_dumps_gives(value):
+    def outcome(dump):
+        try:
+            return dump(value)
+        except Exception as exc:  # noqa: BLE001
+            return (type(exc), str(exc))
+
+    assert outcome(jsontext.dumps_sorted_indented) == outcome(lambda v: json.dumps(v, sort_keys=True, indent=2))
+
+
+def test_a_cycle_is_refused_as_json_dumps_refuses_it():
+    loop: list = []
+    loop.append(loop)
+    with pytest.raises(ValueError, match="Circular reference"):
+        jsontext.dumps_sorted_indented(loop)
