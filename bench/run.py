@@ -126,7 +126,7 @@ def _render(python: str, spec: Path, target: str, out: Path) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="measured runs per command (after one warm-up)")
-    parser.add_argument("--sweep-runs", type=int, default=3, help="measured runs per scale-sweep render")
+    parser.add_argument("--sweep-runs", type=int, default=5, help="measured runs per scale-sweep render")
     parser.add_argument("--sizes", default=",".join(map(str, SWEEP)), help="node instance groups per sweep cluster")
     parser.add_argument("--cases", default="", help="comma-separated reference cases (default: all)")
     parser.add_argument("--quick", action="store_true", help="3 runs, 2 sweep runs, sweep up to 100 groups")
