@@ -7,7 +7,8 @@ spawned child starts as a copy of its parent, and its peak survives the exec.) E
 once to warm up, then --runs times; the table shows medians of the time and the highest peak.
 
 - Baselines, measured in the same run and interleaved with the renders so that the machine's load
-  hits them alike: `python -c pass` (the interpreter alone) and `python -c "import yaml, json"`.
+  hits them alike: `python -c pass` (the interpreter alone) and `python -c "import yaml, json"`;
+  measured again among the sweep's renders, for the sweep's ratios.
 - Reference cases: every kops reference case (tests/support/paths.py) to each target.
 - Scale sweep: generated clusters (bench/scale.py) with 1, 10, 100 and 1000 node instance groups
   over three zones, to each target.
@@ -165,7 +166,8 @@ def main(argv: list[str] | None = None) -> int:
         log(f"reference cases: {len(cases)} cases x {len(TARGETS)} targets, 1 warm-up + {args.runs} runs each")
         measure_all(baselines + renders, args.runs, env, ROOT, log)
 
-        sweep: list[Measure] = []
+        # the baselines again, interleaved with the sweep: its ratios are to what the machine did meanwhile
+        sweep: list[Measure] = [Measure(m.name, m.command) for m in baselines]
         for n in sizes:
             spec = tmp_path / "specs" / f"scale-{n}.yaml"
             spec.parent.mkdir(parents=True, exist_ok=True)
@@ -201,7 +203,7 @@ def _results(baselines: list[Measure], renders: list[Measure], sweep: list[Measu
              args) -> dict:
     base, base_imports = baselines[0].median_s, baselines[1].median_s
     rows = [_row(m, base, base_imports) for m in renders]
-    sweep_rows = [_row(m, base, base_imports) for m in sweep]
+    sweep_rows = [_row(m, sweep[0].median_s, sweep[1].median_s) for m in sweep]
     return {
         "date": datetime.date.today().isoformat(),
         "machine": {"platform": platform.platform(), "python": platform.python_version(),
