@@ -575,7 +575,8 @@ KOPS_TEST_ROLE_ARN = r"arn:aws-test:iam::123456789012:role/\1"
 @pytest.mark.parametrize("case,addon", [(IRSA_CASE, "aws-load-balancer-controller.addons.k8s.io"),  # its IRSA manifest
                                         (IRSA_CASE, "dns-controller.addons.k8s.io"),
                                         (IRSA_CASE, "aws-cloud-controller.addons.k8s.io"),
-                                        ("external_dns_irsa", "external-dns.addons.k8s.io")])
+                                        ("external_dns_irsa", "external-dns.addons.k8s.io"),
+                                        ("nth-imds-processor-irsa", "node-termination-handler.aws")])  # DaemonSet
 def test_addons_with_roles_of_their_own_are_kops_manifests(case, addon):
     """kops's cases with iam.useServiceAccountExternalPermissions: the addon's pods get the projected
     token and the role's ARN, which kopsgen leaves as a marker until the account is known (filled here
