@@ -292,7 +292,7 @@ def test_cilium_with_its_own_etcd(tmp_path):
         assert nodeup["UseCiliumEtcd"] is True
         assert "etcd-clients-ca-cilium" in nodeup["CAs"] and "etcd-clients-ca-cilium" in nodeup["KeypairIDs"]
     assert "pki-private-etcd-clients-ca-cilium" in files  # kept in the state store with the other CAs
-    assert f"manifests-etcdmanager-cilium-control-plane-eu-west-1a" in files
+    assert "manifests-etcdmanager-cilium-control-plane-eu-west-1a" in files
 
 
 def _hubble(spec: dict) -> None:

@@ -431,3 +431,14 @@ def test_user_service_accounts_get_roles_policies_and_attachments(tmp_path):
 def test_service_account_issuer_defaults_as_kops(tmp_path, edit, issuer):
     spec = _spec(tmp_path, lambda docs: edit(_cluster(docs)))
     assert service_account_issuer(spec.cluster) == issuer
+
+
+def test_load_balancer_controller_gets_the_waf_shield_calls_it_is_enabled_for(tmp_path):
+    # each option adds its service's calls to the role that runs the controller (here: the control plane)
+    def edit(docs):
+        _cluster(docs).update(awsLoadBalancerController={"enabled": True, "enableWAF": True, "enableWAFv2": True,
+                                                         "enableShield": True}, certManager={"enabled": True})
+
+    masters = _actions(_policy(_graph(tmp_path, edit), f"masters.{CLUSTER}"))
+    assert {"waf-regional:AssociateWebACL", "wafv2:AssociateWebACL", "wafv2:GetWebACLForResource",
+            "shield:CreateProtection"} <= masters

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from kopsgen import pipeline
 from kopsgen.errors import SpecError
 from kopsgen.ir import naming
 from kopsgen.ir.base import External, Ref

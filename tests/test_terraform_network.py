@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from kopsgen import pipeline
-from kopsgen.output import write_output
 from tests.support import hcl, terraform
 from tests.support.paths import REFERENCE, case_input
 

@@ -409,7 +409,11 @@ def cloud_controller_manager(p: Policy, cloud_routes: bool, nlb_security_groups:
         p.cluster_tagged(ec2.CreateRoute, ec2.DeleteRoute)
 
 
-def load_balancer_controller(p: Policy, waf: bool, wafv2: bool, shield_: bool) -> None:
+# kops's spelling; awacs only has `SetWebAcl` (IAM action names are case-insensitive)
+_ELB_SET_WEB_ACL = Action("elasticloadbalancing", "SetWebACL")
+
+
+def load_balancer_controller(p: Policy, waf: bool, waf_v2: bool, shield_: bool) -> None:
     p.unconditional(
         cognito_idp.DescribeUserPoolClient, acm.DescribeCertificate, acm.ListCertificates,
         ec2.DescribeAvailabilityZones, ec2.DescribeInstances, ec2.DescribeInternetGateways,
@@ -423,10 +427,10 @@ def load_balancer_controller(p: Policy, waf: bool, wafv2: bool, shield_: bool) -
         # rule priorities are set on listeners; kops grants it unscoped
         elb.SetRulePriorities)
     if waf:
-        p.unconditional(elb.SetWebACL, waf_regional.AssociateWebACL, waf_regional.DisassociateWebACL,
+        p.unconditional(_ELB_SET_WEB_ACL, waf_regional.AssociateWebACL, waf_regional.DisassociateWebACL,
                         waf_regional.GetWebACL, waf_regional.GetWebACLForResource)
-    if wafv2:
-        p.unconditional(elb.SetWebACL, wafv2.AssociateWebACL, wafv2.DisassociateWebACL, wafv2.GetWebACL,
+    if waf_v2:
+        p.unconditional(_ELB_SET_WEB_ACL, wafv2.AssociateWebACL, wafv2.DisassociateWebACL, wafv2.GetWebACL,
                         wafv2.GetWebACLForResource)
     if shield_:
         p.unconditional(shield.GetSubscriptionState, shield.DescribeProtection, shield.CreateProtection,
@@ -527,6 +531,17 @@ API_SERVER = "APIServer"
 NODE = "Node"
 
 
+def _pod_network(p: Policy, inputs: PolicyInputs, role: str) -> None:
+    """The pod network's own calls. kops grants them per role: Cilium's ENI IPAM runs its operator on the
+    control plane only, and kube-router's source/destination check is turned off from the nodes."""
+    if inputs.cilium_eni and role != NODE:
+        cilium_eni(p)
+    if inputs.calico_src_dst_check:
+        calico_src_dst_check(p)
+    if inputs.kindnet or (inputs.kube_router and role == NODE):
+        src_dst_check(p)
+
+
 def control_plane_policy(inputs: PolicyInputs) -> PolicyDocumentIR | None:
     p = inputs.new_policy()
     etcd_manager(p)
@@ -545,12 +560,7 @@ def control_plane_policy(inputs: PolicyInputs) -> PolicyDocumentIR | None:
         if inputs.nth_queue:
             node_termination_handler(p)
     _common_workload(p, inputs)
-    if inputs.cilium_eni:
-        cilium_eni(p)
-    if inputs.calico_src_dst_check:
-        calico_src_dst_check(p)
-    if inputs.kindnet:
-        src_dst_check(p)
+    _pod_network(p, inputs, CONTROL_PLANE)
     return p.document()
 
 
@@ -560,12 +570,7 @@ def api_server_policy(inputs: PolicyInputs) -> PolicyDocumentIR | None:
     state_store(p, inputs.state_roots, ())
     p.kms(bypass_via_service=inputs.encryption_config)
     _common_workload(p, inputs)
-    if inputs.cilium_eni:
-        cilium_eni(p)
-    if inputs.calico_src_dst_check:
-        calico_src_dst_check(p)
-    if inputs.kindnet:
-        src_dst_check(p)
+    _pod_network(p, inputs, API_SERVER)
     return p.document()
 
 
@@ -573,10 +578,7 @@ def node_policy(inputs: PolicyInputs) -> PolicyDocumentIR | None:
     p = inputs.new_policy()
     nodeup(p, inputs, NODE)
     _common_workload(p, inputs)
-    if inputs.calico_src_dst_check:
-        calico_src_dst_check(p)
-    if inputs.kube_router or inputs.kindnet:
-        src_dst_check(p)
+    _pod_network(p, inputs, NODE)
     return p.document()
 
 

@@ -539,7 +539,7 @@ class Cluster:
             network_cidr=s.get("networkCIDR"),
             additional_network_cidrs=tuple(s.get("additionalNetworkCIDRs") or ()),
             network_id=s.get("networkID"),
-            ipv6=_is_ipv6(nmc),
+            ipv6=is_ipv6_cluster(nmc),
             subnets=tuple(Subnet.from_dict(x) for x in s.get("subnets") or ()),
             dns_type=_get(s, "topology", "dns", "type", default=DNS_PUBLIC),
             dns_zone=s.get("dnsZone"),
@@ -594,9 +594,13 @@ def region_of_zone(zone: str) -> str:
     return m.group(1) if m else zone[:-1]
 
 
-def _is_ipv6(cidr: str) -> bool:
+def is_ipv6_cluster(non_masquerade_cidr: Any) -> bool:
+    """kops's rule: a cluster is IPv6 when its nonMasqueradeCIDR is an IPv6 network (`::/0`).
+    Tolerates any value, since defaults and validation ask before the spec is known to be valid."""
+    if not isinstance(non_masquerade_cidr, str):
+        return False
     try:
-        return ipaddress.ip_network(cidr, strict=False).version == 6
+        return ipaddress.ip_network(non_masquerade_cidr, strict=False).version == 6
     except ValueError:
         return False
 

@@ -27,6 +27,7 @@ from typing import Any, Callable, Iterable
 
 from kopsgen.spec import schema as schemas
 from kopsgen.spec import units
+from kopsgen.spec.api import is_ipv6_cluster
 from kopsgen.spec.documents import API_VERSION, LEGACY_API_VERSION, SpecDocuments
 
 # --- kops's fixed defaults (kops 1.37.0-alpha.1) -------------------------------------
@@ -162,8 +163,7 @@ class _Cluster:
 
     @property
     def ipv6(self) -> bool:
-        net = _network(self.spec.get("nonMasqueradeCIDR"))
-        return net is not None and net.version == 6
+        return is_ipv6_cluster(self.spec.get("nonMasqueradeCIDR"))
 
     @property
     def networking(self) -> dict:

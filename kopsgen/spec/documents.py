@@ -91,9 +91,8 @@ def _show(value: object) -> str:
     return "nothing" if value is None else json.dumps(value, ensure_ascii=False, default=str)[:60]
 
 
-def load_documents(paths: Iterable[str | Path]) -> SpecDocuments:
-    """Read every file (each may hold several documents) and group them; all errors at once."""
-    paths = list(paths)
+def _read_all(paths: list[str | Path]) -> tuple[list[Document], list[FieldError]]:
+    """Every document of every file (each may hold several), and every problem reading them."""
     documents: list[Document] = []
     errors: list[FieldError] = []
     for path in paths:
@@ -101,6 +100,21 @@ def load_documents(paths: Iterable[str | Path]) -> SpecDocuments:
             documents.extend(read_documents(path))
         except SpecError as exc:
             errors.extend(exc.errors)
+    return documents, errors
+
+
+def read_all_documents(paths: Iterable[str | Path]) -> list[Document]:
+    """Every document of every file, ungrouped (for `replace -f`, which may hold instance groups only)."""
+    documents, errors = _read_all(list(paths))
+    if errors:
+        raise SpecError(errors)
+    return documents
+
+
+def load_documents(paths: Iterable[str | Path]) -> SpecDocuments:
+    """Read every file (each may hold several documents) and group them; all errors at once."""
+    paths = list(paths)
+    documents, errors = _read_all(paths)
     if errors:
         # still report what is wrong with the documents that did parse (but not a missing Cluster:
         # it may be in a file that did not)

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from kopsgen.errors import FieldError
 from kopsgen.spec import iam_statements, units, volumes
-from kopsgen.spec.api import WarmPool, region_of_zone, warm_pool_of
+from kopsgen.spec.api import WarmPool, is_ipv6_cluster, region_of_zone, warm_pool_of
 from kopsgen.spec.documents import SpecDocuments
 from kopsgen.spec.source import Document, SpecPath
 
@@ -113,8 +113,7 @@ class _Validation:
     # facts
     @property
     def ipv6(self) -> bool:
-        net = _quiet_net(self.spec.get("nonMasqueradeCIDR"))
-        return net is not None and net.version == 6
+        return is_ipv6_cluster(self.spec.get("nonMasqueradeCIDR"))
 
     @property
     def dns_type(self) -> str:

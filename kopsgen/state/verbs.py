@@ -15,9 +15,9 @@ from typing import Callable, Iterable
 from kopsgen import pipeline
 from kopsgen.errors import FieldError, KopsgenError, SpecError, UsageError
 from kopsgen.spec.create import CreateClusterOptions, new_cluster
-from kopsgen.spec.documents import CLUSTER_LABEL, SpecDocuments, group_documents
+from kopsgen.spec.documents import CLUSTER_LABEL, SpecDocuments, group_documents, read_all_documents
 from kopsgen.spec.dump import dump_documents
-from kopsgen.spec.source import Document, parse_documents, read_documents
+from kopsgen.spec.source import Document, parse_documents
 from kopsgen.state import layout
 from kopsgen.state.clusters import ClusterRegistry, StoredCluster, merge_documents, with_cluster_label
 from kopsgen.state.store import ConcurrentWriteError, open_store
@@ -66,29 +66,16 @@ def write_file_atomically(path: Path, text: str) -> None:
 # --- create -f / replace -f ----------------------------------------------------------------------
 
 
-def read_files(paths: Iterable[str]) -> list[Document]:
-    documents: list[Document] = []
-    errors: list[FieldError] = []
-    for path in paths:
-        try:
-            documents.extend(read_documents(path))
-        except SpecError as exc:
-            errors.extend(exc.errors)
-    if errors:
-        raise SpecError(errors)
-    return documents
-
-
 def create_from_files(store: ClusterRegistry, paths: list[str]) -> StoredCluster:
     """Store the cluster the files describe (one Cluster and its InstanceGroups); refuses an existing one."""
-    docs = group_documents(read_files(paths), paths[0])
+    docs = group_documents(read_all_documents(paths), paths[0])
     return store.create(docs)
 
 
 def replace_from_files(store: ClusterRegistry, paths: list[str], name: str | None = None) -> StoredCluster:
     """Replace the stored objects the files hold (a Cluster, InstanceGroups, or both), keeping the
     stored instance groups they do not mention, as `kops replace -f` does."""
-    incoming = read_files(paths)
+    incoming = read_all_documents(paths)
     if not incoming:
         raise UsageError(f"{paths[0]}: no documents to replace")
     cluster_name = _cluster_of(incoming, name, paths[0])

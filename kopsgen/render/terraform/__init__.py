@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kopsgen.ir.base import Graph, PrefixLength, Ref, iter_refs
+from kopsgen.ir.base import Graph, PrefixLength
 from kopsgen.render.terraform import mappers  # noqa: F401  (registers every mapper)
 from kopsgen.render.terraform.hcl import Blocks, Expr, Static, TopLevel, to_hcl, to_json
 from kopsgen.render.terraform.registry import MAPPERS, TfContext
