@@ -178,6 +178,7 @@ def graph(spec: tuple[str, ...], files: tuple[str, ...], out_file: str | None, f
 
     chosen = pictures.format_for(out_file, fmt)
     cluster_spec = pipeline.load_spec(_spec_files(files, spec))
+    pipeline.use_state_store(cluster_spec, read_only=True)   # a picture never makes the cluster's CAs
     pic = pictures.picture(pipeline.build_graph(cluster_spec), cluster_spec.cluster.name)
     text = pictures.render(pic, chosen)
     if not out_file or out_file == "-":

@@ -14,6 +14,7 @@ from kopsgen.spec.defaults import apply_defaults
 from kopsgen.spec.documents import SpecDocuments, load_documents
 from kopsgen.spec.source import Document, SpecPath
 from kopsgen.spec.validate import validate
+from kopsgen.state.store import StateStore
 
 
 def check_schema(docs: SpecDocuments) -> None:
@@ -53,6 +54,21 @@ def typed_spec(full: SpecDocuments) -> ClusterSpec:
 
 def load_spec(paths: Iterable[str | Path]) -> ClusterSpec:
     return typed_spec(complete_documents(load_documents(paths)))
+
+
+def use_state_store(spec: ClusterSpec, store: StateStore | None = None, *, read_only: bool = False) -> StateStore:
+    """Keep the CA keysets of `spec` in `store` (default: KOPSGEN_STATE_STORE, else file://.kopsgen-state)
+    while its graph is built and rendered. With `read_only`, existing keysets are read from the store
+    and any that must be made stay in memory: a command that only looks writes nothing. Call before
+    build_graph/render; returns the store the bootstrap uses."""
+    from kopsgen import bootstrap
+    from kopsgen.state.overlay import OverlayStore
+    from kopsgen.state.store import open_store
+
+    base = store if store is not None else open_store(None)
+    used = OverlayStore(base) if read_only else base
+    bootstrap.bootstrap_for(spec, used)
+    return used
 
 
 def build_graph(spec: ClusterSpec) -> Graph:

@@ -126,6 +126,28 @@ def test_read_commands_speak_yaml_json_and_table(stored, args):
     assert names == table_names
 
 
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("args", [
+    ["graph", "-f", str(HA)], ["get", "cluster", "-f", str(HA), "--full"], ["get", "cluster", "ha.example.com", "--full"],
+    ["get", "clusters"], ["get", "ig", "--name", "ha.example.com"], ["update", "cluster", "ha.example.com"],
+], ids=lambda a: " ".join(a[:2]) + (" (stored)" if "ha.example.com" in a else ""))
+def test_commands_that_only_look_write_no_state_store(stored, tmp_path, args):
+    """Neither the --state store nor KOPSGEN_STATE_STORE (where a spec file's CAs live) changes: a cluster's
+    CAs are made by render or update cluster --yes, never by looking at it."""
+    default = tmp_path / "default-store"
+    default.mkdir()
+    store = Path(stored.removeprefix("file://"))
+    before = _files(store)
+    result = CliRunner().invoke(cli, [*args, "--state", stored] if "-f" not in args else args,
+                                env={"KOPSGEN_STATE_STORE": f"file://{default}", "KOPSGEN_OUT": str(tmp_path / "o")})
+    assert result.exit_code in (0, 2), result.output   # update cluster's dry run exits 2: changes to write
+    assert _files(store) == before and _files(default) == {}
+    assert not (tmp_path / "o").exists()
+
+
 def test_table_columns_line_up():
     rows = [["NAME", "ZONES"], ["a-long-name", "z1"], ["b", "z1,z2"]]
     lines = cliutil.table(rows).splitlines()

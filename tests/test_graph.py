@@ -224,6 +224,26 @@ def test_stdout_is_dot_by_default(tmp_path):
     assert "cluster_network" in result.stdout and "NatGateway" in result.stdout
 
 
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_drawing_writes_nothing_to_the_state_store(tmp_path):
+    """Building the graph makes the cluster's CAs on first use; a picture must not leave them behind. The
+    picture is the same as one drawn with the CAs in place (they change no resource or arrow)."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for store in (empty, tmp_path / "missing"):
+        result = CliRunner().invoke(cli, ["graph", "-f", str(MINIMAL)], env={"KOPSGEN_STATE_STORE": f"file://{store}"})
+        assert result.exit_code == 0, result.output
+        assert (_files(store) if store.exists() else None) == ({} if store == empty else None)
+    with pinned_state_store() as pinned:
+        before = _files(pinned)
+        with_cas = CliRunner().invoke(cli, ["graph", "-f", str(MINIMAL)])
+        assert _files(pinned) == before
+    assert with_cas.stdout == result.stdout
+
+
 def test_committed_picture_is_current():
     committed = (DOCS / "images" / f"{PICTURED_EXAMPLE}.dot").read_text()
     assert committed == graph_dot(), "docs/images/minimal.dot is out of date: run `make docs`"

@@ -12,6 +12,7 @@ import datetime
 import json
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -75,9 +76,16 @@ def setup(tmp_path):
         s.server.stop()
 
 
+def _store_files(state: str) -> dict[str, bytes]:
+    folder = Path(state.removeprefix("file://"))
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def test_a_healthy_cluster_is_valid(setup):
     setup.start()
+    stored = _store_files(setup.state)
     result = setup.validate()
+    assert _store_files(setup.state) == stored   # validating only looks
     assert result.exit_code == 0, result.stdout + result.stderr
     out = result.stdout
     assert out.splitlines()[0] == f"Validating cluster {NAME} at {setup.server.url}"

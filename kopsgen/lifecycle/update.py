@@ -1,8 +1,8 @@
 """`kopsgen update cluster`: render a stored cluster, compare with what was last written, write on --yes.
 
-    prepare()  load the cluster from the state store, render it in memory (a dry run renders against an
-               OverlayStore, so not even a new CA is written), describe the render, read the last
-               record and compare: an Update holding the Plan;
+    prepare()  load the cluster from the state store, render it in memory (a dry run renders against a
+               read-only view of the store, so not even a new CA is written), describe the render, read the
+               last record and compare: an Update holding the Plan;
     write()    (--yes) write the output folder, the state-store files the output does not carry, and
                finally the new record, conditional on the record read in prepare() (a concurrent
                update is detected, not overwritten).
@@ -22,7 +22,6 @@ from kopsgen.errors import UsageError
 from kopsgen.ir.base import Graph
 from kopsgen.ir.files import StateFile
 from kopsgen.lifecycle import stored_spec
-from kopsgen.lifecycle.overlay import OverlayStore
 from kopsgen.lifecycle.plan import Plan, compare
 from kopsgen.lifecycle.snapshot import Snapshot, take
 from kopsgen.render.description import RenderedResource
@@ -67,7 +66,7 @@ def prepare(registry: ClusterRegistry, name: str, target: str, fmt: str | None, 
         raise UsageError(f"--format {fmt} does not go with --target {target} (use {' or '.join(FORMATS[target])})")
     spec = stored_spec(registry, name)
     # the cluster's CAs live in this state store; a dry run must not create them there
-    bootstrap.bootstrap_for(spec, OverlayStore(registry.store) if dry_run else registry.store)
+    pipeline.use_state_store(spec, registry.store, read_only=dry_run)
     graph = pipeline.build_graph(spec)
     files = pipeline.render_graph(graph, spec, target, fmt)
     described = _describe(graph, spec, target)

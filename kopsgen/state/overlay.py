@@ -1,8 +1,10 @@
-"""A state store that reads through to another and keeps its own writes in memory: a dry run's store.
+"""A state store that reads through to another and keeps its own writes in memory: a read-only view.
 
-Rendering a cluster for the first time creates its CA keysets in the state store. A preview must
-write nothing, so it renders against this overlay: reads see the real store (existing keysets are
-used as they are), writes and deletes stay here and are dropped with it.
+Building a cluster's graph for the first time creates its CA keysets in the state store (the user
+data embeds the CAs' certificates). A command that only looks (`update cluster` without --yes,
+`graph`) must write nothing, so it builds against this overlay (pipeline.use_state_store with
+read_only): reads see the real store (existing keysets are used as they are), writes and deletes
+stay here and are dropped with it.
 """
 
 from __future__ import annotations
