@@ -16,8 +16,9 @@ from kopsgen.errors import KopsgenError, SpecError
 TARGETS = ("terraform", "cloudformation", "files")
 
 
-class _Group(click.Group):
-    """Reports kopsgen's own errors cleanly: one line per problem, exit code 2 for bad input."""
+class _Group(cliutil.Group):
+    """The top-level group. Reports kopsgen's own errors cleanly: one line per problem, exit code 2 for bad
+    input. Its subcommands and subgroups are cliutil's Command and Group: each takes the global flags."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -34,7 +35,7 @@ class _Group(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except Exception as exc:  # a bug in kopsgen: say so, briefly, unless --debug
-            if ctx.obj and ctx.obj.get("debug"):
+            if cliutil.debug_enabled(ctx):
                 raise
             click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
             click.echo("This is a bug in kopsgen; run again with --debug for the traceback.", err=True)
@@ -43,12 +44,7 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="kopsgen")
-@click.option("-v", "--verbose", count=True, help="Say more, e.g. every file uploaded; -vv is the same for now.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only the command's data and errors.")
-@click.option("--debug", is_flag=True, envvar="KOPSGEN_DEBUG", show_envvar=True,
-              help="Show tracebacks for unexpected errors.")
-@click.pass_context
-def cli(ctx: click.Context, verbose: int, quiet: bool, debug: bool) -> None:
+def cli() -> None:
     """Generate the AWS infrastructure of a kops cluster spec as Terraform or CloudFormation.
 
     \b
@@ -56,7 +52,7 @@ def cli(ctx: click.Context, verbose: int, quiet: bool, debug: bool) -> None:
       kopsgen render --target terraform -f cluster.yaml -o out/
       kopsgen graph -f cluster.yaml -o graph.svg
       kopsgen get cluster --full -f cluster.yaml -o yaml
-      kopsgen -q render --target cloudformation -f cluster.yaml --upload-files
+      kopsgen render -q --target cloudformation -f cluster.yaml --upload-files
       kopsgen schema cluster > cluster.schema.json
       eval "$(kopsgen completion bash)"
 
@@ -64,12 +60,8 @@ def cli(ctx: click.Context, verbose: int, quiet: bool, debug: bool) -> None:
     Environment variables stand in for the main flags (each command's --help names them):
       KOPSGEN_STATE_STORE, KOPSGEN_TARGET, KOPSGEN_FORMAT, KOPSGEN_OUT, KOPSGEN_KUBECONFIG, KOPSGEN_DEBUG.
     NO_COLOR turns colour off; output that is not a terminal never has colour.
+    -v, -q and --debug go before or after the subcommand: `kopsgen -q render` is `kopsgen render -q`.
     """
-    if verbose and quiet:
-        raise click.UsageError("-v/--verbose and -q/--quiet contradict each other: choose one")
-    ctx.ensure_object(dict)
-    ctx.obj["debug"] = debug
-    cliutil.set_console(ctx, cliutil.Console(cliutil.QUIET if quiet else cliutil.NORMAL + verbose))
 
 
 def _spec_files(files: tuple[str, ...], positional: tuple[str, ...]) -> list[str]:
@@ -595,7 +587,7 @@ def delete_cluster(name: str, state: str | None, yes: bool) -> None:
 # --- the cluster's lifecycle: update (preview/write), export kubeconfig, validate (kopsgen/lifecycle/) ---
 
 
-class _DetailedExitCommand(click.Command):
+class _DetailedExitCommand(cliutil.Command):
     """Exit codes CI can branch on, as `terraform plan -detailed-exitcode` gives them: 0 and 2 are answers
     (no / yes), so every failure, bad input included, exits 1."""
 

@@ -3,7 +3,8 @@
 Every command goes through these, so they all honour the same conventions:
 
 - `--quiet` leaves only the command's data (what you would pipe) and errors; `-v` adds detail, such as
-  each file uploaded. The choice is made once, by the top-level group, and kept in the click context.
+  each file uploaded. Every command and group takes these flags (GlobalFlags), before or after the
+  subcommand; their values are merged once per run and kept in the click context.
 - Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
 - Work that may take a while (uploads, writing many files) runs inside `task(...)`: its line appears only
   if the work takes over a second, so fast runs stay quiet and slow ones never look stuck.
@@ -125,6 +126,63 @@ class Console:
 
 def set_console(ctx: click.Context, console: Console) -> None:
     ctx.meta[_META_KEY] = console
+
+
+# --- the global flags: -v/--verbose, -q/--quiet, --debug, before or after the subcommand -----------------------
+
+_FLAGS_KEY = "kopsgen.flags"
+GLOBAL_FLAGS = ("verbose", "quiet", "debug")
+
+
+def _global_options() -> list[click.Option]:
+    """Fresh Option objects (click keeps per-parameter state) for one command."""
+    return [
+        click.Option(["-v", "--verbose"], count=True,
+                     help="Say more, e.g. every file uploaded; -vv is the same for now."),
+        click.Option(["-q", "--quiet"], is_flag=True, help="Print only the command's data and errors."),
+        click.Option(["--debug"], is_flag=True, envvar="KOPSGEN_DEBUG", show_envvar=True,
+                     help="Show tracebacks for unexpected errors."),
+    ]
+
+
+class GlobalFlags:
+    """Gives a click command the global flags, so that `kopsgen -q render` and `kopsgen render -q` (and
+    `kopsgen get -q clusters`) mean the same. Each level's values are merged into one setting for the
+    whole run (kept in ctx.meta, which every context of a run shares): -v counts add up, -q and --debug
+    hold if given anywhere. The flags are taken out of ctx.params, so callbacks never see them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.params.extend(_global_options())
+
+    def invoke(self, ctx: click.Context):
+        merged = ctx.meta.setdefault(_FLAGS_KEY, {"verbose": 0, "quiet": False, "debug": False})
+        given = {name: ctx.params.pop(name, None) for name in GLOBAL_FLAGS}
+        merged["verbose"] += given["verbose"] or 0
+        merged["quiet"] = merged["quiet"] or bool(given["quiet"])
+        merged["debug"] = merged["debug"] or bool(given["debug"])
+        if merged["verbose"] and merged["quiet"]:
+            raise click.UsageError("-v/--verbose and -q/--quiet contradict each other: choose one", ctx)
+        set_console(ctx, Console(QUIET if merged["quiet"] else NORMAL + merged["verbose"]))
+        return super().invoke(ctx)
+
+
+def debug_enabled(ctx: click.Context | None) -> bool:
+    """Whether --debug (or KOPSGEN_DEBUG) was given at any level of the run."""
+    return bool(ctx is not None and ctx.meta.get(_FLAGS_KEY, {}).get("debug"))
+
+
+class Command(GlobalFlags, click.Command):
+    """Every kopsgen command: the global flags wherever the user types them."""
+
+
+class Group(GlobalFlags, click.Group):
+    """Every kopsgen group: the global flags, and subcommands and subgroups made of these classes."""
+
+    command_class = Command
+
+
+Group.group_class = Group
 
 
 def console() -> Console:

@@ -209,6 +209,73 @@ def test_verbose_and_quiet_together_is_a_usage_error():
     assert result.exit_code == 2 and "choose one" in result.stderr
 
 
+# --- the global flags, before or after the subcommand ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("path,command", COMMANDS, ids=lambda p: " ".join(p[1:]) if isinstance(p, tuple) else "")
+def test_every_command_takes_the_global_flags(path, command):
+    options = {opt for param in command.params for opt in param.opts}
+    assert {"-v", "--verbose", "-q", "--quiet", "--debug"} <= options, " ".join(path)
+
+
+@pytest.mark.parametrize("where", ["before", "after", "last"])
+def test_quiet_before_or_after_the_subcommand(tmp_path, where):
+    args = ["render", "-f", str(MINIMAL), "-o", str(tmp_path / "out")]
+    args = {"before": ["-q", *args], "after": [args[0], "-q", *args[1:]], "last": [*args, "--quiet"]}[where]
+    with pinned_state_store():
+        result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert result.output == "" and (tmp_path / "out" / "kubernetes.tf").is_file()
+
+
+@pytest.mark.parametrize("args", [["-q", "get", "clusters"], ["get", "-q", "clusters"], ["get", "clusters", "-q"]])
+def test_quiet_at_every_level_of_a_group(tmp_path, args):
+    empty = f"file://{tmp_path}/empty"
+    loud = CliRunner().invoke(cli, ["get", "clusters", "--state", empty])
+    quiet = CliRunner().invoke(cli, [*args, "--state", empty])
+    assert loud.exit_code == quiet.exit_code == 0
+    assert "no clusters in" in loud.stderr and quiet.output == ""
+
+
+def test_quiet_after_delete_cluster(stored):
+    result = CliRunner().invoke(cli, ["delete", "cluster", "ha.example.com", "--yes", "--state", stored, "-q"])
+    assert result.exit_code == 0 and result.output == ""
+    assert CliRunner().invoke(cli, ["get", "clusters", "--state", stored, "-o", "json"]).stdout.strip() == "[]"
+
+
+def test_verbose_after_the_subcommand_shows_each_step(tmp_path):
+    spec = tmp_path / "cluster.yaml"
+    spec.write_text(MINIMAL.read_text().replace("\nspec:\n", "\nspec:\n  nodeTerminationHandler:\n    enabled: false\n", 1))
+    with pinned_state_store():
+        result = CliRunner().invoke(cli, ["render", "--target", "files", "-f", str(spec), "-o", str(tmp_path / "f"),
+                                          "-v"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("writing the state-store files of minimal.example.com ...")
+    assert f"  wrote {tmp_path / 'f'}/" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["-v", "schema", "cluster", "-q"], ["get", "-q", "clusters", "-v"],
+                                  ["-v", "get", "-q", "clusters"]])
+def test_verbose_and_quiet_contradict_across_levels(args):
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2 and "choose one" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["--debug", "schema", "cluster"], ["schema", "--debug", "cluster"],
+                                  ["schema", "cluster", "--debug"]])
+def test_debug_anywhere_shows_the_traceback_of_an_internal_error(monkeypatch, args):
+    from kopsgen.spec import schema
+
+    def broken(kind):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(schema, "schema_text", broken)
+    plain = CliRunner().invoke(cli, ["schema", "cluster"])
+    assert plain.exit_code == 1 and "internal error: RuntimeError: a bug" in plain.stderr
+    debugged = CliRunner().invoke(cli, args)
+    assert isinstance(debugged.exception, RuntimeError)   # raised through, so Python prints the traceback
+
+
 @pytest.mark.parametrize("seconds,shown", [(0.0, False), (cliutil.SLOW_SECONDS + 0.3, True)])
 def test_a_progress_line_appears_only_for_work_over_a_second(seconds, shown):
     @click.command()
