@@ -14,6 +14,8 @@ from kopsgen import __version__, cliutil
 from kopsgen.errors import KopsgenError, SpecError
 
 TARGETS = ("terraform", "cloudformation", "files")
+STATE_ENV = "KOPSGEN_STATE_STORE"
+STATE_HELP = "State store: s3://BUCKET/PREFIX or file://DIR [env KOPSGEN_STATE_STORE; default file://.kopsgen-state]."
 
 
 class _Group(cliutil.Group):
@@ -71,6 +73,30 @@ def _spec_files(files: tuple[str, ...], positional: tuple[str, ...]) -> list[str
     return paths
 
 
+def _cluster_spec(files: tuple[str, ...], positional: tuple[str, ...], name: str | None, state: str | None, *,
+                  read_only: bool):
+    """The completed spec of spec files, or of the cluster `name` stored in the state store; either way the
+    cluster's CAs are kept in that state store (only read from it with `read_only`)."""
+    from kopsgen import pipeline
+    from kopsgen.state.store import open_store
+
+    if name and (files or positional):
+        raise click.UsageError("give either --name (a cluster in the state store) or spec files, not both")
+    store = open_store(state)
+    if name:
+        from kopsgen.lifecycle import stored_spec
+        from kopsgen.state.clusters import ClusterRegistry
+
+        spec = stored_spec(ClusterRegistry(store), name)
+    else:
+        spec = pipeline.load_spec(_spec_files(files, positional))
+    pipeline.use_state_store(spec, store, read_only=read_only)
+    return spec
+
+
+NAME_HELP = "Use the cluster NAME stored in the state store (--state) instead of spec files."
+
+
 @cli.command()
 @click.argument("spec", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("-f", "--filename", "files", multiple=True, type=click.Path(dir_okay=False, allow_dash=True),
@@ -87,15 +113,20 @@ def _spec_files(files: tuple[str, ...], positional: tuple[str, ...]) -> list[str
               help="cloudformation: upload the templates to the configBase bucket (s3://) and print their URLs.")
 @click.option("--upload-files", is_flag=True,
               help="cloudformation: upload the state-store files nodes read at boot to the configBase.")
+@click.option("--name", help=NAME_HELP)
+@click.option("--state", envvar=STATE_ENV, help=STATE_HELP + " It keeps the cluster's CAs.")
 def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str | None, out_dir: str | None,
-           upload_templates: bool, upload_files: bool) -> None:
-    """Render a cluster spec to Terraform or CloudFormation.
+           upload_templates: bool, upload_files: bool, name: str | None, state: str | None) -> None:
+    """Render a cluster spec (files, or a cluster in the state store) to Terraform or CloudFormation.
+
+    The cluster's CAs are made in the state store on the first render and reused after.
 
     \b
     Examples:
       kopsgen render --target terraform -f cluster.yaml -o out/
       kopsgen render --target terraform --format json cluster.yaml
       kopsgen render --target cloudformation -f cluster.yaml -o cfn/
+      kopsgen render --target terraform --name c.example.com --state s3://my-state-store
       kopsgen render --target files -f cluster.yaml     (state-store files to the configBase)
     """
     from kopsgen import pipeline
@@ -104,7 +135,7 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
     say = cliutil.console()
     if (upload_templates or upload_files) and target != "cloudformation":
         raise click.UsageError("--upload-templates and --upload-files go with --target cloudformation")
-    cluster_spec = pipeline.load_spec(_spec_files(files, spec))
+    cluster_spec = _cluster_spec(files, spec, name, state, read_only=False)
     if target == "files":  # nothing to render: the files nodes read go straight to the state store
         from click.core import ParameterSource
 
@@ -153,24 +184,29 @@ def schema(kind: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(("dot", "svg", "mermaid")), default=None,
               help="dot: Graphviz source; svg: a drawing (needs Graphviz's `dot` program); mermaid: for "
                    "Markdown that renders Mermaid. [default: from -o, else dot]")
-def graph(spec: tuple[str, ...], files: tuple[str, ...], out_file: str | None, fmt: str | None) -> None:
+@click.option("--name", help=NAME_HELP)
+@click.option("--state", envvar=STATE_ENV, help=STATE_HELP + " Only read.")
+def graph(spec: tuple[str, ...], files: tuple[str, ...], out_file: str | None, fmt: str | None, name: str | None,
+          state: str | None) -> None:
     """Draw the cluster's resources and what each uses, grouped by network, security, IAM, compute, ...
 
     Each box is a resource (its kind and name, without the cluster name); an arrow points from a
     resource to one it refers to. The output is the same for the same spec, so it can be committed.
+    Nothing is written to the state store.
 
     \b
     Examples:
       kopsgen graph -f cluster.yaml -o graph.svg
       kopsgen graph -f cluster.yaml --format mermaid > graph.mmd
       kopsgen graph -f cluster.yaml | dot -Tpng > graph.png
+      kopsgen graph --name c.example.com --state s3://my-state-store -o graph.svg
     """
     from kopsgen import graph as pictures
     from kopsgen import pipeline
 
     chosen = pictures.format_for(out_file, fmt)
-    cluster_spec = pipeline.load_spec(_spec_files(files, spec))
-    pipeline.use_state_store(cluster_spec, read_only=True)   # a picture never makes the cluster's CAs
+    # read_only: a picture never makes the cluster's CAs
+    cluster_spec = _cluster_spec(files, spec, name, state, read_only=True)
     pic = pictures.picture(pipeline.build_graph(cluster_spec), cluster_spec.cluster.name)
     text = pictures.render(pic, chosen)
     if not out_file or out_file == "-":
@@ -197,10 +233,6 @@ def completion(shell: str) -> None:
 
     completer = get_completion_class(shell)(cli, {}, "kopsgen", "_KOPSGEN_COMPLETE")
     click.echo(completer.source())
-
-
-STATE_ENV = "KOPSGEN_STATE_STORE"
-STATE_HELP = "State store: s3://BUCKET/PREFIX or file://DIR [env KOPSGEN_STATE_STORE; default file://.kopsgen-state]."
 
 
 @cli.group()
@@ -284,12 +316,14 @@ def _csv(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--state", envvar=STATE_ENV, help=STATE_HELP)
 @click.pass_context
 def create(ctx: click.Context, files: tuple[str, ...], state: str | None) -> None:
-    """Store a new cluster from a spec file, or write a new cluster spec (`create cluster`).
+    """Store a new cluster from a spec file, write a new cluster spec (`create cluster`), or add an
+    instance group to a stored cluster (`create instancegroup`).
 
     \b
     Examples:
       kopsgen create -f cluster.yaml --state s3://my-state-store
       kopsgen create cluster --name c.example.com --zones eu-west-1a --output cluster.yaml
+      kopsgen create ig --name c.example.com spot --max 5
     """
     if ctx.invoked_subcommand is not None:
         if files:
@@ -404,6 +438,59 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
                                  f"  change it: kopsgen edit cluster {stored.name}\n"
                                  f"  render it: kopsgen get cluster {stored.name} > spec.yaml && "
                                  f"kopsgen render --target terraform -f spec.yaml", err=True)
+
+
+@create.command("instancegroup")
+@click.argument("instance_group")
+@click.option("--name", required=True, help="The cluster, stored in the state store.")
+@click.option("--role", default="Node", show_default=True,
+              help="Node, ControlPlane or Bastion (any case; kops's control-plane and master work too).")
+@click.option("--subnet", "subnets", multiple=True,
+              help="The cluster's subnet(s) to run in, comma-separated [default for Node and Bastion: every subnet "
+                   "that is not Utility or DualStack; ControlPlane needs it].")
+@click.option("--machine-type", "machine_types", multiple=True,
+              help="Machine type(s); several make a mixed-instances group [default: t3.medium, t3.micro for a "
+                   "bastion].")
+@click.option("--image", help="An ami- ID or OWNER/NAME [default: the channel's Ubuntu 24.04 for the cluster's "
+                              "Kubernetes version].")
+@click.option("--min", "min_size", type=int, help="minSize [default: 2 for Node, else 1].")
+@click.option("--max", "max_size", type=int, help="maxSize [default: the larger of --min and the role's default].")
+@click.option("--state", envvar=STATE_ENV, help=STATE_HELP)
+@click.option("--dry-run", is_flag=True, help="Print the group (in -o format) and store nothing.")
+@click.option("-o", "--output", "fmt", type=click.Choice(("yaml", "json")), default="yaml", show_default=True,
+              help="Format of the --dry-run output.")
+def create_instancegroup(instance_group: str, name: str, role: str, subnets, machine_types, image: str | None,
+                         min_size: int | None, max_size: int | None, state: str | None, dry_run: bool,
+                         fmt: str) -> None:
+    """Add an instance group with kops's defaults to a stored cluster.
+
+    The whole cluster, with the new group, is checked before the group is stored. Change it
+    afterwards with `kopsgen edit ig`; `kopsgen update cluster` then shows what it adds.
+
+    \b
+    Examples:
+      kopsgen create instancegroup --name c.example.com spot --subnet eu-west-1a,eu-west-1b --max 5
+      kopsgen create ig --name c.example.com gpu --machine-type g5.xlarge --min 0 --max 2
+      kopsgen create ig --name c.example.com nodes-b --subnet eu-west-1b --dry-run -o yaml
+    """
+    from kopsgen.spec.create import CreateInstanceGroupOptions
+    from kopsgen.state import verbs
+
+    registry = verbs.registry(state)
+    options = CreateInstanceGroupOptions(name=instance_group, role=role, subnets=_csv(subnets),
+                                         machine_types=_csv(machine_types), image=image, min_size=min_size,
+                                         max_size=max_size)
+    data = verbs.create_instance_group(registry, name, options, dry_run=dry_run)
+    if dry_run:
+        click.echo(verbs.format_documents([data], fmt), nl=False)
+        return
+    cliutil.console().status(f"created instance group {instance_group} in cluster {name} ({registry.store.url})\n"
+                             f"  see it:    kopsgen get ig --name {name}\n"
+                             f"  change it: kopsgen edit ig --name {name} {instance_group}\n"
+                             f"  apply it:  kopsgen update cluster {name}", err=True)
+
+
+create.add_command(create_instancegroup, "ig")
 
 
 @cli.command()
@@ -547,11 +634,12 @@ edit.add_command(edit_instancegroup, "ig")
 
 @cli.group()
 def delete() -> None:
-    """Delete a cluster's state from the state store.
+    """Delete a cluster's state, or one of its instance groups, from the state store.
 
     \b
-    Example:
+    Examples:
       kopsgen delete cluster c.example.com --yes
+      kopsgen delete ig --name c.example.com spot --yes
     """
 
 
@@ -570,18 +658,58 @@ def delete_cluster(name: str, state: str | None, yes: bool) -> None:
       kopsgen delete cluster c.example.com                     # asks first
       kopsgen delete cluster c.example.com --yes --state s3://my-state-store
     """
-    from kopsgen.errors import UsageError
     from kopsgen.state import verbs
 
     registry = verbs.registry(state)
     if not registry.exists(name):
         registry.get(name)  # raises the not-found error, listing what is there
     if not yes:
-        if not sys.stdin.isatty():
-            raise UsageError(f"refusing to delete cluster {name} without --yes (no terminal to ask on)")
-        click.confirm(f"Delete cluster {name} from {registry.store.url}?", abort=True)
+        _confirm(f"Delete cluster {name} from {registry.store.url}?", f"delete cluster {name}")
     removed = registry.delete(name)
     cliutil.console().status(f"deleted cluster {name}: {len(removed)} objects removed from {registry.store.url}")
+
+
+def _confirm(question: str, refusal: str) -> None:
+    """Ask on a terminal; without one, refuse (a script must say --yes)."""
+    from kopsgen.errors import UsageError
+
+    if not sys.stdin.isatty():
+        raise UsageError(f"refusing to {refusal} without --yes (no terminal to ask on)")
+    click.confirm(question, abort=True)
+
+
+@delete.command("instancegroup")
+@click.argument("instance_group")
+@click.option("--name", required=True, help="The cluster, stored in the state store.")
+@click.option("--state", envvar=STATE_ENV, help=STATE_HELP)
+@click.option("--yes", "-y", is_flag=True, help="Delete without asking.")
+def delete_instancegroup(instance_group: str, name: str, state: str | None, yes: bool) -> None:
+    """Delete one instance group from a stored cluster.
+
+    Refused for the cluster's last control-plane group and for a group that runs an etcd member.
+    Only the stored spec changes: the group's resources leave the output at the next
+    `kopsgen update cluster --yes` (or render), and terraform apply (or the stack update) removes them.
+
+    \b
+    Examples:
+      kopsgen delete instancegroup --name c.example.com spot            # asks first
+      kopsgen delete ig --name c.example.com spot --yes --state s3://my-state-store
+    """
+    from kopsgen.state import verbs
+
+    registry = verbs.registry(state)
+
+    def confirm() -> None:
+        if not yes:
+            _confirm(f"Delete instance group {instance_group} of cluster {name} from {registry.store.url}?",
+                     f"delete instance group {instance_group}")
+
+    verbs.delete_instance_group(registry, name, instance_group, confirm)
+    cliutil.console().status(f"deleted instance group {instance_group} of cluster {name} ({registry.store.url}); "
+                             f"`kopsgen update cluster {name}` shows the resources that go with it", err=True)
+
+
+delete.add_command(delete_instancegroup, "ig")
 
 
 # --- the cluster's lifecycle: update (preview/write), export kubeconfig, validate (kopsgen/lifecycle/) ---

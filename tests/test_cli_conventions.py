@@ -133,6 +133,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize("args", [
     ["graph", "-f", str(HA)], ["get", "cluster", "-f", str(HA), "--full"], ["get", "cluster", "ha.example.com", "--full"],
     ["get", "clusters"], ["get", "ig", "--name", "ha.example.com"], ["update", "cluster", "ha.example.com"],
+    ["graph", "--name", "ha.example.com"],
 ], ids=lambda a: " ".join(a[:2]) + (" (stored)" if "ha.example.com" in a else ""))
 def test_commands_that_only_look_write_no_state_store(stored, tmp_path, args):
     """Neither the --state store nor KOPSGEN_STATE_STORE (where a spec file's CAs live) changes: a cluster's

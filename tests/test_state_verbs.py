@@ -279,3 +279,143 @@ def test_verbs_on_an_s3_store(moto, monkeypatch, spec_file, tmp_path):
                           cwd=ROOT, env=subprocess_env(moto), capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert moto.client("s3").list_objects_v2(Bucket="verbs-state").get("KeyCount") == 0
+
+
+# --- render and graph a stored cluster (--name) -------------------------------------------------------
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("target", ["terraform", "cloudformation"])
+def test_render_a_stored_cluster_by_name(state, spec_file, tmp_path, target):
+    """The stored cluster renders as its spec file does, with its CAs made in (then read from) --state."""
+    store = tmp_path / "other-store"
+    state_flag = ["--state", f"file://{store}"]
+    assert run("create", "-f", str(spec_file), *state_flag).exit_code == 0
+    assert not (store / NAME / "pki").exists()
+    by_name = run("render", "--target", target, "--name", NAME, *state_flag, "-o", str(tmp_path / "by-name"))
+    assert by_name.exit_code == 0, by_name.output
+    assert (store / NAME / "pki" / "private" / "kubernetes-ca" / "keyset.yaml").is_file()
+    by_file = run("render", "--target", target, "-f", str(spec_file), *state_flag, "-o", str(tmp_path / "by-file"))
+    assert by_file.exit_code == 0, by_file.output
+    assert _tree(tmp_path / "by-name") == _tree(tmp_path / "by-file")
+    assert not Path(state.removeprefix("file://")).exists()   # KOPSGEN_STATE_STORE: --state won
+
+
+def test_graph_a_stored_cluster_by_name_writes_nothing(state, spec_file, tmp_path):
+    assert run("create", "-f", str(spec_file)).exit_code == 0
+    before = _tree(Path(state.removeprefix("file://")))
+    by_name = run("graph", "--name", NAME)
+    assert by_name.exit_code == 0 and by_name.stdout.startswith(f'digraph "{NAME}"')
+    assert _tree(Path(state.removeprefix("file://"))) == before
+    assert run("graph", "-f", str(spec_file)).stdout == by_name.stdout
+
+
+@pytest.mark.parametrize("command", ["render", "graph"])
+def test_name_and_files_together_is_a_usage_error(state, spec_file, command):
+    result = run(command, "--name", NAME, "-f", str(spec_file))
+    assert result.exit_code == 2 and "not both" in result.output
+    missing = run(command, "--name", "nope.example.com")
+    assert missing.exit_code == 2 and "'nope.example.com' not found" in missing.output
+
+
+# --- create instancegroup / delete instancegroup ----------------------------------------------------------
+
+
+def stored_groups(state: str) -> dict[str, dict]:
+    return {d.name: d.data for d in verbs.registry(state).get(NAME).documents.instance_groups}
+
+
+def test_create_instancegroup_with_kops_defaults(state, spec_file, tmp_path):
+    run("create", "-f", str(spec_file))
+    before = stored_groups(state)
+    result = run("create", "instancegroup", "--name", NAME, "spot", "--max", "5")
+    assert result.exit_code == 0, result.output
+    groups = stored_groups(state)
+    assert set(groups) - set(before) == {"spot"} and all(groups[k] == v for k, v in before.items())
+    spot, node = groups["spot"], before["nodes-eu-west-1a"]
+    assert spot["metadata"] == {"name": "spot", "labels": {"kops.k8s.io/cluster": NAME}}
+    # kops's defaults for a node group: 2 machines, every non-utility subnet; create cluster's machine type and image
+    assert spot["spec"]["role"] == "Node" and spot["spec"]["minSize"] == 2 and spot["spec"]["maxSize"] == 5
+    assert spot["spec"]["subnets"] == ["eu-west-1a", "eu-west-1b"]
+    for same in ("image", "machineType", "instanceMetadata"):
+        assert spot["spec"][same] == node["spec"][same], same
+    assert spot["spec"]["nodeLabels"] == {"kops.k8s.io/instancegroup": "spot"}
+    # and it renders: its own launch template and auto-scaling group
+    rendered = run("render", "--name", NAME, "-o", str(tmp_path / "out"))
+    assert rendered.exit_code == 0, rendered.output
+    tf = (tmp_path / "out" / "kubernetes.tf").read_text()
+    assert f'resource "aws_autoscaling_group" "spot-{NAME.replace(".", "-")}"' in tf
+    assert (tmp_path / "out" / "data" / f"aws_launch_template_spot.{NAME}_user_data").is_file()
+
+
+def test_create_ig_alias_dry_run_prints_and_stores_nothing(state, spec_file):
+    run("create", "-f", str(spec_file))
+    before = stored_groups(state)
+    result = run("create", "ig", "--name", NAME, "arm", "--machine-type", "m6g.large", "--subnet", "eu-west-1b",
+                 "--min", "0", "--max", "3", "--dry-run", "-o", "json")
+    assert result.exit_code == 0, result.output
+    group = json.loads(result.stdout)
+    if isinstance(group, list):
+        (group,) = group
+    assert group["spec"]["machineType"] == "m6g.large" and "-arm64-" in group["spec"]["image"]
+    assert group["spec"]["subnets"] == ["eu-west-1b"] and (group["spec"]["minSize"], group["spec"]["maxSize"]) == (0, 3)
+    assert stored_groups(state) == before
+
+
+@pytest.mark.parametrize("args,message", [
+    (["nodes-eu-west-1a"], "already has an instance group 'nodes-eu-west-1a'"),
+    (["x", "--subnet", "eu-west-9z"], "--subnet eu-west-9z: the cluster has no such subnet"),
+    (["x", "--role", "ControlPlane"], "a control-plane group needs --subnet"),
+    (["x", "--role", "worker"], "--role 'worker' is not one of"),
+    (["x", "--min", "3", "--max", "1"], "need 0 <= min <= max"),
+    (["x", "--machine-type", "t3.medium,m6g.large"], "mixes architectures"),
+    # the whole cluster is checked: a control-plane group needs its etcd members, which it does not have yet
+    (["x", "--role", "control-plane", "--subnet", "eu-west-1b"], 'control-plane group "x" has no member in etcd'),
+])
+def test_create_instancegroup_refuses_what_would_not_validate(state, spec_file, args, message):
+    run("create", "-f", str(spec_file))
+    before = stored_groups(state)
+    result = run("create", "ig", "--name", NAME, *args)
+    assert result.exit_code == 2 and message in result.stderr, result.output
+    assert stored_groups(state) == before
+
+
+def test_delete_instancegroup(state, spec_file, tmp_path):
+    run("create", "-f", str(spec_file))
+    refused = run("delete", "ig", "--name", NAME, "nodes-eu-west-1b")
+    assert refused.exit_code == 2 and "--yes" in refused.output and "nodes-eu-west-1b" in stored_groups(state)
+    done = run("delete", "instancegroup", "--name", NAME, "nodes-eu-west-1b", "--yes")
+    assert done.exit_code == 0, done.output
+    assert sorted(stored_groups(state)) == ["control-plane-eu-west-1a", "nodes-eu-west-1a"]
+    rendered = run("render", "--name", NAME, "-o", str(tmp_path / "out"))
+    assert rendered.exit_code == 0 and "nodes-eu-west-1b" not in (tmp_path / "out" / "kubernetes.tf").read_text()
+    again = run("delete", "ig", "--name", NAME, "nodes-eu-west-1b", "--yes")
+    assert again.exit_code == 2 and "has no instance group 'nodes-eu-west-1b'" in again.output
+
+
+def test_delete_instancegroup_refuses_the_last_control_plane_and_etcd_hosts(state, spec_file, tmp_path):
+    run("create", "-f", str(spec_file))
+    only = run("delete", "ig", "--name", NAME, "control-plane-eu-west-1a", "--yes")
+    assert only.exit_code == 2 and "the only control-plane group" in only.output
+    assert "control-plane-eu-west-1a" in stored_groups(state)
+    ha = "ha.v.example.com"
+    made = run("create", "cluster", "--name", ha, "--zones", "eu-west-1a,eu-west-1b,eu-west-1c",
+               "--control-plane-count", "3", "--state", state)
+    assert made.exit_code == 0, made.output
+    etcd = run("delete", "ig", "--name", ha, "control-plane-eu-west-1b", "--yes")
+    assert etcd.exit_code == 2 and "runs etcd member b of etcd cluster main" in etcd.output
+    assert "spec.etcdClusters" in etcd.output
+    assert "control-plane-eu-west-1b" in {d.name for d in verbs.registry(state).get(ha).documents.instance_groups}
+
+
+@pytest.mark.parametrize("answer,kept", [(b"n\n", True), (b"y\n", False)])
+def test_delete_instancegroup_asks_on_a_terminal(state, spec_file, answer, kept):
+    run("create", "-f", str(spec_file))
+    env = {**os.environ, "KOPSGEN_STATE_STORE": state}
+    code, output = _on_a_terminal(["delete", "ig", "--name", NAME, "nodes-eu-west-1b"], answer, env)
+    assert "Delete instance group nodes-eu-west-1b of cluster v.example.com" in output
+    assert (code != 0) == kept
+    assert ("nodes-eu-west-1b" in stored_groups(state)) == kept

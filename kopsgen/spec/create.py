@@ -29,6 +29,12 @@ neither --ssh-access nor --admin-access is given; kopsgen then writes no `sshAcc
 instances with SSM Session Manager, or give --ssh-access). --admin-access alone still sets both, as
 in kops: whoever names the API's admins has said who may SSH.
 
+`kopsgen create instancegroup` adds one group to an existing cluster with the same defaults
+(new_instance_group), following kops's PopulateInstanceGroupSpec: sizes 1/1 for the control plane
+and bastions, 2/2 for nodes; without --subnet, a node or bastion group gets every subnet that is
+neither Utility nor DualStack (else every non-Utility one), a control-plane group must name its
+subnets; the image is the channel's for the cluster's Kubernetes version.
+
 Bad options raise UsageError naming the flag; nothing else here can fail.
 """
 
@@ -488,12 +494,18 @@ def _trim_common_prefix(names: list[str]) -> list[str]:
 
 def _finish_group(group: dict, cluster: str, opts: CreateClusterOptions, version: tuple[int, int, int],
                   control_plane_sizes: list[str], node_sizes: list[str]) -> None:
-    spec = group["spec"]
-    role = "ControlPlane" if spec["role"] == "Master" else spec["role"]
+    role = "ControlPlane" if group["spec"]["role"] == "Master" else group["spec"]["role"]
     sizes = {"ControlPlane": control_plane_sizes, "Node": node_sizes}.get(role, [])
+    _group_defaults(group, cluster, role, sizes, opts.image, version)
+
+
+def _group_defaults(group: dict, cluster: str, role: str, sizes: list[str], image: str | None,
+                    version: tuple[int, int, int]) -> None:
+    """Image, machine type(s), IMDSv2, node label and cluster label of a new group (either verb)."""
+    spec = group["spec"]
     architecture = machine_architecture(sizes[0]) if sizes else "amd64"
-    if opts.image and opts.image.strip():
-        spec["image"] = opts.image.strip()
+    if image and image.strip():
+        spec["image"] = image.strip()
     else:
         spec["image"] = default_image(version, architecture)
     spec["machineType"] = sizes[0] if sizes else (DEFAULT_MACHINE_TYPE_ARM64 if architecture == "arm64"
@@ -503,3 +515,70 @@ def _finish_group(group: dict, cluster: str, opts: CreateClusterOptions, version
     spec["instanceMetadata"] = {"httpPutResponseHopLimit": 1, "httpTokens": "required"}
     spec["nodeLabels"] = {INSTANCE_GROUP_LABEL: group["metadata"]["name"]}
     group["metadata"]["labels"] = {CLUSTER_LABEL: cluster}
+
+
+# --- create instancegroup ------------------------------------------------------------------------
+
+# --role values (any case) -> the role as kops's v1alpha2 stores it
+INSTANCE_GROUP_ROLES = {"node": "Node", "controlplane": "Master", "control-plane": "Master", "master": "Master",
+                        "bastion": "Bastion"}
+# kops's PopulateInstanceGroupSpec: (minSize, maxSize) when not given
+DEFAULT_GROUP_SIZE = {"Master": 1, "Bastion": 1, "Node": 2}
+
+
+@dataclass(frozen=True)
+class CreateInstanceGroupOptions:
+    """The flags of `kopsgen create instancegroup`, as given (empty means: kops's default)."""
+
+    name: str
+    role: str = "Node"
+    subnets: tuple[str, ...] = ()
+    machine_types: tuple[str, ...] = ()   # several make a mixed-instances group
+    image: str | None = None
+    min_size: int | None = None
+    max_size: int | None = None
+
+
+def new_instance_group(cluster: dict, opts: CreateInstanceGroupOptions) -> dict:
+    """A new InstanceGroup document for the (stored, as written) Cluster document `cluster`."""
+    spec = cluster.get("spec") or {}
+    name = (opts.name or "").strip()
+    if not name or not _DNS_NAME.match(name):
+        raise UsageError(f"instance group name {opts.name!r} is not a valid DNS name (lowercase letters, digits, "
+                         "'-' and '.')")
+    role = INSTANCE_GROUP_ROLES.get(opts.role.strip().lower())
+    if role is None:
+        raise UsageError(f"--role {opts.role!r} is not one of: Node, ControlPlane, Bastion")
+    subnets = _group_subnets(spec, role, opts.subnets)
+    min_size = DEFAULT_GROUP_SIZE[role] if opts.min_size is None else opts.min_size
+    max_size = max(DEFAULT_GROUP_SIZE[role], min_size) if opts.max_size is None else opts.max_size
+    if min_size < 0 or max_size < min_size:
+        raise UsageError(f"--min {min_size} and --max {max_size}: need 0 <= min <= max")
+    sizes = _check_sizes("--machine-type", opts.machine_types)
+    if opts.image is not None and not opts.image.strip():
+        raise UsageError("--image must not be empty")
+    version = _VERSION.match(str(spec.get("kubernetesVersion") or "").strip())
+    group = _group(name, role, 0, subnets)
+    group["spec"].update(minSize=min_size, maxSize=max_size)
+    _group_defaults(group, str((cluster.get("metadata") or {}).get("name") or ""),
+                    "ControlPlane" if role == "Master" else role, sizes, opts.image,
+                    tuple(int(v) for v in version.groups()[:3]) if version else OLDEST_SUPPORTED_KUBERNETES)
+    return group
+
+
+def _group_subnets(cluster_spec: dict, role: str, given: tuple[str, ...]) -> list[str]:
+    subnets = [s for s in cluster_spec.get("subnets") or [] if isinstance(s, dict)]
+    names = [str(s.get("name")) for s in subnets]
+    if given:
+        unknown = [s for s in given if s not in names]
+        if unknown:
+            raise UsageError(f"--subnet {', '.join(unknown)}: the cluster has no such subnet "
+                             f"(it has: {', '.join(names)})")
+        return list(given)
+    if role == "Master":
+        raise UsageError(f"a control-plane group needs --subnet (one of: {', '.join(names)})")
+    chosen = [str(s.get("name")) for s in subnets if s.get("type") not in ("Utility", "DualStack")]
+    chosen = chosen or [str(s.get("name")) for s in subnets if s.get("type") != "Utility"]
+    if not chosen:
+        raise UsageError("the cluster has no subnet a group can use (only Utility subnets): give --subnet")
+    return chosen

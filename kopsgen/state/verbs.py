@@ -1,4 +1,5 @@
-"""What the spec verbs do (create, replace, get, edit, delete), so that cli.py only parses and prints.
+"""What the spec verbs do (create, replace, get, edit, delete, create/delete instancegroup), so that cli.py
+only parses and prints.
 
 Every document that reaches a store goes through kopsgen.pipeline first (ClusterRegistry does it);
 errors come back as SpecError (exit 2) with file, line and field, or as StateStoreError (exit 1).
@@ -14,7 +15,7 @@ from typing import Callable, Iterable
 
 from kopsgen import pipeline
 from kopsgen.errors import FieldError, KopsgenError, SpecError, UsageError
-from kopsgen.spec.create import CreateClusterOptions, new_cluster
+from kopsgen.spec.create import CreateClusterOptions, CreateInstanceGroupOptions, new_cluster, new_instance_group
 from kopsgen.spec.documents import CLUSTER_LABEL, SpecDocuments, group_documents, read_all_documents
 from kopsgen.spec.dump import dump_documents
 from kopsgen.spec.source import Document, parse_documents
@@ -100,6 +101,57 @@ def _cluster_of(documents: list[Document], name: str | None, origin: str) -> str
         raise UsageError(f"{origin}: no Cluster document and no kops.k8s.io/cluster label; say which cluster "
                          "with --name")
     return names.pop()
+
+
+# --- create instancegroup / delete instancegroup -------------------------------------------------
+
+
+def create_instance_group(store: ClusterRegistry, cluster: str, opts: CreateInstanceGroupOptions, *,
+                          dry_run: bool = False) -> dict:
+    """Add a new instance group with kops's defaults to a stored cluster, once the whole cluster with it
+    validates (with `dry_run`, only validate). Returns the group's document."""
+    base = store.get(cluster)
+    if any(ig.name == opts.name for ig in base.documents.instance_groups):
+        raise UsageError(f"cluster {cluster} already has an instance group {opts.name!r}; change it with "
+                         f"`kopsgen edit ig --name {cluster} {opts.name}`")
+    data = with_cluster_label(new_instance_group(base.documents.cluster.data, opts), cluster)
+    origin = f"<create instancegroup {opts.name}>"
+    doc = parse_documents(dump_documents([data], "yaml"), origin)[0]
+    merged = merge_documents(base, [doc], origin)
+    try:
+        if dry_run:
+            pipeline.complete_documents(merged)
+        else:
+            store.replace(merged, base)
+    except SpecError as exc:
+        if all(e.file == origin for e in exc.errors):   # the flags' fault, not the stored cluster's
+            problems = "; ".join(f"{e.path}: {e.message}" for e in exc.errors)
+            raise UsageError(f"these flags make an instance group that does not validate: {problems}") from None
+        raise
+    return data
+
+
+def delete_instance_group(store: ClusterRegistry, cluster: str, name: str,
+                          confirm: Callable[[], None] = lambda: None) -> StoredCluster:
+    """Remove one instance group from a stored cluster. Refused for the last control-plane group and for
+    a group that runs an etcd member (its data lives on that group's volumes: change the etcd cluster
+    first). `confirm` runs once those checks pass, before anything is written (it raises to cancel)."""
+    base = store.get(cluster)
+    base.instance_group(name)   # ClusterNotFound, listing the groups, if there is no such group
+    spec = pipeline.typed_spec(pipeline.complete_documents(base.documents))
+    group = spec.instance_group(name)
+    if group.is_control_plane and not any(ig.is_control_plane for ig in spec.instance_groups if ig.name != name):
+        raise UsageError(f"instance group {name} is the only control-plane group of cluster {cluster}: "
+                         "a cluster needs one")
+    members = [f"{member.name} of etcd cluster {etcd.name}" for etcd in spec.cluster.etcd_clusters
+               for member in etcd.members if member.instance_group == name]
+    if members:
+        raise UsageError(f"instance group {name} runs etcd member {', '.join(members)}, whose data lives on "
+                         f"the group's volumes: take the members out of spec.etcdClusters first "
+                         f"(`kopsgen edit cluster {cluster}`)")
+    confirm()
+    remaining = [ig for ig in base.documents.instance_groups if ig.name != name]
+    return store.replace(SpecDocuments(base.documents.cluster, remaining), base)
 
 
 # --- get -----------------------------------------------------------------------------------------
