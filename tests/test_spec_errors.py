@@ -324,6 +324,17 @@ CASES: list[tuple[str, Callable[[str], str], list[tuple[str, str, str]]]] = [
                                                                     "    instanceRequirements:\n      cpu:\n        min: 2"),
      [("instanceRequirements", "spec.mixedInstancesPolicy.instanceRequirements",
        "give either instances or instanceRequirements, not both")]),
+    ("mixed-instances-fractional-vcpu", edit("  minSize: 2", "  minSize: 2\n  mixedInstancesPolicy:\n"
+                                                             "    instanceRequirements:\n      cpu:\n        min: 500m"),
+     [("min: 500m", "spec.mixedInstancesPolicy.instanceRequirements.cpu.min", "500m is not a whole number of vCPUs")]),
+    ("mixed-instances-min-above-max", edit("  minSize: 2", "  minSize: 2\n  mixedInstancesPolicy:\n"
+                                                           "    instanceRequirements:\n      memory:\n"
+                                                           "        min: 16Gi\n        max: 8G"),
+     [("min: 16Gi", "spec.mixedInstancesPolicy.instanceRequirements.memory.min", "min 16Gi is above max 8G")]),
+    ("bastion-takes-the-api-name", edit("  topology:\n", "  topology:\n    bastion:\n"
+                                                      "      bastionPublicName: api.demo.example.com\n"),
+     [("bastionPublicName", "spec.topology.bastion.bastionPublicName",
+       "api.demo.example.com is the API's public name; give the bastion a name of its own")]),
     ("dedicated-t2", edit("  machineType: t3.micro", "  machineType: t2.micro\n  tenancy: dedicated"),
      [("tenancy", "spec.tenancy", "t2.micro instances cannot run with dedicated tenancy")]),
     ("group-security-group-twice", edit("  minSize: 2", "  minSize: 2\n  additionalSecurityGroups: [sg-0a, sg-0b, sg-0a]"),

@@ -419,3 +419,23 @@ def test_delete_instancegroup_asks_on_a_terminal(state, spec_file, answer, kept)
     assert "Delete instance group nodes-eu-west-1b of cluster v.example.com" in output
     assert (code != 0) == kept
     assert ("nodes-eu-west-1b" in stored_groups(state)) == kept
+
+
+@pytest.mark.moto
+def test_delete_a_cluster_whose_templates_were_uploaded(moto, monkeypatch, tmp_path):
+    """`render --target cloudformation --upload-templates` puts templates in <configBase>/cloudformation/, a folder
+    of the cluster's own: delete cluster removes them with the rest."""
+    aws_environment(moto, monkeypatch)
+    s3 = moto.client("s3")
+    s3.create_bucket(Bucket="cfn-state")
+    state = "s3://cfn-state"
+    made = run("create", "cluster", "--name", NAME, "--zones", "eu-west-1a", "--state", state)
+    assert made.exit_code == 0, made.output
+    rendered = run("render", "--target", "cloudformation", "--name", NAME, "--state", state, "--upload-templates",
+                   "-o", str(tmp_path / "cfn"))
+    assert rendered.exit_code == 0, rendered.output
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="cfn-state")["Contents"]]
+    assert f"{NAME}/cloudformation/{NAME}.json" in keys
+    deleted = run("delete", "cluster", NAME, "--yes", "--state", state)
+    assert deleted.exit_code == 0, deleted.output
+    assert s3.list_objects_v2(Bucket="cfn-state").get("KeyCount") == 0

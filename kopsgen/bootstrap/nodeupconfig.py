@@ -23,6 +23,7 @@ from typing import Any
 from kopsgen.bootstrap import kyaml, pki, versions
 from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.bootstrap.releases import ARCHITECTURES
+from kopsgen.spec import units
 from kopsgen.spec.api import ROLE_API_SERVER, ROLE_BASTION, ROLE_CONTROL_PLANE, InstanceGroup
 
 KOPS_CONTROLLER_PORT = 3988
@@ -331,9 +332,9 @@ def kube_scheduler_config(ctx: BootstrapContext) -> str:
 
 
 def _quantity_number(value: Any) -> float | int:
-    text = str(value)
-    number = float(text[:-1]) / 1000 if text.endswith("m") else float(text)
-    return int(number) if number.is_integer() else number
+    """A quantity as the float nodeup writes for it (kube-scheduler takes qps as a number)."""
+    number = units.quantity_value(value)
+    return int(number) if number == number.to_integral_value() else float(number)
 
 
 def _add_keysets(ctx: BootstrapContext, ig: InstanceGroup, config: dict) -> None:

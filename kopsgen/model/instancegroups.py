@@ -15,7 +15,6 @@ it is looked up only for its root device name.
 from __future__ import annotations
 
 import math
-import re
 
 from kopsgen import bootstrap
 from kopsgen.ir import naming
@@ -31,6 +30,7 @@ from kopsgen.model.iam import instance_profile
 from kopsgen.model.loadbalancer import target_groups_of
 from kopsgen.model.sshkey import key_pair_of
 from kopsgen.spec import api
+from kopsgen.spec.units import quantity_value
 from kopsgen.spec.volumes import ebs_performance
 
 GROUP_METRICS = ("GroupDesiredCapacity", "GroupInServiceInstances", "GroupMaxSize", "GroupMinSize",
@@ -241,30 +241,16 @@ def _instance_requirements(req: dict | None) -> InstanceRequirements | None:
         return None
     cpu, memory = req.get("cpu") or {}, req.get("memory") or {}
     return InstanceRequirements(
-        vcpu_min=int(_quantity(cpu.get("min", 0))),
-        vcpu_max=int(_quantity(cpu["max"])) if "max" in cpu else None,
+        vcpu_min=int(quantity_value(cpu.get("min", 0))),
+        vcpu_max=int(quantity_value(cpu["max"])) if "max" in cpu else None,
         memory_min_mib=_megabytes(memory.get("min", 0)),
         memory_max_mib=_megabytes(memory["max"]) if "max" in memory else None,
         excluded_instance_types=tuple(req.get("excludedInstanceTypes") or ()))
 
 
-_SUFFIXES = {"": 1, "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12, "P": 10**15,
-             "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50}
-
-
-def _quantity(value: str | int | float) -> float:
-    """A Kubernetes quantity (`2`, `8G`, `16Gi`) as a number."""
-    if isinstance(value, (int, float)):
-        return value
-    m = re.fullmatch(r"\s*([0-9.]+)\s*([A-Za-z]*)\s*", value)
-    if not m or m.group(2) not in _SUFFIXES:
-        raise ValueError(f"not a quantity: {value!r}")
-    return float(m.group(1)) * _SUFFIXES[m.group(2)]
-
-
 def _megabytes(value: str | int | float) -> int:
     """Memory in the unit the instance requirements take, rounded up as kops rounds it (10^6 bytes)."""
-    return math.ceil(_quantity(value) / 10**6)
+    return math.ceil(quantity_value(value) / 10**6)
 
 
 # ---------------------------------------------------------------- outputs

@@ -42,6 +42,15 @@ def parse_quantity(value: object) -> tuple[Decimal, str] | None:
     return number * (Decimal(10) ** _DECIMAL[suffix]), "decimal"
 
 
+def quantity_value(value: object) -> Decimal:
+    """The number a quantity stands for ('100m' -> 0.1, '16Gi' -> 17179869184); the spec was validated, so a
+    malformed one is a bug."""
+    parsed = parse_quantity(value)
+    if parsed is None:
+        raise ValueError(f"not a quantity: {value!r}")
+    return parsed[0]
+
+
 def canonical_quantity(value: object) -> object:
     """The text Kubernetes writes for a quantity (e.g. 3.14 -> '3140m', '1024Mi' -> '1Gi').
 

@@ -442,6 +442,19 @@ def _check_access(v: _Validation) -> None:
             _check_cidr(v, ("spec", key, i), item)
 
 
+def _check_bastion_name(v: _Validation) -> None:
+    """The bastion's DNS record must not take a name the API already publishes."""
+    bastion_name = _get(v.spec, "topology", "bastion", "bastionPublicName")
+    if not isinstance(bastion_name, str):
+        return
+    taken = {_str(v.spec.get("masterPublicName")) or f"api.{v.name}": "the API's public name",
+             _str(v.spec.get("masterInternalName")) or f"api.internal.{v.name}": "the API's internal name"}
+    meaning = taken.get(bastion_name.rstrip(".").lower())
+    if meaning:
+        v.error(("spec", "topology", "bastion", "bastionPublicName"),
+                f"{bastion_name} is {meaning}; give the bastion a name of its own")
+
+
 def _check_dns_and_api(v: _Validation) -> None:
     api = v.spec.get("api") if isinstance(v.spec.get("api"), dict) else {}
     lb = api.get("loadBalancer") if isinstance(api.get("loadBalancer"), dict) else None
@@ -456,6 +469,7 @@ def _check_dns_and_api(v: _Validation) -> None:
             v.error(("spec", "externalDns", "provider"), "external-dns needs a Public or Private DNS topology")
     elif api.get("dns") is None and lb is None:
         v.error(("spec", "api"), "choose how the API is reached: api.dns or api.loadBalancer")
+    _check_bastion_name(v)
     if lb is None:
         return
     path = ("spec", "api", "loadBalancer")
@@ -714,6 +728,23 @@ def _check_cloud_labels(report: Report, path: SpecPath, labels: Any, group_name:
                 report(path + (key,), f'tags starting with "{prefix}" are set by kopsgen itself')
 
 
+def _check_instance_requirements(err: Callable[[tuple, str], None], req: object) -> None:
+    if not isinstance(req, dict):
+        return
+    path = ("spec", "mixedInstancesPolicy", "instanceRequirements")
+    for resource, whole in (("cpu", True), ("memory", False)):
+        limits = req.get(resource)
+        if not isinstance(limits, dict):
+            continue
+        values = {end: units.parse_quantity(limits.get(end)) for end in ("min", "max") if end in limits}
+        for end, parsed in values.items():
+            # EC2 counts whole vCPUs; kops would silently drop a fraction such as 500m
+            if parsed and whole and parsed[0] != parsed[0].to_integral_value():
+                err((*path, resource, end), f"{limits[end]} is not a whole number of vCPUs")
+        if values.get("min") and values.get("max") and values["min"][0] > values["max"][0]:
+            err((*path, resource, "min"), f"min {limits['min']} is above max {limits['max']}")
+
+
 def _check_group_extras(v: _Validation, g: _Group) -> None:
     s = g.spec
     err = lambda path, message: v.group_error(g, path, message)  # noqa: E731
@@ -730,6 +761,7 @@ def _check_group_extras(v: _Validation, g: _Group) -> None:
             # an auto-scaling group takes a list of instance types or requirements that choose them, not both
             err(("spec", "mixedInstancesPolicy", "instanceRequirements"),
                 "give either instances or instanceRequirements, not both")
+        _check_instance_requirements(err, mip.get("instanceRequirements"))
         base, maximum = mip.get("onDemandBase"), s.get("maxSize")
         if isinstance(base, int) and isinstance(maximum, int) and base > maximum:
             err(("spec", "mixedInstancesPolicy", "onDemandBase"), f"onDemandBase {base} is above maxSize {maximum}")

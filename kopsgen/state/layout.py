@@ -14,6 +14,8 @@ One function per kind of object, so that no other module spells a key. For a clu
     c/addons/..., c/manifests/..., c/backups/...,
     c/clusteraddons/...                          addon, static-pod and etcd files
     c/kopsgen/last-render/<target>.json          what `kopsgen update cluster --yes` last wrote (kopsgen's own)
+    c/cloudformation/<template>                  templates `render --target cloudformation --upload-templates`
+                                                 puts in an s3:// config base (kopsgen's own)
 """
 
 from __future__ import annotations
@@ -27,12 +29,13 @@ COMPLETED_SPEC = "cluster-completed.spec"
 KOPS_VERSION = "kops-version.txt"
 INSTANCE_GROUP_DIR = "instancegroup"
 SSH_PUBLIC_KEY_DIR = "pki/ssh/public/admin"
+CLOUDFORMATION_TEMPLATE_DIR = "cloudformation"   # inside the config base, which is usually the cluster's folder
 
 # What may be found under a cluster's folder. Deleting a cluster refuses anything else, so that a
 # wrong name (or a store shared with something else) never loses files we did not write.
 KNOWN_FILES = (CONFIG, "cluster.spec", COMPLETED_SPEC, KOPS_VERSION)
-KNOWN_FOLDERS = ("addons", "backups", "clusteraddons", "igconfig", INSTANCE_GROUP_DIR, "kopsgen", "manifests", "pki",
-                 "secrets")
+KNOWN_FOLDERS = ("addons", "backups", CLOUDFORMATION_TEMPLATE_DIR, "clusteraddons", "igconfig", INSTANCE_GROUP_DIR,
+                 "kopsgen", "manifests", "pki", "secrets")
 
 # Objects holding private material: mode 0600 on disk, server-side encryption on S3.
 SECRET_FOLDERS = ("pki/private/", "secrets/")

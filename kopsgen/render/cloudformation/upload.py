@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from kopsgen import progress
 from kopsgen.errors import KopsgenError, UsageError
 from kopsgen.spec.api import ClusterSpec
+from kopsgen.state.layout import CLOUDFORMATION_TEMPLATE_DIR
 
-FOLDER = "cloudformation"
+FOLDER = CLOUDFORMATION_TEMPLATE_DIR   # the state-store layout knows it, so delete cluster removes it
 # the files of a rendered CloudFormation output that are templates (DEPLOY.md is not uploaded)
 TEMPLATE_SUFFIXES = (".json", ".yaml")
 
