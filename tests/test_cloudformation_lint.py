@@ -50,6 +50,10 @@ def _existing_eip(docs: list[dict]) -> None:
             subnet["publicIP"] = "203.0.113.7"
 
 
+def _private_dns(docs: list[dict]) -> None:
+    docs[0]["spec"].setdefault("topology", {})["dns"] = {"type": "Private"}
+
+
 # Features no reference case or example uses, on top of a reference case: (case, edits).
 VARIANTS = {
     "variant-warm-pool-ami-compressed": ("minimal-1.36", [
@@ -63,6 +67,7 @@ VARIANTS = {
                                   maxPrice="0.05")),
         _all_groups(lambda s: s.update(image="123456789012/my-golden-image-*"))]),
     "variant-existing-eip": ("privatecalico", [_existing_eip]),
+    "variant-private-dns": ("privatecalico", [_private_dns]),
 }
 NAMES = [*reference_cases(), *EXAMPLES_NAMES, *VARIANTS]
 

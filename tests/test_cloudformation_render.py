@@ -234,6 +234,21 @@ def test_hosted_zone_is_one_parameter_shared_by_records_and_policies(state):
     assert '{"Ref": "%s"}' % zone in policies
 
 
+def test_deploy_notes_say_how_to_associate_the_private_zone(tmp_path, state):
+    def private(docs):
+        docs[0]["spec"].setdefault("topology", {})["dns"] = {"type": "Private"}
+
+    files = cfn.render(_spec("privatecalico", tmp_path, private))
+    assert cfn.template(files)["Outputs"]["PrivateHostedZoneId"]["Value"] == {"Ref": "HostedZoneIdExampleCom"}
+    text = files["DEPLOY.md"].decode()
+    assert ("aws route53 associate-vpc-with-hosted-zone --hosted-zone-id \"$(aws cloudformation describe-stacks "
+            "--stack-name privatecalico-example-com --query \"Stacks[0].Outputs[?OutputKey=='PrivateHostedZoneId']"
+            ".OutputValue\" --output text)\" \\\n  --vpc VPCRegion=us-test-1,VPCId=") in text
+    assert any("associate its VPC with the private hosted zone" in line for line in deploy.notes(files))
+    public = cfn.render(_spec("privatecalico"))
+    assert "associate-vpc-with-hosted-zone" not in public["DEPLOY.md"].decode()
+
+
 # ---------------------------------------------------------------- firewall and storage
 
 

@@ -7,10 +7,10 @@ import pytest
 from kopsgen.errors import SpecError
 from kopsgen.ir import naming
 from kopsgen.ir.base import External, Ref
-from kopsgen.ir.dns import AliasRecord, SharedHostedZone
+from kopsgen.ir.dns import AliasRecord, PrivateZoneAssociation, SharedHostedZone
 from kopsgen.ir.firewall import SecurityGroup, SecurityGroupRule
 from kopsgen.ir.loadbalancer import LoadBalancerListener, NetworkLoadBalancer, SubnetMapping, TargetGroup
-from kopsgen.ir.network import Subnet
+from kopsgen.ir.network import Subnet, Vpc
 from kopsgen.ir.sshkey import KeyPair
 from kopsgen.model.context import ModelContext
 from kopsgen.model.loadbalancer import target_groups_of
@@ -100,6 +100,27 @@ def test_tls_certificate_adds_tls_target_group_and_secondary_listener(tmp_path):
         "TCP", None, groups["tcp"].ref())
     assert _rules_on(graph, MASTERS)["tcp-api-cp"].from_port == 8443
     assert f"from-0.0.0.0/0-ingress-tcp-8443to8443-api-elb.{CLUSTER}" in _rules_on(graph, API_ELB)
+
+
+@pytest.mark.parametrize("dns,network_id,associated", [
+    ("Private", None, True),               # the new VPC must see the zone the API's internal name is in
+    ("Private", "vpc-0123456789", False),  # a shared VPC is the user's (it may be associated already)
+    ("Public", None, False),
+])
+def test_a_private_zone_is_associated_with_the_vpc_the_cluster_creates(tmp_path, dns, network_id, associated):
+    def edit(spec, groups):
+        _lb(spec)
+        spec["topology"] = {"dns": {"type": dns}}
+        spec["dnsZone"] = "internal.example.com"
+        if network_id:
+            spec["networkID"] = network_id
+
+    graph = _graph(tmp_path, edit)
+    zone = Ref(SharedHostedZone, "internal.example.com", "zone_id")
+    assert graph.get(SharedHostedZone, "internal.example.com").private == (dns == "Private")
+    expected = [PrivateZoneAssociation(name="internal-example-com", zone=zone, vpc=Ref(Vpc, CLUSTER))]
+    assert graph.of_kind(PrivateZoneAssociation) == (expected if associated else [])
+    assert graph.outputs.get("private_hosted_zone_id") == (zone if associated else None)
 
 
 def test_no_dns_sends_kops_controller_through_the_load_balancer(tmp_path):

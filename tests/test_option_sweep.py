@@ -23,7 +23,6 @@ values on the control-plane and bastion groups as well. PAIRS sweeps options tha
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable

@@ -18,7 +18,7 @@ import pytest
 
 from kopsgen import pipeline
 from kopsgen.output import write_output
-from tests.support import terraform
+from tests.support import spec_edit, terraform
 from tests.support.paths import REFERENCE, case_input
 
 pytestmark = pytest.mark.skipif(not terraform.terraform_available(), reason="terraform not on PATH")
@@ -81,6 +81,21 @@ def test_hcl_is_fmt_clean(case: str, tmp_path: Path):
     _render(case, "hcl", tmp_path)
     result = terraform.fmt_check(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_private_zone_association_validates(tmp_path: Path, initialised: Path):
+    """Private DNS on a VPC kopsgen creates adds kops's zone association, addressed as kops addresses it."""
+    def private(docs):
+        docs[0]["spec"].setdefault("topology", {})["dns"] = {"type": "Private"}
+
+    spec = spec_edit.edited_spec("privatecalico", tmp_path / "spec", private)
+    files = pipeline.render(spec, "terraform", "hcl")
+    write_output(tmp_path / "out", files)
+    assert ('resource "aws_route53_zone_association" "example-com" {\n'
+            "  vpc_id  = aws_vpc.privatecalico-example-com.id\n"
+            "  zone_id = data.aws_route53_zone.example-com.zone_id\n}") in files["kubernetes.tf"].decode()
+    result = validate(tmp_path / "out", initialised)
+    assert result["valid"] and result["warning_count"] == 0, _problems(result)
 
 
 def test_harness_accepts_kops_own_output(tmp_path: Path, initialised: Path):

@@ -31,3 +31,12 @@ class AliasRecord(_Dns):
     target_dns_name: Ref
     target_zone_id: Ref
     evaluate_target_health: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrivateZoneAssociation(_Dns):
+    """The cluster's new VPC joined to the private hosted zone, so that its instances resolve the names
+    the cluster publishes there. A VPC the cluster shares (`networkID`) is the user's to associate."""
+
+    zone: Link
+    vpc: Link

@@ -183,6 +183,11 @@ def hosted_zone(zone_name: str) -> str:
     return zone_name
 
 
+def zone_association(zone_name: str) -> str:
+    """kops names the association after the zone: `internal.example.com` -> `internal-example-com`."""
+    return zone_name.replace(".", "-")
+
+
 def api_internal_dns_name(cluster: str) -> str:
     """kops always publishes the internal API name as `api.internal.<cluster>` (masterInternalName is unused)."""
     return f"api.internal.{cluster}"

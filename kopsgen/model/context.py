@@ -58,6 +58,11 @@ class ModelContext:
     def partition(self) -> str:
         return aws_partition(self.cluster.region)
 
+    def dns_zone(self) -> str:
+        """`dnsZone` as given (a zone name or ID), or the cluster name's parent domain."""
+        cluster = self.cluster
+        return cluster.dns_zone or cluster.name.partition(".")[2] or cluster.name
+
     def hosted_zone(self) -> Link | None:
         """The Route53 zone the cluster publishes its names into; None for `topology.dns.type: None`.
 
@@ -66,14 +71,13 @@ class ModelContext:
         configuration is applied: the SharedHostedZone lookup is added on first use, so every builder
         that needs the zone (DNS records, IAM policies) shares one lookup.
         """
-        cluster = self.cluster
-        if cluster.dns_type == DNS_NONE:
+        if self.cluster.dns_type == DNS_NONE:
             return None
-        zone = cluster.dns_zone or cluster.name.partition(".")[2] or cluster.name
+        zone = self.dns_zone()
         if "." not in zone:
             return External(zone.removeprefix("/").removeprefix("hostedzone/"))
         zone = zone.rstrip(".")
         name = naming.hosted_zone(zone)
         if self.graph.find(SharedHostedZone, name) is None:
-            self.graph.add(SharedHostedZone(name=name, zone_name=zone, private=cluster.dns_type == DNS_PRIVATE))
+            self.graph.add(SharedHostedZone(name=name, zone_name=zone, private=self.cluster.dns_type == DNS_PRIVATE))
         return Ref(SharedHostedZone, name, "zone_id")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from kopsgen.ir import naming
 from kopsgen.ir.base import Ref
-from kopsgen.ir.dns import AliasRecord
+from kopsgen.ir.dns import AliasRecord, PrivateZoneAssociation
 from kopsgen.ir.loadbalancer import NetworkLoadBalancer
 from kopsgen.model.context import ModelContext
 from kopsgen.model.loadbalancer import API, BASTION
@@ -38,6 +38,7 @@ def published_names(ctx: ModelContext) -> list[tuple[str, str]]:
 
 
 def build_dns(ctx: ModelContext) -> None:
+    _associate_private_zone(ctx)
     records = published_names(ctx)
     if not records:
         return
@@ -51,3 +52,16 @@ def build_dns(ctx: ModelContext) -> None:
                 record_type=record_type, target_dns_name=Ref(NetworkLoadBalancer, nlb, "dns_name"),
                 target_zone_id=Ref(NetworkLoadBalancer, nlb, "zone_id")))
 
+
+
+def _associate_private_zone(ctx: ModelContext) -> None:
+    """A private zone answers only inside the VPCs associated with it: without this, nodes could not
+    resolve the API's internal name that dns-controller publishes there."""
+    cluster = ctx.cluster
+    if cluster.dns_type != api.DNS_PRIVATE or cluster.network_id:
+        return
+    zone = ctx.hosted_zone()
+    assert zone is not None
+    name = naming.zone_association(ctx.dns_zone().rstrip("."))
+    ctx.graph.add(PrivateZoneAssociation(name=name, zone=zone, vpc=ctx.vpc()))
+    ctx.graph.output("private_hosted_zone_id", zone)

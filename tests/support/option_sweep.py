@@ -11,7 +11,6 @@ fields. A field marked x-kopsgen-unsupported is skipped: the schema refuses it b
 from __future__ import annotations
 
 import copy
-import re
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path

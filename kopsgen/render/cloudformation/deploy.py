@@ -51,6 +51,9 @@ def notes(files: dict[str, bytes], *, templates_uploaded: bool = False, files_up
     for group, processes in suspended_processes(files).items():
         lines.append(f"after the stack is created, suspend {', '.join(processes)} on {group} "
                      "(CloudFormation cannot; see DEPLOY.md).")
+    if private_zone_output(files):
+        lines.append("after the stack is created, associate its VPC with the private hosted zone "
+                     "(CloudFormation cannot; see DEPLOY.md).")
     if default_security_group_output(files):
         lines.append("after the stack is created, remove the rules of the VPC's default security group "
                      "(CloudFormation cannot; see DEPLOY.md).")
@@ -119,8 +122,18 @@ def deploy_markdown(cluster: str, files: dict[str, bytes]) -> str:
                     "is the state store's `cloudformation/` folder in the cluster's region."]
     suspended = suspended_processes(files)
     default_group = default_security_group_output(files)
-    if suspended or default_group:
+    private_zone = private_zone_output(files)
+    if suspended or default_group or private_zone:
         out += ["", "## 3. After the stack is created"]
+    if private_zone:
+        vpc = _main_output(files, "vpc_id")
+        region = _load(files[main], main)["Outputs"][_main_output(files, "region")]["Value"]
+        out += ["", "A private hosted zone answers only inside the VPCs associated with it, and nodes resolve the "
+                "API's internal name there. kopsgen's Terraform associates the new VPC with the zone; "
+                "CloudFormation can only do that for a zone it creates. Associate it once the VPC exists "
+                "(nodes retry until the name resolves):", "", "```",
+                f"aws route53 associate-vpc-with-hosted-zone --hosted-zone-id \"{_stack_output(stack, private_zone)}\" "
+                f"\\\n  --vpc VPCRegion={region},VPCId=\"{_stack_output(stack, vpc)}\"", "```"]
     if suspended:
         out += ["", "CloudFormation cannot keep auto-scaling processes suspended (the spec's `suspendProcesses`); "
                 "suspend them once the groups exist:", "", "```"]
@@ -132,8 +145,7 @@ def deploy_markdown(cluster: str, files: dict[str, bytes]) -> str:
                 "anything outside. Nothing of the cluster uses it; kopsgen's Terraform empties it, but "
                 "CloudFormation cannot manage that group. Remove its rules once the VPC exists "
                 "(`spec.kopsgen.restrictDefaultSecurityGroup: false` leaves it as AWS made it):", "", "```",
-                f"SG=$(aws cloudformation describe-stacks --stack-name {stack} --query "
-                f"\"Stacks[0].Outputs[?OutputKey=='{default_group}'].OutputValue\" --output text)",
+                f"SG={_stack_output(stack, default_group)}",
                 "aws ec2 revoke-security-group-ingress --group-id \"$SG\" --ip-permissions \\",
                 "  \"$(aws ec2 describe-security-groups --group-ids \"$SG\" --query 'SecurityGroups[0].IpPermissions')\"",
                 "aws ec2 revoke-security-group-egress --group-id \"$SG\" --ip-permissions \\",
@@ -145,14 +157,30 @@ def deploy_markdown(cluster: str, files: dict[str, bytes]) -> str:
     return "\n".join(out) + "\n"
 
 
-def default_security_group_output(files: dict[str, bytes]) -> str | None:
-    """The stack output holding the VPC's default security group, when the spec asks for it to be emptied
-    (which a template cannot do: see mappers/firewall.py)."""
+def _stack_output(stack: str, output: str | None) -> str:
+    """The shell expression that reads one output of the created stack."""
+    return (f"$(aws cloudformation describe-stacks --stack-name {stack} --query "
+            f"\"Stacks[0].Outputs[?OutputKey=='{output}'].OutputValue\" --output text)")
+
+
+def _main_output(files: dict[str, bytes], name: str) -> str | None:
+    """The logical ID of the main template's output `name`, if the template has it."""
     from kopsgen.ir import naming
 
     main = main_template(files)
-    output = naming.output_id("default_security_group_id")
+    output = naming.output_id(name)
     return output if output in _load(files[main], main).get("Outputs", {}) else None
+
+
+def default_security_group_output(files: dict[str, bytes]) -> str | None:
+    """The stack output holding the VPC's default security group, when the spec asks for it to be emptied
+    (which a template cannot do: see mappers/firewall.py)."""
+    return _main_output(files, "default_security_group_id")
+
+
+def private_zone_output(files: dict[str, bytes]) -> str | None:
+    """The stack output holding the private hosted zone the stack's VPC must join (see mappers/dns.py)."""
+    return _main_output(files, "private_hosted_zone_id")
 
 
 def suspended_processes(files: dict[str, bytes]) -> dict[str, list[str]]:

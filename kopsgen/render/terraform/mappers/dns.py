@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kopsgen.ir.dns import AliasRecord, SharedHostedZone
+from kopsgen.ir.dns import AliasRecord, PrivateZoneAssociation, SharedHostedZone
 from kopsgen.render.terraform.hcl import Blocks
 from kopsgen.render.terraform.registry import TfContext, mapper
 
@@ -17,3 +17,8 @@ def _(r: AliasRecord, ctx: TfContext) -> dict:
     return {"name": r.record_name, "type": r.record_type, "zone_id": ctx.ref(r.zone),
             "alias": Blocks.of({"name": ctx.ref(r.target_dns_name), "zone_id": ctx.ref(r.target_zone_id),
                                 "evaluate_target_health": r.evaluate_target_health})}
+
+
+@mapper(PrivateZoneAssociation, "aws_route53_zone_association")
+def _(r: PrivateZoneAssociation, ctx: TfContext) -> dict:
+    return {"vpc_id": ctx.ref(r.vpc), "zone_id": ctx.ref(r.zone)}
