@@ -45,7 +45,7 @@ EXPECTED_CATEGORY = {
     "LaunchTemplate": "compute", "AutoscalingGroup": "compute", "AutoscalingLifecycleHook": "compute",
     "ImageLookup": "compute", "SsmParameterLookup": "compute", "KeyPair": "compute",
     "EbsVolume": "storage",
-    "AliasRecord": "dns", "SharedHostedZone": "dns",
+    "AliasRecord": "dns", "PrivateZoneAssociation": "dns", "SharedHostedZone": "dns",
     "EventRule": "events", "EventTarget": "events", "SqsQueue": "events",
     "StateFile": "files",
     "LogGroup": "logs", "KmsKey": "encryption",
