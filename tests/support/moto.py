@@ -45,12 +45,24 @@ IMAGES = (
 )
 
 
+def _channel_images() -> tuple[dict, ...]:
+    """The images `kopsgen create cluster` picks (its channel table), so that a created cluster applies."""
+    from kopsgen.spec.create import CHANNEL_IMAGES
+
+    images = []
+    for i, (_, arch, image) in enumerate(CHANNEL_IMAGES):
+        owner, name = image.split("/", 1)
+        images.append({**IMAGES[0], "ami_id": f"ami-c{i:07d}", "owner_id": owner, "name": name,
+                       "architecture": {"amd64": "x86_64", "arm64": "arm64"}[arch]})
+    return tuple(images)
+
+
 def _image_catalogue(folder: Path) -> Path:
     """moto reads its images from MOTO_AMIS_PATH at start (instead of its defaults): ours plus its defaults."""
     defaults = Path(moto_package.__file__).parent / "ec2" / "resources" / "amis.json.gz"
     images = json.loads(gzip.decompress(defaults.read_bytes())) if defaults.exists() else []
     path = folder / "amis.json"
-    path.write_text(json.dumps(images + list(IMAGES)))
+    path.write_text(json.dumps(images + list(IMAGES) + list(_channel_images())))
     return path
 
 
