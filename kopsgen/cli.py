@@ -61,6 +61,8 @@ def cli() -> None:
     \b
     Environment variables stand in for the main flags (each command's --help names them):
       KOPSGEN_STATE_STORE, KOPSGEN_TARGET, KOPSGEN_FORMAT, KOPSGEN_OUT, KOPSGEN_KUBECONFIG, KOPSGEN_DEBUG.
+    KOPSGEN_AWS_ACCOUNT_ID gives the account for state files that name it (the node termination
+    handler's queue URL), where kopsgen writes them itself; without it the caller's AWS credentials say.
     NO_COLOR turns colour off; output that is not a terminal never has colour.
     -v, -q and --debug go before or after the subcommand: `kopsgen -q render` is `kopsgen render -q`.
     """

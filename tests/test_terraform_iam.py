@@ -17,8 +17,8 @@ import pytest
 
 from kopsgen import pipeline
 from kopsgen.ir import naming
-from kopsgen.model.context import aws_partition
 from kopsgen.output import write_output
+from kopsgen.spec.api import aws_partition
 from tests.support import hcl, terraform
 from tests.support.iam_policies import (
     KopsFixture, action_wildcards, resource_wildcard_count, statement_set,

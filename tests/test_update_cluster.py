@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 import os
 import pty
 import select
@@ -452,6 +453,21 @@ def test_each_action_has_its_colour():
 
 
 # --- an S3 state store --------------------------------------------------------------------------------------------------
+
+
+def test_the_account_can_be_given_instead_of_asked(state, out, tmp_path, monkeypatch):
+    """KOPSGEN_AWS_ACCOUNT_ID names the account in the state files kopsgen writes itself, with no AWS call:
+    the endpoint points nowhere, so an STS call would fail the run."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("KOPSGEN_AWS_ACCOUNT_ID", "210987654321")
+    write(state, out)
+    texts = [p.read_text() for p in (tmp_path / "state" / NAME / "addons").rglob("*.yaml")]
+    urls = {u for t in texts for u in re.findall(r"https://sqs\.[^\s\"']+", t)}
+    assert urls == {f"https://sqs.us-east-1.amazonaws.com/210987654321/{label(NAME)}-nth"}
+    monkeypatch.setenv("KOPSGEN_AWS_ACCOUNT_ID", "not-an-account")
+    refused = run("update", "cluster", NAME, "--state", state, "--out", out, "--yes", "--target", "cloudformation")
+    assert refused.exit_code == 1
+    assert "KOPSGEN_AWS_ACCOUNT_ID='not-an-account' is not an AWS account ID (12 digits)" in refused.output
 
 
 def test_on_an_s3_state_store(moto, monkeypatch, tmp_path):

@@ -15,6 +15,8 @@ keysets included, to the config base.
 
 from __future__ import annotations
 
+import os
+import re
 from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -28,8 +30,11 @@ from kopsgen.bootstrap.pki import KeyStore
 from kopsgen.bootstrap.statefiles import StateFileContent
 from kopsgen.errors import RenderError
 from kopsgen.ir import naming
-from kopsgen.spec.api import ClusterSpec, InstanceGroup
+from kopsgen.spec.api import ClusterSpec, InstanceGroup, aws_partition
 from kopsgen.state.store import StateStore, open_store
+
+# The account the cluster is deployed to, for the state files that name it (see _target_account).
+ACCOUNT_ENV = "KOPSGEN_AWS_ACCOUNT_ID"
 
 __all__ = ["ClusterBootstrap", "StateFileContent", "bootstrap_for", "state_files", "upload_state_files",
            "user_data"]
@@ -164,16 +169,8 @@ def _apply_time_markers(content: bytes) -> list[str]:
 def _look_up_apply_time_values(bootstrap: ClusterBootstrap) -> dict[str, str]:
     """Every apply-time value of the cluster's files, from the account (and partition) of the caller's
     AWS credentials."""
-    import boto3
-    from botocore.exceptions import BotoCoreError, ClientError
-
     markers = sorted({m for f in bootstrap.files for m in _apply_time_markers(f.content)})
-    try:
-        identity = boto3.client("sts").get_caller_identity()
-    except (BotoCoreError, ClientError) as exc:
-        raise RenderError(f"the node termination handler's queue URL and the addons' role ARNs hold the AWS "
-                          f"account ID; looking the account up failed: {exc}") from None
-    account, partition = identity["Account"], identity["Arn"].split(":")[1]
+    account, partition = _target_account(bootstrap.spec.cluster.region)
     values = {NTH_QUEUE_URL_MARKER: sqs_queue_url(bootstrap.spec.cluster.region, account,
                                                   naming.nth_queue(bootstrap.spec.cluster.name))}
     for marker in markers:
@@ -181,6 +178,25 @@ def _look_up_apply_time_values(bootstrap: ClusterBootstrap) -> dict[str, str]:
         if role:
             values[marker] = irsa.role_arn(partition, account, role.group(1))
     return values
+
+
+def _target_account(region: str) -> tuple[str, str]:
+    """(account ID, partition) the cluster is deployed to: ACCOUNT_ENV when set (no AWS call, for
+    offline runs and state stores on disk), else those of the caller's AWS credentials."""
+    given = os.environ.get(ACCOUNT_ENV, "").strip()
+    if given:
+        if not re.fullmatch(r"[0-9]{12}", given):
+            raise RenderError(f"{ACCOUNT_ENV}={given!r} is not an AWS account ID (12 digits)")
+        return given, aws_partition(region)
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        identity = boto3.client("sts").get_caller_identity()
+    except (BotoCoreError, ClientError) as exc:
+        raise RenderError(f"the node termination handler's queue URL and the addons' role ARNs hold the AWS "
+                          f"account ID; looking the account up failed: {exc} (set {ACCOUNT_ENV} to give it)") from None
+    return identity["Account"], identity["Arn"].split(":")[1]
 
 
 def sqs_queue_url(region: str, account: str, queue: str) -> str:

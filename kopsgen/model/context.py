@@ -8,16 +8,7 @@ from kopsgen.ir import naming
 from kopsgen.ir.base import External, Graph, Link, Ref
 from kopsgen.ir.dns import SharedHostedZone
 from kopsgen.ir.network import SharedVpc, Subnet, Vpc
-from kopsgen.spec.api import DNS_NONE, DNS_PRIVATE, Cluster, ClusterSpec
-
-
-def aws_partition(region: str) -> str:
-    """The AWS partition a region belongs to (the `aws` in `arn:aws:...`)."""
-    for prefix, partition in (("cn-", "aws-cn"), ("us-gov-", "aws-us-gov"), ("us-isob-", "aws-iso-b"),
-                              ("us-iso-", "aws-iso"), ("eu-isoe-", "aws-iso-e"), ("us-isof-", "aws-iso-f")):
-        if region.startswith(prefix):
-            return partition
-    return "aws"
+from kopsgen.spec.api import DNS_NONE, DNS_PRIVATE, Cluster, ClusterSpec, aws_partition
 
 
 @dataclass

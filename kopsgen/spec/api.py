@@ -586,6 +586,15 @@ def port_range(value: str | None, default: tuple[int, int] = (30000, 32767)) -> 
     return int(value), int(value)
 
 
+def aws_partition(region: str) -> str:
+    """The AWS partition a region belongs to (the `aws` in `arn:aws:...`)."""
+    for prefix, partition in (("cn-", "aws-cn"), ("us-gov-", "aws-us-gov"), ("us-isob-", "aws-iso-b"),
+                              ("us-iso-", "aws-iso"), ("eu-isoe-", "aws-iso-e"), ("us-isof-", "aws-iso-f")):
+        if region.startswith(prefix):
+            return partition
+    return "aws"
+
+
 def region_of_zone(zone: str) -> str:
     """`us-east-1a` -> `us-east-1`; Local Zones (`us-east-1-bos-1a`) keep their parent region."""
     import re
