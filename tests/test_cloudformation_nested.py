@@ -41,10 +41,16 @@ def state(tmp_path_factory):
         yield
 
 
-def _render(tmp_path, node_groups: int, fmt: str = "json") -> dict[str, bytes]:
+def _render(tmp_path, node_groups: int, fmt: str = "json", nested_from_the_start: bool = False) -> dict[str, bytes]:
     folder = tmp_path / f"spec-{node_groups}"
     folder.mkdir(parents=True, exist_ok=True)
-    return cfn.render(specs.load(folder, _cluster(node_groups)), fmt)
+
+    def edit(cluster: dict, groups: list[dict]) -> None:
+        _cluster(node_groups)(cluster, groups)
+        if nested_from_the_start:
+            cluster["kopsgen"] = {"nestedStacks": True}
+
+    return cfn.render(specs.load(folder, edit), fmt)
 
 
 @pytest.fixture(scope="module")
@@ -159,6 +165,21 @@ def test_uploaded_children_are_where_the_parent_looks(moto, tmp_path, state):
 def test_small_cluster_stays_one_template(tmp_path, state):
     files = _render(tmp_path, 2)
     assert not any(p.startswith(f"{NESTED_FOLDER}/") for p in files)
+
+
+def test_nested_from_the_start_so_that_growth_never_moves_a_resource(tmp_path, state):
+    """spec.kopsgen.nestedStacks: a small cluster is already a parent and nested stacks, each resource in the
+    stack it would have in a big one, so outgrowing one template later recreates nothing."""
+    small = _render(tmp_path / "small", 2, nested_from_the_start=True)
+    _, parent, children = _templates(small)
+    stacks = {p.removeprefix(f"{NESTED_FOLDER}/").removesuffix(".json") for p in children}
+    assert {"StackNetwork", "StackIam", "StackComputeNodes000", "StackComputeNodes001"} <= stacks
+    assert set(parent["Resources"]) == stacks
+    grown = _render(tmp_path / "grown", 3, nested_from_the_start=True)
+    assert set(grown) - set(small) == {f"{NESTED_FOLDER}/StackComputeNodes002.json"}
+    main = next(p for p in small if "/" not in p and p.endswith(".json"))
+    assert {p for p in small if grown.get(p) != small[p]} <= {main, "DEPLOY.md"}
+    assert _lint(small, tmp_path, lambda p: p.endswith(".json")) == []
 
 
 def _lint(files: dict[str, bytes], tmp_path, select) -> list[str]:

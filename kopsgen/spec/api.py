@@ -486,6 +486,8 @@ class Cluster:
     # kopsgen extensions (spec.kopsgen): hardening of a VPC kopsgen creates
     flow_logs: FlowLogs | None = FlowLogs()
     restrict_default_security_group: bool = True
+    # ... and of the CloudFormation output: nested stacks even while one template would do
+    cloudformation_nested_stacks: bool = False
 
     @property
     def zones(self) -> tuple[str, ...]:
@@ -569,6 +571,7 @@ class Cluster:
             flow_logs=FlowLogs.from_spec(s),
             restrict_default_security_group=_get(s, "kopsgen", "restrictDefaultSecurityGroup", default=True)
             is not False,
+            cloudformation_nested_stacks=_get(s, "kopsgen", "nestedStacks", default=False) is True,
         )
 
 

@@ -6,9 +6,10 @@ checked here, when rendering:
 
 - up to 51,200 bytes: one template, deployable as is (`--template-body`);
 - over that, up to the other limits: one template that must be deployed from S3 (DEPLOY.md says how);
-- over any other limit: a parent template whose AWS::CloudFormation::Stack resources point at one
-  child template per group of resources (network, firewall, IAM, ... and one per instance group),
-  with parameters and outputs wired between them. Children are read from S3 (`TemplateBaseUrl`);
+- over any other limit, or when the spec asks for it (`spec.kopsgen.nestedStacks`): a parent template
+  whose AWS::CloudFormation::Stack resources point at one child template per group of resources
+  (network, firewall, IAM, ... and one per instance group), with parameters and outputs wired between
+  them. Children are read from S3 (`TemplateBaseUrl`);
 - more nested stacks than a parent can hold (a cluster of some 500 instance groups): the stacks no
   other stack reads (mostly instance groups') go into BUNDLES bundle stacks, each by a stable hash of
   its logical ID, and the others into one `infrastructure` stack, a level in between, wired the same way.
@@ -88,6 +89,10 @@ def lay_out(stack: Stack, spec: ClusterSpec, fmt: str = "json") -> Layout:
     main = f"{cluster}.{fmt}"
     body = stack.to_dict()
     counts = (len(stack.resources), len(stack.parameters), len(stack.outputs))
+    if spec.cluster.cloudformation_nested_stacks:
+        # the user expects the cluster to outgrow one template: split now, so that growing never
+        # moves (that is, recreates) a resource
+        return _split(stack, spec, fmt)
     if fits(*counts, 0, MAX_S3_BODY_BYTES):  # serialized only when the counts leave one template possible
         text = serialize(body, fmt)
         if fits(*counts, len(text), MAX_S3_BODY_BYTES):
