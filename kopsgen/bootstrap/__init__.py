@@ -117,9 +117,9 @@ def upload_state_files(spec: ClusterSpec, store: StateStore | None = None, *,
     writes nothing.
 
     Some files hold values known only in the target account (the node termination handler's queue
-    URL and the ARNs of addons' own roles hold the account ID); Terraform fills them in at apply time, here they are filled from
-    `apply_time_values` (marker -> value) or, when not given, looked up with the caller's AWS
-    credentials (the ones writing to the bucket)."""
+    URL and the ARNs of addons' own roles hold the account ID); Terraform fills them in at apply time,
+    here they are filled from `apply_time_values` (marker -> value) or, when not given, from the account
+    in KOPSGEN_AWS_ACCOUNT_ID or of the caller's AWS credentials (the ones writing to the bucket)."""
     bootstrap = bootstrap_for(spec)
     target = store or open_store(bootstrap.context.config_base.store_url)
     values = apply_time_values
@@ -167,8 +167,8 @@ def _apply_time_markers(content: bytes) -> list[str]:
 
 
 def _look_up_apply_time_values(bootstrap: ClusterBootstrap) -> dict[str, str]:
-    """Every apply-time value of the cluster's files, from the account (and partition) of the caller's
-    AWS credentials."""
+    """Every apply-time value of the cluster's files, from the account (and partition) the cluster is
+    deployed to (_target_account)."""
     markers = sorted({m for f in bootstrap.files for m in _apply_time_markers(f.content)})
     account, partition = _target_account(bootstrap.spec.cluster.region)
     values = {NTH_QUEUE_URL_MARKER: sqs_queue_url(bootstrap.spec.cluster.region, account,

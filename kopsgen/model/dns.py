@@ -53,7 +53,6 @@ def build_dns(ctx: ModelContext) -> None:
                 target_zone_id=Ref(NetworkLoadBalancer, nlb, "zone_id")))
 
 
-
 def _associate_private_zone(ctx: ModelContext) -> None:
     """A private zone answers only inside the VPCs associated with it: without this, nodes could not
     resolve the API's internal name that dns-controller publishes there."""
