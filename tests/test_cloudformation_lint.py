@@ -54,6 +54,11 @@ def _private_dns(docs: list[dict]) -> None:
     docs[0]["spec"].setdefault("topology", {})["dns"] = {"type": "Private"}
 
 
+def _carved_ipv6(docs: list[dict]) -> None:
+    for i, subnet in enumerate(docs[0]["spec"]["subnets"]):
+        subnet["ipv6CIDR"] = f"/64#{i:x}"
+
+
 # Features no reference case or example uses, on top of a reference case: (case, edits).
 VARIANTS = {
     "variant-warm-pool-ami-compressed": ("minimal-1.36", [
@@ -68,6 +73,7 @@ VARIANTS = {
         _all_groups(lambda s: s.update(image="123456789012/my-golden-image-*"))]),
     "variant-existing-eip": ("privatecalico", [_existing_eip]),
     "variant-private-dns": ("privatecalico", [_private_dns]),
+    "variant-carved-ipv6": ("minimal-ipv6", [_carved_ipv6]),
 }
 NAMES = [*reference_cases(), *EXAMPLES_NAMES, *VARIANTS]
 

@@ -249,6 +249,19 @@ def test_deploy_notes_say_how_to_associate_the_private_zone(tmp_path, state):
     assert "associate-vpc-with-hosted-zone" not in public["DEPLOY.md"].decode()
 
 
+def test_a_carved_ipv6_block_is_cut_from_the_vpcs_block(tmp_path, state):
+    def carved(docs):
+        for subnet in docs[0]["spec"]["subnets"]:
+            subnet["ipv6CIDR"] = "/64#1f"
+
+    body = cfn.template(cfn.render(_spec("minimal-ipv6", tmp_path, carved)))
+    subnets = cfn.resources_of_type(body, "AWS::EC2::Subnet")
+    vpc_block = {"Fn::Select": [0, {"Fn::GetAtt": ["Vpc", "Ipv6CidrBlocks"]}]}
+    assert {json.dumps(s["Properties"]["Ipv6CidrBlock"]) for s in subnets.values()} == {
+        json.dumps({"Fn::Select": [31, {"Fn::Cidr": [vpc_block, 32, 64]}]})}
+    assert all("VpcIpv6CidrBlock" in s["DependsOn"] for s in subnets.values())
+
+
 # ---------------------------------------------------------------- firewall and storage
 
 

@@ -18,11 +18,16 @@ The default run sets the first value of every field, one section of the spec (a 
 one choice of a field that holds one choice, such as networking.calico) at a time, and falls back to
 single options for what a section's spec refuses; the slow run (`make test-slow`) sets every value
 (both booleans, each enum value, the ends of each range) one at a time, and the instance group's
-values on the control-plane and bastion groups as well. PAIRS sweeps options that commonly go together.
+values on the control-plane and bastion groups as well.
+
+What the options render must also be right, not only render: every distinct Terraform output of the
+sections goes through the real `terraform validate` (as modules of one root), and every distinct
+CloudFormation template through the real cfn-lint.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -52,6 +57,9 @@ FIELD_VALUES: dict[str, list[Any]] = {
     "Cluster:spec.api.loadBalancer.subnets": [[{"name": "utility-us-east-1a"}, {"name": "utility-us-east-1b"}]],
     "Cluster:spec.api.loadBalancer.subnets[0].name": ["utility-us-east-1a"],
     "Cluster:spec.api.loadBalancer.subnets[0].privateIPv4Address": ["10.10.32.10"],
+    # extra arguments of the aws provider blocks: arguments the provider has
+    "Cluster:spec.target.terraform.providerExtraConfig": [{"skip_metadata_api_check": "true"}],
+    "Cluster:spec.target.terraform.filesProviderExtraConfig": [{"profile": "state-store"}],
     "Cluster:spec.assets.fileRepository": ["https://artifacts.example.com/kops"],
     "Cluster:spec.assets.containerRegistry": ["registry.example.com"],
     # an addon channel manifest is a URL
@@ -331,3 +339,79 @@ def test_every_value_renders_in_both_targets_or_is_refused_cleanly(section: str,
             results += _one_at_a_time(options, lambda docs, o, g=group: apply(docs, o, g), tmp_path)
     crashes = [r for r in results if r.crash]
     assert not crashes, _report(crashes)
+
+
+# --- what the options render is valid Terraform and lint-clean CloudFormation --------------------------------------
+
+def _rendered_sections(folder: Path) -> dict[str, dict[str, dict[str, bytes]]]:
+    """The batches of each section's options that rendered together, rendered again keeping the files:
+    {"section (options)": {target: files}}."""
+    out = {}
+    for i, (section, options) in enumerate(SECTIONS.items()):
+        batches = [r.options for r in sweep.sweep_batch(BASE, options, apply, folder / f"sweep-{i}") if r.rendered]
+        for j, batch in enumerate(batches):
+            outcome = sweep.run(sweep.docs_with(BASE, batch, apply), folder / f"keep-{i}-{j}", keep_files=True)
+            assert outcome.rendered, outcome.refusal
+            out[f"{section} ({len(batch)} options)"] = outcome.files
+    return out
+
+
+@pytest.fixture(scope="module")
+def rendered_sections(tmp_path_factory) -> dict[str, dict[str, dict[str, bytes]]]:
+    return _rendered_sections(tmp_path_factory.mktemp("sections"))
+
+
+def _distinct(sections: dict[str, dict[str, bytes]], key: Callable[[dict[str, bytes]], bytes]) -> dict[str, dict]:
+    """The first section of each distinct output: many options change only what nodes read (user data,
+    state files), which neither terraform validate nor cfn-lint looks into; checking those outputs again
+    would only cost time (~2 s a Terraform configuration, ~1 s a template)."""
+    seen: dict[bytes, str] = {}
+    for section, files in sections.items():
+        seen.setdefault(key(files), section)
+    return {section: sections[section] for section in seen.values()}
+
+
+def _without_user_data(files: dict[str, bytes]) -> bytes:
+    templates = {p: json.loads(d) for p, d in sorted(files.items()) if p.endswith(".json")}
+    for body in templates.values():
+        for resource in body.get("Resources", {}).values():
+            data = resource.get("Properties", {}).get("LaunchTemplateData", {})
+            if "UserData" in data:
+                data["UserData"] = "user data"
+    return json.dumps(templates, sort_keys=True).encode()
+
+
+def test_every_sections_terraform_validates(rendered_sections, tmp_path: Path):
+    """The sections' distinct outputs as modules of one root, so that one `terraform validate` checks them all
+    (the provider's schema is loaded once)."""
+    from kopsgen.output import write_output
+    from tests.support import terraform
+
+    if not terraform.terraform_available():
+        pytest.skip("terraform not on PATH")
+    outputs = {section: files["terraform"] for section, files in rendered_sections.items()}
+    modules = []
+    for i, (section, files) in enumerate(_distinct(outputs, lambda f: f["kubernetes.tf"]).items()):
+        name = f"section-{i:03d}"
+        write_output(tmp_path / name, files)
+        modules.append(f'# {section}\nmodule "{name}" {{\n  source = "./{name}"\n}}\n')
+    (tmp_path / "main.tf").write_text("\n".join(modules))
+    terraform.init(tmp_path)
+    proc = terraform.run(tmp_path, "validate", "-json", "-no-color", check=False)
+    result = json.loads(proc.stdout)
+    problems = [f"{d['severity']}: {d['summary']}: {d.get('detail', '')} ({d.get('range', {}).get('filename')})"
+                for d in result["diagnostics"]]
+    print(f"terraform validate: {len(modules)} distinct outputs of {len(outputs)}, {len(problems)} diagnostics")
+    assert result["valid"] and not problems, "\n".join(problems[:20])
+
+
+def test_every_sections_cloudformation_lints_clean(rendered_sections, tmp_path: Path):
+    from tests.support import cloudformation as cfn
+
+    outputs = {section: files["cloudformation"] for section, files in rendered_sections.items()}
+    paths = []
+    for i, files in enumerate(_distinct(outputs, _without_user_data).values()):
+        paths += cfn.write(files, tmp_path / f"section-{i:03d}")
+    findings = cfn.errors_and_warnings(cfn.lint(paths))
+    print(f"cfn-lint: {len(paths)} templates, {len(findings)} errors and warnings")
+    assert not findings, "\n".join(findings[:20])

@@ -331,6 +331,10 @@ CASES: list[tuple[str, Callable[[str], str], list[tuple[str, str, str]]]] = [
                                                            "    instanceRequirements:\n      memory:\n"
                                                            "        min: 16Gi\n        max: 8G"),
      [("min: 16Gi", "spec.mixedInstancesPolicy.instanceRequirements.memory.min", "min 16Gi is above max 8G")]),
+    ("carved-ipv6-not-a-64", edit("    cidr: 10.10.32.0/19", "    cidr: 10.10.32.0/19\n    ipv6CIDR: /56#1"),
+     [("ipv6CIDR", "spec.subnets[0].ipv6CIDR", "/56#1: a subnet's IPv6 block is a /64 (AWS takes no other size)")]),
+    ("carved-ipv6-decimal-looking", edit("    cidr: 10.10.32.0/19", "    cidr: 10.10.32.0/19\n    ipv6CIDR: /64#G"),
+     [("ipv6CIDR", "spec.subnets[0].ipv6CIDR", 'must be an IPv6 CIDR such as 2001:db8:0:1::/64, or /64#N (got "/64#G")')]),
     ("bastion-takes-the-api-name", edit("  topology:\n", "  topology:\n    bastion:\n"
                                                       "      bastionPublicName: api.demo.example.com\n"),
      [("bastionPublicName", "spec.topology.bastion.bastionPublicName",

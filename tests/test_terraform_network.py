@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
+import json
+
 import pytest
 
 from kopsgen import pipeline
-from tests.support import hcl, terraform
+from tests.support import hcl, spec_edit, terraform
 from tests.support.paths import REFERENCE, case_input
 
 NETWORK_TYPES = ("aws_vpc", "aws_subnet", "aws_route_table", "aws_route_table_association", "aws_route",
@@ -54,3 +57,29 @@ def test_vpc_ipv6_cidr_length_evaluates_in_terraform(tmp_path, block, length):
     (tmp_path / "main.tf").write_text(f'locals {{\n  vpc_ipv6_cidr_block = "{block}"\n{line}\n}}\n')
     result = terraform.run(tmp_path, "console", "-no-color", stdin="local.vpc_ipv6_cidr_length\n")
     assert result.stdout.strip() == length
+
+
+# ---------------------------------------------------------------- IPv6 blocks carved from the VPC's (/64#N)
+
+def _carved(docs: list[dict]) -> None:
+    """minimal-ipv6 with kops's `/64#N` notation instead of literal IPv6 CIDRs (N is hexadecimal)."""
+    for i, subnet in enumerate(docs[0]["spec"]["subnets"]):
+        subnet["ipv6CIDR"] = f"/64#{i + 0x10:x}"
+
+
+@pytest.mark.skipif(not terraform.terraform_available(), reason="terraform not on PATH")
+def test_a_carved_ipv6_block_is_the_vpc_blocks_nth_64(tmp_path):
+    """`/64#11` is the 0x11-th /64 of the VPC's range: Terraform evaluates our expression, with the VPC's block
+    replaced by a literal, to the block Python's ipaddress computes."""
+    spec = spec_edit.edited_spec("minimal-ipv6", tmp_path / "spec", _carved)
+    text = pipeline.render(spec, "terraform")["kubernetes.tf"].decode()
+    subnets = {a: r for a, r in hcl.resources(hcl.parse(text)).items() if a.startswith("aws_subnet.")}
+    expressions = sorted(r["ipv6_cidr_block"] for r in subnets.values())
+    assert expressions[0] == "${cidrsubnet(local.vpc_ipv6_cidr_block, 64 - local.vpc_ipv6_cidr_length, 16)}"
+    vpc_block = "2600:1f18:6ab:a400::/56"
+    [length] = [x for x in text.splitlines() if x.strip().startswith("vpc_ipv6_cidr_length ")]
+    (tmp_path / "main.tf").write_text(f'locals {{\n  vpc_ipv6_cidr_block = "{vpc_block}"\n{length}\n}}\n')
+    asked = "jsonencode([" + ", ".join(e[2:-1] for e in expressions) + "])\n"
+    result = terraform.run(tmp_path, "console", "-no-color", stdin=asked)
+    blocks = list(ipaddress.ip_network(vpc_block).subnets(new_prefix=64))
+    assert json.loads(json.loads(result.stdout)) == [str(blocks[16 + i]) for i in range(len(subnets))]

@@ -52,6 +52,17 @@ class PrefixLength:
     cidr: Ref
 
 
+@dataclass(frozen=True)
+class Ipv6BlockOf:
+    """The `netnum`-th IPv6 block of prefix length `prefix_length` inside another resource's IPv6 CIDR,
+    known only once AWS has assigned that CIDR: kops's `/64#1`, a subnet's block carved from the VPC's.
+    Each renderer writes it in its own expression language."""
+
+    cidr: Ref
+    prefix_length: int
+    netnum: int
+
+
 # An output is a literal, a link, a list of links (e.g. the IDs of all node subnets), or a value
 # derived from a link.
 OutputValue = str | Ref | External | PrefixLength | tuple["Ref | External", ...]

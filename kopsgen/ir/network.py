@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from kopsgen.ir.base import External, Link, Ref, Resource
+from kopsgen.ir.base import External, Ipv6BlockOf, Link, Ref, Resource
 
 
 class _Network(Resource):
@@ -69,7 +69,7 @@ class Subnet(_Network):
     vpc: Link
     availability_zone: str
     cidr_block: str | None = None
-    ipv6_cidr_block: str | None = None
+    ipv6_cidr_block: str | Ipv6BlockOf | None = None
     ipv6_native: bool = False
     assign_ipv6_address_on_creation: bool = False
     enable_dns64: bool = False

@@ -65,7 +65,9 @@ def _ssh_sources(ctx: ModelContext, internal: bool) -> list[str]:
     addresses through, and checks health from its own subnets), then `sshAccess`.
 
     kops takes each subnet's IPv4 CIDR even when it has none; an IPv6-only subnet gives its IPv6
-    CIDR here instead (a deliberate difference: kops would write an empty CIDR)."""
+    CIDR here instead (a deliberate difference: kops would write an empty CIDR). One whose IPv6 block
+    is carved from the VPC's (`/64#N`) has no CIDR to write, and needs none: a load balancer cannot be
+    placed in an IPv6-only subnet, so none checks health from there."""
     facing = (api.SUBNET_PRIVATE, api.SUBNET_DUALSTACK) if internal else (api.SUBNET_PUBLIC, api.SUBNET_UTILITY)
     subnets = [s.cidr or s.ipv6_cidr for s in ctx.cluster.subnets if s.type in facing]
-    return [c for c in subnets if c] + list(ctx.cluster.ssh_access)
+    return [c for c in subnets if c and not c.startswith("/")] + list(ctx.cluster.ssh_access)

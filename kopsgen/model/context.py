@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kopsgen.ir import naming
-from kopsgen.ir.base import External, Graph, Link, Ref
+from kopsgen.ir.base import External, Graph, Ipv6BlockOf, Link, Ref
 from kopsgen.ir.dns import SharedHostedZone
 from kopsgen.ir.network import SharedVpc, Subnet, Vpc
 from kopsgen.spec.api import DNS_NONE, DNS_PRIVATE, Cluster, ClusterSpec, aws_partition
@@ -38,6 +38,14 @@ class ModelContext:
         if self.cluster.network_id:
             return Ref(SharedVpc, naming.vpc(self.name), attr)
         return Ref(Vpc, naming.vpc(self.name), attr)
+
+    def subnet_ipv6_block(self, ipv6_cidr: str | None) -> str | Ipv6BlockOf | None:
+        """A subnet's `ipv6CIDR`: a CIDR as given, or kops's `/SIZE#N` (hexadecimal N) as the N-th block
+        of that size in the VPC's IPv6 range, which AWS assigns when the VPC is created."""
+        if not ipv6_cidr or not ipv6_cidr.startswith("/"):
+            return ipv6_cidr
+        size, netnum = ipv6_cidr[1:].split("#")
+        return Ipv6BlockOf(self.vpc_attribute("ipv6_cidr_block"), int(size), int(netnum, 16))
 
     def subnet(self, subnet_name: str) -> Link:
         spec = self.cluster.subnet(subnet_name)

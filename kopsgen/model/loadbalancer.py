@@ -84,7 +84,8 @@ def add_network_load_balancer(ctx: ModelContext, prefix: str, *, internal: bool,
         name=name, load_balancer_name=naming.aws_name32(prefix, ctx.name), internal=internal,
         subnet_mappings=tuple(SubnetMapping(ctx.subnet(p.name), p.allocation_id, p.private_ipv4_address)
                               for p in placements),
-        security_groups=security_groups,
+        # an override may also be listed among the additional groups: AWS takes each group once
+        security_groups=tuple(dict.fromkeys(security_groups)),
         # dual-stack only when every subnet it sits in has IPv6, as kops decides
         dualstack=all(ctx.cluster.subnet(p.name).ipv6_cidr for p in placements),
         cross_zone=cross_zone, access_log=access_log, deletion_protection=deletion_protection,

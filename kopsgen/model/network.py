@@ -138,7 +138,7 @@ def _subnet(ctx: ModelContext, spec: api.Subnet) -> None:
     ipv6_only = spec.cidr is None and spec.ipv6_cidr is not None
     ctx.graph.add(Subnet(
         name=name, vpc=ctx.vpc(), availability_zone=spec.zone, cidr_block=spec.cidr,
-        ipv6_cidr_block=spec.ipv6_cidr, ipv6_native=ipv6_only,
+        ipv6_cidr_block=ctx.subnet_ipv6_block(spec.ipv6_cidr), ipv6_native=ipv6_only,
         assign_ipv6_address_on_creation=spec.ipv6_cidr is not None,
         enable_dns64=ipv6_only,
         enable_resource_name_dns_a_record_on_launch=spec.cidr is not None,

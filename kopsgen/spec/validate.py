@@ -382,8 +382,10 @@ def _check_subnet_cidrs(v: _Validation, sub: _Subnet, networks: list[tuple[str, 
     if ipv6:
         if isinstance(ipv6, str) and ipv6.startswith("/"):
             m = re.match(r"^/(\d+)#([0-9a-fA-F]+)$", ipv6)
-            if not m or not 0 <= int(m.group(1)) <= 128:
-                v.error(sub.path("ipv6CIDR"), f"{ipv6} is neither an IPv6 CIDR nor /SIZE#N")
+            if not m:
+                v.error(sub.path("ipv6CIDR"), f"{ipv6} is neither an IPv6 CIDR nor /SIZE#N (N in hexadecimal)")
+            elif m.group(1) != "64":
+                v.error(sub.path("ipv6CIDR"), f"{ipv6}: a subnet's IPv6 block is a /64 (AWS takes no other size)")
         else:
             net6 = _check_cidr(v, sub.path("ipv6CIDR"), ipv6, 6, "ipv6CIDR")
             if net6 is not None and service is not None and net6.overlaps(service):

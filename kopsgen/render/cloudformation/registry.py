@@ -15,15 +15,17 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable, Iterable, TypeVar
 
-from troposphere import AWSObject, GetAtt, Parameter, Ref, Tags
+from troposphere import AWSObject, Cidr, GetAtt, Parameter, Ref, Select, Tags
 
 from kopsgen.errors import RenderError
 from kopsgen.ir import naming
-from kopsgen.ir.base import External, Graph, Resource
+from kopsgen.ir.base import External, Graph, Ipv6BlockOf, Resource
 from kopsgen.ir.base import Ref as IrRef
 from kopsgen.spec.api import ClusterSpec
 
 R = TypeVar("R", bound=Resource)
+
+MAX_CIDR_COUNT = 256   # the most blocks one Fn::Cidr makes
 
 # How one attribute of a rendered resource is read: (context, resource) -> a CloudFormation value.
 AttributeFn = Callable[["CfnContext", Any], Any]
@@ -109,12 +111,17 @@ class CfnContext:
 
     # ------------------------------------------------------------ references
 
-    def ref(self, link: IrRef | External | str | None) -> Any:
+    def ref(self, link: IrRef | External | Ipv6BlockOf | str | None) -> Any:
         """A Ref as a CloudFormation intrinsic, an External as its literal ID."""
         if link is None or isinstance(link, str):
             return link
         if isinstance(link, External):
             return link.id
+        if isinstance(link, Ipv6BlockOf):
+            if link.netnum >= MAX_CIDR_COUNT:
+                raise RenderError(f"block #{link.netnum:x} of {link.cidr.kind.__name__} {link.cidr.name}: "
+                                  f"CloudFormation's Fn::Cidr makes at most {MAX_CIDR_COUNT} blocks; give the CIDR")
+            return Select(link.netnum, Cidr(self.ref(link.cidr), link.netnum + 1, 128 - link.prefix_length))
         target = self.graph.get(link.kind, link.name)
         attributes = MAPPERS[link.kind].attributes
         if link.attr not in attributes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from kopsgen.ir.base import Graph, PrefixLength
 from kopsgen.render.terraform import mappers  # noqa: F401  (registers every mapper)
 from kopsgen.render.terraform.hcl import Blocks, Expr, Static, TopLevel, to_hcl, to_json
-from kopsgen.render.terraform.registry import MAPPERS, TfContext
+from kopsgen.render.terraform.registry import MAPPERS, TfContext, prefix_length_expr
 from kopsgen.spec.api import ClusterSpec
 
 FILES_PROVIDER = "files"  # provider alias for the state-store objects, as kops names it
@@ -43,7 +43,7 @@ def _outputs(graph: Graph, ctx: TfContext) -> list[TopLevel]:
     values = {}
     for name, value in sorted(graph.outputs.items()):
         if isinstance(value, PrefixLength):
-            values[name] = _prefix_length(graph, ctx, value)
+            values[name] = _prefix_length(ctx, value)
         else:
             values[name] = ctx.refs(value) if isinstance(value, tuple) else ctx.ref(value)
     locals_block = TopLevel("locals", (), values)
@@ -51,12 +51,10 @@ def _outputs(graph: Graph, ctx: TfContext) -> list[TopLevel]:
     return [locals_block, *outputs]
 
 
-def _prefix_length(graph: Graph, ctx: TfContext, value: PrefixLength) -> Expr:
-    """The CIDR's prefix length, null for an empty CIDR; the CIDR is read through its own local when
-    another output holds it, as kops writes it."""
-    cidr = next((f"local.{name}" for name, other in sorted(graph.outputs.items()) if other == value.cidr),
-                ctx.ref(value.cidr).text)
-    return Expr(f'{cidr} == "" ? null : tonumber(regex(".*/(\\\\d+)", {cidr})[0])')
+def _prefix_length(ctx: TfContext, value: PrefixLength) -> Expr:
+    """The CIDR's prefix length; the CIDR is read through its own local when another output holds it,
+    as kops writes it."""
+    return Expr(prefix_length_expr(ctx.local_of(value.cidr) or ctx.ref(value.cidr).text))
 
 
 def _providers(spec: ClusterSpec) -> list[TopLevel]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
 from kopsgen.ir import naming
-from kopsgen.ir.base import External, Graph, Ref, Resource
+from kopsgen.ir.base import External, Graph, Ipv6BlockOf, PrefixLength, Ref, Resource
 from kopsgen.render.terraform.hcl import Expr, file_expr
 from kopsgen.spec.api import ClusterSpec
 
@@ -45,6 +45,11 @@ def mapper(kind: type[R], tf_type: str, *, data_source: bool = False,
     return register
 
 
+def prefix_length_expr(cidr: str) -> str:
+    """The prefix length of the CIDR expression `cidr`, null when it is empty (a VPC without IPv6)."""
+    return f'{cidr} == "" ? null : tonumber(regex(".*/(\\\\d+)", {cidr})[0])'
+
+
 @dataclass
 class TfContext:
     """What a mapper may use: the graph (to resolve Refs), the spec, and the data files it writes."""
@@ -59,14 +64,23 @@ class TfContext:
         prefix = "data." if m.data_source else ""
         return f"{prefix}{m.tf_type}.{m.label(resource)}"
 
-    def ref(self, link: Ref | External | str | None) -> Any:
+    def ref(self, link: Ref | External | Ipv6BlockOf | str | None) -> Any:
         """A Ref as a Terraform expression, an External as its literal ID."""
         if link is None or isinstance(link, str):
             return link
         if isinstance(link, External):
             return link.id
+        if isinstance(link, Ipv6BlockOf):
+            # as kops writes it: cidrsubnet(local.vpc_ipv6_cidr_block, 64 - local.vpc_ipv6_cidr_length, 1)
+            cidr = self.local_of(link.cidr) or self.ref(link.cidr).text
+            length = self.local_of(PrefixLength(link.cidr)) or prefix_length_expr(cidr)
+            return Expr(f"cidrsubnet({cidr}, {link.prefix_length} - {length}, {link.netnum})")
         attr = ATTRIBUTES.get(link.attr, link.attr)
         return Expr(f"{self.address(link.kind, link.name)}.{attr}")
+
+    def local_of(self, value: Any) -> str | None:
+        """`local.<name>` of the output that holds exactly `value`, if any (outputs are also locals)."""
+        return next((f"local.{name}" for name, held in sorted(self.graph.outputs.items()) if held == value), None)
 
     def refs(self, links) -> list:
         return [self.ref(link) for link in links]

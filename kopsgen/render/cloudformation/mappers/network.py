@@ -111,7 +111,7 @@ def _(r: Subnet, ctx: CfnContext):
     if r.cidr_block:
         props["CidrBlock"] = r.cidr_block
     if r.ipv6_cidr_block:
-        props["Ipv6CidrBlock"] = r.ipv6_cidr_block
+        props["Ipv6CidrBlock"] = ctx.ref(r.ipv6_cidr_block)
         if isinstance(r.vpc, IrRef) and r.vpc.kind is Vpc:
             vpc = ctx.graph.get(Vpc, r.vpc.name)
             if vpc.assign_generated_ipv6_cidr_block:   # the subnet's block lies in the VPC's: wait for it

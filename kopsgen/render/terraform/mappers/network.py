@@ -61,7 +61,7 @@ def _(r: Subnet, ctx: TfContext) -> dict:
     if r.cidr_block:
         body["cidr_block"] = r.cidr_block
     if r.ipv6_cidr_block:
-        body["ipv6_cidr_block"] = r.ipv6_cidr_block
+        body["ipv6_cidr_block"] = ctx.ref(r.ipv6_cidr_block)
     for flag in ("ipv6_native", "assign_ipv6_address_on_creation", "enable_dns64",
                  "enable_resource_name_dns_a_record_on_launch", "enable_resource_name_dns_aaaa_record_on_launch"):
         if getattr(r, flag):
