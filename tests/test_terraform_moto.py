@@ -184,7 +184,8 @@ def _within_moto_limits(case_id: str, moto: MotoServer, run: Callable[[], None])
     assert case_id not in MOTO_LIMITS, f"{case_id} applied: moto lifted the limit, remove it from MOTO_LIMITS"
 
 
-def _run_ours(case: MotoCase, moto: MotoServer, tmp_path: Path) -> None:
+def _run_ours(case: MotoCase, moto: MotoServer, tmp_path: Path,
+              also_check: Callable[[MotoServer], None] = lambda server: None) -> None:
     original = [d for d in yaml.safe_load_all(case.source.read_text()) if d]
     ids = tfmoto.provision_existing(moto, [tfmoto.realistic_document(d) for d in original])
     spec_path = tfmoto.realistic_spec(case.source, tmp_path / "spec.yaml", ids=ids)
@@ -195,6 +196,7 @@ def _run_ours(case: MotoCase, moto: MotoServer, tmp_path: Path) -> None:
 
     def after_apply() -> None:
         check_against_spec(moto, docs)
+        also_check(moto)
         if case.json_replan:
             _render_into(spec_path, out, "json")
             assert (out / "kubernetes.tf.json").exists() and not (out / "kubernetes.tf").exists()
@@ -210,6 +212,30 @@ def _run_ours(case: MotoCase, moto: MotoServer, tmp_path: Path) -> None:
 @pytest.mark.parametrize("case", DEFAULT_CASES, ids=lambda c: c.id)
 def test_ours_applies_plans_clean_and_destroys(case: MotoCase, moto: MotoServer, tmp_path: Path):
     _run_ours(case, moto, tmp_path)
+
+
+@pytest.mark.slow
+def test_a_private_zone_is_associated_with_the_new_vpc(moto: MotoServer, tmp_path: Path):
+    """The HA private case with `topology.dns.type: Private`: the zone association applies, plans clean and is
+    destroyed with the rest; while it exists, Route53 lists the cluster's VPC among the zone's."""
+    docs = [d for d in yaml.safe_load_all((DATA / "ha-private-bastion.yaml").read_text()) if d]
+    docs[0]["spec"]["topology"]["dns"] = {"type": "Private"}
+    source = tmp_path / "private-dns.yaml"
+    source.write_text(yaml.safe_dump_all(docs, sort_keys=False))
+    checked = []
+
+    def vpc_is_associated(server: MotoServer) -> None:
+        route53 = server.client("route53")
+        [zone] = route53.list_hosted_zones()["HostedZones"]
+        assert zone["Config"]["PrivateZone"]
+        vpcs = {v["VPCId"] for v in route53.get_hosted_zone(Id=zone["Id"]).get("VPCs", [])}
+        [vpc] = server.client("ec2").describe_vpcs(Filters=[{"Name": "tag:KubernetesCluster",
+                                                             "Values": ["haprivate.example.com"]}])["Vpcs"]
+        assert vpc["VpcId"] in vpcs
+        checked.append(vpc["VpcId"])
+
+    _run_ours(MotoCase("ha-private-dns", source), moto, tmp_path, also_check=vpc_is_associated)
+    assert checked
 
 
 @pytest.mark.slow

@@ -269,7 +269,7 @@ def create_prerequisites(server: MotoServer, config: Config) -> dict[str, str]:
         zone_ids[written] = _create_zone(route53, _common_domain(names))
     for address, body in sorted(config.data_sources.items()):
         if address.startswith("aws_route53_zone.") and _literal(body.get("name")):
-            _create_zone(route53, body["name"], private=bool(body.get("private_zone")))
+            _create_zone(route53, body["name"], private=bool(body.get("private_zone")), server=server)
     return zone_ids
 
 
@@ -286,9 +286,17 @@ def check_images(server: MotoServer, config: Config) -> None:
                                  "moto: add it to IMAGES in tests/support/moto.py")
 
 
-def _create_zone(route53, name: str, private: bool = False) -> str:
+def _create_zone(route53, name: str, private: bool = False, server: MotoServer | None = None) -> str:
+    """A hosted zone as its owner made it. AWS creates a private zone only together with a VPC it answers in
+    (moto would take none): here a VPC of the owner's own, so that the cluster's association is never the
+    zone's last, which AWS refuses to remove."""
+    vpc = {}
+    if private:
+        assert server is not None
+        owner_vpc = server.client("ec2").create_vpc(CidrBlock="10.255.0.0/16")["Vpc"]["VpcId"]
+        vpc = {"VPC": {"VPCRegion": server.region, "VPCId": owner_vpc}}
     response = route53.create_hosted_zone(Name=name, CallerReference=f"kopsgen-test-{name}-{time.monotonic_ns()}",
-                                          HostedZoneConfig={"Comment": "kopsgen test", "PrivateZone": private})
+                                          HostedZoneConfig={"Comment": "kopsgen test", "PrivateZone": private}, **vpc)
     return response["HostedZone"]["Id"]
 
 
