@@ -8,16 +8,12 @@ from typing import Any
 
 from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.errors import RenderError
+from kopsgen.spec.api import value_at
 
 
 def spec_value(ctx: BootstrapContext, *path: str) -> Any:
     """The completed Cluster spec's value at `path` (None when any step is missing)."""
-    node: Any = ctx.cluster_spec
-    for key in path:
-        if not isinstance(node, dict):
-            return None
-        node = node.get(key)
-    return node
+    return value_at(ctx.cluster_spec, *path)
 
 
 def flag(value: Any) -> str:

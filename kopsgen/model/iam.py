@@ -26,6 +26,7 @@ from kopsgen.model import iam_policies as policies
 from kopsgen.model.context import ModelContext
 from kopsgen.model.iam_policies import PolicyInputs, S3Path, ServiceAccount
 from kopsgen.spec import api, service_accounts
+from kopsgen.spec.api import value_at
 
 # the order roles are built in (only decides the order of graph insertion, not the output)
 ROLES = (api.ROLE_CONTROL_PLANE, api.ROLE_API_SERVER, api.ROLE_NODE, api.ROLE_BASTION)
@@ -35,14 +36,6 @@ SERVICE_ACCOUNT_NAMESPACE_TAG = "service-account.kops.k8s.io/namespace"
 OIDC_AUDIENCE = "amazonaws.com"
 # SHA-1 fingerprints of the root CAs of S3's certificates, which serve the discovery documents (kops's values)
 OIDC_THUMBPRINTS = ("9e99a48a9960b14926bb7f3b02e22da2b0ab7280", "a9d53002e97e00e043244f3d170d6f4c414104fd")
-
-
-def _get(d, *keys, default=None):
-    for key in keys:
-        if not isinstance(d, dict) or d.get(key) is None:
-            return default
-        d = d[key]
-    return d
 
 
 # ---------------------------------------------------------------- for the instance-group builder
@@ -70,7 +63,7 @@ def build_iam(ctx: ModelContext) -> None:
 
     provider: Link = External("")
     issuer = service_account_issuer(ctx.cluster)
-    if _get(ctx.cluster.raw, "spec", "serviceAccountIssuerDiscovery", "enableAWSOIDCProvider"):
+    if value_at(ctx.cluster.raw, "spec", "serviceAccountIssuerDiscovery", "enableAWSOIDCProvider"):
         provider = _oidc_provider(ctx, issuer)
     for account, document, policy_arns in _service_accounts(ctx, inputs):
         _service_account_role(ctx, account, document, policy_arns, provider, issuer)
@@ -90,7 +83,7 @@ def _check_shared_profiles(ctx: ModelContext) -> None:
 def _instance_group_role(ctx: ModelContext, ig_role: str, inputs: PolicyInputs) -> None:
     name = naming.iam_role(ig_role, ctx.name)
     role = ctx.graph.add(IamRole(name=name, assume_role_policy=policies.ec2_trust_policy(ctx.partition),
-                                 permissions_boundary=_get(ctx.cluster.iam, "permissionsBoundary"),
+                                 permissions_boundary=value_at(ctx.cluster.iam, "permissionsBoundary"),
                                  tags=ctx.tags(name)))
     role_name = role.ref("name")
     document = policies.role_policy(ig_role, inputs)
@@ -116,7 +109,7 @@ def _instance_group_role(ctx: ModelContext, ig_role: str, inputs: PolicyInputs) 
 def _per_role(ctx: ModelContext, field: str, key: str):
     """A role's entry of `externalPolicies`/`additionalPolicies`; the control plane's key is `master`
     or `control-plane` (kops accepts both)."""
-    by_role = _get(ctx.cluster.raw, "spec", field) or {}
+    by_role = value_at(ctx.cluster.raw, "spec", field) or {}
     if key == "master":
         return by_role.get("control-plane") or by_role.get("master")
     return by_role.get(key)
@@ -139,7 +132,7 @@ def service_account_issuer(cluster: api.Cluster) -> str:
     bucket's region, kopsgen (which never calls AWS) assumes the cluster's region.
     """
     spec = cluster.raw.get("spec") or {}
-    explicit = _get(spec, "kubeAPIServer", "serviceAccountIssuer")
+    explicit = value_at(spec, "kubeAPIServer", "serviceAccountIssuer")
     if explicit:
         return explicit
     discovery = spec.get("serviceAccountIssuerDiscovery") or {}
@@ -151,9 +144,9 @@ def service_account_issuer(cluster: api.Cluster) -> str:
             suffix = "amazonaws.com.cn" if cluster.region.startswith("cn-") else "amazonaws.com"
             return f"https://{bucket}.s3.{cluster.region}.{suffix}" + (f"/{key.strip('/')}" if key.strip("/") else "")
         return f"https://{rest}"
-    if _get(discovery, "discoveryService", "url"):
+    if value_at(discovery, "discoveryService", "url"):
         return discovery["discoveryService"]["url"]
-    public_jwks = (_get(spec, "kubeAPIServer", "anonymousAuth") is True
+    public_jwks = (value_at(spec, "kubeAPIServer", "anonymousAuth") is True
                    and any(c in ("0.0.0.0/0", "::/0") for c in cluster.kubernetes_api_access))
     if public_jwks and cluster.master_public_name:
         return f"https://{cluster.master_public_name}"
@@ -161,7 +154,7 @@ def service_account_issuer(cluster: api.Cluster) -> str:
 
 
 def _oidc_provider(ctx: ModelContext, issuer: str) -> Ref:
-    audiences = (OIDC_AUDIENCE, *(_get(ctx.cluster.raw, "spec", "serviceAccountIssuerDiscovery",
+    audiences = (OIDC_AUDIENCE, *(value_at(ctx.cluster.raw, "spec", "serviceAccountIssuerDiscovery",
                                        "additionalAudiences") or ()))
     name = naming.oidc_provider(ctx.name)
     provider = ctx.graph.add(IamOidcProvider(name=name, url=issuer, client_ids=tuple(audiences),
@@ -175,7 +168,7 @@ def _service_accounts(ctx: ModelContext, inputs: PolicyInputs) -> list[tuple[Ser
                                                                                 tuple[str, ...]]]:
     """Every service account that gets its own role: (account, inline policy, managed policy ARNs)."""
     found: dict[ServiceAccount, tuple[PolicyDocument | None, tuple[str, ...]]] = {}
-    for i, entry in enumerate(_get(ctx.cluster.iam, "serviceAccountExternalPermissions") or ()):
+    for i, entry in enumerate(value_at(ctx.cluster.iam, "serviceAccountExternalPermissions") or ()):
         account = ServiceAccount(entry["namespace"], entry["name"])
         aws = entry.get("aws") or {}
         inline = aws.get("inlinePolicy")
@@ -198,7 +191,7 @@ def _service_account_role(ctx: ModelContext, account: ServiceAccount, document: 
     tags = ctx.tags(name, {SERVICE_ACCOUNT_NAME_TAG: account.name,
                            SERVICE_ACCOUNT_NAMESPACE_TAG: account.namespace.replace("*", "wildcard")})
     role = ctx.graph.add(IamRole(name=name, assume_role_policy=trust,
-                                 permissions_boundary=_get(ctx.cluster.iam, "permissionsBoundary"), tags=tags))
+                                 permissions_boundary=value_at(ctx.cluster.iam, "permissionsBoundary"), tags=tags))
     if document is not None:
         ctx.graph.add(IamRolePolicy(name=name, role=role.ref("name"), policy=document))
     for arn in sorted(set(policy_arns)):
@@ -224,26 +217,26 @@ def policy_inputs(ctx: ModelContext) -> PolicyInputs:
         state_roots=_state_roots(spec),
         backup_stores=_backup_stores(cluster, spec),
         external_permissions=service_accounts.external_permissions(cluster),
-        snapshot_controller=bool(_get(spec, "snapshotController", "enabled")),
-        nlb_security_groups_managed=_get(spec, "cloudConfig", "nlbSecurityGroupMode") == "Managed",
+        snapshot_controller=bool(value_at(spec, "snapshotController", "enabled")),
+        nlb_security_groups_managed=value_at(spec, "cloudConfig", "nlbSecurityGroupMode") == "Managed",
         kubenet="kubenet" in networking,
         load_balancer_controller=((bool(lbc.get("enableWAF")), bool(lbc.get("enableWAFv2")),
                                    bool(lbc.get("enableShield"))) if lbc.get("enabled") else None),
-        autoscaler_static_instance_list=bool(_get(spec, "clusterAutoscaler", "awsUseStaticInstanceList")),
+        autoscaler_static_instance_list=bool(value_at(spec, "clusterAutoscaler", "awsUseStaticInstanceList")),
         nth_queue=cluster.nth_queue_mode,
         allow_container_registry=bool(iam.get("allowContainerRegistry")),
-        ecr_pull_through=bool(_get(spec, "containerd", "useECRCredentialsForMirrors")),
+        ecr_pull_through=bool(value_at(spec, "containerd", "useECRCredentialsForMirrors")),
         amazon_vpc_cni="amazonvpc" in networking,
-        cilium_eni=_get(networking, "cilium", "ipam") == "eni",
+        cilium_eni=value_at(networking, "cilium", "ipam") == "eni",
         calico_src_dst_check=("calico" in networking and not cluster.ipv6
-                              and _get(networking, "calico", "awsSrcDstCheck") != "DoNothing"),
+                              and value_at(networking, "calico", "awsSrcDstCheck") != "DoNothing"),
         kube_router="kuberouter" in networking,
         kindnet="kindnet" in networking,
         ipv6_only=cluster.ipv6,
         encryption_config=bool(spec.get("encryptionConfig")),
         nvidia_roles=_nvidia_roles(ctx, spec),
         lifecycle_hook_roles=_lifecycle_hook_roles(ctx, spec),
-        cert_manager_zones=tuple(_get(spec, "certManager", "hostedZoneIDs") or ()),
+        cert_manager_zones=tuple(value_at(spec, "certManager", "hostedZoneIDs") or ()),
     )
 
 
@@ -276,7 +269,7 @@ def _backup_stores(cluster: api.Cluster, spec: dict) -> tuple[S3Path, ...]:
     """Where etcd-manager writes each etcd cluster's backups (kops's default: `<configBase>/backups/etcd/<name>`)."""
     stores: list[S3Path] = []
     for etcd in cluster.etcd_clusters:
-        url = _get(etcd.raw, "backups", "backupStore") or f"{spec.get('configBase', '').rstrip('/')}/backups/etcd/{etcd.name}"
+        url = value_at(etcd.raw, "backups", "backupStore") or f"{spec.get('configBase', '').rstrip('/')}/backups/etcd/{etcd.name}"
         path = _s3_path(url)
         if path is not None and path not in stores:
             stores.append(path)
@@ -284,10 +277,10 @@ def _backup_stores(cluster: api.Cluster, spec: dict) -> tuple[S3Path, ...]:
 
 
 def _nvidia_roles(ctx: ModelContext, spec: dict) -> frozenset[str]:
-    if _get(spec, "containerd", "nvidiaGPU", "enabled"):
+    if value_at(spec, "containerd", "nvidiaGPU", "enabled"):
         return frozenset(ROLES)
     return frozenset(ig.role for ig in ctx.spec.instance_groups
-                     if _get(ig.raw, "spec", "containerd", "nvidiaGPU", "enabled"))
+                     if value_at(ig.raw, "spec", "containerd", "nvidiaGPU", "enabled"))
 
 
 def _lifecycle_hook_roles(ctx: ModelContext, spec: dict) -> frozenset[str]:
@@ -295,7 +288,7 @@ def _lifecycle_hook_roles(ctx: ModelContext, spec: dict) -> frozenset[str]:
     cluster_pool = spec.get("warmPool")
     roles = set()
     for ig in ctx.spec.instance_groups:
-        pool = _get(ig.raw, "spec", "warmPool")
+        pool = value_at(ig.raw, "spec", "warmPool")
         if ig.role in (api.ROLE_CONTROL_PLANE, api.ROLE_BASTION):
             # the cluster's default never applies to these; their own setting does
             resolved = pool

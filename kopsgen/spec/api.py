@@ -41,7 +41,9 @@ ROLE_ALIASES = {"Master": ROLE_CONTROL_PLANE, "ControlPlane": ROLE_CONTROL_PLANE
                 "Bastion": ROLE_BASTION, "APIServer": ROLE_API_SERVER}
 
 
-def _get(d: Any, *keys: str, default: Any = None) -> Any:
+def value_at(d: Any, *keys: str, default: Any = None) -> Any:
+    """The value at a path of keys in nested mappings, `default` where a step is missing, null or not a
+    mapping (raw spec documents may hold anything)."""
     for key in keys:
         if not isinstance(d, dict) or key not in d:
             return default
@@ -353,7 +355,7 @@ class InstanceGroup:
             compress_user_data=bool(s.get("compressUserData", False)),
             mixed_instances_policy=MixedInstancesPolicy.from_dict(mip) if mip else None,
             max_price=s.get("maxPrice"),
-            iam_profile=_get(s, "iam", "profile"),
+            iam_profile=value_at(s, "iam", "profile"),
             external_load_balancers=tuple(
                 ExternalLoadBalancer(e.get("loadBalancerName"), e.get("targetGroupArn"))
                 for e in s.get("externalLoadBalancers") or ()
@@ -366,12 +368,12 @@ class InstanceGroup:
             capacity_rebalance=s.get("capacityRebalance"),
             max_instance_lifetime_seconds=_duration_seconds(s.get("maxInstanceLifetime")),
             security_group_override=s.get("securityGroupOverride"),
-            instance_refresh=bool(_get(s, "instanceRefresh", "enabled", default=False)),
+            instance_refresh=bool(value_at(s, "instanceRefresh", "enabled", default=False)),
             manager=s.get("manager") or MANAGER_CLOUD_GROUP,
             warm_pool=WarmPool.from_dict(s["warmPool"]) if s.get("warmPool") is not None else None,
             instance_interruption_behavior=s.get("instanceInterruptionBehavior"),
             spot_duration_minutes=s.get("spotDurationInMinutes"),
-            kubelet_node_labels=dict(_get(s, "kubelet", "nodeLabels", default={})),
+            kubelet_node_labels=dict(value_at(s, "kubelet", "nodeLabels", default={})),
             raw=doc,
         )
 
@@ -437,7 +439,7 @@ class FlowLogs:
 
     @staticmethod
     def from_spec(s: dict) -> "FlowLogs | None":
-        d = _get(s, "kopsgen", "flowLogs", default={}) or {}
+        d = value_at(s, "kopsgen", "flowLogs", default={}) or {}
         if d.get("enabled", True) is False:
             return None
         return FlowLogs(destination=d.get("destination", FLOW_LOGS_CLOUDWATCH),
@@ -543,7 +545,7 @@ class Cluster:
             network_id=s.get("networkID"),
             ipv6=is_ipv6_cluster(nmc),
             subnets=tuple(Subnet.from_dict(x) for x in s.get("subnets") or ()),
-            dns_type=_get(s, "topology", "dns", "type", default=DNS_PUBLIC),
+            dns_type=value_at(s, "topology", "dns", "type", default=DNS_PUBLIC),
             dns_zone=s.get("dnsZone"),
             master_public_name=s.get("masterPublicName", f"api.{doc['metadata']['name']}"),
             master_internal_name=s.get("masterInternalName", f"api.internal.{doc['metadata']['name']}"),
@@ -558,20 +560,20 @@ class Cluster:
             non_masquerade_cidr=nmc,
             service_cluster_ip_range=s.get("serviceClusterIPRange", ""),
             pod_cidr=s.get("podCIDR"),
-            bastion_public_name=_get(s, "topology", "bastion", "bastionPublicName"),
+            bastion_public_name=value_at(s, "topology", "bastion", "bastionPublicName"),
             iam=dict(s.get("iam") or {}),
             node_termination_handler=dict(s.get("nodeTerminationHandler") or {}),
             raw=doc,
-            bastion_load_balancer_type=_get(s, "topology", "bastion", "loadBalancer", "type", default="Public"),
+            bastion_load_balancer_type=value_at(s, "topology", "bastion", "loadBalancer", "type", default="Public"),
             bastion_load_balancer_security_groups=tuple(
-                _get(s, "topology", "bastion", "loadBalancer", "additionalSecurityGroups", default=())),
-            service_node_port_range=port_range(_get(s, "kubeAPIServer", "serviceNodePortRange")),
+                value_at(s, "topology", "bastion", "loadBalancer", "additionalSecurityGroups", default=())),
+            service_node_port_range=port_range(value_at(s, "kubeAPIServer", "serviceNodePortRange")),
             warm_pool=_cluster_warm_pool(s),
-            karpenter_enabled=bool(_get(s, "karpenter", "enabled", default=False)),
+            karpenter_enabled=bool(value_at(s, "karpenter", "enabled", default=False)),
             flow_logs=FlowLogs.from_spec(s),
-            restrict_default_security_group=_get(s, "kopsgen", "restrictDefaultSecurityGroup", default=True)
+            restrict_default_security_group=value_at(s, "kopsgen", "restrictDefaultSecurityGroup", default=True)
             is not False,
-            cloudformation_nested_stacks=_get(s, "kopsgen", "nestedStacks", default=False) is True,
+            cloudformation_nested_stacks=value_at(s, "kopsgen", "nestedStacks", default=False) is True,
         )
 
 

@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable
 
 from kopsgen.spec import schema as schemas
 from kopsgen.spec import units
-from kopsgen.spec.api import is_ipv6_cluster
+from kopsgen.spec.api import is_ipv6_cluster, value_at
 from kopsgen.spec.documents import API_VERSION, LEGACY_API_VERSION, SpecDocuments
 
 # --- kops's fixed defaults (kops 1.37.0-alpha.1) -------------------------------------
@@ -90,14 +90,6 @@ def _fill(d: Any, key: str, value: Any) -> Any:
     if d.get(key) is None:
         d[key] = copy.deepcopy(value)
     return d[key]
-
-
-def _get(d: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(d, dict):
-            return None
-        d = d.get(key)
-    return d
 
 
 def _dicts(value: Any) -> list[dict]:
@@ -175,7 +167,7 @@ class _Cluster:
 
     @property
     def dns_type(self) -> str:
-        return _str(_get(self.spec, "topology", "dns", "type")) or "Public"
+        return _str(value_at(self.spec, "topology", "dns", "type")) or "Public"
 
     def roles(self) -> Iterable[tuple[str, dict]]:
         for ig in self.groups:
@@ -195,7 +187,7 @@ def apply_defaults(docs: SpecDocuments) -> SpecDocuments:
     spec = cluster_doc.get("spec") if isinstance(cluster_doc, dict) else None
     if not isinstance(spec, dict):
         return full
-    name = _str(_get(cluster_doc, "metadata", "name"))
+    name = _str(value_at(cluster_doc, "metadata", "name"))
     group_specs = [d.data["spec"] for d in full.instance_groups
                    if isinstance(d.data, dict) and isinstance(d.data.get("spec"), dict)]
     c = _Cluster(name, spec, group_specs, None)
@@ -222,7 +214,7 @@ def _api_defaults(c: _Cluster) -> None:
     authorization = _obj(s, "authorization")
     if authorization is not None and not any(authorization.get(k) is not None for k in ("rbac", "alwaysAllow")):
         authorization["rbac"] = {}
-    flannel = _get(s, "networking", "flannel")
+    flannel = value_at(s, "networking", "flannel")
     _fill(flannel, "backend", "udp")
     iam = s.get("iam")
     _fill(iam, "legacy", False)  # always written by kops once `iam` exists
@@ -405,11 +397,11 @@ def _kube_apiserver(c: _Cluster) -> None:
     if major:
         _fill(a, "storageBackend", f"etcd{major[0]}")
     _fill(a, "kubeletPreferredAddressTypes", ["InternalIP", "Hostname", "ExternalIP"])
-    if _get(s, "authentication", "kopeio") is not None:
+    if value_at(s, "authentication", "kopeio") is not None:
         _fill(a, "authenticationTokenWebhookConfigFile", "/etc/kubernetes/authn.config")
-    if _get(s, "authorization", "alwaysAllow") is not None:
+    if value_at(s, "authorization", "alwaysAllow") is not None:
         _fill(a, "authorizationMode", "AlwaysAllow")
-    elif _get(s, "authorization", "rbac") is not None:
+    elif value_at(s, "authorization", "rbac") is not None:
         _fill(a, "authorizationMode", "Node,RBAC")
     _fill(a, "requestheaderAllowedNames", ["aggregator"])
     _fill(a, "requestheaderExtraHeaderPrefixes", ["X-Remote-Extra-"])
@@ -440,7 +432,7 @@ def _kube_apiserver(c: _Cluster) -> None:
     extra = _strs(a.get("appendAdmissionPlugins"))
     _fill(a, "enableAdmissionPlugins", ADMISSION_PLUGINS + extra)
     _fill(a, "anonymousAuth", False)
-    if _get(s, "metricsServer", "enabled") is True:
+    if value_at(s, "metricsServer", "enabled") is True:
         _fill(a, "enableAggregatorRouting", True)
 
 
@@ -506,7 +498,7 @@ def _kubelets(c: _Cluster) -> None:
         _fill(kubelet, "logLevel", 2)
         _fill(kubelet, "clusterDomain", _str(s.get("clusterDNSDomain")) or CLUSTER_DNS_DOMAIN)
         if not kubelet.get("clusterDNS"):
-            local = _get(s, "kubeDNS", "nodeLocalDNS")
+            local = value_at(s, "kubeDNS", "nodeLocalDNS")
             if isinstance(local, dict) and local.get("enabled") is True and local.get("localIP"):
                 kubelet["clusterDNS"] = local["localIP"]
             elif _service_ip(c, 10):
@@ -579,7 +571,7 @@ def _kube_proxy(c: _Cluster) -> None:
     _fill(k, "cpuRequest", "100m")
     if _image(c, "kube-proxy"):
         _fill(k, "image", _image(c, "kube-proxy"))
-    cluster_cidr = _get(c.spec, "kubeControllerManager", "clusterCIDR")
+    cluster_cidr = value_at(c.spec, "kubeControllerManager", "clusterCIDR")
     if not c.ipv6 and not c.uses("amazonvpc") and cluster_cidr:
         _fill(k, "clusterCIDR", cluster_cidr)
 
@@ -659,7 +651,7 @@ def _service_account_issuer(c: _Cluster) -> None:
 def _discovery_url(c: _Cluster) -> str | None:
     """Where the service account issuer is published (kops's DiscoveryOptionsBuilder)."""
     said = c.spec.get("serviceAccountIssuerDiscovery")
-    store = _str(_get(said, "discoveryStore"))
+    store = _str(value_at(said, "discoveryStore"))
     if store.startswith("s3://"):
         bucket, _, key = store[len("s3://"):].partition("/")
         region = _region(c)
@@ -673,12 +665,12 @@ def _discovery_url(c: _Cluster) -> str | None:
         return "https://" + store[len("memfs://"):]
     if store:
         return None
-    url = _get(said, "discoveryService", "url")
+    url = value_at(said, "discoveryService", "url")
     if isinstance(url, str) and url:
         return url
     public = _str(c.spec.get("masterPublicName"))
     access = _strs(c.spec.get("kubernetesApiAccess"))
-    anonymous = _get(c.spec, "kubeAPIServer", "anonymousAuth") is True
+    anonymous = value_at(c.spec, "kubeAPIServer", "anonymousAuth") is True
     if anonymous and public and any(x in ("0.0.0.0/0", "::/0") for x in access):
         return "https://" + public
     return f"https://api.internal.{c.name}" if c.name else None
@@ -795,7 +787,7 @@ def _instance_group(c: _Cluster, spec: dict) -> None:
     _volume_performance(spec, volume_type, "rootVolumeIops", "rootVolumeThroughput")
     _fill(spec, "rootVolumeEncryption", True)
     # the gVisor RuntimeClass (bootstrap addon) schedules sandboxed pods onto the groups labelled so
-    if role == "Node" and _get(spec, "containerd", "gvisor", "enabled") is True:
+    if role == "Node" and value_at(spec, "containerd", "gvisor", "enabled") is True:
         labels = spec.get("nodeLabels") if isinstance(spec.get("nodeLabels"), dict) else {}
         spec["nodeLabels"] = {**labels, "kops.k8s.io/gvisor": "1"}
     for volume in _dicts(spec.get("volumes")):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kopsgen.spec.api import DNS_NONE, Cluster
+from kopsgen.spec.api import DNS_NONE, Cluster, value_at
 
 
 @dataclass(frozen=True)
@@ -31,14 +31,6 @@ CLOUD_CONTROLLER_MANAGER = ServiceAccount("kube-system", "aws-cloud-controller-m
 EBS_CSI_DRIVER = ServiceAccount("kube-system", "ebs-csi-controller-sa")
 
 
-def _get(d: object, *keys: str) -> object:
-    for key in keys:
-        if not isinstance(d, dict):
-            return None
-        d = d.get(key)
-    return d
-
-
 def external_permissions(cluster: Cluster) -> bool:
     """`iam.useServiceAccountExternalPermissions`: addons use roles of their own, not the instances'."""
     return bool(cluster.iam.get("useServiceAccountExternalPermissions"))
@@ -48,7 +40,7 @@ def addon_service_accounts(cluster: Cluster) -> list[ServiceAccount]:
     """The addons' service accounts that get their own role, in kops's order."""
     spec = cluster.raw.get("spec") or {}
     dns = cluster.dns_type != DNS_NONE
-    external_dns = _get(spec, "externalDns", "provider") == "external-dns"
+    external_dns = value_at(spec, "externalDns", "provider") == "external-dns"
     irsa = external_permissions(cluster)
     accounts = []
     if irsa:
@@ -56,7 +48,7 @@ def addon_service_accounts(cluster: Cluster) -> list[ServiceAccount]:
             accounts.append(DNS_CONTROLLER)
         if dns and external_dns:
             accounts.append(EXTERNAL_DNS)
-        if _get(spec, "clusterAutoscaler", "enabled"):
+        if value_at(spec, "clusterAutoscaler", "enabled"):
             accounts.append(CLUSTER_AUTOSCALER)
     cert_manager = spec.get("certManager") or {}
     if cert_manager.get("enabled") and cert_manager.get("managed", True) is not False \
@@ -65,11 +57,11 @@ def addon_service_accounts(cluster: Cluster) -> list[ServiceAccount]:
     if irsa:
         if cluster.nth_enabled:
             accounts.append(NODE_TERMINATION_HANDLER)
-        if _get(spec, "awsLoadBalancerController", "enabled"):
+        if value_at(spec, "awsLoadBalancerController", "enabled"):
             accounts.append(LOAD_BALANCER_CONTROLLER)
         if "kuberouter" in (spec.get("networking") or {}):
             accounts.append(KUBE_ROUTER)
         accounts.append(CLOUD_CONTROLLER_MANAGER)
-        if _get(spec, "cloudConfig", "awsEBSCSIDriver", "managed") is not False:
+        if value_at(spec, "cloudConfig", "awsEBSCSIDriver", "managed") is not False:
             accounts.append(EBS_CSI_DRIVER)
     return accounts

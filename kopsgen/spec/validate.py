@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from kopsgen.errors import FieldError
 from kopsgen.spec import iam_statements, units, volumes
-from kopsgen.spec.api import WarmPool, is_ipv6_cluster, region_of_zone, warm_pool_of
+from kopsgen.spec.api import WarmPool, is_ipv6_cluster, region_of_zone, value_at, warm_pool_of
 from kopsgen.spec.documents import SpecDocuments
 from kopsgen.spec.source import Document, SpecPath
 
@@ -86,14 +86,14 @@ class _Validation:
         self.errors: list[FieldError] = []
         self.cluster = docs.cluster
         data = docs.cluster.data if isinstance(docs.cluster.data, dict) else {}
-        self.name = _str(_get(data, "metadata", "name"))
+        self.name = _str(value_at(data, "metadata", "name"))
         self.spec: dict = data.get("spec") if isinstance(data.get("spec"), dict) else {}
         self.groups = []
         for doc in docs.instance_groups:
-            spec = _get(doc.data, "spec")
+            spec = value_at(doc.data, "spec")
             spec = spec if isinstance(spec, dict) else {}
             role = spec.get("role")
-            self.groups.append(_Group(doc, _str(_get(doc.data, "metadata", "name")), spec,
+            self.groups.append(_Group(doc, _str(value_at(doc.data, "metadata", "name")), spec,
                                       ROLES.get(role) if isinstance(role, str) else None))
         self.subnets = []
         for i, sub in _dicts(self.spec.get("subnets")):
@@ -117,7 +117,7 @@ class _Validation:
 
     @property
     def dns_type(self) -> str:
-        return _str(_get(self.spec, "topology", "dns", "type")) or "Public"
+        return _str(value_at(self.spec, "topology", "dns", "type")) or "Public"
 
     @property
     def networking(self) -> dict:
@@ -147,18 +147,10 @@ class _Validation:
         return not (isinstance(proxy, dict) and proxy.get("enabled") is False)
 
     def cert_manager(self) -> bool:
-        return _get(self.spec, "certManager", "enabled") is True
+        return value_at(self.spec, "certManager", "enabled") is True
 
 
 # --- helpers ----------------------------------------------------------------------------
-def _get(d: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(d, dict):
-            return None
-        d = d.get(key)
-    return d
-
-
 def _str(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
@@ -284,7 +276,7 @@ def _check_network(v: _Validation) -> None:
     if non_masquerade is not None:
         if non_masquerade.version == 6 and str(non_masquerade) != "::/0":
             v.error(("spec", "nonMasqueradeCIDR"), 'IPv6 clusters must have a nonMasqueradeCIDR of "::/0"')
-        pods_in_vpc = v.uses("amazonvpc") or _get(v.networking, "cilium", "ipam") == "eni"
+        pods_in_vpc = v.uses("amazonvpc") or value_at(v.networking, "cilium", "ipam") == "eni"
         if non_masquerade.version == 4 and not pods_in_vpc:
             for field, net in v.network_cidrs():
                 if net.overlaps(non_masquerade):
@@ -299,18 +291,18 @@ def _check_network(v: _Validation) -> None:
     service = None
     if s.get("serviceClusterIPRange") is not None:
         service = _check_cidr(v, ("spec", "serviceClusterIPRange"), s["serviceClusterIPRange"])
-    cluster_cidr = _get(s, "kubeControllerManager", "clusterCIDR")
+    cluster_cidr = value_at(s, "kubeControllerManager", "clusterCIDR")
     if cluster_cidr and ("spec", "kubeControllerManager", "clusterCIDR") in v.cluster.source.positions:
         # (when defaulted it is podCIDR, checked above)
         net = _check_cidr(v, ("spec", "kubeControllerManager", "clusterCIDR"), cluster_cidr)
         if net is not None and non_masquerade is not None and not _within(net, non_masquerade):
             v.error(("spec", "kubeControllerManager", "clusterCIDR"),
                     f"clusterCIDR {net} must be inside nonMasqueradeCIDR {non_masquerade}")
-    api_range = _get(s, "kubeAPIServer", "serviceClusterIPRange")
+    api_range = value_at(s, "kubeAPIServer", "serviceClusterIPRange")
     if api_range and s.get("serviceClusterIPRange") and api_range != s["serviceClusterIPRange"]:
         v.error(("spec", "kubeAPIServer", "serviceClusterIPRange"),
                 f"must match spec.serviceClusterIPRange ({s['serviceClusterIPRange']})")
-    server_ip = _get(s, "kubeDNS", "serverIP")
+    server_ip = value_at(s, "kubeDNS", "serverIP")
     if isinstance(server_ip, str) and service is not None:
         try:
             if ipaddress.ip_address(server_ip) not in service:
@@ -446,7 +438,7 @@ def _check_access(v: _Validation) -> None:
 
 def _check_bastion_name(v: _Validation) -> None:
     """The bastion's DNS record must not take a name the API already publishes."""
-    bastion_name = _get(v.spec, "topology", "bastion", "bastionPublicName")
+    bastion_name = value_at(v.spec, "topology", "bastion", "bastionPublicName")
     if not isinstance(bastion_name, str):
         return
     taken = {_str(v.spec.get("masterPublicName")) or f"api.{v.name}": "the API's public name",
@@ -467,7 +459,7 @@ def _check_dns_and_api(v: _Validation) -> None:
         elif lb is None:
             v.error(("spec", "topology", "dns", "type"), "topology.dns.type None needs api.loadBalancer "
                                                          "(clients reach the API by the load balancer's name)")
-        if _get(v.spec, "externalDns", "provider") == "external-dns":
+        if value_at(v.spec, "externalDns", "provider") == "external-dns":
             v.error(("spec", "externalDns", "provider"), "external-dns needs a Public or Private DNS topology")
     elif api.get("dns") is None and lb is None:
         v.error(("spec", "api"), "choose how the API is reached: api.dns or api.loadBalancer")
@@ -771,7 +763,7 @@ def _check_group_extras(v: _Validation, g: _Group) -> None:
         err(("spec", "additionalSecurityGroups", i), f"{group} is listed twice (also [{first}])")
     if s.get("tenancy") in ("dedicated", "host") and _str(s.get("machineType")) in DEDICATED_EXCEPTIONS:
         err(("spec", "tenancy"), f"{s['machineType']} instances cannot run with {s['tenancy']} tenancy")
-    if _get(s, "containerd", "gvisor", "enabled") is True and g.role != "Node":
+    if value_at(s, "containerd", "gvisor", "enabled") is True and g.role != "Node":
         err(("spec", "containerd", "gvisor"), "gVisor is only for Node groups")
     warm = s.get("warmPool")
     if isinstance(warm, dict) and warm.get("maxSize") != 0:
@@ -903,7 +895,7 @@ def _policy_problem(text: Any) -> str | None:
 
 def _check_service_accounts(v: _Validation) -> None:
     s = v.spec
-    perms = list(_dicts(_get(s, "iam", "serviceAccountExternalPermissions")))
+    perms = list(_dicts(value_at(s, "iam", "serviceAccountExternalPermissions")))
     for key, i, first in _duplicates((f"{p.get('namespace')}/{p.get('name')}", i) for i, p in perms):
         v.error(("spec", "iam", "serviceAccountExternalPermissions", i), f"service account {key} is listed twice")
     for i, p in perms:
@@ -926,12 +918,12 @@ def _check_service_accounts(v: _Validation) -> None:
         elif store.startswith("s3://") and "." in store[5:].split("/")[0]:
             v.error(path + ("discoveryStore",), "the bucket name cannot contain dots (its HTTPS name must match "
                                                 "the S3 wildcard certificate)")
-        if said.get("discoveryService") is not None and not _get(said, "discoveryService", "url"):
+        if said.get("discoveryService") is not None and not value_at(said, "discoveryService", "url"):
             v.error(path + ("discoveryService",), "discoveryService needs a url")
         if said.get("enableAWSOIDCProvider") is True and not store and said.get("discoveryService") is None:
             v.error(path + ("enableAWSOIDCProvider",), "the AWS OIDC provider needs a discoveryStore or a "
                                                        "discoveryService")
-    auth = _get(s, "authentication", "aws")
+    auth = value_at(s, "authentication", "aws")
     if isinstance(auth, dict):
         if auth.get("identityMappings") and "CRD" not in _str(auth.get("backendMode")):
             v.error(("spec", "authentication", "aws", "backendMode"), "backendMode must include CRD when "
@@ -962,7 +954,7 @@ def _check_components(v: _Validation) -> None:
         for m in modes:
             if m not in ("ABAC", "Webhook", "Node", "RBAC", "AlwaysAllow", "AlwaysDeny"):
                 v.error(path + ("authorizationMode",), f'unknown authorization mode "{m}"')
-        if _get(s, "authorization", "rbac") is not None and not {"Node", "RBAC"} <= set(modes):
+        if value_at(s, "authorization", "rbac") is not None and not {"Node", "RBAC"} <= set(modes):
             v.error(path + ("authorizationMode",), "with RBAC authorization the mode must include Node and RBAC")
     if api.get("auditWebhookConfigFile"):
         policy = _str(api.get("auditPolicyFile"))
@@ -990,7 +982,7 @@ def _check_components(v: _Validation) -> None:
             v.error(("spec", "containerd", "version"), f"containerd {containerd['version']} is too old: kops needs "
                                                        f"2.1.0 or newer")
         for arch in ("Amd64", "Arm64"):
-            url, sha = _get(containerd, "packages", f"url{arch}"), _get(containerd, "packages", f"hash{arch}")
+            url, sha = value_at(containerd, "packages", f"url{arch}"), value_at(containerd, "packages", f"hash{arch}")
             if (url is None) != (sha is None):
                 v.error(("spec", "containerd", "packages"), f"set both url{arch} and hash{arch}, or neither")
     dns = s.get("kubeDNS")
@@ -1007,9 +999,9 @@ def _check_components(v: _Validation) -> None:
         if isinstance(local, dict) and local.get("enabled") is True:
             if dns.get("provider") not in (None, "CoreDNS"):
                 v.error(("spec", "kubeDNS", "provider"), "NodeLocal DNSCache needs the CoreDNS provider")
-            ipvs = _get(s, "kubeProxy", "proxyMode") == "ipvs" or v.uses("cilium")
+            ipvs = value_at(s, "kubeProxy", "proxyMode") == "ipvs" or v.uses("cilium")
             for key in ("kubelet", "masterKubelet"):
-                cluster_dns = _get(s, key, "clusterDNS")
+                cluster_dns = value_at(s, key, "clusterDNS")
                 if ipvs and cluster_dns and cluster_dns != local.get("localIP"):
                     v.error(("spec", key, "clusterDNS"), f"must be the NodeLocal DNSCache address "
                                                          f"{local.get('localIP')} with ipvs or Cilium")
@@ -1119,29 +1111,29 @@ def _check_cilium(v: _Validation, p: SpecPath, c: dict) -> None:
         v.error(p + ("enableL7Proxy",), "the L7 proxy needs Cilium's iptables rules (IPTablesRulesNoinstall: false)")
     if c.get("ipam") == "eni" and v.ipv6:
         v.error(p + ("ipam",), "ENI IPAM does not support IPv6")
-    if _get(c, "hubble", "enabled") is True and not v.cert_manager():
+    if value_at(c, "hubble", "enabled") is True and not v.cert_manager():
         v.error(p + ("hubble", "enabled"), "Hubble needs certManager.enabled: true")
 
 
 def _check_addons(v: _Validation) -> None:
     s = v.spec
     needs_cert_manager = (
-        (("metricsServer", "enabled"), _get(s, "metricsServer", "enabled") is True
-         and _get(s, "metricsServer", "insecure") is not True, "a secure metrics server"),
-        (("awsLoadBalancerController", "enabled"), _get(s, "awsLoadBalancerController", "enabled") is True,
+        (("metricsServer", "enabled"), value_at(s, "metricsServer", "enabled") is True
+         and value_at(s, "metricsServer", "insecure") is not True, "a secure metrics server"),
+        (("awsLoadBalancerController", "enabled"), value_at(s, "awsLoadBalancerController", "enabled") is True,
          "the AWS Load Balancer Controller"),
-        (("snapshotController", "enabled"), _get(s, "snapshotController", "enabled") is True,
+        (("snapshotController", "enabled"), value_at(s, "snapshotController", "enabled") is True,
          "the snapshot controller"),
-        (("podIdentityWebhook", "enabled"), _get(s, "podIdentityWebhook", "enabled") is True,
+        (("podIdentityWebhook", "enabled"), value_at(s, "podIdentityWebhook", "enabled") is True,
          "the pod identity webhook"),
     )
     for path, enabled, what in needs_cert_manager:
         if enabled and not v.cert_manager():
             v.error(("spec",) + path, f"{what} needs certManager.enabled: true")
-    if _get(s, "certManager", "hostedZoneIDs") and _get(s, "iam", "useServiceAccountExternalPermissions") is not True:
+    if value_at(s, "certManager", "hostedZoneIDs") and value_at(s, "iam", "useServiceAccountExternalPermissions") is not True:
         v.error(("spec", "certManager", "hostedZoneIDs"), "DNS-01 validation needs "
                                                           "iam.useServiceAccountExternalPermissions: true")
-    if _get(s, "clusterAutoscaler", "expander") == "price":
+    if value_at(s, "clusterAutoscaler", "expander") == "price":
         v.error(("spec", "clusterAutoscaler", "expander"), "the price expander only works on GCE")
     nth = s.get("nodeTerminationHandler")
     if isinstance(nth, dict) and nth.get("enableSQSTerminationDraining") is True:
