@@ -86,14 +86,14 @@ def lay_out(stack: Stack, spec: ClusterSpec, fmt: str = "json") -> Layout:
     if fmt not in ("json", "yaml"):
         raise RenderError(f"the CloudFormation target writes json or yaml, not {fmt!r}")
     cluster = spec.cluster.name
-    main = f"{cluster}.{fmt}"
-    body = stack.to_dict()
-    counts = (len(stack.resources), len(stack.parameters), len(stack.outputs))
     if spec.cluster.cloudformation_nested_stacks:
         # the user expects the cluster to outgrow one template: split now, so that growing never
         # moves (that is, recreates) a resource
         return _split(stack, spec, fmt)
+    main = f"{cluster}.{fmt}"
+    counts = (len(stack.resources), len(stack.parameters), len(stack.outputs))
     if fits(*counts, 0, MAX_S3_BODY_BYTES):  # serialized only when the counts leave one template possible
+        body = stack.to_dict()
         text = serialize(body, fmt)
         if fits(*counts, len(text), MAX_S3_BODY_BYTES):
             return Layout(cluster, main, {main: body}, fmt, {main: text})
