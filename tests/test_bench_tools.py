@@ -97,6 +97,15 @@ def test_the_benchmark_measures_renders_and_writes_its_table(tmp_path, capsys):
     assert "| minimal-1.36 terraform |" in capsys.readouterr().out
 
 
+def test_the_benchmark_venv_imports_kopsgen_as_a_regular_install_does(tmp_path):
+    python = bench_run.install_like_venv(sys.executable, tmp_path / "venv")
+    probe = ("import sys, kopsgen, yaml, click; print(kopsgen.__file__); "
+             "print(sorted(m for m in sys.modules if 'editable' in m))")
+    found = subprocess.run([python, "-c", probe], check=True, capture_output=True, text=True).stdout.splitlines()
+    assert Path(found[0]) == bench_run.ROOT / "kopsgen" / "__init__.py"
+    assert found[1] == "[]"   # no import hook of an editable install runs at start-up
+
+
 def test_the_generator_makes_n_node_groups_over_three_zones_and_a_control_plane():
     docs = scale.documents(10)
     cluster, groups = docs[0], docs[1:]
