@@ -22,6 +22,7 @@ from kopsgen.ir.iam import (
 )
 from kopsgen.model.context import ModelContext
 from kopsgen.model.iam import instance_profile, service_account_issuer
+from kopsgen.spec.api import value_at
 from tests.support.spec_edit import cluster_spec, edited_spec, group_spec
 
 CLUSTER = "minimal.example.com"
@@ -421,6 +422,9 @@ def test_user_service_accounts_get_roles_policies_and_attachments(tmp_path):
 
 @pytest.mark.parametrize("edit,issuer", [
     (lambda s: s.update(serviceAccountIssuerDiscovery={"discoveryStore": "s3://b/k/"}), "https://b.s3.us-test-1.amazonaws.com/k"),
+    (lambda s: s.update(serviceAccountIssuerDiscovery={"discoveryStore": "s3://b/k"}, nonMasqueradeCIDR="::/0",
+                        subnets=[dict(sub, ipv6CIDR=f"/64#{n}") for n, sub in enumerate(s["subnets"])]),
+     "https://b.s3.dualstack.us-test-1.amazonaws.com/k"),   # an IPv6 cluster: the bucket's dual-stack name
     (lambda s: s.update(serviceAccountIssuerDiscovery={"discoveryStore": "memfs://discovery.example.com/c"}),
      "https://discovery.example.com/c"),
     (lambda s: s.update(kubeAPIServer={"serviceAccountIssuer": "https://issuer.example.com"}),
@@ -431,6 +435,8 @@ def test_user_service_accounts_get_roles_policies_and_attachments(tmp_path):
 def test_service_account_issuer_defaults_as_kops(tmp_path, edit, issuer):
     spec = _spec(tmp_path, lambda docs: edit(_cluster(docs)))
     assert service_account_issuer(spec.cluster) == issuer
+    # kube-apiserver is told the same issuer: one decision, in the spec's defaults
+    assert value_at(spec.cluster.raw, "spec", "kubeAPIServer", "serviceAccountIssuer") == issuer
 
 
 def test_load_balancer_controller_gets_the_waf_shield_calls_it_is_enabled_for(tmp_path):

@@ -126,31 +126,13 @@ def _user_policy(text: str, where: str) -> PolicyDocument:
 
 
 def service_account_issuer(cluster: api.Cluster) -> str:
-    """The service-account token issuer URL, as kops defaults `kubeAPIServer.serviceAccountIssuer`.
-
-    A discovery store on S3 is served from the bucket's virtual-hosted endpoint; kops asks S3 for the
-    bucket's region, kopsgen (which never calls AWS) assumes the cluster's region.
-    """
-    spec = cluster.raw.get("spec") or {}
-    explicit = value_at(spec, "kubeAPIServer", "serviceAccountIssuer")
-    if explicit:
-        return explicit
-    discovery = spec.get("serviceAccountIssuerDiscovery") or {}
-    store = discovery.get("discoveryStore")
-    if store:
-        scheme, _, rest = store.partition("://")
-        bucket, _, key = rest.partition("/")
-        if scheme == "s3":
-            suffix = "amazonaws.com.cn" if cluster.region.startswith("cn-") else "amazonaws.com"
-            return f"https://{bucket}.s3.{cluster.region}.{suffix}" + (f"/{key.strip('/')}" if key.strip("/") else "")
-        return f"https://{rest}"
-    if value_at(discovery, "discoveryService", "url"):
-        return discovery["discoveryService"]["url"]
-    public_jwks = (value_at(spec, "kubeAPIServer", "anonymousAuth") is True
-                   and any(c in ("0.0.0.0/0", "::/0") for c in cluster.kubernetes_api_access))
-    if public_jwks and cluster.master_public_name:
-        return f"https://{cluster.master_public_name}"
-    return f"https://api.internal.{cluster.name}"
+    """The service-account token issuer URL. The spec's defaults decide it (spec/defaults.py, as kops's
+    discovery options builder does) and kube-apiserver gets the same value from the completed spec."""
+    issuer = value_at(cluster.raw, "spec", "kubeAPIServer", "serviceAccountIssuer")
+    if not isinstance(issuer, str) or not issuer:
+        raise RenderError("spec.kubeAPIServer.serviceAccountIssuer: no issuer URL (set it, or a "
+                          "serviceAccountIssuerDiscovery.discoveryStore)")
+    return issuer
 
 
 def _oidc_provider(ctx: ModelContext, issuer: str) -> Ref:
