@@ -216,12 +216,17 @@ class _Writer:
         self.column = 0
 
     def write(self, text: str) -> None:
+        """Text within one line (line breaks go through newline and blank_line, which set the column)."""
         self.out.append(text)
-        nl = text.rfind("\n")
-        self.column = len(text) - nl - 1 if nl >= 0 else self.column + len(text)
+        self.column += len(text)
 
     def newline(self, indent: int) -> None:
-        self.write("\n" + " " * indent)
+        self.out.append("\n" + " " * indent)
+        self.column = indent
+
+    def blank_line(self) -> None:
+        self.out.append("\n")
+        self.column = 0
 
     def text(self) -> str:
         return "".join(self.out)
@@ -355,8 +360,7 @@ def _write_literal(w: _Writer, s: str, indent: int) -> None:
             w.newline(indent)
             w.write(line)
         else:
-            w.write("\n")
-    w.write("")  # column bookkeeping only
+            w.blank_line()
 
 
 def _write_string(w: _Writer, s: str, indent: int, is_key: bool = False) -> None:

@@ -248,14 +248,13 @@ def node_tcp_ranges(ctx: ModelContext) -> list[tuple[int, int]]:
     if cilium_manages_etcd(ctx):
         blocked.add(ETCD_CILIUM_PEER)
     ranges: list[tuple[int, int]] = []
-    start = None
-    for port in range(1, 65537):
-        open_port = port <= 65535 and port not in blocked
-        if open_port and start is None:
-            start = port
-        elif not open_port and start is not None:
+    start = 1  # the first port of the range being gathered
+    for port in sorted(blocked):
+        if port > start:
             ranges.append((start, port - 1))
-            start = None
+        start = port + 1
+    if start <= 65535:
+        ranges.append((start, 65535))
     return ranges
 
 
