@@ -9,7 +9,9 @@ once to warm up, then --runs times; the table shows medians of the time and the 
 - Baselines, measured in the same run and interleaved with the renders so that the machine's load
   hits them alike: `python -c pass` (the interpreter alone) and `python -c "import yaml, json"`;
   measured again among the sweep's renders, for the sweep's ratios.
-- Reference cases: every kops reference case (tests/support/paths.py) to each target.
+- Reference cases: every kops reference case (tests/support/paths.py) to each target; for `ha`, also
+  into an empty folder, and the import of every module its re-render imports with no work done (the
+  floor that rendering work sits on).
 - Scale sweep: generated clusters (bench/scale.py) with 1, 10, 100 and 1000 node instance groups
   over three zones, to each target.
 
@@ -144,6 +146,17 @@ def _render(python: str, spec: Path, target: str, out: Path) -> list[str]:
     return [python, "-m", "kopsgen", "render", "--target", target, "-f", str(spec), "-o", str(out)]
 
 
+def imports_alone(render: list[str], env: dict[str, str], where: Path) -> list[str]:
+    """A command that imports every module `render` imports, and does nothing else: what the render
+    costs before its work. The list is read off a re-render (bench/imports.py), as the measured renders
+    are re-renders: a first render also imports what creates the cluster's CAs."""
+    python, _, _, *arguments = render  # python -m kopsgen ARGUMENTS
+    subprocess.run(render, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([python, "-m", "bench.imports", str(where), *arguments], env=env, cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return [python, "-c", "import " + ", ".join(where.read_text().split())]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="measured runs per command (after one warm-up)")
@@ -182,6 +195,11 @@ def main(argv: list[str] | None = None) -> int:
             renders += [Measure(f"{GOAL_RATIO_CASE} {target}, into an empty folder",
                                 _render(python, reference / GOAL_RATIO_CASE / "in-v1alpha2.yaml", target,
                                         out / "empty" / target), empty_first=out / "empty" / target)
+                        for target in TARGETS]
+            renders += [Measure(f"{GOAL_RATIO_CASE} {target}, its imports alone",
+                                imports_alone(_render(python, reference / GOAL_RATIO_CASE / "in-v1alpha2.yaml",
+                                                      target, out / "imports" / target), env,
+                                              tmp_path / f"imports-{target}.txt"))
                         for target in TARGETS]
         log(f"reference cases: {len(cases)} cases x {len(TARGETS)} targets, 1 warm-up + {args.runs} runs each")
         measure_all(baselines + renders, args.runs, env, ROOT, log)

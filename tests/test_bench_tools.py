@@ -10,6 +10,7 @@ render runs as `kopsgen render` in a fresh interpreter, which then reports what 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -104,6 +105,18 @@ def test_the_benchmark_venv_imports_kopsgen_as_a_regular_install_does(tmp_path):
     found = subprocess.run([python, "-c", probe], check=True, capture_output=True, text=True).stdout.splitlines()
     assert Path(found[0]) == bench_run.ROOT / "kopsgen" / "__init__.py"
     assert found[1] == "[]"   # no import hook of an editable install runs at start-up
+
+
+def test_imports_alone_imports_what_a_re_render_imports_and_nothing_else(tmp_path):
+    env = {**os.environ, "KOPSGEN_STATE_STORE": f"file://{tmp_path / 'state'}"}
+    render = bench_run._render(sys.executable, case_input("minimal-1.36"), "terraform", tmp_path / "out")
+    command = bench_run.imports_alone(render, env, tmp_path / "modules.txt")
+    modules = set((tmp_path / "modules.txt").read_text().split())
+    assert {"kopsgen.render.terraform", "kopsgen.model.iam", "click", "yaml"} <= modules
+    # a re-render neither makes CAs nor touches CloudFormation
+    assert not {"cryptography", "troposphere", "kopsgen.render.cloudformation"} & modules
+    assert command[:2] == [sys.executable, "-c"]
+    subprocess.run(command, check=True, env=env)
 
 
 def test_the_generator_makes_n_node_groups_over_three_zones_and_a_control_plane():
