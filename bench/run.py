@@ -175,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", default="", help="comma-separated reference cases (default: all)")
     parser.add_argument("--quick", action="store_true", help="3 runs, 2 sweep runs, sweep up to 100 groups")
     parser.add_argument("--json", default=str(ROOT / "bench-results.json"), help="where to write the results")
-    parser.add_argument("--python", default=sys.executable, help="the interpreter whose site-packages hold kopsgen's dependencies")
+    parser.add_argument("--python", default=sys.executable,
+                        help="the interpreter whose site-packages hold kopsgen's dependencies")
     args = parser.parse_args(argv)
     if args.quick:
         args.runs, args.sweep_runs = 3, 2
@@ -209,7 +210,8 @@ def main(argv: list[str] | None = None) -> int:
             for target in TARGETS:  # what the render costs before its work: its imports, its libraries' imports
                 modules = modules_of(_render(python, reference / GOAL_RATIO_CASE / "in-v1alpha2.yaml", target,
                                              out / "imports" / target), env, tmp_path / f"imports-{target}.txt")
-                renders += [Measure(f"{GOAL_RATIO_CASE} {target}, its imports alone", import_command(python, modules)),
+                renders += [Measure(f"{GOAL_RATIO_CASE} {target}, its imports alone",
+                                    import_command(python, modules)),
                             Measure(f"{GOAL_RATIO_CASE} {target}, its libraries' imports alone",
                                     import_command(python, libraries(modules)))]
         log(f"reference cases: {len(cases)} cases x {len(TARGETS)} targets, 1 warm-up + {args.runs} runs each")

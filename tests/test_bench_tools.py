@@ -107,7 +107,7 @@ def test_the_benchmark_venv_imports_kopsgen_as_a_regular_install_does(tmp_path):
     assert found[1] == "[]"   # no import hook of an editable install runs at start-up
 
 
-def test_imports_alone_imports_what_a_re_render_imports_and_nothing_else(tmp_path):
+def test_the_benchmark_reads_a_re_renders_modules_and_imports_them_alone(tmp_path):
     env = {**os.environ, "KOPSGEN_STATE_STORE": f"file://{tmp_path / 'state'}"}
     render = bench_run._render(sys.executable, case_input("minimal-1.36"), "terraform", tmp_path / "out")
     modules = bench_run.modules_of(render, env, tmp_path / "modules.txt")
