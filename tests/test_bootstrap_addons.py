@@ -636,3 +636,20 @@ def test_load_balancer_controller_with_its_own_role_runs_on_any_node(tmp_path):
                 "audience": "amazonaws.com", "expirationSeconds": 86400, "path": "token"}}]
         else:
             assert "AWS_ROLE_ARN" not in env
+
+
+def test_a_rendered_addon_shares_nothing_with_its_cached_template():
+    """Addons adjust what they render in place; the template cache must not see it."""
+    from kopsgen.bootstrap.addons import render_objects
+
+    values = {"version": "v1.0.0", "image": "example.com/nth:v1.0.0", "env": [{"name": "A", "value": "1"}],
+              "resources": {"requests": {"cpu": "50m", "memory": "64Mi"}}}
+    first = render_objects("addon-node-termination-handler-daemonset.yaml", values)
+    pristine = repr(first)
+    for obj in first:   # change every container of the first rendering
+        obj["metadata"]["labels"] = {"changed": "yes"}
+        obj["spec"] = {"changed": ["yes"]} if "spec" in obj else obj.get("spec")
+    values["env"][0]["value"] = "2"   # and a value that was filled in
+    second = render_objects("addon-node-termination-handler-daemonset.yaml",
+                            {**values, "env": [{"name": "A", "value": "1"}]})
+    assert repr(second) == pristine

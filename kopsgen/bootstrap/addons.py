@@ -97,6 +97,8 @@ _PLACEHOLDER = re.compile(r"\{\{ ([a-zA-Z0-9_]+) \}\}")
 
 
 def _fill(node: Any, values: Values, used: set[str]) -> Any:
+    """A filled copy of the template `node`: new containers throughout, so the cached template is never
+    shared with (or changed through) what is rendered from it."""
     if isinstance(node, dict):
         return {_fill(k, values, used): _fill(v, values, used) for k, v in node.items()}
     if isinstance(node, list):
@@ -128,7 +130,7 @@ def _template_objects(name: str) -> tuple:
 
 def render_objects(template_name: str, values: Values) -> Objects:
     used: set[str] = set()
-    objects = [_fill(copy.deepcopy(o), values, used) for o in _template_objects(template_name)]
+    objects = [_fill(o, values, used) for o in _template_objects(template_name)]
     unused = set(values) - used
     if unused:
         raise KeyError(f"{template_name}: values without a placeholder: {sorted(unused)}")
