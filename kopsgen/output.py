@@ -7,7 +7,9 @@ Everything is rendered in memory first, so a failing render never touches the di
 3. the staging folder is removed.
 A crash in step 1 leaves the old output as it was (the next run discards the staging folder);
 a crash in step 2 is finished by the next run, which finds the COMMIT marker. Files that
-kopsgen did not write (terraform state, `.terraform/`, the user's own `*.tf`) are never touched.
+kopsgen did not write (terraform state, `.terraform/`, the user's own `*.tf`) are never touched:
+a render that would replace one, or that finds a folder (or a file) where it writes a file (or a
+folder), stops before step 1 and says what is in the way.
 Writers take turns: each holds an exclusive lock on the folder while it writes.
 
 A file whose bytes and mode are already in place is not staged again (each staged file costs an
@@ -107,6 +109,9 @@ def _write_locked(out: Path, files: dict[str, bytes], secret_files: frozenset[st
     changed = [name for name in names if not _in_place(out / name, files[name], modes[name])]
     if not changed and _in_place(out / MANIFEST, manifest, 0o644):
         return  # the folder holds exactly this render already (the manifest says nothing is stale)
+    in_the_way = _in_the_way(out, changed)
+    if in_the_way:
+        raise OutputError(f"nothing was written to {out}: " + "; ".join(in_the_way))
     staging = out / STAGING
     staging.mkdir()
     try:
@@ -119,6 +124,25 @@ def _write_locked(out: Path, files: dict[str, bytes], secret_files: frozenset[st
         raise
     _commit(out, staging)
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def _in_the_way(out: Path, names: list[str]) -> list[str]:
+    """What in `out` stops `names` from being written there, each named once: a file kopsgen did not
+    write (the user's, perhaps the very spec being rendered), a folder where a file goes, or a file
+    where a folder goes."""
+    ours = set(read_manifest(out))
+    found: dict[Path, str] = {}
+    for name in names:
+        target = out / name
+        parents = [out / folder for folder in reversed(Path(name).parents[:-1])]  # data, then data/sub, ...
+        blocking = next((p for p in parents if (p.exists() or p.is_symlink()) and not p.is_dir()), None)
+        if blocking is not None:
+            found[blocking] = f"{blocking} is a file, and kopsgen writes files in a folder of that name"
+        elif target.is_dir():
+            found[target] = f"{target} is a folder, and kopsgen writes a file of that name"
+        elif (target.exists() or target.is_symlink()) and name not in ours:
+            found[target] = f"{target} was not written by kopsgen, which would replace it (move it away first)"
+    return [found[path] for path in sorted(found)]
 
 
 def _in_place(path: Path, data: bytes, mode: int) -> bool:

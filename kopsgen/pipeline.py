@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 from typing import Iterable
 
-from kopsgen.errors import SpecError
+from kopsgen.errors import RenderError, SpecError
 from kopsgen.ir.base import Graph
 from kopsgen.spec import schema, sshkey
 from kopsgen.spec.api import ClusterSpec
@@ -84,15 +84,22 @@ def render(spec: ClusterSpec, target: str, fmt: str | None = None) -> dict[str, 
     return render_graph(build_graph(spec), spec, target, fmt)
 
 
+# the formats each target writes, its default first
+FORMATS = {"terraform": ("hcl", "json"), "cloudformation": ("json", "yaml")}
+
+
 def render_graph(graph: Graph, spec: ClusterSpec, target: str, fmt: str | None = None) -> dict[str, bytes]:
     """Every output file of `target` for an already built graph (for callers that also read the graph)."""
+    fmt = fmt or FORMATS[target][0]
+    if fmt not in FORMATS[target]:
+        raise RenderError(f"the {target} target writes {' or '.join(FORMATS[target])}, not {fmt!r}")
     if target == "terraform":
         from kopsgen.render import terraform
 
-        return terraform.render(graph, spec, fmt or "hcl")
+        return terraform.render(graph, spec, fmt)
     from kopsgen.render import cloudformation
 
-    return cloudformation.render(graph, spec, fmt or "json")
+    return cloudformation.render(graph, spec, fmt)
 
 
 def upload_state_files(spec: ClusterSpec, destination: str | None = None) -> tuple[str, list[str]]:

@@ -80,6 +80,19 @@ def test_environment_variables_steer_render(tmp_path):
     assert result.exit_code == 0 and (out / "kubernetes.tf").is_file()
 
 
+@pytest.mark.parametrize("target,fmt,error", [
+    ("terraform", "yaml", "the terraform target writes hcl or json, not 'yaml'"),
+    ("cloudformation", "hcl", "the cloudformation target writes json or yaml, not 'hcl'"),
+])
+def test_a_format_the_target_does_not_write_is_refused(tmp_path, target, fmt, error):
+    out = tmp_path / "out"
+    with pinned_state_store():
+        result = CliRunner().invoke(cli, ["render", "-f", str(MINIMAL), "--target", target, "--format", fmt,
+                                          "-o", str(out)])
+    assert result.exit_code == 2 and error in result.output
+    assert not out.exists()
+
+
 # --- -o yaml|json|table on the read commands ------------------------------------------------------
 
 

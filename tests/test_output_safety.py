@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from kopsgen import pipeline
 from kopsgen.cli import cli
-from kopsgen.output import COMMIT_MARKER, MANIFEST, STAGING, recover, write_output
+from kopsgen.output import COMMIT_MARKER, MANIFEST, STAGING, OutputError, recover, write_output
 from tests.support.paths import ROOT, case_input
 
 OLD = ("minimal-dns-none", "hcl")
@@ -125,6 +125,46 @@ def test_writing_the_same_render_twice_changes_nothing(old_output: Path):
     before = _snapshot(old_output)
     write_output(old_output, _render(OLD))
     assert _snapshot(old_output) == before
+
+
+@pytest.mark.parametrize("in_the_way,says", [
+    # a file of the user's with the name of one kopsgen writes
+    (lambda out: (out / "kubernetes.tf.json").write_text("{}\n"), "kubernetes.tf.json was not written by kopsgen"),
+    # a folder where a file goes
+    (lambda out: (out / "kubernetes.tf.json").mkdir(), "kubernetes.tf.json is a folder"),
+    # a file where a folder goes (kopsgen writes data/...)
+    (lambda out: (out / "data").write_text("mine\n"), "data is a file"),
+])
+def test_what_is_in_the_way_stops_the_render_before_anything_is_written(tmp_path: Path, in_the_way, says):
+    out = tmp_path / "out"
+    out.mkdir()
+    in_the_way(out)
+    before = _snapshot(out, skip_staging=False)
+    with pytest.raises(OutputError) as error:
+        write_output(out, _render(NEW))
+    assert f"nothing was written to {out}: {out}/{says}" in str(error.value)
+    assert str(error.value).count(str(out / "data")) <= 1   # named once, not once per file under it
+    assert _snapshot(out, skip_staging=False) == before and not (out / STAGING).exists()
+
+
+def test_the_spec_is_never_overwritten_by_its_own_render(tmp_path: Path):
+    """The CloudFormation template of minimal.example.com is minimal.example.com.yaml: the spec's own name."""
+    spec = tmp_path / "minimal.example.com.yaml"
+    spec.write_bytes(case_input("minimal-1.36").read_bytes())
+    before = spec.read_bytes()
+    result = CliRunner().invoke(cli, ["render", "-f", str(spec), "--target", "cloudformation", "--format", "yaml",
+                                      "-o", str(tmp_path)], env={"KOPSGEN_STATE_STORE": f"file://{tmp_path}/s"})
+    assert result.exit_code == 1 and "was not written by kopsgen" in result.output
+    assert "Traceback" not in result.output and spec.read_bytes() == before
+
+
+def test_a_file_kopsgen_wrote_and_the_user_replaced_by_a_folder_is_in_the_way_too(old_output: Path):
+    (old_output / "kubernetes.tf").unlink()
+    (old_output / "kubernetes.tf").mkdir()
+    before = _snapshot(old_output, skip_staging=False)
+    with pytest.raises(OutputError, match="kubernetes.tf is a folder"):
+        write_output(old_output, {**_render(OLD), "kubernetes.tf": b"changed\n"})
+    assert _snapshot(old_output, skip_staging=False) == before
 
 
 def test_a_renderer_failure_leaves_the_previous_output_untouched(old_output: Path):

@@ -83,8 +83,6 @@ def serialize(body: dict, fmt: str) -> bytes:
 
 
 def lay_out(stack: Stack, spec: ClusterSpec, fmt: str = "json") -> Layout:
-    if fmt not in ("json", "yaml"):
-        raise RenderError(f"the CloudFormation target writes json or yaml, not {fmt!r}")
     cluster = spec.cluster.name
     if spec.cluster.cloudformation_nested_stacks:
         # the user expects the cluster to outgrow one template: split now, so that growing never
