@@ -84,6 +84,9 @@ CASES: list[tuple[str, Callable[[str], str], list[tuple[str, str, str]]]] = [
     ("quantity-syntax", edit("    calico: {}", "    calico: {}\n  kubeAPIServer:\n    cpuRequest: 1 core"),
      [("cpuRequest", "spec.kubeAPIServer.cpuRequest",
        'must be a Kubernetes quantity such as 100m, 256Mi or 2 (got "1 core")')]),
+    ("machine-type-size-typo", edit("  machineType: t3.large", "  machineType: t3.lrage"),
+     [("machineType: t3.lrage", "spec.machineType", "must be an EC2 instance type such as t3.medium: a family, a dot "
+       "and a size (nano, micro, small, medium, large, xlarge, 2xlarge and so on, or metal) (got \"t3.lrage\")")]),
     ("duration-syntax", edit("  machineType: t3.large", "  machineType: t3.large\n  maxInstanceLifetime: 2 days"),
      [("maxInstanceLifetime", "spec.maxInstanceLifetime", 'must be a duration such as 30s, 5m or 1h30m (got "2 days")')]),
     ("egress-syntax", edit("    zone: us-east-1b\n    cidr: 10.10.64.0/19",
@@ -317,6 +320,11 @@ CASES: list[tuple[str, Callable[[str], str], list[tuple[str, str, str]]]] = [
                                           "NoExecute")]),
     ("node-label-key", edit("  minSize: 2", "  minSize: 2\n  nodeLabels:\n    example.com/a/b: x"),
      [("example.com/a/b", 'spec.nodeLabels["example.com/a/b"]', 'label key "example.com/a/b" may contain only one "/"')]),
+    ("aws-cloud-label", edit("  cloudProvider: aws", "  cloudProvider: aws\n  cloudLabels:\n    AWS:team: mine"),
+     [("AWS:team: mine", 'spec.cloudLabels["AWS:team"]', 'tags starting with "aws:" are reserved for AWS\'s own use')]),
+    ("dns-zone-syntax", edit("  cloudProvider: aws", "  cloudProvider: aws\n  dnsZone: not a zone!!"),
+     [("dnsZone: not a zone", "spec.dnsZone", "must be a DNS zone name such as example.com, or a hosted zone id such "
+       'as Z0123456789ABCDEFGHIJ (got "not a zone!!")')]),
     ("reserved-cloud-label", edit("  cloudProvider: aws", "  cloudProvider: aws\n  cloudLabels:\n    Name: mine"),
      [("Name: mine", "spec.cloudLabels.Name", '"Name" is a tag kopsgen sets itself')]),
     ("mixed-instances-types-and-requirements", edit("  minSize: 2", "  minSize: 2\n  mixedInstancesPolicy:\n"

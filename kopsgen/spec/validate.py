@@ -720,6 +720,8 @@ def _check_cloud_labels(report: Report, path: SpecPath, labels: Any, group_name:
         for prefix in RESERVED_TAG_PREFIXES:
             if key.startswith(prefix):
                 report(path + (key,), f'tags starting with "{prefix}" are set by kopsgen itself')
+        if key.lower().startswith("aws:"):
+            report(path + (key,), 'tags starting with "aws:" are reserved for AWS\'s own use')
 
 
 def _check_instance_requirements(err: Callable[[tuple, str], None], req: object) -> None:

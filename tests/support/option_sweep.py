@@ -60,6 +60,8 @@ PATTERN_VALUES: dict[str, list[Any]] = {
     "maxUnavailable": ["25%"],
     "serviceNodePortRange": ["30000-32767"],
     "machineType": ["m6i.large"],
+    "dnsZone": ["example"],
+    "instances": ["m6i.xlarge"],
     "name": ["example"],
     "zone": ["us-east-1a"],
     "targetGroupArn": ["arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/example/0123456789abcdef"],
