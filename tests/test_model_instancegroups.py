@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from kopsgen import bootstrap, pipeline
-from kopsgen.errors import SpecError
+from kopsgen.errors import RenderError, SpecError
 from kopsgen.ir.base import External, Ref
 from kopsgen.ir.compute import (
     AutoscalingGroup, AutoscalingLifecycleHook, ImageLookup, LaunchTemplate, SsmParameterLookup,
@@ -21,6 +21,7 @@ from kopsgen.model.instancegroups import instance_store_devices
 from tests.support import specs
 from tests.support.paths import case_input, reference_cases
 from tests.support.specs import CLUSTER, instance_group
+from tests.support.spec_edit import edited_spec
 
 CP = "control-plane-us-east-1a"
 CP_GROUP = f"{CP}.masters.{CLUSTER}"
@@ -444,3 +445,18 @@ def test_long_cluster_names_are_cut_to_what_sqs_and_eventbridge_accept():
     assert len(queue) <= 80 and "." not in queue and queue.endswith("-nth")
     assert len(rule) <= 64
     assert queue != naming.nth_queue(cluster + "x")
+
+
+@pytest.mark.parametrize("labels,refused", [(30, False), (48, True)])
+def test_more_tags_than_aws_takes_are_refused_at_render(tmp_path, labels, refused):
+    def crowd(docs):
+        next(d for d in docs if d["kind"] == "Cluster")["spec"]["cloudLabels"] = {
+            f"team{n:02d}": "x" for n in range(labels)}
+
+    spec = edited_spec("minimal-1.36", tmp_path, crowd)
+    if not refused:
+        assert max(len(r.tags) for r in pipeline.build_graph(spec)) <= 50
+        return
+    with pytest.raises(RenderError, match=r"^spec.cloudLabels: AWS takes 50 tags on a resource, and \d+ would "
+                                          r"carry more \(up to \d+\), e\.g\. LaunchTemplate \S+\. A resource.s tags are "):
+        pipeline.build_graph(spec)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kopsgen.errors import RenderError
 from kopsgen.ir.base import Graph
 from kopsgen.model.context import ModelContext
 from kopsgen.model.network import build_network
@@ -25,8 +26,24 @@ BUILDERS = (build_network, build_flow_logs, build_iam,
             build_state_files)
 
 
+# AWS takes at most 50 user tags on a resource (EC2, auto scaling groups, IAM, load balancers, Route 53)
+MAX_TAGS = 50
+
+
 def build(spec: ClusterSpec) -> Graph:
     ctx = ModelContext(spec)
     for builder in BUILDERS:
         builder(ctx)
+    _check_tag_limit(ctx.graph)
     return ctx.graph
+
+
+def _check_tag_limit(graph: Graph) -> None:
+    """Refuse here what AWS would refuse at apply: a resource with more tags than it takes."""
+    crowded = sorted((len(r.tags), f"{type(r).__name__} {r.name}") for r in graph if len(r.tags) > MAX_TAGS)
+    if crowded:
+        most, _ = crowded[-1]
+        raise RenderError(
+            f"spec.cloudLabels: AWS takes {MAX_TAGS} tags on a resource, and {len(crowded)} would carry more "
+            f"(up to {most}), e.g. {crowded[-1][1]}. A resource's tags are the cluster's cloudLabels, its "
+            "instance group's cloudLabels, node labels and taints (as cluster-autoscaler tags), and kopsgen's own")
