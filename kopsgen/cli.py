@@ -137,6 +137,8 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
     say = cliutil.console()
     if (upload_templates or upload_files) and target != "cloudformation":
         raise click.UsageError("--upload-templates and --upload-files go with --target cloudformation")
+    if target != "files":
+        fmt = pipeline.output_format(target, fmt)
     cluster_spec = _cluster_spec(files, spec, name, state, read_only=False)
     if target == "files":  # nothing to render: the files nodes read go straight to the state store
         from click.core import ParameterSource

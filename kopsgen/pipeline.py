@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 from typing import Iterable
 
-from kopsgen.errors import RenderError, SpecError
+from kopsgen.errors import SpecError, UsageError
 from kopsgen.ir.base import Graph
 from kopsgen.spec import schema, sshkey
 from kopsgen.spec.api import ClusterSpec
@@ -88,11 +88,18 @@ def render(spec: ClusterSpec, target: str, fmt: str | None = None) -> dict[str, 
 FORMATS = {"terraform": ("hcl", "json"), "cloudformation": ("json", "yaml")}
 
 
-def render_graph(graph: Graph, spec: ClusterSpec, target: str, fmt: str | None = None) -> dict[str, bytes]:
-    """Every output file of `target` for an already built graph (for callers that also read the graph)."""
+def output_format(target: str, fmt: str | None) -> str:
+    """`fmt`, or the target's default; UsageError for a format the target does not write (callers check
+    before loading a spec, so that a refused command makes nothing in the state store)."""
     fmt = fmt or FORMATS[target][0]
     if fmt not in FORMATS[target]:
-        raise RenderError(f"the {target} target writes {' or '.join(FORMATS[target])}, not {fmt!r}")
+        raise UsageError(f"the {target} target writes {' or '.join(FORMATS[target])}, not {fmt!r}")
+    return fmt
+
+
+def render_graph(graph: Graph, spec: ClusterSpec, target: str, fmt: str | None = None) -> dict[str, bytes]:
+    """Every output file of `target` for an already built graph (for callers that also read the graph)."""
+    fmt = output_format(target, fmt)
     if target == "terraform":
         from kopsgen.render import terraform
 

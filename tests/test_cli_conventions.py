@@ -85,12 +85,11 @@ def test_environment_variables_steer_render(tmp_path):
     ("cloudformation", "hcl", "the cloudformation target writes json or yaml, not 'hcl'"),
 ])
 def test_a_format_the_target_does_not_write_is_refused(tmp_path, target, fmt, error):
-    out = tmp_path / "out"
-    with pinned_state_store():
-        result = CliRunner().invoke(cli, ["render", "-f", str(MINIMAL), "--target", target, "--format", fmt,
-                                          "-o", str(out)])
+    out, store = tmp_path / "out", tmp_path / "store"
+    result = CliRunner().invoke(cli, ["render", "-f", str(MINIMAL), "--target", target, "--format", fmt,
+                                      "-o", str(out)], env={"KOPSGEN_STATE_STORE": f"file://{store}"})
     assert result.exit_code == 2 and error in result.output
-    assert not out.exists()
+    assert not out.exists() and not store.exists()   # refused before the cluster's CAs were made
 
 
 # --- -o yaml|json|table on the read commands ------------------------------------------------------

@@ -30,7 +30,6 @@ from kopsgen.state import layout
 from kopsgen.state.clusters import ClusterRegistry
 from kopsgen.state.store import ABSENT, StateStore, Version, open_store
 
-FORMATS = {"terraform": ("hcl", "json"), "cloudformation": ("json", "yaml")}
 
 
 @dataclass
@@ -59,11 +58,9 @@ def default_out_dir(cluster: str, target: str) -> Path:
 
 def prepare(registry: ClusterRegistry, name: str, target: str, fmt: str | None, out_dir: str | Path | None,
             *, dry_run: bool) -> Update:
-    if target not in FORMATS:
+    if target not in pipeline.FORMATS:
         raise UsageError(f"update cluster renders terraform or cloudformation, not {target!r}")
-    fmt = fmt or FORMATS[target][0]
-    if fmt not in FORMATS[target]:
-        raise UsageError(f"--format {fmt} does not go with --target {target} (use {' or '.join(FORMATS[target])})")
+    fmt = pipeline.output_format(target, fmt)
     spec = stored_spec(registry, name)
     # the cluster's CAs live in this state store; a dry run must not create them there
     pipeline.use_state_store(spec, registry.store, read_only=dry_run)
