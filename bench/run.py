@@ -133,14 +133,15 @@ def install_like_venv(python: str, where: Path) -> str:
     """The interpreter of a new virtualenv at `where` that imports kopsgen from this project and its
     dependencies from `python`'s site-packages, both as plain path entries (one .pth of folder names,
     which site reads without importing anything), as a regular, non-editable install finds them."""
-    site_packages = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                                   check=True, capture_output=True, text=True).stdout.strip()
     subprocess.run([python, "-m", "venv", "--without-pip", str(where)], check=True)
-    venv_python = where / "bin" / "python"
-    purelib = subprocess.run([str(venv_python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                             check=True, capture_output=True, text=True).stdout.strip()
-    (Path(purelib) / "kopsgen-bench.pth").write_text(f"{ROOT}\n{site_packages}\n")
-    return str(venv_python)
+    venv_python = str(where / "bin" / "python")
+    (_site_packages(venv_python) / "kopsgen-bench.pth").write_text(f"{ROOT}\n{_site_packages(python)}\n")
+    return venv_python
+
+
+def _site_packages(python: str) -> Path:
+    return Path(subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               check=True, capture_output=True, text=True).stdout.strip())
 
 
 def _render(python: str, spec: Path, target: str, out: Path) -> list[str]:

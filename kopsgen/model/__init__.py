@@ -42,8 +42,8 @@ def _check_tag_limit(graph: Graph) -> None:
     """Refuse here what AWS would refuse at apply: a resource with more tags than it takes."""
     crowded = sorted((len(r.tags), f"{type(r).__name__} {r.name}") for r in graph if len(r.tags) > MAX_TAGS)
     if crowded:
-        most, _ = crowded[-1]
+        most, example = crowded[-1]
         raise RenderError(
             f"spec.cloudLabels: AWS takes {MAX_TAGS} tags on a resource, and {len(crowded)} would carry more "
-            f"(up to {most}), e.g. {crowded[-1][1]}. A resource's tags are the cluster's cloudLabels, its "
+            f"(up to {most}), e.g. {example}. A resource's tags are the cluster's cloudLabels, its "
             "instance group's cloudLabels, node labels and taints (as cluster-autoscaler tags), and kopsgen's own")
