@@ -808,6 +808,51 @@ def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None,
                 cliutil.console().status(line, err=True)
 
 
+@cli.command()
+@click.argument("spec", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("-f", "--filename", "files", multiple=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="Cluster spec file (YAML); repeat for several files.")
+@click.option("--name", help=NAME_HELP)
+@click.option("--state", envvar=STATE_ENV, help=STATE_HELP + " Give kops's own, so that its CAs are used.")
+@click.option("--kops-dir", type=click.Path(file_okay=False),
+              help="The folder kops wrote (kubernetes.tf and data/).")
+@click.option("--live-state", type=click.Path(dir_okay=False),
+              help="`terraform show -json` of the live state (or a terraform.tfstate); compared with instead of "
+                   "--kops-dir when both are given.")
+@click.option("-o", "--output", "output", type=click.Choice(("text", "json")), default="text", show_default=True)
+def migrate(spec: tuple[str, ...], files: tuple[str, ...], name: str | None, state: str | None,
+            kops_dir: str | None, live_state: str | None, output: str) -> None:
+    """Check, before switching, what applying kopsgen's Terraform to a kops cluster would do.
+
+    Renders the spec in memory and compares it, resource address by address, with what kops left:
+    the live Terraform state (the truth, when given) or kops's kubernetes.tf. Each address is
+    unchanged, updated in place (~), created (+), replaced (-/+, with the attribute that forces it)
+    or deleted (-), as `terraform plan` would show it; data-bearing resources (etcd volumes, VPC,
+    subnets, elastic IPs, load balancers, DNS records, IAM roles) are marked. Nothing is written and
+    AWS is not called. Guide: docs/migrating-from-kops.md.
+
+    \b
+    Exit codes (for CI):
+      0  no data-bearing resource is replaced or deleted
+      3  a data-bearing resource would be replaced or deleted (each is listed)
+      2  bad input (spec, folder, state file or flags)
+    \b
+    Examples:
+      terraform -chdir=kops-out show -json > live.json
+      kopsgen migrate -f cluster.yaml --live-state live.json
+      kopsgen migrate --name c.example.com --state s3://kops-state-store --kops-dir kops-out/
+      kopsgen migrate -f cluster.yaml --kops-dir kops-out/ -o json > migrate.json
+    """
+    from kopsgen.lifecycle import migrate as migrating
+
+    if not kops_dir and not live_state:
+        raise click.UsageError("give --kops-dir (the folder kops wrote) and/or --live-state (terraform show -json)")
+    cluster = _cluster_spec(files, spec, name, state, read_only=True)
+    report = migrating.migrate(cluster, kops_dir=kops_dir, live_state=live_state)
+    click.echo(report.to_json() if output == "json" else migrating.text(report), nl=False)
+    sys.exit(report.exit_code)
+
+
 @cli.group()
 def export() -> None:
     """Export what a client needs to reach a stored cluster.
