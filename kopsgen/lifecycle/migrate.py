@@ -77,6 +77,7 @@ class Report:
     compared_with: str                  # "state FILE" or "configuration DIR"
     changes: list[Change]               # every address of either side, sorted
     machines: list[str]                 # what the apply means for running instances
+    assumptions: list[str] = field(default_factory=list)   # lookups taken to find what exists: check them
 
     def count(self, action: str) -> int:
         return sum(1 for c in self.changes if c.action == action)
@@ -96,7 +97,7 @@ class Report:
         doc = {"cluster": self.cluster, "comparedWith": self.compared_with,
                "summary": {a: self.count(a) for a in ACTIONS},
                "dataBearingReplacedOrDeleted": [c.address for c in self.data_loss],
-               "exitCode": self.exit_code, "machines": self.machines,
+               "exitCode": self.exit_code, "machines": self.machines, "assumptions": self.assumptions,
                "resources": [c.to_dict() for c in self.changes]}
         return json.dumps(doc, indent=2, sort_keys=True) + "\n"
 
@@ -116,15 +117,16 @@ def migrate(spec: ClusterSpec, kops_dir: str | Path | None = None, live_state: s
     ctx = TfContext(graph, spec)
     made_from = {ctx.address(type(r), r.name): r for r in graph if type(r) in MAPPERS and not MAPPERS[type(r)].data_source}
 
+    assumptions: list[str] = []
     if state is not None:
-        before, after = _against_state(state, ours, files, made_from)
+        before, after = _against_state(state, ours, files, made_from, assumptions)
         compared_with = f"the live state {live_state}"
     else:
-        before, after = _against_configuration(kops_blocks, kops_files, ours, files, made_from)
+        before, after = _against_configuration(kops_blocks, kops_files, ours, files, made_from, assumptions)
         compared_with = f"kops's configuration in {kops_dir}"
     plan = compare(_snapshot(spec, before), _snapshot(spec, after))
     changes = _changes(plan, before, after, made_from)
-    return Report(spec.cluster.name, compared_with, changes, _machines(changes, ours, made_from))
+    return Report(spec.cluster.name, compared_with, changes, _machines(changes, ours, made_from), assumptions)
 
 
 # --- the two sides as snapshots (lifecycle/snapshot.py's Entry), then lifecycle/plan.py compares ------------------
@@ -150,15 +152,17 @@ def _forcing(kind, new_body: dict, old_body: dict) -> tuple[dict, dict]:
 
 
 def _against_configuration(kops: dict[str, reading.Block], kops_files: dict[str, bytes],
-                           ours: dict[str, reading.Block], files: dict[str, bytes],
-                           made_from: dict[str, Resource]) -> tuple[dict[str, Entry], dict[str, Entry]]:
+                           ours: dict[str, reading.Block], files: dict[str, bytes], made_from: dict[str, Resource],
+                           assumptions: list[str]) -> tuple[dict[str, Entry], dict[str, Entry]]:
     before, after = {}, {}
     for address, block in ours.items():
-        new = reading.loose_scalars(reading.canonical_documents(
-            reading.with_file_hashes(reading.documents_read(block.body, files), files)))
         old_block = kops.get(address)
         old = reading.loose_scalars(reading.canonical_documents(reading.with_file_hashes(
             reading.documents_read(old_block.body, kops_files), kops_files))) if old_block else {}
+        body, notes = reading.assume_lookups(block.body, old)
+        assumptions += [f"{address}.{note}" for note in notes]
+        new = reading.loose_scalars(reading.canonical_documents(
+            reading.with_file_hashes(reading.documents_read(body, files), files)))
         old_forcing, new_forcing = _forcing(_kind(address, block.type, made_from), new, old)
         after[address] = _entry(address, block.type, new, new_forcing, made_from, True)
         if old_block is not None:
@@ -171,11 +175,13 @@ def _against_configuration(kops: dict[str, reading.Block], kops_files: dict[str,
 
 
 def _against_state(state: dict[str, reading.Block], ours: dict[str, reading.Block], files: dict[str, bytes],
-                   made_from: dict[str, Resource]) -> tuple[dict[str, Entry], dict[str, Entry]]:
+                   made_from: dict[str, Resource], assumptions: list[str]) -> tuple[dict[str, Entry], dict[str, Entry]]:
     before, after = {}, {}
     for address, block in ours.items():
-        new = reading.canonical_documents(reading.resolved(block.body, files, state))
         held = state.get(address)
+        body, notes = reading.assume_lookups(block.body, held.body if held else {}, state)
+        assumptions += [f"{address}.{note}" for note in notes]
+        new = reading.as_stored(reading.canonical_documents(reading.resolved(body, files, state)))
         old = reading.canonical_documents(reading.project(held.body, new)) if held else {}
         old_forcing, new_forcing = _forcing(_kind(address, block.type, made_from), new, old)
         after[address] = _entry(address, block.type, new, new_forcing, made_from, True)
@@ -251,6 +257,9 @@ def text(report: Report) -> str:
         (UNCHANGED, "unchanged"), (UPDATE, "to update in place"), (CREATE, "to create"), (REPLACE, "to replace"),
         (DELETE, "to delete")))
     lines += ["", f"Resources: {counts}.", "", "Running machines:"] + [f"  {m}" for m in report.machines]
+    if report.assumptions:
+        lines += ["", "Assumed (lookups terraform makes when it plans; check them, or run terraform plan):"]
+        lines += [f"  {a}" for a in report.assumptions]
     if report.data_loss:
         lines += ["", f"{len(report.data_loss)} data-bearing resource(s) would be replaced or deleted "
                       f"(exit code {DATA_LOSS_EXIT_CODE}):"]

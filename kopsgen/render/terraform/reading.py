@@ -133,6 +133,22 @@ def documents_read(body: dict, files: dict[str, bytes]) -> dict:
     return out
 
 
+def assume_lookups(new: dict, old: dict, state: dict[str, Block] | None = None) -> tuple[dict, list[str]]:
+    """A top-level attribute of `new` that is only a data source's attribute (`data.aws_route53_zone.z.zone_id`,
+    read by terraform when it plans) where `old` holds a literal: taken to be `old`'s value, since the lookup
+    is meant to find what exists. Returns the body and one note per assumption, for the user to check."""
+    out, notes = dict(new), []
+    for key, value in new.items():
+        ref = _WHOLE_REFERENCE.fullmatch(value) if isinstance(value, str) else None
+        if not ref or not ref[1].startswith("data.") or (state is not None and ref[1] in state):
+            continue
+        held = old.get(key)
+        if isinstance(held, str) and held and "${" not in held:
+            out[key] = held
+            notes.append(f"{key}: taken to be {held!r}, which terraform reads from {ref[1]} when it plans")
+    return out, notes
+
+
 def resolved(value: Any, files: dict[str, bytes], state: dict[str, Block]) -> Any:
     """A configuration's value as the state would hold it after apply: data files read, whole references
     to a resource in `state` replaced by that resource's attribute; anything else with `${` is UNKNOWN."""
@@ -203,6 +219,14 @@ def read_state(path: str | Path) -> dict[str, Block]:
     else:
         raise UsageError(f"{path}: neither `terraform show -json` output nor a terraform.tfstate file")
     return blocks
+
+
+# What the provider stores for an attribute, where it is not the configured value (its StateFunc).
+STORED_AS = {"public_key": str.strip}
+
+
+def as_stored(body: dict) -> dict:
+    return {k: (STORED_AS[k](v) if k in STORED_AS and isinstance(v, str) else v) for k, v in body.items()}
 
 
 def project(state_value: Any, config_value: Any) -> Any:
