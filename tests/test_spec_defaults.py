@@ -29,7 +29,7 @@ KNOWN_DIFFERENCES = {
 KNOWN_EXTRAS = {
     r"spec\.etcdClusters\[\d+\]\.etcdMembers\[\d+\]\.(volumeType|volumeSize|volumeIops|volumeThroughput|encryptedVolume)":
         "kops applies the etcd volume defaults silently when it builds the volumes; kopsgen writes them out "
-        "(and encrypts the volumes unless told not to)",
+        "(the same values: unencrypted unless told otherwise)",
 }
 
 

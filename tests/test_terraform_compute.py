@@ -33,8 +33,6 @@ DELIBERATE = {
     ("aws_launch_template", "user_data"): "user data comes from kopsgen.bootstrap",
     # SQS server-side encryption with SQS-owned keys: kops leaves the queue unencrypted
     ("aws_sqs_queue", "sqs_managed_sse_enabled"): "queue encrypted",
-    # etcd volumes: encrypted unless the spec says `encryptedVolume: false`; kops encrypts only when asked
-    ("aws_ebs_volume", "encrypted"): "etcd volumes encrypted by default",
 }
 
 
@@ -90,8 +88,6 @@ def _check_deliberate(rtype: str, address: str, mine: dict, theirs: dict) -> Non
             assert mine["user_data"] == theirs["user_data"], address
     elif rtype == "aws_sqs_queue":
         assert mine["sqs_managed_sse_enabled"] is True and "sqs_managed_sse_enabled" not in theirs
-    elif rtype == "aws_ebs_volume":
-        assert mine["encrypted"] is True   # kops's value follows the spec's encryptedVolume (tests/test_model_etcd.py)
 
 
 def test_extra_volume_delete_on_termination_follows_the_spec():

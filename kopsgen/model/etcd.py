@@ -2,8 +2,9 @@
 
 Each volume lives in the zone of its member's control-plane group, and carries the tags
 etcd-manager finds it by: `k8s.io/etcd/<cluster>` = `<member>/<every member, comma-joined>`
-and the control-plane role tags. Volumes are encrypted unless the spec says otherwise
-(`encryptedVolume: false`); kops leaves them unencrypted when the field is unset.
+and the control-plane role tags. Volumes are encrypted when the spec says so (`encryptedVolume: true`,
+or a `kmsKeyId`); unset means unencrypted, as in kops, so a cluster moved from kops keeps its volumes
+(`kopsgen create cluster` writes `encryptedVolume: true` into new specs).
 """
 
 from __future__ import annotations

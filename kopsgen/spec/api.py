@@ -153,7 +153,7 @@ class EtcdCluster:
             EtcdMember(
                 name=m["name"], instance_group=m["instanceGroup"], volume_type=m.get("volumeType", "gp3"),
                 volume_size=m.get("volumeSize", 20), volume_iops=m.get("volumeIops"),
-                volume_throughput=m.get("volumeThroughput"), encrypted=bool(m.get("encryptedVolume", True)),
+                volume_throughput=m.get("volumeThroughput"), encrypted=bool(m.get("encryptedVolume", False)),
                 kms_key_id=m.get("kmsKeyId"),
             )
             for m in d.get("etcdMembers") or ()

@@ -355,12 +355,15 @@ def _etcd(c: _Cluster) -> None:
             if below is None or c.lt(below):
                 _fill(etcd, "version", version)
                 break
-        # kops's model defaults for the member volumes, written out (kopsgen encrypts by default).
+        # kops's model defaults for the member volumes, written out.
         for member in _dicts(etcd.get("etcdMembers")):
             volume_type = _fill(member, "volumeType", VOLUME_TYPE)
             _fill(member, "volumeSize", ETCD_VOLUME_SIZE)
             _volume_performance(member, volume_type, "volumeIops", "volumeThroughput")
-            _fill(member, "encryptedVolume", True)
+            # kops's default (unencrypted): encryption is fixed when AWS creates a volume, so a different
+            # default would replace every etcd volume of a cluster moved from kops. `create cluster` writes
+            # `true` into new specs. A KMS key alone means encrypted (AWS refuses a key on a plain volume).
+            _fill(member, "encryptedVolume", bool(member.get("kmsKeyId")))
 
 
 def _volume_performance(d: dict, volume_type: Any, iops_key: str, throughput_key: str) -> None:
