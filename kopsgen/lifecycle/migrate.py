@@ -65,10 +65,13 @@ class Change:
     attributes: list[str] = field(default_factory=list)   # "name old -> new"
     forced_by: list[str] = field(default_factory=list)    # why a replacement (attribute, or a replaced reference)
     data_bearing: str | None = None
+    # an update whose every new value is one terraform knows only when it plans (a lookup, a template of one):
+    # it may turn out unchanged
+    uncertain: bool = False
 
     def to_dict(self) -> dict:
         return {"address": self.address, "action": self.action, "type": self.type, "attributes": self.attributes,
-                "forcedBy": self.forced_by, "dataBearing": self.data_bearing}
+                "forcedBy": self.forced_by, "dataBearing": self.data_bearing, "uncertain": self.uncertain}
 
 
 @dataclass
@@ -207,9 +210,12 @@ def _changes(plan: Plan, before: dict[str, Entry], after: dict[str, Entry],
         entry = after.get(address) or before[address]
         change = planned.get(address)
         kind = _kind(address, entry.type, made_from)
+        uncertain = bool(change and change.action == UPDATE and change.attributes and not change.reasons
+                         and all(a.new == reading.UNKNOWN for a in change.attributes))
         out.append(Change(address, change.action if change else UNCHANGED, entry.type,
                           [str(a) for a in change.attributes] if change else [],
-                          list(change.reasons) if change else [], DATA_BEARING.get(kind) if kind else None))
+                          list(change.reasons) if change else [], DATA_BEARING.get(kind) if kind else None,
+                          uncertain))
     return out
 
 
@@ -249,6 +255,8 @@ def text(report: Report) -> str:
         head = resource_lines(change)[0]
         if c.data_bearing and c.action in (REPLACE, DELETE):
             head += f"  <- DATA-BEARING: {c.data_bearing}"
+        if c.uncertain:
+            head += "  (may stay unchanged: its new value is known only when terraform plans)"
         lines.append(head)
         lines += [f"    {a}" for a in c.attributes[:12]]
         if len(c.attributes) > 12:
