@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
 from kopsgen.errors import FieldError
-from kopsgen.spec import iam_statements, units, volumes
+from kopsgen.spec import iam_statements, releases, units, volumes
 from kopsgen.spec.api import WarmPool, is_ipv6_cluster, region_of_zone, value_at, warm_pool_of
 from kopsgen.spec.documents import SpecDocuments
 from kopsgen.spec.source import Document, SpecPath
@@ -251,11 +251,36 @@ def _check_cluster_identity(v: _Validation) -> None:
                                       f"{name}.example.com (or use topology.dns.type: None)")
     elif any(len(label) > 63 for label in name.split(".")):
         v.error(("metadata", "name"), "each part of the cluster name between dots must be at most 63 characters")
-    version = _version(v.spec.get("kubernetesVersion"))
-    if version is not None and version < OLDEST_KUBERNETES:
-        v.error(("spec", "kubernetesVersion"),
-                f"kops 1.37 supports Kubernetes {'.'.join(map(str, OLDEST_KUBERNETES))} and later "
-                f"(got {v.spec.get('kubernetesVersion')})")
+    _check_kubernetes_version(v)
+
+
+def _check_kubernetes_version(v: _Validation) -> None:
+    """kopsgen's own floor (its bootstrap follows kops 1.37's models), then the chosen kops release's
+    range (spec/releases.py): kops would refuse the cluster at update, or its nodes at boot."""
+    text = v.spec.get("kubernetesVersion")
+    version = _version(text)
+    if version is None:
+        return
+    if version < OLDEST_KUBERNETES:
+        v.error(("spec", "kubernetesVersion"), f"kopsgen supports Kubernetes {'.'.join(map(str, OLDEST_KUBERNETES))} "
+                                               f"and later, as kops 1.37 does (got {text})")
+        return
+    kopsgen = _dict(v.spec.get("kopsgen"))
+    setting = kopsgen.get("kopsVersion")
+    kops = releases.DEFAULT_KOPS_VERSION if setting is None else releases.parse(setting)
+    if kops is None:
+        return  # not a version: the schema says so
+    info = releases.release_info(kops)
+    minor = version[:2]
+    too_new = minor > info.newest_kubernetes
+    if info.supports(minor) or (too_new and kopsgen.get("allowTooNewKubernetes") is True):
+        return
+    chosen = (f"kops {kops} ({releases.SETTING_PATH})" if setting is not None else
+              f"kops {kops} (the default release; choose another with {releases.SETTING_PATH})")
+    advice = (f"; use a kops release of {minor[0]}.{minor[1]} or later, or set {releases.TOO_NEW_SETTING_PATH}: "
+              f"true to run it anyway, as kops's KOPS_RUN_TOO_NEW_VERSION does" if too_new else "")
+    v.error(("spec", "kubernetesVersion"), f"Kubernetes {str(text).removeprefix('v')} is not supported by {chosen}, "
+                                           f"which runs Kubernetes {info.kubernetes_range}{advice}")
 
 
 # --- VPC, address ranges ---------------------------------------------------------------
