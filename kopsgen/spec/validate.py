@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
 from kopsgen.errors import FieldError
-from kopsgen.spec import iam_statements, releases, units, volumes
+from kopsgen.spec import iam_statements, instancetypes, regions, releases, units, volumes
 from kopsgen.spec.api import WarmPool, is_ipv6_cluster, region_of_zone, value_at, warm_pool_of
 from kopsgen.spec.documents import SpecDocuments
-from kopsgen.spec.source import Document, SpecPath
+from kopsgen.spec.source import Document, SpecPath, format_path
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Report = Callable[[SpecPath, str], None]
@@ -350,6 +350,8 @@ def _check_subnets(v: _Validation, pod: Network | None, service: Network | None)
     with_id = [s for s in v.subnets if s.spec.get("id")]
     for sub in v.subnets:
         zone = sub.zone
+        if zone and (problem := regions.zone_problem(zone)):
+            v.error(sub.path("zone"), problem)  # AWS would refuse the subnet at apply
         if zone:
             zone_region = region_of_zone(zone)
             if not region:
@@ -1178,6 +1180,33 @@ def _check_addons(v: _Validation) -> None:
             v.error(("spec", "warmPool", "additionalImages"), "additional images can only be set on instance groups")
 
 
+# --- CPU architecture of each group ------------------------------------------------------------
+def _check_architectures(v: _Validation) -> None:
+    """A group runs one image on all its machine types: AWS launches an arm64 (Graviton) type with an
+    amd64 image, or the reverse, and the instance never boots. Types come from machineType (a list
+    with commas) and mixedInstancesPolicy.instances; the image's architecture from its name."""
+    for g in v.groups:
+        types: list[tuple[SpecPath, str]] = [(("spec", "machineType"), t.strip())
+                                              for t in _str(g.spec.get("machineType")).split(",") if t.strip()]
+        types += [(("spec", "mixedInstancesPolicy", "instances", i), t)
+                  for i, t in enumerate(_list(value_at(g.spec, "mixedInstancesPolicy", "instances")))
+                  if isinstance(t, str)]
+        archs = [(path, t, a) for path, t in types if (a := instancetypes.architecture(t))]
+        image = _str(g.spec.get("image"))
+        wanted = instancetypes.image_architecture(image)
+        wrong = [(path, t, a) for path, t, a in archs if wanted and a != wanted]
+        if wrong:
+            path, machine, arch = wrong[0]
+            v.group_error(g, ("spec", "image"),
+                          f"image {image} is for {wanted}, but machine type {machine} ({format_path(path)}) is {arch}"
+                          f"{' (AWS Graviton)' if arch == 'arm64' else ''}: choose an {arch} image or {wanted} "
+                          f"machine types")
+        elif len({a for _, _, a in archs}) > 1:
+            path, machine, arch = next(x for x in archs if x[2] != archs[0][2])
+            v.group_error(g, path, f"{machine} is {arch} but {archs[0][1]} is {archs[0][2]}: a group runs one image, "
+                                   f"so all its machine types need the same architecture")
+
+
 CHECKS = (
     _check_cluster_identity,
     _check_network,
@@ -1186,4 +1215,5 @@ CHECKS = (
     _check_etcd,
     _check_groups,
     _check_cluster_settings,
+    _check_architectures,
 )
