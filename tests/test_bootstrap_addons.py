@@ -101,12 +101,12 @@ def assert_valid_kubernetes(docs: list[dict], minor: int) -> None:
 
 def _kops_case_spec(case: str, completed_by_kops: bool):
     source = KOPS_CASES / case / "in-v1alpha2.yaml"
-    if not completed_by_kops:
-        return pipeline.load_spec([source])
     docs = load_documents([source])
-    completed = KOPS_CASES / case / "data" / "aws_s3_object_cluster-completed.spec_content"
-    docs.cluster.data = yaml.safe_load(completed.read_text())
-    return pipeline.typed_spec(apply_defaults(docs))
+    if completed_by_kops:
+        completed = KOPS_CASES / case / "data" / "aws_s3_object_cluster-completed.spec_content"
+        docs.cluster.data = yaml.safe_load(completed.read_text())
+        return pipeline.typed_spec(apply_defaults(kops_files.pin_golden_release(docs)))
+    return pipeline.typed_spec(pipeline.complete_documents(kops_files.pin_golden_release(docs)))
 
 
 def _kops_file(case: str, name: str) -> bytes:

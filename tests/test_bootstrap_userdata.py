@@ -175,7 +175,7 @@ def test_compressed_boot_config_decodes_with_the_nodes_own_tools(tmp_path):
     subprocess.run(["bash", "-c", line], cwd=work, check=True)
     assert (work / "conf" / "kube_env.yaml").read_text() == kyaml.dump(cluster.boot_config(nodes))
     # and it is smaller than the plain form
-    plain = kops_files.bootstrap(kops_files.case_spec("minimal-dns-none"))
+    plain = kops_files.bootstrap(edited_spec("minimal-dns-none", tmp_path / "plain"))
     assert len(data) < len(plain.user_data(plain.spec.instance_group("nodes")))
 
 
@@ -202,12 +202,29 @@ def _with_release(version):
     return edit
 
 
-def test_default_release_is_pinned_with_known_hashes(tmp_path):
+def test_golden_release_is_pinned_with_known_hashes(tmp_path):
+    """The reference cases run kops's golden release (set by the harness), whose nodeup hashes are pinned."""
     spec = kops_files.case_spec("minimal-dns-none")
     text = kops_files.bootstrap(spec).user_data(spec.instance_group("nodes")).decode()
-    pinned = releases.RELEASES[releases.DEFAULT_KOPS_VERSION]
+    pinned = releases.RELEASES[kops_files.GOLDEN_KOPS_VERSION].nodeup_sha256
     assert f"NODEUP_HASH_AMD64={pinned['amd64']}\n" in text and f"NODEUP_HASH_ARM64={pinned['arm64']}\n" in text
     assert "published-hash" not in text
+
+
+def test_default_release_is_the_newest_stable_one(tmp_path):
+    """Without spec.kopsgen.kopsVersion, nodes run the default release's nodeup and the cluster its images."""
+    default = releases.DEFAULT_KOPS_VERSION
+    assert "-" not in default
+    assert max(releases.RELEASES, key=lambda v: tuple(map(int, v.split("-")[0].split(".")))) == default
+    spec = edited_spec("minimal-dns-none", tmp_path)
+    cluster = kops_files.bootstrap(spec)
+    text = cluster.user_data(spec.instance_group("nodes")).decode()
+    assert f"NODEUP_URL_AMD64=https://artifacts.k8s.io/binaries/kops/{default}/linux/amd64/nodeup," in text
+    files = {f.key: f.content for f in cluster.files}
+    assert files["kops-version.txt"] == default.encode()
+    images = re.findall(rb"registry\.k8s\.io/kops/([a-z-]+):(\S+)", b"".join(files.values()))
+    assert {name for name, tag in images} >= {b"kops-controller", b"channels", b"kube-apiserver-healthcheck"}
+    assert {tag for name, tag in images} == {default.encode()}
 
 
 def test_release_without_known_hashes_reads_the_published_sha256(tmp_path):
@@ -262,7 +279,8 @@ def test_boot_script_downloads_and_checks_nodeup(web, tmp_path, hash_known):
     """The generated download functions, run by bash with curl and xz: the first mirror serves a
     binary that fails the hash check, the second a good one."""
     base, good_hash = web
-    spec = edited_spec("minimal-dns-none", tmp_path, None if hash_known else _with_release("1.35.1"))
+    spec = edited_spec("minimal-dns-none", tmp_path, _with_release(kops_files.GOLDEN_KOPS_VERSION if hash_known
+                                                                   else "1.35.1"))
     script = kops_files.bootstrap(spec).user_data(spec.instance_group("nodes")).decode()
     urls = f"{base}/broken/nodeup,{base}/good/nodeup"
     lookup = "" if hash_known else script[script.index('  if [[ -z "${NODEUP_HASH}" ]]'):

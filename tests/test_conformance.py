@@ -21,7 +21,7 @@ from typing import Any, Callable
 import pytest
 
 from kopsgen import pipeline
-from tests.support import hcl
+from tests.support import hcl, kops_files
 from tests.support.paths import REFERENCE, ROOT, case_input
 
 REPORT = ROOT / "outputs" / "conformance.json"
@@ -182,7 +182,7 @@ def kops_side(case: str) -> Side:
 
 
 def our_side(case: str) -> Side:
-    files = pipeline.render(pipeline.load_spec([case_input(case)]), "terraform")
+    files = pipeline.render(kops_files.case_spec(case), "terraform")  # kops's golden release, pinned
     parsed = hcl.parse(files["kubernetes.tf"].decode())
     return Side({**hcl.resources(parsed), **hcl.data_sources(parsed)}, files.get)
 

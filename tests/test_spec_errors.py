@@ -175,7 +175,7 @@ CASES: list[tuple[str, Callable[[str], str], list[tuple[str, str, str]]]] = [
      [("name: demo\n", "metadata.name", 'cluster name "demo" must be a fully qualified DNS name such as '
                                         "demo.example.com (or use topology.dns.type: None)")]),
     ("kubernetes-too-old", edit("  kubernetesVersion: 1.32.4", "  kubernetesVersion: 1.29.5"),
-     [("kubernetesVersion", "spec.kubernetesVersion", "kops 1.37 supports Kubernetes 1.32.0 and later (got 1.29.5)")]),
+     [("kubernetesVersion", "spec.kubernetesVersion", "kopsgen supports Kubernetes 1.32.0 and later, as kops 1.37 does (got 1.29.5)")]),
     # --- addresses ----------------------------------------------------------------------------
     ("cidr-host-bits", edit("  networkCIDR: 10.10.0.0/16", "  networkCIDR: 10.10.1.0/16"),
      [("networkCIDR", "spec.networkCIDR", '10.10.1.0/16 has bits set outside its /16 prefix (did you mean "10.10.0.0/16"?)')]),

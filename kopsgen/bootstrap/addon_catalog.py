@@ -81,8 +81,16 @@ KOPS_CONTROLLER = Addon(
     values=lambda ctx: {
         "config": _kops_controller_config(ctx), "version_label": _version_label(ctx), "cluster": ctx.name,
         "image": versions.kops_image("kops-controller", ctx.kops_version),
-        "env": API_SERVER_LOCAL + system_component_env(ctx),
+        "env": API_SERVER_LOCAL + sorted(system_component_env(ctx) + _too_new_env(ctx), key=lambda e: e["name"]),
     })
+
+
+def _too_new_env(ctx: BootstrapContext) -> list[dict]:
+    """kops-controller checks the Kubernetes version against its own release too; kops passes it
+    KOPS_RUN_TOO_NEW_VERSION when the user bypassed that check (spec.kopsgen.allowTooNewKubernetes)."""
+    if ((ctx.cluster_spec.get("kopsgen") or {}).get("allowTooNewKubernetes")) is True:
+        return [{"name": "KOPS_RUN_TOO_NEW_VERSION", "value": "1"}]
+    return []
 
 
 # ---------------------------------------------------------------- DNS

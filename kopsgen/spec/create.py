@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from kopsgen.errors import UsageError
 from kopsgen.spec import sshkey
 from kopsgen.spec.api import region_of_zone
+from kopsgen.spec.instancetypes import machine_architecture  # (also imported from here by callers)
 from kopsgen.spec.documents import CLUSTER_LABEL
 
 API_VERSION = "kops.k8s.io/v1alpha2"
@@ -140,19 +141,6 @@ _ZONE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+(-[a-z]+-\d+)?[a-z]$"
 _DNS_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 _MACHINE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9-]+$")
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?$")
-# Graviton (arm64) instance families carry a `g` among the attributes after the generation: m6g,
-# c7gn, t4g, r8gd, x2gd, im4gn, g5g; and the first Graviton, a1.
-_INSTANCE_FAMILY = re.compile(r"^([a-z]+)(\d+)([a-z-]*)\.")
-
-
-def machine_architecture(machine_type: str) -> str:
-    m = _INSTANCE_FAMILY.match(machine_type)
-    if not m:
-        return "amd64"
-    family, generation, attributes = m.groups()
-    if "g" in attributes or (family, generation) == ("a", "1"):
-        return "arm64"
-    return "amd64"
 
 
 def default_image(kubernetes_version: tuple[int, int, int], architecture: str) -> str:

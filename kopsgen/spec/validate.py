@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
 from kopsgen.errors import FieldError
-from kopsgen.spec import iam_statements, units, volumes
+from kopsgen.spec import iam_statements, instancetypes, regions, releases, units, volumes
 from kopsgen.spec.api import WarmPool, is_ipv6_cluster, region_of_zone, value_at, warm_pool_of
 from kopsgen.spec.documents import SpecDocuments
-from kopsgen.spec.source import Document, SpecPath
+from kopsgen.spec.source import Document, SpecPath, format_path
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Report = Callable[[SpecPath, str], None]
@@ -251,11 +251,36 @@ def _check_cluster_identity(v: _Validation) -> None:
                                       f"{name}.example.com (or use topology.dns.type: None)")
     elif any(len(label) > 63 for label in name.split(".")):
         v.error(("metadata", "name"), "each part of the cluster name between dots must be at most 63 characters")
-    version = _version(v.spec.get("kubernetesVersion"))
-    if version is not None and version < OLDEST_KUBERNETES:
-        v.error(("spec", "kubernetesVersion"),
-                f"kops 1.37 supports Kubernetes {'.'.join(map(str, OLDEST_KUBERNETES))} and later "
-                f"(got {v.spec.get('kubernetesVersion')})")
+    _check_kubernetes_version(v)
+
+
+def _check_kubernetes_version(v: _Validation) -> None:
+    """kopsgen's own floor (its bootstrap follows kops 1.37's models), then the chosen kops release's
+    range (spec/releases.py): kops would refuse the cluster at update, or its nodes at boot."""
+    text = v.spec.get("kubernetesVersion")
+    version = _version(text)
+    if version is None:
+        return
+    if version < OLDEST_KUBERNETES:
+        v.error(("spec", "kubernetesVersion"), f"kopsgen supports Kubernetes {'.'.join(map(str, OLDEST_KUBERNETES))} "
+                                               f"and later, as kops 1.37 does (got {text})")
+        return
+    kopsgen = _dict(v.spec.get("kopsgen"))
+    setting = kopsgen.get("kopsVersion")
+    kops = releases.DEFAULT_KOPS_VERSION if setting is None else releases.parse(setting)
+    if kops is None:
+        return  # not a version: the schema says so
+    info = releases.release_info(kops)
+    minor = version[:2]
+    too_new = minor > info.newest_kubernetes
+    if info.supports(minor) or (too_new and kopsgen.get("allowTooNewKubernetes") is True):
+        return
+    chosen = (f"kops {kops} ({releases.SETTING_PATH})" if setting is not None else
+              f"kops {kops} (the default release; choose another with {releases.SETTING_PATH})")
+    advice = (f"; use a kops release of {minor[0]}.{minor[1]} or later, or set {releases.TOO_NEW_SETTING_PATH}: "
+              f"true to run it anyway, as kops's KOPS_RUN_TOO_NEW_VERSION does" if too_new else "")
+    v.error(("spec", "kubernetesVersion"), f"Kubernetes {str(text).removeprefix('v')} is not supported by {chosen}, "
+                                           f"which runs Kubernetes {info.kubernetes_range}{advice}")
 
 
 # --- VPC, address ranges ---------------------------------------------------------------
@@ -325,6 +350,8 @@ def _check_subnets(v: _Validation, pod: Network | None, service: Network | None)
     with_id = [s for s in v.subnets if s.spec.get("id")]
     for sub in v.subnets:
         zone = sub.zone
+        if zone and (problem := regions.zone_problem(zone)):
+            v.error(sub.path("zone"), problem)  # AWS would refuse the subnet at apply
         if zone:
             zone_region = region_of_zone(zone)
             if not region:
@@ -1153,6 +1180,33 @@ def _check_addons(v: _Validation) -> None:
             v.error(("spec", "warmPool", "additionalImages"), "additional images can only be set on instance groups")
 
 
+# --- CPU architecture of each group ------------------------------------------------------------
+def _check_architectures(v: _Validation) -> None:
+    """A group runs one image on all its machine types: AWS launches an arm64 (Graviton) type with an
+    amd64 image, or the reverse, and the instance never boots. Types come from machineType (a list
+    with commas) and mixedInstancesPolicy.instances; the image's architecture from its name."""
+    for g in v.groups:
+        types: list[tuple[SpecPath, str]] = [(("spec", "machineType"), t.strip())
+                                              for t in _str(g.spec.get("machineType")).split(",") if t.strip()]
+        types += [(("spec", "mixedInstancesPolicy", "instances", i), t)
+                  for i, t in enumerate(_list(value_at(g.spec, "mixedInstancesPolicy", "instances")))
+                  if isinstance(t, str)]
+        archs = [(path, t, a) for path, t in types if (a := instancetypes.architecture(t))]
+        image = _str(g.spec.get("image"))
+        wanted = instancetypes.image_architecture(image)
+        wrong = [(path, t, a) for path, t, a in archs if wanted and a != wanted]
+        if wrong:
+            path, machine, arch = wrong[0]
+            v.group_error(g, ("spec", "image"),
+                          f"image {image} is for {wanted}, but machine type {machine} ({format_path(path)}) is {arch}"
+                          f"{' (AWS Graviton)' if arch == 'arm64' else ''}: choose an {arch} image or {wanted} "
+                          f"machine types")
+        elif len({a for _, _, a in archs}) > 1:
+            path, machine, arch = next(x for x in archs if x[2] != archs[0][2])
+            v.group_error(g, path, f"{machine} is {arch} but {archs[0][1]} is {archs[0][2]}: a group runs one image, "
+                                   f"so all its machine types need the same architecture")
+
+
 CHECKS = (
     _check_cluster_identity,
     _check_network,
@@ -1161,4 +1215,5 @@ CHECKS = (
     _check_etcd,
     _check_groups,
     _check_cluster_settings,
+    _check_architectures,
 )

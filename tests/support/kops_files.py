@@ -19,7 +19,7 @@ from kopsgen import pipeline
 from kopsgen.bootstrap import ClusterBootstrap, bootstrap_for
 from kopsgen.spec.api import ClusterSpec
 from kopsgen.spec.defaults import apply_defaults
-from kopsgen.spec.documents import load_documents
+from kopsgen.spec.documents import SpecDocuments, load_documents
 from kopsgen.state.store import StateStore, open_store
 from tests.support.paths import REFERENCE, case_input
 
@@ -46,17 +46,38 @@ def store_in(folder: Path) -> StateStore:
     return open_store(f"file://{folder}")
 
 
+# The kops release kops's reference cases pin: their user data carries its nodeup URLs and hashes, their
+# manifests its image tags. Every comparison with those files renders with it, set on the input as a user
+# would (spec.kopsgen), never through kopsgen's default. kops's test harness also exports
+# KOPS_RUN_TOO_NEW_VERSION (minimal-1.36 runs Kubernetes 1.36 on these 1.34 artifacts, and kops-controller
+# gets the variable in every case); spec.kopsgen.allowTooNewKubernetes is kopsgen's spelling of it.
+GOLDEN_KOPS_VERSION = "1.34.0-beta.1"
+GOLDEN_SETTINGS = {"kopsVersion": GOLDEN_KOPS_VERSION, "allowTooNewKubernetes": True}
+
+
+def pin_golden_release(docs: SpecDocuments) -> SpecDocuments:
+    """`docs` with the Cluster's spec.kopsgen set to GOLDEN_SETTINGS (the one place the tests pin it)."""
+    spec = docs.cluster.data.setdefault("spec", {})
+    spec["kopsgen"] = {**(spec.get("kopsgen") or {}), **GOLDEN_SETTINGS}
+    return docs
+
+
+def golden_spec(paths: list[Path]) -> ClusterSpec:
+    """Input files through kopsgen's whole pipeline, with kops's golden release pinned."""
+    return pipeline.typed_spec(pipeline.complete_documents(pin_golden_release(load_documents(paths))))
+
+
 def case_spec(case: str) -> ClusterSpec:
-    """The reference input through kopsgen's whole pipeline (its own defaults)."""
-    return pipeline.load_spec([case_input(case)])
+    """The reference input through kopsgen's whole pipeline (its own defaults, kops's golden release)."""
+    return golden_spec([case_input(case)])
 
 
 def case_spec_completed_by_kops(case: str) -> ClusterSpec:
     """The reference input with kops's own completed Cluster (cluster-completed.spec) in place of the
-    input Cluster: isolates the bootstrap from kopsgen's defaults."""
+    input Cluster: isolates the bootstrap from kopsgen's defaults. kops's golden release is pinned."""
     docs = load_documents([case_input(case)])
     docs.cluster.data = yaml.safe_load(reference_state_file(case, "cluster-completed.spec").read_text())
-    return pipeline.typed_spec(apply_defaults(docs))
+    return pipeline.typed_spec(apply_defaults(pin_golden_release(docs)))
 
 
 _SHARED_KEYS: Path | None = None
