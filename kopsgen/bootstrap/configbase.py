@@ -64,9 +64,9 @@ class ConfigBase:
         boot; None when nodes can read the config base."""
         if self.readable_by_nodes:
             return None
-        return (f"configBase {self.url} is not on S3: nodes cannot read their files from it, so this cluster "
-                f"will not boot. Fine for trying kopsgen out; for a real cluster use an S3 configBase "
-                f"(kopsgen create cluster --state s3://BUCKET).")
+        return (f"configBase {self.url} is not on S3: nodes cannot read their files there, so this cluster will "
+                f"not boot (fine for trying kopsgen out; a real cluster needs an S3 configBase: kopsgen create "
+                f"cluster --state s3://BUCKET).")
 
     @property
     def store_url(self) -> str:
