@@ -344,3 +344,25 @@ def test_bucket_region_from_s3(moto, monkeypatch, region):
     config = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
     moto.client("s3", region).create_bucket(Bucket=f"b-{region}", **config)
     assert bucket_region(f"b-{region}") == region
+
+
+def test_bucket_region_falls_back_to_head_bucket(moto, monkeypatch):
+    """Where a bucket policy denies s3:GetBucketLocation, HeadBucket's x-amz-bucket-region header (moto's own)
+    still says. The denial is the one thing simulated: a client whose GetBucketLocation answers AccessDenied."""
+    import boto3
+    from botocore.exceptions import ClientError
+
+    from kopsgen.state.s3 import bucket_region
+
+    aws_environment(moto, monkeypatch)
+    moto.client("s3", "sa-east-1").create_bucket(
+        Bucket="guarded", CreateBucketConfiguration={"LocationConstraint": "sa-east-1"})
+    client = boto3.client("s3", region_name="us-east-1", endpoint_url=moto.endpoint)
+
+    def denied(**kwargs):
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "denied"}}, "GetBucketLocation")
+
+    monkeypatch.setattr(client, "get_bucket_location", denied)
+    assert bucket_region("guarded", client) == "sa-east-1"
+    with pytest.raises(Exception, match="cannot read the region of bucket nowhere"):
+        bucket_region("nowhere", client)
