@@ -15,7 +15,8 @@ from kopsgen.errors import KopsgenError, SpecError
 
 TARGETS = ("terraform", "cloudformation", "files")
 STATE_ENV = "KOPSGEN_STATE_STORE"
-STATE_HELP = "State store: s3://BUCKET/PREFIX or file://DIR [env KOPSGEN_STATE_STORE; default file://.kopsgen-state]."
+STATE_HELP = ("State store: s3://BUCKET/PREFIX or file://DIR [env KOPSGEN_STATE_STORE; default "
+              "~/.local/state/kopsgen/state-store, or under $XDG_STATE_HOME].")
 
 
 class _Group(cliutil.Group):
@@ -23,8 +24,12 @@ class _Group(cliutil.Group):
     input. Its subcommands and subgroups are cliutil's Command and Group: each takes the global flags."""
 
     def invoke(self, ctx: click.Context):
+        from kopsgen import progress
+
         try:
-            return super().invoke(ctx)
+            # notices from deep inside (new CAs made, and where) reach the user whatever the command
+            with progress.noticing(lambda message: cliutil.console().status(f"note: {message}", err=True)):
+                return super().invoke(ctx)
         except SpecError as exc:
             for error in exc.errors:
                 click.echo(str(error), err=True)
@@ -148,12 +153,17 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
         with say.task(f"writing the state-store files of {cluster_spec.cluster.name}"):
             where, written = pipeline.upload_state_files(cluster_spec, out_dir)
         say.status(f"wrote {len(written)} state-store files to {where}" + ("" if written else " (all up to date)"))
+        if not out_dir and pipeline.config_base_warning(cluster_spec):
+            say.warning(pipeline.config_base_warning(cluster_spec))
         return
     with say.task(f"rendering {cluster_spec.cluster.name} for {target}"):
         rendered = pipeline.render(cluster_spec, target, fmt)
     out = Path(out_dir) if out_dir else Path("outputs") / cluster_spec.cluster.name / target
     write_output(out, rendered)
     say.status(f"wrote {len(rendered)} files to {out}")
+    unreadable = pipeline.config_base_warning(cluster_spec)
+    if unreadable:   # render still works (it is how kopsgen is tried out), but says it loudly
+        say.warning(unreadable)
     if target == "cloudformation":
         from kopsgen.render.cloudformation.deploy import after_render
 
@@ -377,6 +387,8 @@ def create(ctx: click.Context, files: tuple[str, ...], state: str | None) -> Non
               help="Write the spec to this file instead of storing it or printing it.")
 @click.option("--state", envvar=STATE_ENV, help="Store the new cluster here (s3://BUCKET/PREFIX or file://DIR) "
                                                  "[env KOPSGEN_STATE_STORE]; also its configBase.")
+@click.option("--state-region", help="Region of the --state bucket when it is not the cluster's (a central "
+                                    "bucket): spec.kopsgen.configBaseRegion, which the Terraform files provider uses.")
 @click.option("--dry-run", is_flag=True, help="Print the spec (in -o format) and store nothing.")
 @click.option("-o", "fmt", type=click.Choice(("yaml", "json")), default="yaml", show_default=True,
               help="Format of the printed or written spec.")
@@ -385,7 +397,7 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
                    dns_zone: str | None, dns_type: str | None, ssh_public_key: str | None,
                    kubernetes_version: str | None, network_cidr, image: str | None,
                    api_loadbalancer_type: str | None, admin_access, ssh_access, output_file: str | None,
-                   state: str | None, dry_run: bool, fmt: str) -> None:
+                   state: str | None, state_region: str | None, dry_run: bool, fmt: str) -> None:
     """Write a new cluster spec with `kops create cluster`'s defaults: one Cluster and its InstanceGroups.
 
     \b
@@ -405,7 +417,7 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
     from kopsgen.errors import UsageError
     from kopsgen.spec.create import CreateClusterOptions
     from kopsgen.state import verbs
-    from kopsgen.state.store import state_store_url
+    from kopsgen.state.store import absolute_store_url, state_store_url
 
     if cluster_name and name and cluster_name != name:
         raise click.UsageError(f"the cluster is named twice: {cluster_name} and --name {name}")
@@ -426,9 +438,16 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
         control_plane_sizes=_csv(control_plane_size), topology=topology, networking=networking, bastion=bastion,
         dns_zone=dns_zone, dns_type=dns_type, ssh_public_key=key, kubernetes_version=kubernetes_version,
         network_cidrs=_csv(network_cidr), image=image, api_load_balancer_type=api_loadbalancer_type,
-        admin_access=_csv(admin_access), ssh_access=_csv(ssh_access), config_base=state_store_url(state))
+        admin_access=_csv(admin_access), ssh_access=_csv(ssh_access),
+        # absolute, so that the spec names the same folder wherever it is rendered from
+        config_base=absolute_store_url(state_store_url(state)), config_base_region=state_region)
     docs, data = verbs.new_cluster_documents(options)
     text = verbs.format_documents(data, fmt)
+    from kopsgen import pipeline
+
+    unreadable = pipeline.config_base_warning(data[0]["spec"]["configBase"])
+    if unreadable:
+        cliutil.console().warning(unreadable)
     if dry_run or (not output_file and not state):
         click.echo(text, nl=False)
     elif output_file:
@@ -761,8 +780,11 @@ def update() -> None:
               help="Output folder for --yes [default: outputs/<cluster>/<target>].")
 @click.option("--state", envvar=STATE_ENV, help=STATE_HELP)
 @click.option("--yes", "-y", is_flag=True, help="Write the output, the state-store files and the render record.")
+@click.option("--allow-unreadable-config-base", "allow_unreadable", is_flag=True,
+              help="With --yes, write a cluster whose configBase nodes cannot read (not on S3, e.g. the local "
+                   "file:// default): it will not boot. Refused without this flag.")
 def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None, state: str | None,
-                   yes: bool) -> None:
+                   yes: bool, allow_unreadable: bool) -> None:
     """Show what changed since the last `update cluster --yes` of NAME; write it with --yes.
 
     Without --yes this is a dry run: the cluster is rendered from the state store in memory and
@@ -786,8 +808,11 @@ def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None,
     from kopsgen.state import verbs
 
     registry = verbs.registry(state)
-    prepared = updates.prepare(registry, name, target, fmt, out_dir, dry_run=not yes)
+    prepared = updates.prepare(registry, name, target, fmt, out_dir, dry_run=not yes,
+                               allow_unreadable_config_base=allow_unreadable)
     click.echo(plans.preview(prepared.plan, colour=cliutil.colour_enabled()), nl=False)
+    for warning in prepared.warnings:
+        cliutil.console().warning(warning)
     if not yes:
         if prepared.plan.changed:
             click.echo(f"\nNothing was written (a dry run). To write {prepared.out_dir}, the state-store files and "

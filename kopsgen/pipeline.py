@@ -57,7 +57,7 @@ def load_spec(paths: Iterable[str | Path]) -> ClusterSpec:
 
 
 def use_state_store(spec: ClusterSpec, store: StateStore | None = None, *, read_only: bool = False) -> StateStore:
-    """Keep the CA keysets of `spec` in `store` (default: KOPSGEN_STATE_STORE, else file://.kopsgen-state)
+    """Keep the CA keysets of `spec` in `store` (default: KOPSGEN_STATE_STORE, else the per-user default, state/store.py)
     while its graph is built and rendered. With `read_only`, existing keysets are read from the store
     and any that must be made stay in memory: a command that only looks writes nothing. Call before
     build_graph/render; returns the store the bootstrap uses."""
@@ -119,3 +119,34 @@ def upload_state_files(spec: ClusterSpec, destination: str | None = None) -> tup
     store = open_store(destination) if destination else None
     written = bootstrap.upload_state_files(spec, store)
     return (store.url if store else bootstrap.bootstrap_for(spec).context.config_base.store_url), written
+
+
+def config_base_warning(spec: ClusterSpec | str) -> str | None:
+    """Why the cluster's nodes cannot read its configBase (a spec, or the URL itself), or None;
+    bootstrap/configbase.py decides."""
+    from kopsgen.bootstrap.configbase import ConfigBase
+
+    url = spec if isinstance(spec, str) else spec.cluster.config_base.url
+    return ConfigBase.parse(url).unreadable_warning()
+
+
+def with_config_base_region(spec: ClusterSpec, *, required: bool) -> tuple[ClusterSpec, str | None]:
+    """`spec` knowing the region of its configBase bucket: spec.kopsgen.configBaseRegion when set, else the
+    bucket's region read from S3 (for `update cluster`, which has credentials: it writes to that bucket).
+    A failed lookup is a StateStoreError when `required`, else a warning, the cluster's region standing in.
+    Returns the spec and that warning. `render` never calls this: it never calls AWS."""
+    from kopsgen.errors import StateStoreError
+    from kopsgen.state.s3 import bucket_region
+
+    base = spec.cluster.config_base
+    if spec.cluster.config_base_region or base.scheme != "s3" or not base.bucket:
+        return spec, None
+    try:
+        region = bucket_region(base.bucket)
+    except StateStoreError as exc:
+        if required:
+            raise StateStoreError(f"{exc}; set spec.kopsgen.configBaseRegion to give the region of "
+                                  f"{base.bucket}") from None
+        return spec, (f"{exc}: this preview assumes the bucket is in the cluster's region "
+                      f"({spec.cluster.region}); set spec.kopsgen.configBaseRegion to say")
+    return dataclasses.replace(spec, cluster=dataclasses.replace(spec.cluster, config_base_region=region)), None

@@ -28,7 +28,7 @@ def case_path(case: str):
 @pytest.fixture(autouse=True, scope="session")
 def _session_state_store(tmp_path_factory):
     """Rendering keeps the cluster's CA keysets in the default state store (KOPSGEN_STATE_STORE, else
-    ./.kopsgen-state): point it at a folder of this test session, never at the working copy. Tests
+    ~/.local/state/kopsgen/state-store): point it at a folder of this test session, never at the user's. Tests
     that care about the store pass their own."""
     import os
 

@@ -264,7 +264,7 @@ def test_verbose_after_the_subcommand_shows_each_step(tmp_path):
                                           "-v"])
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith("writing the state-store files of minimal.example.com ...")
-    assert f"  wrote {tmp_path / 'f'}/" in result.stderr
+    assert f"  wrote file://{tmp_path / 'f'}/" in result.stderr
 
 
 @pytest.mark.parametrize("args", [["-v", "schema", "cluster", "-q"], ["get", "-q", "clusters", "-v"],

@@ -179,7 +179,9 @@ def test_open_store_urls(tmp_path: Path, monkeypatch):
     assert open_store(str(tmp_path)).root == tmp_path
     s3 = open_store("s3://my-bucket/some/prefix/")
     assert isinstance(s3, S3StateStore) and (s3.bucket, s3.prefix) == ("my-bucket", "some/prefix")
-    assert open_store(None).url == "file://.kopsgen-state"
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("XDG_STATE_HOME", raising=False)
+    assert open_store(None).url == f"file://{tmp_path}/home/.local/state/kopsgen/state-store"  # never relative
     monkeypatch.setenv("KOPSGEN_STATE_STORE", f"file://{tmp_path}/from-env")
     assert open_store(None).root == tmp_path / "from-env"
     assert open_store(f"file://{tmp_path}/flag").root == tmp_path / "flag"  # a flag wins over the environment

@@ -79,7 +79,9 @@ def preview(state: str, *extra: str):
 
 
 def write(state: str, out: Path, *extra: str):
-    result = run("update", "cluster", NAME, "--state", state, "--out", out, "--yes", *extra)
+    # the scenarios' config base is a local folder (file://): writing it must be asked for
+    result = run("update", "cluster", NAME, "--state", state, "--out", out, "--yes", "--allow-unreadable-config-base",
+                 *extra)
     assert result.exit_code == 0, result.output
     return result
 
@@ -335,8 +337,8 @@ def test_an_unreadable_record_is_reported_not_trusted(state, out):
 
 def test_a_concurrent_update_is_detected(state, out):
     registry = verbs.registry(state)
-    first = update.prepare(registry, NAME, "terraform", None, out, dry_run=False)
-    second = update.prepare(registry, NAME, "terraform", None, out, dry_run=False)
+    first = update.prepare(registry, NAME, "terraform", None, out, dry_run=False, allow_unreadable_config_base=True)
+    second = update.prepare(registry, NAME, "terraform", None, out, dry_run=False, allow_unreadable_config_base=True)
     update.write(first)
     with pytest.raises(ConcurrentWriteError):
         update.write(second)
@@ -465,7 +467,8 @@ def test_the_account_can_be_given_instead_of_asked(state, out, tmp_path, monkeyp
     urls = {u for t in texts for u in re.findall(r"https://sqs\.[^\s\"']+", t)}
     assert urls == {f"https://sqs.us-east-1.amazonaws.com/210987654321/{label(NAME)}-nth"}
     monkeypatch.setenv("KOPSGEN_AWS_ACCOUNT_ID", "not-an-account")
-    refused = run("update", "cluster", NAME, "--state", state, "--out", out, "--yes", "--target", "cloudformation")
+    refused = run("update", "cluster", NAME, "--state", state, "--out", out, "--yes", "--target", "cloudformation",
+                  "--allow-unreadable-config-base")
     assert refused.exit_code == 1
     assert "KOPSGEN_AWS_ACCOUNT_ID='not-an-account' is not an AWS account ID (12 digits)" in refused.output
 

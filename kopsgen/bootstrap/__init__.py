@@ -5,7 +5,7 @@
     upload_state_files(spec) write them to the config base's store (CloudFormation, --target files)
 
 Where the cluster's CAs are kept: the state store named by KOPSGEN_STATE_STORE (default
-`file://.kopsgen-state`), under `<cluster>/pki/private/<name>/keyset.yaml`, as kops lays it out.
+`~/.local/state/kopsgen/state-store`), under `<cluster>/pki/private/<name>/keyset.yaml`, as kops lays it out.
 They are generated the first time a cluster is rendered and read back afterwards, so a
 re-render does not rotate them. Private keys go only to state stores, never into rendered output.
 With KOPSGEN_STATE_STORE=s3://BUCKET and a config base of s3://BUCKET/<cluster> (kops's usual
@@ -87,7 +87,7 @@ _RECENT_SIZE = 8
 
 def bootstrap_for(spec: ClusterSpec, store: StateStore | None = None) -> ClusterBootstrap:
     """The bootstrap of `spec`; `store` (default: open_store(None), i.e. KOPSGEN_STATE_STORE or
-    file://.kopsgen-state) keeps the cluster's keysets. Passing another store starts afresh."""
+    the per-user default) keeps the cluster's keysets. Passing another store starts afresh."""
     found = _RECENT.get(id(spec))
     if found is None or found.spec is not spec or (store is not None and found.store is not store):
         found = ClusterBootstrap(spec, store or open_store(None))

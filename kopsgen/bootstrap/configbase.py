@@ -54,6 +54,21 @@ class ConfigBase:
         return self.bucket is not None
 
     @property
+    def readable_by_nodes(self) -> bool:
+        """Whether nodes can fetch their files from here. nodeup reads S3 (and kops's test memfs://,
+        mapped to S3 above); a file:// folder is on the machine that ran kopsgen, not on the nodes."""
+        return self.is_s3
+
+    def unreadable_warning(self) -> str | None:
+        """The one statement, on stderr and at the top of the rendered output, that this cluster cannot
+        boot; None when nodes can read the config base."""
+        if self.readable_by_nodes:
+            return None
+        return (f"configBase {self.url} is not on S3: nodes cannot read their files there, so this cluster will "
+                f"not boot (fine for trying kopsgen out; a real cluster needs an S3 configBase: kopsgen create "
+                f"cluster --state s3://BUCKET).")
+
+    @property
     def store_url(self) -> str:
         """The state-store URL to upload the files to (`kopsgen render --target files`)."""
         if self.is_s3:

@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kopsgen import progress
 from kopsgen.bootstrap import der, kyaml
 from kopsgen.errors import StateStoreError
 from kopsgen.state import layout
@@ -173,6 +174,7 @@ class KeyStore:
         self.store = store
         self.cluster = cluster
         self._cache: dict[str, Keyset] = {}
+        self._announced = False
 
     def key(self, name: str) -> str:
         return layout.keyset_key(self.cluster, name)
@@ -196,4 +198,15 @@ class KeyStore:
             if found is None:
                 raise
             return Keyset.from_yaml(found[0], f"{self.store.url}/{key}")
+        self._announce_new_cas()
         return keyset
+
+    def _announce_new_cas(self) -> None:
+        """The one place that tells the user a cluster's CAs were made, and where: once per key store (a
+        render makes several CAs, one at a time), and never for a read-only view (its writes are dropped)."""
+        if self._announced or not self.store.persistent:
+            return
+        self._announced = True
+        folder = self.store.location(layout.keyset_key(self.cluster, KUBERNETES_CA)).rsplit("/", 2)[0]
+        progress.notice(f"created the CAs of cluster {self.cluster} that the state store did not hold yet, in "
+                        f"{folder}/; every later render reuses them, so keep this state store")

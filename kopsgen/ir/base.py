@@ -93,6 +93,8 @@ class Graph:
         self._resources: dict[tuple[type[Resource], str], Resource] = {}
         # Values users need after apply (IDs of the VPC, subnets, groups, roles, ...), by output name.
         self.outputs: dict[str, OutputValue] = {}
+        # Warnings every target writes at the top of its output (a config base nodes cannot read), in order.
+        self.warnings: list[str] = []
 
     def output(self, name: str, value: "OutputValue") -> None:
         if name in self.outputs:

@@ -46,6 +46,7 @@ class Update:
     plan: Plan
     written: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)   # for stderr: what the user must know about this render
 
     @property
     def record_key(self) -> str:
@@ -56,12 +57,27 @@ def default_out_dir(cluster: str, target: str) -> Path:
     return Path("outputs") / cluster / target
 
 
+ALLOW_UNREADABLE_FLAG = "--allow-unreadable-config-base"
+
+
 def prepare(registry: ClusterRegistry, name: str, target: str, fmt: str | None, out_dir: str | Path | None,
-            *, dry_run: bool) -> Update:
+            *, dry_run: bool, allow_unreadable_config_base: bool = False) -> Update:
     if target not in pipeline.FORMATS:
         raise UsageError(f"update cluster renders terraform or cloudformation, not {target!r}")
     fmt = pipeline.output_format(target, fmt)
     spec = stored_spec(registry, name)
+    warnings = []
+    unreadable = pipeline.config_base_warning(spec)
+    if unreadable:
+        # refused before anything is made (not even the CAs): writing a cluster that cannot boot must be asked for
+        if not dry_run and not allow_unreadable_config_base:
+            raise UsageError(f"refusing to write cluster {name}: {unreadable} To write it anyway, add "
+                             f"{ALLOW_UNREADABLE_FLAG}.")
+        warnings.append(unreadable)
+    # the bucket's region, for the Terraform files provider and CloudFormation's template URL; the same
+    # lookup for the preview and the write, so the preview shows what --yes writes
+    spec, region_warning = pipeline.with_config_base_region(spec, required=not dry_run)
+    warnings += [region_warning] if region_warning else []
     # the cluster's CAs live in this state store; a dry run must not create them there
     pipeline.use_state_store(spec, registry.store, read_only=dry_run)
     graph = pipeline.build_graph(spec)
@@ -71,7 +87,7 @@ def prepare(registry: ClusterRegistry, name: str, target: str, fmt: str | None, 
     snapshot = take(name, target, fmt, spec.cluster.config_base.url, graph, described, state_files)
     previous, version = read_record(registry.store, name, target)
     return Update(registry, spec, target, fmt, Path(out_dir) if out_dir else default_out_dir(name, target), files,
-                  state_files, snapshot, version, compare(previous, snapshot))
+                  state_files, snapshot, version, compare(previous, snapshot), warnings=warnings)
 
 
 def _describe(graph: Graph, spec: ClusterSpec, target: str) -> list[RenderedResource]:

@@ -4,7 +4,7 @@ S3 config base, so that applying the output also writes what the nodes read at b
 Only files without private material go into the graph; the CA keysets stay in the state store
 (the bootstrap keeps them there, `kopsgen render --target files` copies them to the config base).
 A config base that is not on S3 (file://) gets no resources: its files are written with
-`--target files`.
+`--target files`, and the graph carries the warning that nodes cannot read them.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ def build_state_files(ctx: ModelContext) -> None:
     cluster = bootstrap.bootstrap_for(ctx.spec)
     base = cluster.context.config_base
     if not base.is_s3:
+        ctx.graph.warnings.append(base.unreadable_warning())
         return
     for f in cluster.files:
         if f.secret:

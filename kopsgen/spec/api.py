@@ -490,6 +490,9 @@ class Cluster:
     restrict_default_security_group: bool = True
     # ... and of the CloudFormation output: nested stacks even while one template would do
     cloudformation_nested_stacks: bool = False
+    # the region of the configBase's S3 bucket (spec.kopsgen.configBaseRegion; None: the cluster's region,
+    # unless `update cluster` looked it up in S3)
+    config_base_region: str | None = None
 
     @property
     def zones(self) -> tuple[str, ...]:
@@ -574,6 +577,7 @@ class Cluster:
             restrict_default_security_group=value_at(s, "kopsgen", "restrictDefaultSecurityGroup", default=True)
             is not False,
             cloudformation_nested_stacks=value_at(s, "kopsgen", "nestedStacks", default=False) is True,
+            config_base_region=value_at(s, "kopsgen", "configBaseRegion") or None,
         )
 
 

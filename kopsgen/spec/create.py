@@ -132,12 +132,14 @@ class CreateClusterOptions:
     admin_access: tuple[str, ...] = ()
     ssh_access: tuple[str, ...] = ()
     config_base: str | None = None
+    config_base_region: str | None = None   # --state-region: the config base bucket's region
     authorization: str = "rbac"
     channel: str = "stable"
 
 
 # AWS names: us-east-1a, eu-west-2c, us-gov-west-1a, ap-southeast-4b, and Local Zones us-east-1-bos-1a.
 _ZONE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+(-[a-z]+-\d+)?[a-z]$")
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 _DNS_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 _MACHINE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9-]+$")
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?$")
@@ -209,6 +211,8 @@ def new_cluster(opts: CreateClusterOptions) -> list[dict]:
         spec["sshAccess"] = list(ssh_access)
     if opts.config_base:
         spec["configBase"] = f"{opts.config_base.rstrip('/')}/{name}"
+    if opts.config_base_region is not None:
+        spec["kopsgen"] = {"configBaseRegion": _check_state_region(opts)}
     if additional_cidrs:
         spec["additionalNetworkCIDRs"] = list(additional_cidrs)
     if opts.dns_zone:
@@ -265,6 +269,16 @@ def _check_zones(opts: CreateClusterOptions) -> tuple[list[str], list[str]]:
     if len(regions) > 1:
         raise UsageError(f"--zones and --control-plane-zones must all be in one region (got {', '.join(regions)})")
     return zones, control_plane_zones or zones
+
+
+def _check_state_region(opts: CreateClusterOptions) -> str:
+    region = opts.config_base_region.strip() if opts.config_base_region else ""
+    if not _REGION.match(region):
+        raise UsageError(f"--state-region {opts.config_base_region!r} is not an AWS region name such as eu-central-1")
+    if not (opts.config_base or "").startswith("s3://"):
+        raise UsageError(f"--state-region is the region of an S3 state store, but the state store is "
+                         f"{opts.config_base or 'not given'}: give --state s3://BUCKET")
+    return region
 
 
 def _check_version(value: str | None) -> tuple[str, tuple[int, int, int]]:

@@ -1207,6 +1207,29 @@ def _check_architectures(v: _Validation) -> None:
                                    f"so all its machine types need the same architecture")
 
 
+def _check_config_base(v: _Validation) -> None:
+    """A relative file:// configBase is refused rather than resolved: relative to the folder kopsgen runs in,
+    each folder would get its own files; relative to the spec, the rendered output would hold a path that
+    differs on every machine. Neither is readable by nodes anyway (they read S3)."""
+    base = v.spec.get("configBase")
+    scheme, _, rest = base.partition("://") if isinstance(base, str) else ("", "", "")
+    if scheme == "file" and rest and not rest.startswith("/"):
+        v.error(("spec", "configBase"),
+                f"{base} is relative (to whatever folder kopsgen runs in): use s3://BUCKET/{v.name or 'CLUSTER'} "
+                f"for a cluster you apply (nodes read S3), or an absolute file:///DIR/{v.name or 'CLUSTER'} to try "
+                f"kopsgen out")
+    region = value_at(v.spec, "kopsgen", "configBaseRegion")
+    if not isinstance(region, str) or not region:
+        return
+    if scheme not in ("s3", "memfs"):
+        v.error(("spec", "kopsgen", "configBaseRegion"),
+                f"is the region of configBase's S3 bucket, but configBase ({base}) is not on S3")
+    files_region = value_at(v.spec, "target", "terraform", "filesProviderExtraConfig", "region")
+    if isinstance(files_region, str) and files_region != region:
+        v.error(("spec", "target", "terraform", "filesProviderExtraConfig", "region"),
+                f"{files_region} contradicts spec.kopsgen.configBaseRegion {region}: keep one of them")
+
+
 CHECKS = (
     _check_cluster_identity,
     _check_network,
@@ -1216,4 +1239,5 @@ CHECKS = (
     _check_groups,
     _check_cluster_settings,
     _check_architectures,
+    _check_config_base,
 )

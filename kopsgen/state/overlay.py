@@ -15,6 +15,7 @@ from kopsgen.state.store import ABSENT, ConcurrentWriteError, StateStore, Versio
 
 
 class OverlayStore(StateStore):
+    persistent = False
     def __init__(self, base: StateStore):
         self.base = base
         self.url = base.url

@@ -156,6 +156,34 @@ class S3StateStore(StateStore):
         return exc
 
 
+def bucket_region(bucket: str, client=None) -> str:
+    """The region an S3 bucket lives in, asked of S3: GetBucketLocation, else (where that is denied, or the
+    server does not answer it) HeadBucket's `x-amz-bucket-region` header, which S3 sends even with a 301 or
+    403. StateStoreError when neither says."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    client = client or S3StateStore(f"s3://{bucket}").client
+    try:
+        location = client.get_bucket_location(Bucket=bucket).get("LocationConstraint")
+        # S3 reports us-east-1 as no constraint, and eu-west-1 may come back as its old name "EU"
+        return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "NoSuchBucket":
+            raise StateStoreError(f"bucket {bucket} does not exist (reading its region)") from None
+        first: Exception = exc
+    except BotoCoreError as exc:
+        raise StateStoreError(f"cannot read the region of bucket {bucket}: {exc}") from None
+    try:
+        headers = client.head_bucket(Bucket=bucket)["ResponseMetadata"].get("HTTPHeaders", {})
+    except ClientError as exc:
+        headers = exc.response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+    except BotoCoreError:
+        headers = {}
+    if headers.get("x-amz-bucket-region"):
+        return headers["x-amz-bucket-region"]
+    raise StateStoreError(f"cannot read the region of bucket {bucket}: {first}") from None
+
+
 class _NotFound(Exception):
     pass
 

@@ -25,7 +25,10 @@ from kopsgen.errors import StateStoreError, UsageError
 from kopsgen.state import layout
 
 DEFAULT_STATE_STORE_ENV = "KOPSGEN_STATE_STORE"
-DEFAULT_STATE_STORE = "file://.kopsgen-state"
+# The local default, for trying kopsgen out: one folder per user, whatever folder kopsgen runs in (a folder
+# relative to the working directory made a second set of CAs for every folder a spec was rendered from).
+DEFAULT_STATE_FOLDER = ("kopsgen", "state-store")   # under $XDG_STATE_HOME, else ~/.local/state
+DEFAULT_STATE_STORE_HELP = "$XDG_STATE_HOME/kopsgen/state-store, else ~/.local/state/kopsgen/state-store"
 
 
 class ConcurrentWriteError(StateStoreError):
@@ -53,6 +56,7 @@ def check_key(key: str) -> str:
 
 class StateStore(abc.ABC):
     url: str
+    persistent = True   # False for a view whose writes are dropped (overlay.py)
 
     @abc.abstractmethod
     def read(self, key: str) -> tuple[bytes, Version] | None:
@@ -95,6 +99,10 @@ class FileStateStore(StateStore):
 
     def _path(self, key: str) -> Path:
         return self.root / check_key(key)
+
+    def location(self, key: str) -> str:
+        """The object's absolute `file://` URL, so that a message names the same place from any folder."""
+        return f"file://{os.path.abspath(self.root / check_key(key))}"
 
     @staticmethod
     def _version(data: bytes) -> Version:
@@ -211,10 +219,38 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def default_state_store() -> str:
+    """The local default store, an absolute `file://` URL: $XDG_STATE_HOME/kopsgen/state-store (when
+    XDG_STATE_HOME is absolute, as the XDG spec requires), else ~/.local/state/kopsgen/state-store."""
+    xdg = os.environ.get("XDG_STATE_HOME", "")
+    if xdg and os.path.isabs(xdg):
+        base = Path(xdg)
+    else:
+        try:
+            base = Path.home() / ".local" / "state"
+        except RuntimeError:  # no HOME and no passwd entry
+            raise UsageError(f"no home folder for the default state store: set {DEFAULT_STATE_STORE_ENV} "
+                             "(s3://BUCKET/PREFIX, or file:///ABSOLUTE/DIR to try kopsgen out)") from None
+    return f"file://{base.joinpath(*DEFAULT_STATE_FOLDER)}"
+
+
 def state_store_url(url: str | None = None) -> str:
     """The store to use: the given URL (a `--state` flag), else $KOPSGEN_STATE_STORE, else the
     local default."""
-    return url or os.environ.get(DEFAULT_STATE_STORE_ENV) or DEFAULT_STATE_STORE
+    return url or os.environ.get(DEFAULT_STATE_STORE_ENV) or default_state_store()
+
+
+def absolute_store_url(url: str) -> str:
+    """`url` with a folder made absolute (`file://rel`, a bare path, `~`), resolved against the current
+    folder; other URLs unchanged. For what is written into a spec (`create cluster`'s configBase), so that
+    the spec means the same folder wherever it is rendered from."""
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme != "file":
+        return url
+    path = rest if sep else url
+    if not path:
+        return url
+    return f"file://{os.path.abspath(os.path.expanduser(path))}"
 
 
 def open_store(url: str | None = None) -> StateStore:

@@ -68,6 +68,7 @@ PATTERN_VALUES: dict[str, list[Any]] = {
     "profile": ["arn:aws:iam::123456789012:instance-profile/example"],
     "s3BucketARN": ["arn:aws:s3:::demo-flow-logs"],
     "kopsVersion": ["1.34.0"],
+    "configBaseRegion": ["eu-central-1"],
     "version": ["v1.2.3"],
 }
 

@@ -50,8 +50,17 @@ class Stack:
         return body
 
 
-def description(spec: ClusterSpec) -> str:
-    return f"kopsgen: the AWS infrastructure of the Kubernetes cluster {spec.cluster.name}"
+# CloudFormation's limit on a template's Description; nested templates append their group's name
+MAX_DESCRIPTION = 1024 - 40
+
+
+def description(spec: ClusterSpec, graph: Graph | None = None) -> str:
+    """The template's Description; the graph's warnings (a configBase nodes cannot read) go into it, where
+    the console and `describe-stacks` show them."""
+    text = f"kopsgen: the AWS infrastructure of the Kubernetes cluster {spec.cluster.name}"
+    for warning in graph.warnings if graph is not None else ():
+        text += f". WARNING: {warning}"
+    return text if len(text) <= MAX_DESCRIPTION else text[:MAX_DESCRIPTION - 3] + "..."
 
 
 def assemble(graph: Graph, spec: ClusterSpec) -> Stack:
@@ -72,7 +81,7 @@ def assemble(graph: Graph, spec: ClusterSpec) -> Stack:
 
 
 def _map(graph: Graph, spec: ClusterSpec, ctx: CfnContext) -> Stack:
-    stack = Stack(description(spec))
+    stack = Stack(description(spec, graph))
     units = _units(graph)
     for resource in graph:
         mapper = MAPPERS.get(type(resource))

@@ -68,6 +68,9 @@ def deploy_markdown(cluster: str, files: dict[str, bytes]) -> str:
     stack = stack_name(cluster)
     out = [f"# Deploying {cluster} with CloudFormation", "",
            "Written by `kopsgen render --target cloudformation`; re-rendering the same spec writes the same bytes.", ""]
+    _, _, warning = str(body.get("Description", "")).partition(". WARNING: ")   # assembly.description's
+    if warning:
+        out += [f"**WARNING: {warning}**", ""]
     out += ["## Files", ""]
     out.append(f"- `{main}`: {len(files[main]):,} bytes, {len(body.get('Resources', {}))} "
                f"{'nested stacks' if nested else 'resources'}")

@@ -46,12 +46,12 @@ def https_url(bucket: str, key: str, region: str) -> str:
 
 
 def template_base_url(spec: ClusterSpec) -> str | None:
-    """Default of the parent template's TemplateBaseUrl; assumes the bucket is in the cluster's
-    region (`--upload-templates` checks, and prints the right URL if it is not)."""
+    """Default of the parent template's TemplateBaseUrl: the bucket is in spec.kopsgen.configBaseRegion,
+    else assumed in the cluster's region (`--upload-templates` checks, and prints the right URL if not)."""
     folder = template_folder(spec)
     if folder is None:
         return None
-    return https_url(folder.bucket, folder.prefix, spec.cluster.region)
+    return https_url(folder.bucket, folder.prefix, spec.cluster.config_base_region or spec.cluster.region)
 
 
 class UploadError(KopsgenError):
@@ -83,9 +83,10 @@ def upload_templates(spec: ClusterSpec, files: dict[str, bytes], client=None) ->
 
 
 def _bucket_region(client, bucket: str, default: str) -> str:
+    from kopsgen.errors import StateStoreError
+    from kopsgen.state.s3 import bucket_region
+
     try:
-        location = client.get_bucket_location(Bucket=bucket).get("LocationConstraint")
-    except Exception as exc:
-        raise UploadError(f"cannot read the region of the bucket {bucket}: {exc}") from None
-    # S3 reports us-east-1 as no constraint, and eu-west-1 may come back as its old name "EU"
-    return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location) or default
+        return bucket_region(bucket, client) or default
+    except StateStoreError as exc:
+        raise UploadError(str(exc)) from None

@@ -17,10 +17,11 @@ def render(graph: Graph, spec: ClusterSpec, fmt: str = "hcl") -> dict[str, bytes
     """Every file of the Terraform output, by relative path."""
     ctx = TfContext(graph, spec)
     blocks = [*_outputs(graph, ctx), *_providers(spec), *_resources(graph, ctx), _terraform_block()]
+    warnings = [f"WARNING: {w}" for w in graph.warnings]
     if fmt == "json":
-        main = {"kubernetes.tf.json": to_json(blocks).encode()}
+        main = {"kubernetes.tf.json": to_json(blocks, warnings).encode()}
     else:
-        main = {"kubernetes.tf": to_hcl(blocks).encode()}
+        main = {"kubernetes.tf": to_hcl(blocks, warnings).encode()}
     return {**main, **dict(sorted(ctx.files.items()))}
 
 
@@ -62,8 +63,10 @@ def _providers(spec: ClusterSpec) -> list[TopLevel]:
     extra = dict(spec.cluster.raw["spec"].get("target", {}).get("terraform", {}).get("providerExtraConfig") or {})
     files_extra = dict(spec.cluster.raw["spec"].get("target", {}).get("terraform", {})
                        .get("filesProviderExtraConfig") or {})
+    # the `files` provider writes the state-store objects: it must talk to the config base bucket's region
+    files_region = spec.cluster.config_base_region or region
     return [TopLevel("provider", ("aws",), {"region": region, **extra}),
-            TopLevel("provider", ("aws",), {"alias": FILES_PROVIDER, "region": region, **files_extra})]
+            TopLevel("provider", ("aws",), {"alias": FILES_PROVIDER, "region": files_region, **files_extra})]
 
 
 def _terraform_block() -> TopLevel:

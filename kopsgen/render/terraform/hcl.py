@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -167,8 +168,12 @@ class _Writer:
         return "[\n" + "\n".join(rows) + f"\n{pad}]"
 
 
-def to_hcl(blocks: Iterable[TopLevel]) -> str:
+def to_hcl(blocks: Iterable[TopLevel], comments: Iterable[str] = ()) -> str:
+    """HCL2; each of `comments` becomes a `#` paragraph at the top of the file."""
     writer = _Writer()
+    for comment in comments:
+        writer.lines.extend(f"# {line}" for line in textwrap.wrap(comment, 96))
+        writer.lines.append("")
     first = True
     for block in blocks:
         if not first:
@@ -202,9 +207,13 @@ def _json_body(body: dict) -> dict:
     return {k: _json_value(v) for k, v in sorted(body.items())}
 
 
-def to_json(blocks: Iterable[TopLevel]) -> str:
-    """Terraform JSON syntax: nested objects by block type and labels."""
+def to_json(blocks: Iterable[TopLevel], comments: Iterable[str] = ()) -> str:
+    """Terraform JSON syntax: nested objects by block type and labels. `comments` go into the root
+    object's `//` property, which Terraform ignores (its JSON syntax's comment)."""
     doc: dict[str, Any] = {}
+    comments = list(comments)
+    if comments:
+        doc["//"] = comments[0] if len(comments) == 1 else comments
     for block in blocks:
         if block.block_type == "provider":
             # several provider blocks of one name (aliases) become a list
