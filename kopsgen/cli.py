@@ -373,6 +373,9 @@ def create(ctx: click.Context, files: tuple[str, ...], state: str | None) -> Non
 @click.option("--admin-access", multiple=True, help="CIDRs allowed to reach the API [default: 0.0.0.0/0,::/0].")
 @click.option("--ssh-access", multiple=True,
               help="CIDRs allowed to SSH [default: --admin-access if given, else none: SSH closed].")
+@click.option("--ssm/--no-ssm", "ssm", default=None,
+              help="Let SSM Session Manager reach the instances (spec.kopsgen.ssmAccess) [default: on "
+                   "without --ssh-access].")
 @click.option("--output", "output_file", type=click.Path(dir_okay=False),
               help="Write the spec to this file instead of storing it or printing it.")
 @click.option("--state", envvar=STATE_ENV, help="Store the new cluster here (s3://BUCKET/PREFIX or file://DIR) "
@@ -385,7 +388,7 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
                    dns_zone: str | None, dns_type: str | None, ssh_public_key: str | None,
                    kubernetes_version: str | None, network_cidr, image: str | None,
                    api_loadbalancer_type: str | None, admin_access, ssh_access, output_file: str | None,
-                   state: str | None, dry_run: bool, fmt: str) -> None:
+                   state: str | None, dry_run: bool, fmt: str, ssm: bool | None = None) -> None:
     """Write a new cluster spec with `kops create cluster`'s defaults: one Cluster and its InstanceGroups.
 
     \b
@@ -426,9 +429,11 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
         control_plane_sizes=_csv(control_plane_size), topology=topology, networking=networking, bastion=bastion,
         dns_zone=dns_zone, dns_type=dns_type, ssh_public_key=key, kubernetes_version=kubernetes_version,
         network_cidrs=_csv(network_cidr), image=image, api_load_balancer_type=api_loadbalancer_type,
-        admin_access=_csv(admin_access), ssh_access=_csv(ssh_access), config_base=state_store_url(state))
+        admin_access=_csv(admin_access), ssh_access=_csv(ssh_access), config_base=state_store_url(state),
+        ssm_access=ssm)
     docs, data = verbs.new_cluster_documents(options)
     text = verbs.format_documents(data, fmt)
+    _say_how_to_reach(data)
     if dry_run or (not output_file and not state):
         click.echo(text, nl=False)
     elif output_file:
@@ -442,6 +447,17 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
                                  f"  change it: kopsgen edit cluster {stored.name}\n"
                                  f"  render it: kopsgen get cluster {stored.name} > spec.yaml && "
                                  f"kopsgen render --target terraform -f spec.yaml", err=True)
+
+
+def _say_how_to_reach(documents: list[dict]) -> None:
+    """On stderr, whatever the spec's destination: how the user will log in to the machines."""
+    from kopsgen.spec.create import access_notes
+
+    notes, warnings = access_notes(documents)
+    for note in notes:
+        cliutil.console().status(f"access: {note}", err=True)
+    for warning in warnings:
+        cliutil.console().warning(warning)
 
 
 @create.command("instancegroup")
