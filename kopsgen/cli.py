@@ -383,6 +383,9 @@ def create(ctx: click.Context, files: tuple[str, ...], state: str | None) -> Non
 @click.option("--admin-access", multiple=True, help="CIDRs allowed to reach the API [default: 0.0.0.0/0,::/0].")
 @click.option("--ssh-access", multiple=True,
               help="CIDRs allowed to SSH [default: --admin-access if given, else none: SSH closed].")
+@click.option("--ssm/--no-ssm", "ssm", default=None,
+              help="Let SSM Session Manager reach the instances (spec.kopsgen.ssmAccess) [default: on "
+                   "without --ssh-access].")
 @click.option("--output", "output_file", type=click.Path(dir_okay=False),
               help="Write the spec to this file instead of storing it or printing it.")
 @click.option("--state", envvar=STATE_ENV, help="Store the new cluster here (s3://BUCKET/PREFIX or file://DIR) "
@@ -397,7 +400,8 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
                    dns_zone: str | None, dns_type: str | None, ssh_public_key: str | None,
                    kubernetes_version: str | None, network_cidr, image: str | None,
                    api_loadbalancer_type: str | None, admin_access, ssh_access, output_file: str | None,
-                   state: str | None, state_region: str | None, dry_run: bool, fmt: str) -> None:
+                   state: str | None, state_region: str | None, dry_run: bool, fmt: str,
+                   ssm: bool | None = None) -> None:
     """Write a new cluster spec with `kops create cluster`'s defaults: one Cluster and its InstanceGroups.
 
     \b
@@ -440,7 +444,7 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
         network_cidrs=_csv(network_cidr), image=image, api_load_balancer_type=api_loadbalancer_type,
         admin_access=_csv(admin_access), ssh_access=_csv(ssh_access),
         # absolute, so that the spec names the same folder wherever it is rendered from
-        config_base=absolute_store_url(state_store_url(state)), config_base_region=state_region)
+        config_base=absolute_store_url(state_store_url(state)), config_base_region=state_region, ssm_access=ssm)
     docs, data = verbs.new_cluster_documents(options)
     text = verbs.format_documents(data, fmt)
     from kopsgen import pipeline
@@ -448,6 +452,7 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
     unreadable = pipeline.config_base_warning(data[0]["spec"]["configBase"])
     if unreadable:
         cliutil.console().warning(unreadable)
+    _say_how_to_reach(data)
     if dry_run or (not output_file and not state):
         click.echo(text, nl=False)
     elif output_file:
@@ -461,6 +466,17 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
                                  f"  change it: kopsgen edit cluster {stored.name}\n"
                                  f"  render it: kopsgen get cluster {stored.name} > spec.yaml && "
                                  f"kopsgen render --target terraform -f spec.yaml", err=True)
+
+
+def _say_how_to_reach(documents: list[dict]) -> None:
+    """On stderr, whatever the spec's destination: how the user will log in to the machines."""
+    from kopsgen.spec.create import access_notes
+
+    notes, warnings = access_notes(documents)
+    for note in notes:
+        cliutil.console().status(f"access: {note}", err=True)
+    for warning in warnings:
+        cliutil.console().warning(warning)
 
 
 @create.command("instancegroup")

@@ -185,9 +185,11 @@ def _within_moto_limits(case_id: str, moto: MotoServer, run: Callable[[], None])
 
 
 def _run_ours(case: MotoCase, moto: MotoServer, tmp_path: Path,
-              also_check: Callable[[MotoServer], None] = lambda server: None) -> None:
+              also_check: Callable[[MotoServer], None] = lambda server: None,
+              provisioned: Callable[[MotoServer, dict[str, str]], None] = lambda server, ids: None) -> None:
     original = [d for d in yaml.safe_load_all(case.source.read_text()) if d]
     ids = tfmoto.provision_existing(moto, [tfmoto.realistic_document(d) for d in original])
+    provisioned(moto, ids)
     spec_path = tfmoto.realistic_spec(case.source, tmp_path / "spec.yaml", ids=ids)
     docs = [d for d in yaml.safe_load_all(spec_path.read_text()) if d]
     out = tmp_path / "out"
@@ -212,6 +214,39 @@ def _run_ours(case: MotoCase, moto: MotoServer, tmp_path: Path,
 @pytest.mark.parametrize("case", DEFAULT_CASES, ids=lambda c: c.id)
 def test_ours_applies_plans_clean_and_destroys(case: MotoCase, moto: MotoServer, tmp_path: Path):
     _run_ours(case, moto, tmp_path)
+
+
+def test_shared_subnets_and_nat_gateways_are_used_untouched(moto: MotoServer, tmp_path: Path):
+    """A cluster on a network team's VPC, private subnets, NAT gateways (`egress: nat-...`) and utility subnets
+    (`id: subnet-...`), provisioned with boto3 first: it applies, plans clean and destroys, and the network
+    is described exactly alike before the apply, after it and after the destroy: no tag added (kopsgen never
+    re-tags a shared resource), no route or association changed, nothing of it deleted."""
+    snapshots: dict[str, dict] = {}
+    vpc: list[str] = []
+
+    def before(server: MotoServer, ids: dict[str, str]) -> None:
+        vpc.append(ids["vpc-0a1b2c3d"])
+        assert sum(1 for placeholder in ids if placeholder.startswith(("subnet-", "nat-"))) == 6
+        snapshots["before"] = tfmoto.network_snapshot(server, vpc[0])
+
+    def after_apply(server: MotoServer) -> None:
+        snapshots["applied"] = tfmoto.network_snapshot(server, vpc[0])
+        # the API's load balancer is internet-facing, in the two shared utility subnets
+        [lb] = server.client("elbv2").describe_load_balancers()["LoadBalancers"]
+        utility = {i for i, v in snapshots["before"].items() if i.startswith("subnet-") and v[0].endswith("/22")}
+        assert lb.get("Scheme", "internet-facing") == "internet-facing"   # moto leaves the default scheme out
+        assert {z["SubnetId"] for z in lb["AvailabilityZones"]} == utility
+        # no SSH configured: every role the cluster made may open SSM sessions
+        iam = server.client("iam")
+        for role in ("masters.sharedsubnets.example.com", "nodes.sharedsubnets.example.com"):
+            assert f"ssm.{role}" in iam.list_role_policies(RoleName=role)["PolicyNames"]
+
+    _run_ours(MotoCase("shared-subnets", DATA / "shared-subnets.yaml"), moto, tmp_path, also_check=after_apply,
+              provisioned=before)
+    snapshots["destroyed"] = tfmoto.network_snapshot(moto, vpc[0])
+    assert len(snapshots["before"]) == 1 + 4 + 4 + 1 + 2 + 2   # VPC, subnets, route tables, gateway, NATs, EIPs
+    assert snapshots["applied"] == snapshots["before"]
+    assert snapshots["destroyed"] == snapshots["before"]
 
 
 @pytest.mark.slow

@@ -74,6 +74,10 @@ class Resource:
 
     name: str
     tags: dict[str, str] = dataclasses.field(default_factory=dict)
+    # Resources this one must be created after although none of its fields reads them: an order AWS
+    # requires (an Elastic IP after the VPC's internet gateway is attached). Terraform writes it as
+    # `depends_on`, CloudFormation as `DependsOn` (on what makes the resource usable: the attachment).
+    depends_on: tuple[Ref, ...] = ()
 
     # Group used by `kopsgen graph` and by the CloudFormation nested-stack split.
     category: ClassVar[str] = "other"

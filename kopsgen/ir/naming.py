@@ -273,6 +273,11 @@ def iam_role_output(ig_role: str) -> str:
     return _IAM_ROLE_WORDS[ig_role]
 
 
+def iam_ssm_policy(role_name: str) -> str:
+    """The inline policy that lets SSM Session Manager reach a role's instances: `ssm.<role name>`."""
+    return f"ssm.{role_name}"
+
+
 def iam_additional_policy(role_name: str) -> str:
     """The inline policy holding a role's `additionalPolicies`: `additional.<role name>`."""
     return f"additional.{role_name}"

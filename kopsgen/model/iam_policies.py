@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from awacs import (
-    acm, autoscaling, cognito_idp, ec2, ecr, elasticloadbalancing as elb, iam, kms, route53, s3, shield, sqs, sts,
-    waf_regional, wafv2,
+    acm, autoscaling, cognito_idp, ec2, ecr, elasticloadbalancing as elb, iam, kms, route53, s3, shield, sqs, ssm,
+    ssmmessages, sts, waf_regional, wafv2,
 )
 from awacs.aws import (
     Action, Allow, Bool, Condition, ConditionElement, ForAllValuesStringEquals, ForAllValuesStringLike, Null,
@@ -586,6 +586,17 @@ def role_policy(ig_role: str, inputs: PolicyInputs) -> PolicyDocumentIR | None:
     """The inline policy of an instance-group role; None for bastions, which call no AWS API."""
     builder = {CONTROL_PLANE: control_plane_policy, API_SERVER: api_server_policy, NODE: node_policy}.get(ig_role)
     return builder(inputs) if builder else None
+
+
+def ssm_session_policy() -> PolicyDocumentIR:
+    """What the SSM agent needs for Session Manager (spec.kopsgen.ssmAccess): register the instance and open
+    its session channels. These calls only ever act on the calling instance and AWS offers no resource to
+    scope them to, hence `*`. AWS's managed AmazonSSMManagedInstanceCore would also let every node read any
+    Parameter Store parameter, fetch SSM documents and run commands: more than a way in needs."""
+    actions = [ssm.UpdateInstanceInformation, ssmmessages.CreateControlChannel, ssmmessages.CreateDataChannel,
+               ssmmessages.OpenControlChannel, ssmmessages.OpenDataChannel]
+    return to_document(PolicyDocument(Version=VERSION, Statement=[
+        Statement(Effect=Allow, Action=_actions(actions), Resource=["*"])]))
 
 
 # ---------------------------------------------------------------- addon service-account roles (IRSA)

@@ -16,6 +16,7 @@ from kopsgen.ir.loadbalancer import (
     AccessLog, HealthCheck, LoadBalancerListener, NetworkLoadBalancer, SubnetMapping, TargetGroup,
 )
 from kopsgen.model.context import ModelContext
+from kopsgen.model.network import after_internet_gateway
 from kopsgen.model.firewall import (
     HTTPS, Group, add_egress_anywhere, add_path_mtu_rules, add_rule, add_security_group, addresses,
     cilium_manages_etcd, role_groups,
@@ -89,7 +90,7 @@ def add_network_load_balancer(ctx: ModelContext, prefix: str, *, internal: bool,
         # dual-stack only when every subnet it sits in has IPv6, as kops decides
         dualstack=all(ctx.cluster.subnet(p.name).ipv6_cidr for p in placements),
         cross_zone=cross_zone, access_log=access_log, deletion_protection=deletion_protection,
-        tags=ctx.tags(name))).ref()
+        tags=ctx.tags(name), depends_on=() if internal else after_internet_gateway(ctx))).ref()
 
 
 def add_target_group(ctx: ModelContext, prefix: str, port: int, protocol: str, health_check: HealthCheck) -> Ref:

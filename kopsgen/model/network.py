@@ -35,17 +35,17 @@ def build_network(ctx: ModelContext) -> None:
     _vpc(ctx)
     managed = [s for s in cluster.subnets if s.egress != EGRESS_EXTERNAL]
 
-    igw: Link | None = None
     public_rt: Ref | None = None
-    if managed:
+    # the internet gateway is needed (made, or looked up in a shared VPC) only for the public route table:
+    # with every subnet shared nothing routes through it, and the VPC may have none (transit-gateway egress)
+    if managed and not all(s.shared for s in cluster.subnets):
         igw = _internet_gateway(ctx)
-        if not all(s.shared for s in cluster.subnets):
-            public_rt = ctx.graph.add(RouteTable(
-                name=naming.public_route_table(ctx.name), vpc=ctx.vpc(),
-                tags=ctx.tags(naming.public_route_table(ctx.name), {KOPS_ROLE_TAG: "public"}))).ref()
-            for destination, field in ((ANY_IPV4, "destination_cidr_block"), (ANY_IPV6, "destination_ipv6_cidr_block")):
-                ctx.graph.add(Route(name=naming.public_route(destination), route_table=public_rt,
-                                    internet_gateway=igw, **{field: destination}))
+        public_rt = ctx.graph.add(RouteTable(
+            name=naming.public_route_table(ctx.name), vpc=ctx.vpc(),
+            tags=ctx.tags(naming.public_route_table(ctx.name), {KOPS_ROLE_TAG: "public"}))).ref()
+        for destination, field in ((ANY_IPV4, "destination_cidr_block"), (ANY_IPV6, "destination_ipv6_cidr_block")):
+            ctx.graph.add(Route(name=naming.public_route(destination), route_table=public_rt,
+                                internet_gateway=igw, **{field: destination}))
 
     for subnet in cluster.subnets:
         _subnet(ctx, subnet)
@@ -111,6 +111,14 @@ def _vpc(ctx: ModelContext) -> None:
 
 def _dhcp_domain(region: str) -> str:
     return "ec2.internal" if region == "us-east-1" else f"{region}.compute.internal"
+
+
+def after_internet_gateway(ctx: ModelContext) -> tuple[Ref, ...]:
+    """What an Elastic IP, a NAT gateway or an internet-facing load balancer must be created after: the
+    internet gateway kopsgen attaches to the VPC (AWS refuses them in a VPC without an attached gateway).
+    A shared VPC's gateway exists before the cluster: nothing to wait for."""
+    igw = ctx.graph.find(InternetGateway, naming.internet_gateway(ctx.name))
+    return (igw.ref(),) if igw is not None else ()
 
 
 def _internet_gateway(ctx: ModelContext) -> Link:
@@ -191,10 +199,11 @@ def _egress_target(ctx: ModelContext, zone: str, egress: str | None, public_ip: 
         allocation = ctx.graph.add(SharedElasticIp(name=naming.nat_eip(zone, ctx.name), public_ip=public_ip)).ref()
     else:
         allocation = ctx.graph.add(ElasticIp(name=naming.nat_eip(zone, ctx.name),
-                                             tags=ctx.tags(naming.nat_eip(zone, ctx.name)))).ref()
+                                             tags=ctx.tags(naming.nat_eip(zone, ctx.name)),
+                                             depends_on=after_internet_gateway(ctx))).ref()
     utility = _egress_subnet(ctx, zone)
     nat = ctx.graph.add(NatGateway(name=name, subnet=ctx.subnet(utility.name), allocation=allocation,
-                                   tags=ctx.tags(name)))
+                                   tags=ctx.tags(name), depends_on=after_internet_gateway(ctx)))
     return {"nat_gateway": nat.ref()}
 
 

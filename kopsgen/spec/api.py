@@ -488,6 +488,8 @@ class Cluster:
     # kopsgen extensions (spec.kopsgen): hardening of a VPC kopsgen creates
     flow_logs: FlowLogs | None = FlowLogs()
     restrict_default_security_group: bool = True
+    # ... a way in: SSM Session Manager on every role kopsgen creates (spec.kopsgen.ssmAccess)
+    ssm_access: bool = False
     # ... and of the CloudFormation output: nested stacks even while one template would do
     cloudformation_nested_stacks: bool = False
     # the region of the configBase's S3 bucket (spec.kopsgen.configBaseRegion; None: the cluster's region,
@@ -578,7 +580,15 @@ class Cluster:
             is not False,
             cloudformation_nested_stacks=value_at(s, "kopsgen", "nestedStacks", default=False) is True,
             config_base_region=value_at(s, "kopsgen", "configBaseRegion") or None,
+            ssm_access=ssm_access_of(s),
         )
+
+
+def ssm_access_of(s: dict) -> bool:
+    """`spec.kopsgen.ssmAccess`; unset, on exactly when no SSH access is configured, so that a cluster
+    always has a way in (sessions through SSM need no open port and no key)."""
+    value = value_at(s, "kopsgen", "ssmAccess")
+    return value if isinstance(value, bool) else not s.get("sshAccess")
 
 
 def port_range(value: str | None, default: tuple[int, int] = (30000, 32767)) -> tuple[int, int]:

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 
 from kopsgen.errors import UsageError
 from kopsgen.spec import sshkey
-from kopsgen.spec.api import region_of_zone
+from kopsgen.spec.api import region_of_zone, ssm_access_of
 from kopsgen.spec.instancetypes import machine_architecture  # (also imported from here by callers)
 from kopsgen.spec.documents import CLUSTER_LABEL
 
@@ -135,6 +135,7 @@ class CreateClusterOptions:
     config_base_region: str | None = None   # --state-region: the config base bucket's region
     authorization: str = "rbac"
     channel: str = "stable"
+    ssm_access: bool | None = None     # --ssm/--no-ssm; None: the spec's default (on without SSH)
 
 
 # AWS names: us-east-1a, eu-west-2c, us-gov-west-1a, ap-southeast-4b, and Local Zones us-east-1-bos-1a.
@@ -223,6 +224,8 @@ def new_cluster(opts: CreateClusterOptions) -> list[dict]:
         spec["topology"]["bastion"] = {"bastionPublicName": f"bastion.{name}"}
     if opts.ssh_public_key is not None:
         spec[sshkey.FIELD] = opts.ssh_public_key.strip()
+    if opts.ssm_access is not None:
+        spec.setdefault("kopsgen", {})["ssmAccess"] = opts.ssm_access
 
     control_planes = _control_plane_groups(control_plane_zones, control_plane_count, zone_subnets)
     # Cilium with its own etcd (cilium-etcd) gets a third etcd cluster on the control plane
@@ -237,6 +240,40 @@ def new_cluster(opts: CreateClusterOptions) -> list[dict]:
         _finish_group(group, name, opts, version, control_plane_sizes, node_sizes)
     cluster = {"apiVersion": API_VERSION, "kind": "Cluster", "metadata": {"name": name}, "spec": spec}
     return [cluster, *sorted(groups, key=lambda g: g["metadata"]["name"])]
+
+
+# --- how the user will reach the machines ------------------------------------------------------
+
+
+def access_notes(documents: list[dict]) -> tuple[list[str], list[str]]:
+    """What `create cluster` tells the user about reaching the instances of a new cluster (its Cluster
+    document, then its InstanceGroups): (notes, warnings). A cluster nobody can log in to is legal, but
+    never made without a word."""
+    cluster, groups = documents[0], documents[1:]
+    spec = cluster["spec"]
+    name, region = cluster["metadata"]["name"], region_of_zone(spec["subnets"][0]["zone"])
+    ssh = list(spec.get("sshAccess") or ())
+    bastion = any(g["spec"].get("role") == "Bastion" for g in groups)
+    notes: list[str] = []
+    warnings: list[str] = []
+    if ssm_access_of(spec):
+        notes.append(f"reach the instances with SSM Session Manager (spec.kopsgen.ssmAccess; needs the AWS CLI's "
+                     f"session-manager-plugin): aws ssm start-session --region {region} --target INSTANCE-ID, "
+                     f"IDs from: aws ec2 describe-instances --region {region} "
+                     f"--filters Name=tag:KubernetesCluster,Values={name} --query "
+                     f"'Reservations[].Instances[].InstanceId'")
+    if ssh:
+        where = ("the bastion's load balancer, then from the bastion to the instances' private addresses"
+                 if bastion else "the instances' addresses")
+        notes.append(f"SSH is open from {', '.join(ssh)} (spec.sshAccess) to {where}")
+    if not ssh and not ssm_access_of(spec):
+        warnings.append("no way in: no --ssh-access and SSM is off (--no-ssm), so nobody can log in to the "
+                        "instances" + (", the bastion included" if bastion else "")
+                        + "; give --ssh-access CIDR or drop --no-ssm")
+    elif not ssh and bastion:
+        warnings.append("--bastion without --ssh-access: the bastion admits no SSH and is of no use; "
+                        "reach the instances with SSM, or give --ssh-access CIDR")
+    return notes, warnings
 
 
 # --- checks of the flags -----------------------------------------------------------------------

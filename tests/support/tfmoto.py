@@ -136,6 +136,7 @@ def provision_existing(server: MotoServer, docs: list[dict]) -> dict[str, str]:
         igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
         ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
         ids[cluster["networkID"]] = vpc
+        ids.update(provision_shared_subnets(ec2, cluster, vpc, igw))
     default_vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
     vpc_id = ids.get(cluster.get("networkID"), default_vpc)
 
@@ -176,6 +177,76 @@ def provision_existing(server: MotoServer, docs: list[dict]) -> dict[str, str]:
     if access_log.get("bucket"):
         server.client("s3").create_bucket(Bucket=access_log["bucket"])
     return ids
+
+
+NETWORK_TEAM_TAG = {"Key": "Name", "Value": "made-by-the-network-team"}
+
+
+def provision_shared_subnets(ec2, cluster: dict, vpc: str, igw: str) -> dict[str, str]:
+    """The existing subnets (`subnets[].id`) and NAT gateways (`egress: nat-...`) of a spec, made in the shared VPC
+    as a network team lays them out: the utility (and public) subnets route to the internet gateway, each zone's
+    NAT gateway has an Elastic IP and sits in the zone's utility subnet, and the zone's private subnets route
+    through it. Every one is tagged as the network team's, like the VPC. Returns placeholder ID -> moto's ID."""
+    ids: dict[str, str] = {}
+    shared = [s for s in cluster["subnets"] if s.get("id")]
+    for subnet in shared:
+        ids[subnet["id"]] = ec2.create_subnet(VpcId=vpc, CidrBlock=subnet["cidr"], AvailabilityZone=subnet["zone"],
+                                              TagSpecifications=[{"ResourceType": "subnet",
+                                                                  "Tags": [NETWORK_TEAM_TAG]}])["Subnet"]["SubnetId"]
+    public = [s for s in shared if s["type"] in ("Utility", "Public")]
+    if public:
+        table = _route_table(ec2, vpc)
+        ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+        for subnet in public:
+            ec2.associate_route_table(RouteTableId=table, SubnetId=ids[subnet["id"]])
+    for zone in sorted({s["zone"] for s in shared if str(s.get("egress", "")).startswith("nat-")}):
+        private = [s for s in shared if s["zone"] == zone and str(s.get("egress", "")).startswith("nat-")]
+        utility = next(s for s in public if s["zone"] == zone)
+        allocation = ec2.allocate_address(Domain="vpc", TagSpecifications=[
+            {"ResourceType": "elastic-ip", "Tags": [NETWORK_TEAM_TAG]}])["AllocationId"]
+        nat = ec2.create_nat_gateway(SubnetId=ids[utility["id"]], AllocationId=allocation, TagSpecifications=[
+            {"ResourceType": "natgateway", "Tags": [NETWORK_TEAM_TAG]}])["NatGateway"]["NatGatewayId"]
+        table = _route_table(ec2, vpc)
+        ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat)
+        for subnet in private:
+            ids[subnet["egress"]] = nat
+            ec2.associate_route_table(RouteTableId=table, SubnetId=ids[subnet["id"]])
+    return ids
+
+
+def _route_table(ec2, vpc: str) -> str:
+    return ec2.create_route_table(VpcId=vpc, TagSpecifications=[
+        {"ResourceType": "route-table", "Tags": [NETWORK_TEAM_TAG]}])["RouteTable"]["RouteTableId"]
+
+
+def network_snapshot(server: MotoServer, vpc: str) -> dict[str, Any]:
+    """Everything of a shared VPC's network as AWS describes it (tags, CIDRs, routes, associations, gateways,
+    addresses), keyed by ID: equal snapshots mean nothing was changed, re-tagged, added or removed."""
+    ec2 = server.client("ec2")
+    in_vpc = [{"Name": "vpc-id", "Values": [vpc]}]
+
+    def tags(item: dict) -> list:
+        return sorted((t["Key"], t["Value"]) for t in item.get("Tags", []))
+
+    snapshot: dict[str, Any] = {}
+    for v in ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"]:
+        snapshot[v["VpcId"]] = (v["CidrBlock"], tags(v))
+    for s in ec2.describe_subnets(Filters=in_vpc)["Subnets"]:
+        snapshot[s["SubnetId"]] = (s["CidrBlock"], s["AvailabilityZone"], s["MapPublicIpOnLaunch"], tags(s))
+    for t in ec2.describe_route_tables(Filters=in_vpc)["RouteTables"]:
+        routes = sorted((r.get("DestinationCidrBlock", ""), r.get("GatewayId", ""), r.get("NatGatewayId", ""))
+                        for r in t["Routes"])
+        associations = sorted(a.get("SubnetId", "main") for a in t["Associations"])
+        snapshot[t["RouteTableId"]] = (routes, associations, tags(t))
+    for g in ec2.describe_internet_gateways(Filters=[{"Name": "attachment.vpc-id", "Values": [vpc]}])[
+            "InternetGateways"]:
+        snapshot[g["InternetGatewayId"]] = (sorted(a["VpcId"] for a in g["Attachments"]), tags(g))
+    for n in ec2.describe_nat_gateways(Filters=in_vpc)["NatGateways"]:
+        snapshot[n["NatGatewayId"]] = (n["State"], n["SubnetId"],
+                                       sorted(a["AllocationId"] for a in n["NatGatewayAddresses"]), tags(n))
+    for a in ec2.describe_addresses()["Addresses"]:
+        snapshot[a["AllocationId"]] = (a["PublicIp"], tags(a))
+    return snapshot
 
 
 # --- reading the rendered configuration ---------------------------------------------------------------------------

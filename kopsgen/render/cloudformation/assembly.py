@@ -88,6 +88,8 @@ def _map(graph: Graph, spec: ClusterSpec, ctx: CfnContext) -> Stack:
         if mapper is None:
             raise RenderError(f"the CloudFormation target cannot render {type(resource).__name__} resources yet")
         ctx.pending_depends = set()
+        for link in resource.depends_on:
+            ctx.wait_for(link)
         objects = list(mapper.fn(resource, ctx))
         depends = ctx.pending_depends
         ctx.pending_depends = set()
@@ -105,7 +107,14 @@ def _map(graph: Graph, spec: ClusterSpec, ctx: CfnContext) -> Stack:
             stack.groups[obj.title] = units.get((type(resource), resource.name), resource.category)
             stack.sources[obj.title] = (type(resource), resource.name)
     for output_name, value in sorted(graph.outputs.items()):
+        before = set(ctx.parameters)
         output = _output(output_name, value, ctx)
+        if _asks_for_input(ctx, before):
+            # an output would only echo back a value the user must give, which no resource reads (a shared
+            # IPv4-only VPC's IPv6 block): leave it out rather than make the stack require that parameter
+            for added in set(ctx.parameters) - before:
+                del ctx.parameters[added]
+            continue
         if output is not None:
             stack.outputs[naming.output_id(output_name)] = output
     stack.parameters = {pid: p.to_dict() for pid, p in sorted(ctx.parameters.items())}
@@ -113,6 +122,11 @@ def _map(graph: Graph, spec: ClusterSpec, ctx: CfnContext) -> Stack:
     if clash:
         raise RuntimeError(f"logical IDs used by both a parameter and a resource: {sorted(clash)}")
     return stack
+
+
+def _asks_for_input(ctx: CfnContext, before: set[str]) -> bool:
+    """Whether parameters declared since `before` include one without a default (a value the user must give)."""
+    return any("Default" not in ctx.parameters[p].to_dict() for p in set(ctx.parameters) - before)
 
 
 def _output(name: str, value, ctx: CfnContext) -> dict | None:

@@ -48,20 +48,22 @@ class Mapper:
     # helper objects a mapper may make besides the main one, by part name -> logical-ID prefix
     parts: dict[str, str]
     attributes: dict[str, AttributeFn]
+    # the part a resource that must wait for this one (IR `depends_on`) waits for; None: the main object
+    ready_part: str | None = None
 
 
 MAPPERS: dict[type[Resource], Mapper] = {}
 
 
 def mapper(kind: type[R], *, id_prefix: str | None = None, parts: dict[str, str] | None = None,
-           attributes: dict[str, AttributeFn] | None = None) -> Callable:
+           attributes: dict[str, AttributeFn] | None = None, ready_part: str | None = None) -> Callable:
     """Register the CloudFormation mapper of `kind`. `attributes` defaults to {"id": Ref}."""
 
     def register(fn: Callable[[R, "CfnContext"], Iterable[AWSObject]]) -> Callable:
         if kind in MAPPERS:
             raise RuntimeError(f"two CloudFormation mappers for {kind.__name__}")
         MAPPERS[kind] = Mapper(kind, fn, id_prefix or kind.__name__, dict(parts or {}),
-                               {"id": ref_of(), **(attributes or {})})
+                               {"id": ref_of(), **(attributes or {})}, ready_part)
         return fn
 
     return register
@@ -134,6 +136,12 @@ class CfnContext:
     def depend_on(self, logical_id: str) -> None:
         """Make the resource being mapped wait for `logical_id` (CloudFormation's DependsOn)."""
         self.pending_depends.add(logical_id)
+
+    def wait_for(self, link: IrRef) -> None:
+        """Make the resource being mapped wait until `link`'s resource is usable (an IR `depends_on`):
+        its main object, or the part its mapper names (an internet gateway: its VPC attachment)."""
+        m = MAPPERS[link.kind]
+        self.depend_on(self.logical_id(self.graph.get(link.kind, link.name), m.ready_part))
 
     # ------------------------------------------------------------ parameters
 

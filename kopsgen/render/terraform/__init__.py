@@ -30,8 +30,12 @@ def _resources(graph: Graph, ctx: TfContext) -> list[TopLevel]:
     data: list[TopLevel] = []
     for resource in graph:
         m = MAPPERS[type(resource)]
-        block = TopLevel("data" if m.data_source else "resource", (m.tf_type, m.label(resource)),
-                         m.fn(resource, ctx))
+        body = m.fn(resource, ctx)
+        if resource.depends_on:
+            waits = {ctx.address(d.kind, d.name) for d in resource.depends_on}
+            waits |= {w.text for w in body.get("depends_on", [])}
+            body = {**body, "depends_on": [Static(w) for w in sorted(waits)]}
+        block = TopLevel("data" if m.data_source else "resource", (m.tf_type, m.label(resource)), body)
         (data if m.data_source else managed).append(block)
     # kops's order: resources by type and label, then data sources
     key = lambda b: b.labels  # noqa: E731

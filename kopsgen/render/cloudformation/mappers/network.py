@@ -82,7 +82,8 @@ def _attached_gateway(ctx: CfnContext, r: InternetGateway):
     return Ref(ctx.logical_id(r))
 
 
-@mapper(InternetGateway, parts={"attachment": "InternetGatewayAttachment"}, attributes={"id": _attached_gateway})
+@mapper(InternetGateway, parts={"attachment": "InternetGatewayAttachment"}, attributes={"id": _attached_gateway},
+        ready_part="attachment")
 def _(r: InternetGateway, ctx: CfnContext):
     gateway = ec2.InternetGateway(ctx.logical_id(r), **tags(r.tags))
     attachment = ec2.VPCGatewayAttachment(ctx.logical_id(r, "attachment"), InternetGatewayId=Ref(gateway),
