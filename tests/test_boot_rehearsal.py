@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from kopsgen import pipeline
-from kopsgen.bootstrap import filerepository, releases
+from kopsgen.bootstrap import filerepository, pki, releases
 from kopsgen.errors import RenderError
 from kopsgen.output import write_output
 from kopsgen.state.store import open_store
@@ -193,13 +193,14 @@ def test_public_cluster_boots_and_every_broken_boot_fails(moto: MotoServer, mirr
     wrong_hash = br.edit_boot_config(control_plane, "NodeupConfigHash", "x" * 43 + "=")
     assert_refused(applied.rehearse(wrong_hash), "NodeupConfigHash mismatch")
 
-    # a wrong bucket, a wrong key (another cluster's folder), a node in another AWS partition
+    # a wrong bucket, a wrong key (another cluster's folder), a region whose partition cannot see the bucket
     assert_refused(applied.rehearse(br.edit_boot_config(control_plane, "ConfigBase",
                                                         f"s3://kopsgen-no-such-bucket/{applied.name}")),
                    "cannot locate the state-store bucket 'kopsgen-no-such-bucket'")
     assert_refused(applied.rehearse(br.edit_boot_config(control_plane, "ConfigBase", f"s3://{bucket}/other.example.com")),
                    f"cannot read s3://{bucket}/other.example.com/igconfig/control-plane/{group}/nodeupconfig.yaml")
-    assert_refused(applied.rehearse(control_plane, AWS_REGION="cn-north-1", AWS_DEFAULT_REGION="cn-north-1"),
+    # (the region nodeup works in is the one the user data exports: the cluster's)
+    assert_refused(applied.rehearse(br.edit_export(control_plane, "AWS_REGION", "cn-north-1")),
                    "a node in cn-north-1 (partition aws-cn) cannot read it")
     assert_refused(applied.rehearse(node, KOPSGEN_REHEARSAL_CONFIG_BASE=f"s3://{bucket}/other.example.com"),
                    "cannot read s3://")
@@ -223,9 +224,9 @@ def test_public_cluster_boots_and_every_broken_boot_fails(moto: MotoServer, mirr
     with_object(nodeup_config, None, f"cannot read s3://{bucket}/{applied.s3_key(nodeup_config)}", control_plane)
     etcd_manifest = f"manifests/etcd/main-{group}.yaml"
     with_object(etcd_manifest, None, f"cannot read s3://{bucket}/{applied.s3_key(etcd_manifest)}", control_plane)
-    other_ca = s3.get_object(Bucket=bucket, Key=applied.s3_key("pki/private/kubernetes-front-proxy-ca/keyset.yaml")
-                             )["Body"].read() if _exists(s3, applied.s3_key("pki/private/kubernetes-front-proxy-ca/keyset.yaml")) \
-        else s3.get_object(Bucket=bucket, Key=applied.s3_key("pki/private/etcd-clients-ca/keyset.yaml"))["Body"].read()
+    # another CA's keyset (the aggregator's, which every cluster has) where kubernetes-ca's should be
+    other_ca = s3.get_object(Bucket=bucket, Key=applied.s3_key(f"pki/private/{pki.AGGREGATOR_CA}/keyset.yaml"))[
+        "Body"].read()
     keyset = "pki/private/kubernetes-ca/keyset.yaml"
     with_object(keyset, None, f"cannot read s3://{bucket}/{applied.s3_key(keyset)}", control_plane)
     with_object(keyset, other_ca, "CA kubernetes-ca: the nodeup config's certificates are not those of keyset", control_plane)
@@ -238,10 +239,6 @@ def test_public_cluster_boots_and_every_broken_boot_fails(moto: MotoServer, mirr
     assert applied.rehearse(control_plane).returncode == 0
     assert br.snapshot() == before, "a rehearsal changed this machine outside its temporary root"
     print(f"public: {applied.runs} rehearsals ({node_template} and the control plane)")
-
-
-def _exists(s3, key: str) -> bool:
-    return bool(s3.list_objects_v2(Bucket=tfmoto.STATE_BUCKET, Prefix=key).get("KeyCount"))
 
 
 @needs_sandbox

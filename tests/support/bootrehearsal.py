@@ -186,6 +186,13 @@ def edit_boot_config(user_data: bytes, field: str, value: str) -> bytes:
     return edited.encode()
 
 
+def edit_export(user_data: bytes, name: str, value: str) -> bytes:
+    """The user data with the value of one of its `export NAME=value` lines replaced."""
+    edited, count = re.subn(rf"^export {name}=.*$", f"export {name}={value}", user_data.decode(), flags=re.M)
+    assert count == 1, f"export {name}= appears {count} times in the user data"
+    return edited.encode()
+
+
 # --- the sandbox ----------------------------------------------------------------------------------------------------
 
 @dataclass

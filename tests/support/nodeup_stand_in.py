@@ -19,8 +19,8 @@ Differences from the real thing: it reads S3 with the credentials and endpoint i
 (AWS_ENDPOINT_URL and test keys, the moto server) where nodeup uses the instance role from the
 metadata service; and it stops there (no kubelet, no systemd unit). Like nodeup, it asks S3 where the
 bucket is (GetBucketLocation) and reads it in that region; a bucket of another AWS partition than the
-node's region (AWS_REGION) is unreadable, as on AWS (moto keeps one bucket namespace for all regions,
-so the stand-in checks the partition itself).
+node's region (AWS_REGION, which kops's boot script exports: the cluster's region) is unreadable, as on
+AWS (moto keeps one bucket namespace for all regions, so the stand-in checks the partition itself).
 
 Exit 0 with `nodeup stand-in: OK ...` on stdout, else exit 3 with `nodeup stand-in: FAILED: <why>`.
 """
