@@ -137,6 +137,11 @@ def main(argv: list[str]) -> None:
     else:
         fail("boot config names neither ConfigBase nor ConfigServer")
     base = ConfigBase(base_url, node_region)
+    if source == "kops-controller":
+        # first of all a node must trust kops-controller's certificate, issued by the kubernetes CA
+        trusted = boot["ConfigServer"].get("CACertificates") or ""
+        if role != "Bastion" and trusted != keyset(base, "kubernetes-ca")[0]:
+            fail("ConfigServer.CACertificates in the boot config are not the kubernetes-ca keyset's certificates")
 
     data = base.read(f"igconfig/{ROLE_PATH[role]}/{group}/nodeupconfig.yaml")
     actual = base64.b64encode(hashlib.sha256(data).digest()).decode()
@@ -155,10 +160,6 @@ def main(argv: list[str]) -> None:
             fail(f"CA {name}: the nodeup config's certificates are not those of keyset pki/private/{name}")
         if name in ids and str(ids[name]) != primary:
             fail(f"keypair {name}: the nodeup config says id {ids[name]}, the keyset's primary id is {primary}")
-    if source == "kops-controller":
-        trusted = boot["ConfigServer"].get("CACertificates") or ""
-        if role != "Bastion" and trusted != keyset(base, "kubernetes-ca")[0]:
-            fail("ConfigServer.CACertificates in the boot config are not the kubernetes-ca keyset's certificates")
 
     # every other file of the config base it names
     for i, url in enumerate(config.get("etcdManifests") or ()):
