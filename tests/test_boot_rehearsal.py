@@ -343,3 +343,20 @@ def test_every_reference_case_boots(case: str, moto: MotoServer, mirror: br.File
                                     monkeypatch: pytest.MonkeyPatch):
     applied = Applied(case_input(case), moto, mirror, tmp_path, monkeypatch, unpinned_release())
     rehearse_every_template(applied)
+
+
+def test_an_s3_file_repository_is_refused_with_its_line(tmp_path: Path):
+    """kops 1.37 reads an s3:// repository with the instance's credentials; kopsgen's boot script cannot, so the
+    spec is refused (exit 2, file:line:col and field) rather than rendering nodes that never get nodeup."""
+    import subprocess
+    import sys
+
+    docs = [d for d in yaml.safe_load_all(case_input("minimal-dns-none").read_text()) if d]
+    docs[0]["spec"]["assets"] = {"fileRepository": "s3://my-mirror/files"}
+    spec = tmp_path / "cluster.yaml"
+    spec.write_text(yaml.safe_dump_all(docs, sort_keys=False))
+    proc = subprocess.run([sys.executable, "-m", "kopsgen", "render", "-f", str(spec), "-o", str(tmp_path / "out")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2, proc.stderr
+    assert f"{spec}:" in proc.stderr and "spec.assets.fileRepository: must be an http:// or https:// URL" in proc.stderr
+    assert "Traceback" not in proc.stderr and not (tmp_path / "out").exists()
