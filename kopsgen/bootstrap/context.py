@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kopsgen.bootstrap import filerepository
 from kopsgen.bootstrap.configbase import ConfigBase
 from kopsgen.bootstrap.pki import KeyStore
 from kopsgen.bootstrap.releases import KopsRelease, kops_version, release
@@ -23,10 +24,12 @@ class BootstrapContext:
     keys: KeyStore
     config_base: ConfigBase = field(init=False)
     release: KopsRelease = field(init=False)
+    file_repository: str | None = field(init=False)   # spec.assets.fileRepository (downloads' mirror)
 
     def __post_init__(self) -> None:
         self.config_base = ConfigBase.parse(self.cluster_spec.get("configBase") or "")
-        self.release = release(kops_version(self.spec.cluster.raw))
+        self.file_repository = filerepository.of(self.cluster_spec)
+        self.release = filerepository.release(release(kops_version(self.spec.cluster.raw)), self.file_repository)
 
     @property
     def name(self) -> str:

@@ -20,7 +20,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from kopsgen.bootstrap import kyaml, pki, versions
+from kopsgen.bootstrap import filerepository, kyaml, pki, versions
 from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.bootstrap.releases import ARCHITECTURES
 from kopsgen.spec import units
@@ -91,9 +91,11 @@ def asset_hashes() -> dict[str, str]:
     return table
 
 
-def _asset(url: str) -> str:
-    """`sha256@url` when the hash is known; the bare URL otherwise (nodeup then looks it up)."""
+def _asset(url: str, repository: str | None = None) -> str:
+    """`sha256@url` when the hash is known; the bare URL otherwise (nodeup then looks it up). The hash is
+    the canonical file's, the URL the file repository's when the spec has one."""
     sha = asset_hashes().get(url)
+    url = filerepository.remap(url, repository)
     return f"{sha}@{url}" if sha else url
 
 
@@ -117,7 +119,7 @@ def node_assets(ctx: BootstrapContext) -> dict[str, list[str]]:
             urls.append(f"https://github.com/containerd/containerd/releases/download/v{version}/"
                         f"containerd-{version}-linux-{arch}.tar.gz")
             urls.append(f"https://github.com/opencontainers/runc/releases/download/v{runc}/runc.{arch}")
-        out[arch] = [_asset(u) for u in urls]
+        out[arch] = [_asset(u, ctx.file_repository) for u in urls]
     return out
 
 
