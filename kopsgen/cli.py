@@ -761,8 +761,10 @@ def update() -> None:
               help="Output folder for --yes [default: outputs/<cluster>/<target>].")
 @click.option("--state", envvar=STATE_ENV, help=STATE_HELP)
 @click.option("--yes", "-y", is_flag=True, help="Write the output, the state-store files and the render record.")
+@click.option("--allow-etcd-volume-replacement", "allow_etcd_loss", is_flag=True,
+              help="With --yes: write even a change that replaces or deletes etcd volumes (their data is lost).")
 def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None, state: str | None,
-                   yes: bool) -> None:
+                   yes: bool, allow_etcd_loss: bool) -> None:
     """Show what changed since the last `update cluster --yes` of NAME; write it with --yes.
 
     Without --yes this is a dry run: the cluster is rendered from the state store in memory and
@@ -771,9 +773,14 @@ def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None,
     itself. Nothing is written.
 
     \b
+    A change that replaces or deletes an etcd volume (a new zone, encryption or KMS key for a
+    member, a member removed) loses that volume's data: the preview warns, and --yes refuses to
+    write it (exit 2, nothing written) unless --allow-etcd-volume-replacement is given too.
+
+    \b
     Exit codes (as `terraform plan -detailed-exitcode`):
       0  no changes (with --yes: written successfully)
-      2  changes to write (dry run only)
+      2  changes to write (dry run); with --yes: refused, it would replace or delete etcd volumes
       1  any error, a bad spec or bad flags included
     \b
     Examples:
@@ -794,6 +801,10 @@ def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None,
                        f"the render record: kopsgen update cluster {name} --yes", err=True)
             sys.exit(2)
         return
+    refused = updates.refusal(prepared, allow_etcd_volume_replacement=allow_etcd_loss)
+    if refused:
+        click.echo("\n" + refused, err=True)
+        sys.exit(2)
     with cliutil.console().task(f"writing {prepared.out_dir} and the state-store files"):
         updates.write(prepared)
     cliutil.console().status(f"\nwrote {len(prepared.files)} files to {prepared.out_dir}; state-store files: "
