@@ -490,6 +490,8 @@ class Cluster:
     restrict_default_security_group: bool = True
     # ... and of the CloudFormation output: nested stacks even while one template would do
     cloudformation_nested_stacks: bool = False
+    # ... and of the Terraform output: etcd volumes Terraform refuses to destroy (opt-in, so destroy still works)
+    prevent_etcd_volume_destroy: bool = False
 
     @property
     def zones(self) -> tuple[str, ...]:
@@ -574,6 +576,7 @@ class Cluster:
             restrict_default_security_group=value_at(s, "kopsgen", "restrictDefaultSecurityGroup", default=True)
             is not False,
             cloudformation_nested_stacks=value_at(s, "kopsgen", "nestedStacks", default=False) is True,
+            prevent_etcd_volume_destroy=value_at(s, "kopsgen", "preventEtcdVolumeDestroy", default=False) is True,
         )
 
 
