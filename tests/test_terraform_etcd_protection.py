@@ -60,6 +60,7 @@ def test_the_setting_reaches_every_etcd_volume_and_nothing_else(tmp_path, protec
     assert protected == (sorted(a for a in resources if a.startswith("aws_ebs_volume.")) if expected else [])
 
 
+@pytest.mark.slow   # an EBS apply on moto: minutes on a busy machine
 def test_prevent_destroy_blocks_destroy_and_replacement_until_turned_off(tmp_path, moto):
     workdir = tmp_path / "tf"
     workdir.mkdir()
