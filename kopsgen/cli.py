@@ -797,8 +797,10 @@ def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None,
     click.echo(plans.preview(prepared.plan, colour=cliutil.colour_enabled()), nl=False)
     if not yes:
         if prepared.plan.changed:
+            # --yes would refuse a plan that loses etcd volumes: say what it takes
+            insist = f" {updates.ALLOW_ETCD_VOLUME_REPLACEMENT}" if plans.etcd_volume_losses(prepared.plan) else ""
             click.echo(f"\nNothing was written (a dry run). To write {prepared.out_dir}, the state-store files and "
-                       f"the render record: kopsgen update cluster {name} --yes", err=True)
+                       f"the render record: kopsgen update cluster {name} --yes{insist}", err=True)
             sys.exit(2)
         return
     refused = updates.refusal(prepared, allow_etcd_volume_replacement=allow_etcd_loss)

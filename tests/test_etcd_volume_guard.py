@@ -58,6 +58,7 @@ def test_flipping_encryption_is_refused_then_written_with_the_flag(state, tmp_pa
     assert dry.exit_code == 2
     assert f"-/+ {MAIN} (encrypted forces replacement): encrypted true -> false" in dry.output
     assert "WARNING: this change destroys etcd data: 2 etcd volumes replaced or deleted" in dry.output
+    assert f"kopsgen update cluster {NAME} --yes --allow-etcd-volume-replacement" in dry.output
 
     refused = _refused(state, tmp_path, out)
     for volume in (MAIN, EVENTS):
@@ -83,7 +84,7 @@ def test_changes_in_place_are_written_without_the_flag(state, tmp_path, out):
     write(state, out)
     change(state, tmp_path, lambda docs: _members(docs)[0].update(volumeSize=40, volumeThroughput=250))
     dry = preview(state)
-    assert f"~ {MAIN}" in dry.output and "WARNING" not in dry.output
+    assert f"~ {MAIN}" in dry.output and "WARNING" not in dry.output and "--allow-etcd" not in dry.output
     write(state, out)
     assert re.search(r"size +?= 40\n", (out / "kubernetes.tf").read_text())
 
