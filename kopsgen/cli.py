@@ -799,8 +799,10 @@ def update() -> None:
 @click.option("--allow-unreadable-config-base", "allow_unreadable", is_flag=True,
               help="With --yes, write a cluster whose configBase nodes cannot read (not on S3, e.g. the local "
                    "file:// default): it will not boot. Refused without this flag.")
+@click.option("--allow-etcd-volume-replacement", "allow_etcd_loss", is_flag=True,
+              help="With --yes: write even a change that replaces or deletes etcd volumes (their data is lost).")
 def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None, state: str | None,
-                   yes: bool, allow_unreadable: bool) -> None:
+                   yes: bool, allow_unreadable: bool, allow_etcd_loss: bool) -> None:
     """Show what changed since the last `update cluster --yes` of NAME; write it with --yes.
 
     Without --yes this is a dry run: the cluster is rendered from the state store in memory and
@@ -809,9 +811,14 @@ def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None,
     itself. Nothing is written.
 
     \b
+    A change that replaces or deletes an etcd volume (a new zone, encryption or KMS key for a
+    member, a member removed) loses that volume's data: the preview warns, and --yes refuses to
+    write it (exit 2, nothing written) unless --allow-etcd-volume-replacement is given too.
+
+    \b
     Exit codes (as `terraform plan -detailed-exitcode`):
       0  no changes (with --yes: written successfully)
-      2  changes to write (dry run only)
+      2  changes to write (dry run); with --yes: refused, it would replace or delete etcd volumes
       1  any error, a bad spec or bad flags included
     \b
     Examples:
@@ -831,10 +838,16 @@ def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None,
         cliutil.console().warning(warning)
     if not yes:
         if prepared.plan.changed:
+            # --yes would refuse a plan that loses etcd volumes: say what it takes
+            insist = f" {updates.ALLOW_ETCD_VOLUME_REPLACEMENT}" if plans.etcd_volume_losses(prepared.plan) else ""
             click.echo(f"\nNothing was written (a dry run). To write {prepared.out_dir}, the state-store files and "
-                       f"the render record: kopsgen update cluster {name} --yes", err=True)
+                       f"the render record: kopsgen update cluster {name} --yes{insist}", err=True)
             sys.exit(2)
         return
+    refused = updates.refusal(prepared, allow_etcd_volume_replacement=allow_etcd_loss)
+    if refused:
+        click.echo("\n" + refused, err=True)
+        sys.exit(2)
     with cliutil.console().task(f"writing {prepared.out_dir} and the state-store files"):
         updates.write(prepared)
     cliutil.console().status(f"\nwrote {len(prepared.files)} files to {prepared.out_dir}; state-store files: "

@@ -21,3 +21,6 @@ class EbsVolume(Resource):
     throughput: int | None = None
     encrypted: bool = True
     kms_key_id: str | None = None
+    # the target must refuse to destroy it (Terraform: lifecycle prevent_destroy); CloudFormation snapshots
+    # every etcd volume it deletes or replaces anyway
+    prevent_destroy: bool = False

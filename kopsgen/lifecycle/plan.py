@@ -48,6 +48,7 @@ class ResourceChange:
     attributes: list[AttributeChange] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)   # why, when it is not only its own attributes
     role: str = RESOURCE
+    kind: str | None = None                             # the IR kind it is made from (`EbsVolume`), if any
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def compare(old: Snapshot | None, new: Snapshot) -> Plan:
     _knock_on(before, after, changes)
     for address, change in list(changes.items()):
         entry = after.get(address) or before[address]
-        change.role = entry.role
+        change.role, change.kind = entry.role, entry.kind
         if entry.role == LOOKUP:   # a lookup is read when the plan is made; dropping one destroys nothing
             if change.action == DELETE:
                 del changes[address]
@@ -220,6 +221,41 @@ def file_lines(change: FileChange, colour: bool = False) -> list[str]:
     return [f"  {_style(SYMBOLS[change.action], change.action, colour)} {change.key}"]
 
 
+# etcd's data lives on these volumes (EbsVolume is the only standalone volume kopsgen builds): replacing or
+# deleting one loses that member's data, and all of them the cluster's, so update cluster --yes refuses it
+# unless told (cli.py: --allow-etcd-volume-replacement).
+DATA_LOSING_KINDS = ("EbsVolume",)
+
+
+def etcd_volume_losses(plan: Plan) -> list[ResourceChange]:
+    """The etcd volumes the plan replaces or deletes."""
+    return [c for c in plan.resources
+            if c.kind in DATA_LOSING_KINDS and c.role == RESOURCE and c.action in (REPLACE, DELETE)]
+
+
+def loss_lines(losses: list[ResourceChange]) -> list[str]:
+    """One line per lost etcd volume: what happens and what forces it (`encrypted false -> true`)."""
+    lines = []
+    for c in losses:
+        if c.action == DELETE:
+            lines.append(f"  - {c.title}: deleted (its etcd member is gone from the spec)")
+            continue
+        forcing = [a for a in c.attributes if a.name.split(".")[-1] in _FORCING_ATTRIBUTES] or c.attributes
+        what = "; ".join(c.reasons + [str(a) for a in forcing])
+        lines.append(f"  - {c.title}: replaced ({what})")
+    return lines
+
+
+# the rendered attributes (Terraform, CloudFormation) behind EbsVolume's replacement-forcing IR fields
+_FORCING_ATTRIBUTES = ("availability_zone", "encrypted", "kms_key_id", "AvailabilityZone", "Encrypted", "KmsKeyId")
+
+
+def loss_warning(losses: list[ResourceChange]) -> str:
+    return "\n".join([f"WARNING: this change destroys etcd data: {len(losses)} etcd volume"
+                      f"{'' if len(losses) == 1 else 's'} replaced or deleted (a new volume starts empty):",
+                      *loss_lines(losses)])
+
+
 def summary(plan: Plan) -> str:
     files = {a: sum(1 for f in plan.files if f.action == a) for a in (CREATE, UPDATE, DELETE)}
     return (f"Resources: {plan.count(CREATE)} to create, {plan.count(UPDATE)} to update, "
@@ -240,5 +276,8 @@ def preview(plan: Plan, colour: bool = False) -> str:
             lines += file_lines(f, colour)
     if plan.notes:
         lines += [""] + [f"Note: {note}" for note in plan.notes]
+    losses = etcd_volume_losses(plan)
+    if losses:
+        lines += ["", _style(loss_warning(losses), DELETE, colour)]
     lines += ["", summary(plan)]
     return "\n".join(lines) + "\n"

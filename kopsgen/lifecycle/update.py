@@ -1,14 +1,16 @@
 """`kopsgen update cluster`: render a stored cluster, compare with what was last written, write on --yes.
 
-    prepare()  load the cluster from the state store, render it in memory (a dry run renders against a
-               read-only view of the store, so not even a new CA is written), describe the render, read the
-               last record and compare: an Update holding the Plan;
-    write()    (--yes) write the output folder, the state-store files the output does not carry, and
-               finally the new record, conditional on the record read in prepare() (a concurrent
-               update is detected, not overwritten).
+    prepare()  load the cluster from the state store, render it in memory against a read-only view of the
+               store (not even a new CA is written yet), describe the render, read the last record and
+               compare: an Update holding the Plan;
+    refusal()  (--yes) the reason to refuse a plan that replaces or deletes an etcd volume, unless allowed:
+               the command then writes nothing and exits 2;
+    write()    (--yes) write the CAs the render made, the output folder, the state-store files the output
+               does not carry, and finally the new record, conditional on the record read in prepare() (a
+               concurrent update is detected, not overwritten).
 
-Order of writes: apply-time values are looked up first (the only step that may need AWS), then the
-output folder (atomic, kopsgen/output.py), then the state-store files, then the record. A failure
+Order of writes: apply-time values are looked up first (the only step that may need AWS), then the new CAs
+are written, then the output folder (atomic, kopsgen/output.py), then the state-store files, then the record. A failure
 leaves the record as it was, so the next preview shows whatever is still to be written.
 """
 
@@ -22,12 +24,13 @@ from kopsgen.errors import UsageError
 from kopsgen.ir.base import Graph
 from kopsgen.ir.files import StateFile
 from kopsgen.lifecycle import stored_spec
-from kopsgen.lifecycle.plan import Plan, compare
+from kopsgen.lifecycle.plan import Plan, compare, etcd_volume_losses, loss_lines
 from kopsgen.lifecycle.snapshot import Snapshot, take
 from kopsgen.render.description import RenderedResource
 from kopsgen.spec.api import ClusterSpec
 from kopsgen.state import layout
 from kopsgen.state.clusters import ClusterRegistry
+from kopsgen.state.overlay import OverlayStore
 from kopsgen.state.store import ABSENT, StateStore, Version, open_store
 
 
@@ -44,6 +47,7 @@ class Update:
     snapshot: Snapshot
     previous_version: Version | None
     plan: Plan
+    keysets: OverlayStore | None = None     # the CAs the render made, held until write()
     written: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)   # for stderr: what the user must know about this render
@@ -78,8 +82,8 @@ def prepare(registry: ClusterRegistry, name: str, target: str, fmt: str | None, 
     # lookup for the preview and the write, so the preview shows what --yes writes
     spec, region_warning = pipeline.with_config_base_region(spec, required=not dry_run)
     warnings += [region_warning] if region_warning else []
-    # the cluster's CAs live in this state store; a dry run must not create them there
-    pipeline.use_state_store(spec, registry.store, read_only=dry_run)
+    # the cluster's CAs live in this state store; nothing may create them there before write()
+    keysets = pipeline.use_state_store(spec, registry.store, read_only=True)
     graph = pipeline.build_graph(spec)
     files = pipeline.render_graph(graph, spec, target, fmt)
     described = _describe(graph, spec, target)
@@ -87,7 +91,25 @@ def prepare(registry: ClusterRegistry, name: str, target: str, fmt: str | None, 
     snapshot = take(name, target, fmt, spec.cluster.config_base.url, graph, described, state_files)
     previous, version = read_record(registry.store, name, target)
     return Update(registry, spec, target, fmt, Path(out_dir) if out_dir else default_out_dir(name, target), files,
-                  state_files, snapshot, version, compare(previous, snapshot), warnings=warnings)
+                  state_files, snapshot, version, compare(previous, snapshot),
+                  None if dry_run or not isinstance(keysets, OverlayStore) else keysets,   # a dry run drops them
+                  warnings=warnings)
+
+
+ALLOW_ETCD_VOLUME_REPLACEMENT = "--allow-etcd-volume-replacement"
+
+
+def refusal(update: Update, *, allow_etcd_volume_replacement: bool) -> str | None:
+    """Why --yes must not write this plan, or None: it replaces or deletes an etcd volume (a new volume starts
+    empty, so etcd loses that member's data; all members, the cluster's) and the user has not allowed it."""
+    losses = etcd_volume_losses(update.plan)
+    if not losses or allow_etcd_volume_replacement:
+        return None
+    return "\n".join([
+        "Error: refusing to write: this change replaces or deletes etcd volumes, and a new volume starts empty:",
+        *loss_lines(losses),
+        "Undo the spec change that forces it (`kopsgen edit cluster`), or, with a backup of etcd and on purpose,",
+        f"run again with {ALLOW_ETCD_VOLUME_REPLACEMENT}. Nothing was written."])
 
 
 def _describe(graph: Graph, spec: ClusterSpec, target: str) -> list[RenderedResource]:
@@ -118,6 +140,8 @@ def write(update: Update) -> None:
 
     keys = set(update.state_files)
     values = bootstrap.apply_time_values(update.spec, keys)
+    if update.keysets is not None:
+        update.keysets.flush()
     write_output(update.out_dir, update.files)
     config_base = open_store(bootstrap.bootstrap_for(update.spec).context.config_base.store_url)
     update.written = bootstrap.upload_state_files(update.spec, config_base, apply_time_values=values, keys=keys)

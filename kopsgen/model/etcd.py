@@ -4,7 +4,9 @@ Each volume lives in the zone of its member's control-plane group, and carries t
 etcd-manager finds it by: `k8s.io/etcd/<cluster>` = `<member>/<every member, comma-joined>`
 and the control-plane role tags. Volumes are encrypted when the spec says so (`encryptedVolume: true`,
 or a `kmsKeyId`); unset means unencrypted, as in kops, so a cluster moved from kops keeps its volumes
-(`kopsgen create cluster` writes `encryptedVolume: true` into new specs).
+(`kopsgen create cluster` writes `encryptedVolume: true` into new specs). With
+`spec.kopsgen.preventEtcdVolumeDestroy` the target must refuse to destroy them (opt-in: it blocks
+`terraform destroy` of the whole cluster too).
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ def build_etcd_volumes(ctx: ModelContext) -> None:
             ctx.graph.add(EbsVolume(
                 name=name, availability_zone=member_zone(ctx, member), size=member.volume_size,
                 volume_type=member.volume_type, iops=iops, throughput=throughput, encrypted=member.encrypted,
-                kms_key_id=member.kms_key_id, tags=ctx.tags(name, tags)))
+                kms_key_id=member.kms_key_id, prevent_destroy=ctx.cluster.prevent_etcd_volume_destroy,
+                tags=ctx.tags(name, tags)))
 
 
 def member_zone(ctx: ModelContext, member: api.EtcdMember) -> str:

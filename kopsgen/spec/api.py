@@ -495,6 +495,8 @@ class Cluster:
     # the region of the configBase's S3 bucket (spec.kopsgen.configBaseRegion; None: the cluster's region,
     # unless `update cluster` looked it up in S3)
     config_base_region: str | None = None
+    # ... and of the Terraform output: etcd volumes Terraform refuses to destroy (opt-in, so destroy still works)
+    prevent_etcd_volume_destroy: bool = False
 
     @property
     def zones(self) -> tuple[str, ...]:
@@ -581,6 +583,7 @@ class Cluster:
             cloudformation_nested_stacks=value_at(s, "kopsgen", "nestedStacks", default=False) is True,
             config_base_region=value_at(s, "kopsgen", "configBaseRegion") or None,
             ssm_access=ssm_access_of(s),
+            prevent_etcd_volume_destroy=value_at(s, "kopsgen", "preventEtcdVolumeDestroy", default=False) is True,
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kopsgen.ir import naming
 from kopsgen.ir.storage import EbsVolume
+from kopsgen.render.terraform.hcl import Blocks
 from kopsgen.render.terraform.registry import TfContext, mapper, tags_body
 
 
@@ -14,4 +15,6 @@ def _(r: EbsVolume, ctx: TfContext) -> dict:
     for key, value in (("iops", r.iops), ("throughput", r.throughput), ("kms_key_id", r.kms_key_id)):
         if value is not None:
             body[key] = value
+    if r.prevent_destroy:
+        body["lifecycle"] = Blocks.of({"prevent_destroy": True})
     return body
