@@ -64,7 +64,7 @@ def _all_rendered_blocks() -> dict[type, set[str]]:
     for source in sources:
         spec = pipeline.load_spec([source])
         graph = pipeline.build_graph(spec)
-        blocks = reading.parse_configuration(pipeline.render_graph(graph, spec, "terraform", "hcl"), str(source))
+        blocks = reading.parse_configuration(pipeline.render_graph(graph, spec, "terraform", "json"), str(source))
         ctx = TfContext(graph, spec)
         for resource in graph:
             if type(resource) in MAPPERS and not MAPPERS[type(resource)].data_source:

@@ -4,8 +4,9 @@ that state with the real terraform, and `kopsgen migrate`'s prediction checked a
 For each kops reference case:
 1. kops's `kubernetes.tf` and `data/` (tfmoto.realistic_kops_output) are applied on moto;
 2. kopsgen renders the same spec into another folder, which gets kops's `terraform.tfstate` (the same bucket and
-   keys for the state-store files: the spec keeps kops's `configBase: memfs://tests/<cluster>`, which kopsgen maps
-   to kops's test bucket as kops's tests do; the admin SSH key `id_rsa.pub` sits beside the spec, as in kops's case);
+   keys for the state-store files: the spec keeps kops's `configBase: memfs://...`, which kopsgen maps to kops's
+   test bucket as kops's tests do; the admin SSH key `id_rsa.pub` sits beside the spec, as in kops's case; the
+   hosted zone exists before kops, as kopsgen's lookup and kops's zone ID find it);
 3. `terraform plan` (read with `terraform show -json`): no replacement and no deletion beyond tests/test_migrate.py's DELIBERATE, none of
    them data-bearing;
 4. `kopsgen migrate`, given the live state (`terraform show -json`) and kops's folder, predicts exactly the plan's
@@ -117,10 +118,12 @@ def run_migration(case: str, moto: MotoServer, tmp_path: Path) -> None:
     ids = tfmoto.provision_existing(moto, [tfmoto.realistic_document(d) for d in original])
 
     # kopsgen's output for the same spec (written now: its zone lookups name the zones that exist before kops)
-    def keep_kops_config_base(docs: list[dict]) -> None:
+    kops_config_base = next(d for d in original if d["kind"] == "Cluster")["spec"]["configBase"]
+
+    def keep_kops_config_base(docs: list[dict]) -> None:   # realistic_spec moves it to the tests' own bucket
         for doc in docs:
             if doc["kind"] == "Cluster":
-                doc["spec"]["configBase"] = f"memfs://tests/{doc['metadata']['name']}"
+                doc["spec"]["configBase"] = kops_config_base
 
     spec_path = tfmoto.realistic_spec(case_input(case), tmp_path / "spec" / "cluster.yaml", ids=ids,
                                       edit=keep_kops_config_base)

@@ -3,6 +3,9 @@
     update.py      `kopsgen update cluster`: render from the state store, compare with the last render
                    (snapshot.py: what is recorded; plan.py: the comparison; replacement.py: what forces a
                    replacement), write on --yes
+    migrate.py     `kopsgen migrate`: kopsgen's Terraform against a kops cluster's state or kops's folder,
+                   with plan.py's comparison and replacement.py's table (render/terraform/reading.py reads
+                   Terraform, render/terraform/attributes.py names the forcing attributes)
     kubeconfig.py  `kopsgen export kubeconfig`: an admin client certificate from the cluster's CA
     validate.py    `kopsgen validate cluster`: the API answers, nodes and control-plane pods are ready
                    (kubeclient.py: the few Kubernetes API reads it needs)

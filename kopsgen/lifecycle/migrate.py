@@ -115,7 +115,8 @@ def migrate(spec: ClusterSpec, kops_dir: str | Path | None = None, live_state: s
     state = reading.read_state(live_state) if live_state is not None else None
 
     graph = pipeline.build_graph(spec)
-    files = pipeline.render_graph(graph, spec, "terraform", "hcl")
+    # the JSON form: the same blocks as the HCL, and read without an HCL parser (which takes seconds)
+    files = pipeline.render_graph(graph, spec, "terraform", "json")
     ours = reading.parse_configuration(files, "kopsgen's render")
     ctx = TfContext(graph, spec)
     made_from = {ctx.address(type(r), r.name): r for r in graph if type(r) in MAPPERS and not MAPPERS[type(r)].data_source}

@@ -94,7 +94,13 @@ def _parse_hcl(text: str) -> dict:
     return hcl2.loads(text, serialization_options=options)
 
 
+_QUOTED_TEMPLATE = re.compile(r'\$\{"((?:[^"\\]|\\.)*)"\}')
+
+
 def normalise(value: Any, top: bool = True) -> Any:
+    if isinstance(value, str):   # `${"a${b}c"}` (a template as a JSON-syntax expression) is the template a${b}c
+        quoted = _QUOTED_TEMPLATE.fullmatch(value)
+        return quoted[1] if quoted else value
     if isinstance(value, dict):
         # a null is an attribute not set
         return {k: normalise(v, False) for k, v in value.items()
@@ -134,19 +140,26 @@ def documents_read(body: dict, files: dict[str, bytes]) -> dict:
 
 
 def assume_lookups(new: dict, old: dict, state: dict[str, Block] | None = None) -> tuple[dict, list[str]]:
-    """A top-level attribute of `new` that is only a data source's attribute (`data.aws_route53_zone.z.zone_id`,
-    read by terraform when it plans) where `old` holds a literal: taken to be `old`'s value, since the lookup
-    is meant to find what exists. Returns the body and one note per assumption, for the user to check."""
+    """A top-level attribute of `new` made of one data source's attribute (`data.aws_route53_zone.z.zone_id`,
+    read by terraform when it plans) and literal text around it, where `old` holds a literal with that text
+    around something: taken to be `old`'s value, since the lookup is meant to find what exists. Returns the
+    body and one note per assumption, for the user to check."""
     out, notes = dict(new), []
     for key, value in new.items():
-        ref = _WHOLE_REFERENCE.fullmatch(value) if isinstance(value, str) else None
-        if not ref or not ref[1].startswith("data.") or (state is not None and ref[1] in state):
+        found = list(_LOOKUP.finditer(value)) if isinstance(value, str) else []
+        if len(found) != 1 or (state is not None and found[0][1] in state):
             continue
+        before, after = value[:found[0].start()], value[found[0].end():]
         held = old.get(key)
-        if isinstance(held, str) and held and "${" not in held:
+        if "${" in before + after or not isinstance(held, str) or "${" in held:
+            continue
+        if held.startswith(before) and held.endswith(after) and len(held) > len(before) + len(after):
             out[key] = held
-            notes.append(f"{key}: taken to be {held!r}, which terraform reads from {ref[1]} when it plans")
+            notes.append(f"{key}: taken to be {held!r}, which terraform reads from {found[0][1]} when it plans")
     return out, notes
+
+
+_LOOKUP = re.compile(r"\$\{(data\.aws_[a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z0-9_]+)\}")
 
 
 def resolved(value: Any, files: dict[str, bytes], state: dict[str, Block]) -> Any:
