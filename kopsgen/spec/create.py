@@ -48,6 +48,7 @@ from kopsgen.errors import UsageError
 from kopsgen.spec import sshkey
 from kopsgen.spec.api import region_of_zone
 from kopsgen.spec.instancetypes import machine_architecture  # (also imported from here by callers)
+from kopsgen.spec.regions import zone_problem
 from kopsgen.spec.documents import CLUSTER_LABEL
 
 API_VERSION = "kops.k8s.io/v1alpha2"
@@ -136,8 +137,8 @@ class CreateClusterOptions:
     channel: str = "stable"
 
 
-# AWS names: us-east-1a, eu-west-2c, us-gov-west-1a, ap-southeast-4b, and Local Zones us-east-1-bos-1a.
-_ZONE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+(-[a-z]+-\d+)?[a-z]$")
+# AWS names: us-east-1a, eu-west-2c, us-gov-west-1a, eusc-de-east-1a, and Local Zones us-east-1-bos-1a.
+_ZONE = re.compile(r"^[a-z]{2}(sc-[a-z]{2})?(-gov|-iso[a-z]?)?-[a-z]+-\d+(-[a-z]+-\d+)?[a-z]$")
 _DNS_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 _MACHINE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9-]+$")
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?$")
@@ -258,6 +259,8 @@ def _check_zones(opts: CreateClusterOptions) -> tuple[list[str], list[str]]:
                 hint = " (that is a region; add the zone letter, e.g. " + zone + "a)" \
                     if re.match(r"^[a-z]{2}(-gov)?-[a-z]+-\d+$", zone) else ""
                 raise UsageError(f"{flag}: {zone!r} is not an AWS availability zone name{hint}")
+            if problem := zone_problem(zone):
+                raise UsageError(f"{flag}: {problem}")
         duplicates = sorted({z for z in values if values.count(z) > 1})
         if duplicates:
             raise UsageError(f"{flag}: {', '.join(duplicates)} given more than once")
