@@ -45,7 +45,7 @@ import re
 from dataclasses import dataclass
 
 from kopsgen.errors import UsageError
-from kopsgen.spec import sshkey
+from kopsgen.spec import releases, sshkey
 from kopsgen.spec.api import region_of_zone
 from kopsgen.spec.instancetypes import machine_architecture  # (also imported from here by callers)
 from kopsgen.spec.regions import zone_problem
@@ -54,7 +54,8 @@ from kopsgen.spec.documents import CLUSTER_LABEL
 API_VERSION = "kops.k8s.io/v1alpha2"
 INSTANCE_GROUP_LABEL = "kops.k8s.io/instancegroup"
 
-# The stable channel's Kubernetes version for kops 1.37 (channels/stable, kopsVersions ">=1.36.0-alpha.1").
+# The stable channel's Kubernetes version for kops 1.36 (channels/stable, kopsVersions ">=1.36.0-alpha.1"),
+# which the default kops release runs (spec/releases.py; a test checks it).
 DEFAULT_KUBERNETES_VERSION = "1.36.3"
 # kops 1.37 refuses to update clusters older than this (cloudup.OldestSupportedKubernetesVersion).
 OLDEST_SUPPORTED_KUBERNETES = (1, 32, 0)
@@ -279,6 +280,12 @@ def _check_version(value: str | None) -> tuple[str, tuple[int, int, int]]:
     if version < OLDEST_SUPPORTED_KUBERNETES:
         raise UsageError(f"--kubernetes-version {text} is older than the oldest version kops supports "
                          f"({'.'.join(map(str, OLDEST_SUPPORTED_KUBERNETES))})")
+    default = releases.RELEASES[releases.DEFAULT_KOPS_VERSION]
+    if version[:2] > default.newest_kubernetes:
+        # the spec names no other release, so the default one runs it: refuse it now rather than at render
+        raise UsageError(f"--kubernetes-version {text} is newer than kops {releases.DEFAULT_KOPS_VERSION}, the default "
+                         f"release, supports ({default.kubernetes_range}); set {releases.SETTING_PATH} in the spec "
+                         f"to a newer release and give the version there")
     return text, version
 
 
