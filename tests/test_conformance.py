@@ -318,3 +318,18 @@ def test_comparison_can_tell_agreement_from_disagreement(attr, kops_value, our_v
     rows = compare(side(kops_value), side(our_value))
     assert rows[kind].attributes >= 1
     assert (f"{kind}.x.{attr}" not in rows[kind].disagreeing) is agree
+
+
+def test_conformance_pins_kops_golden_release():
+    """The cases render with the release kops's reference files were made with, set on the input by the harness
+    (tests/support/kops_files.py), not through kopsgen's default: their nodeup lines are kops's own."""
+    from kopsgen.spec import releases
+
+    assert kops_files.GOLDEN_KOPS_VERSION != releases.DEFAULT_KOPS_VERSION
+    case = "minimal-1.36"   # Kubernetes 1.36 on kops's 1.34 artifacts: needs allowTooNewKubernetes, as kops's harness
+    spec = kops_files.case_spec(case)
+    assert spec.cluster.raw["spec"]["kopsgen"] == kops_files.GOLDEN_SETTINGS
+    ours = our_side(case).read("data/aws_launch_template_nodes.minimal.example.com_user_data").decode()
+    theirs = kops_files.reference_user_data(case, "nodes").read_text()
+    nodeup = [line for line in theirs.splitlines() if line.startswith("NODEUP_")]
+    assert len(nodeup) == 4 and all(line in ours.splitlines() for line in nodeup)

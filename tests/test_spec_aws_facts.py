@@ -114,6 +114,8 @@ CASES = [
       ("zone: cn-northwest-1b", 2, "spec.subnets[3].zone", "zone cn-northwest-1b is in region cn-northwest-1, but "
        "the cluster is in cn-north-1 (from spec.subnets[0].zone); a cluster lives in one region")]),
     ("zone-local-zone", zones("us-east-1b", "us-east-1-bos-1a"), []),
+    ("zone-sovereign-cloud", both(zones("us-east-1a", "eusc-de-east-1a"), zones("us-east-1b", "eusc-de-east-1b")),
+     []),
     ("zone-kops-test-region", both(zones("us-east-1a", "us-test-1a"), zones("us-east-1b", "us-test-1c")), []),
     # --- image architecture --------------------------------------------------------------------------
     ("graviton-with-amd64-image", both(machine("t3.large", "c7g.large"), image(NOBLE.format(arch="amd64"))),
@@ -235,3 +237,16 @@ def test_zone_table_has_every_partition():
                    "il-central-1", "mx-central-1", "ap-southeast-5", "ap-southeast-7", "eu-central-2"):
         assert region in regions.ZONE_LETTERS, region
     assert regions.ZONE_LETTERS["us-east-1"] == "abcdef" and regions.ZONE_LETTERS["eu-west-1"] == "abc"
+
+
+@pytest.mark.parametrize("zone,message", [
+    ("eu-west-1d", "--zones: AWS region eu-west-1 has no zone eu-west-1d (its zones: eu-west-1a, eu-west-1b, "
+                   "eu-west-1c)"),
+    ("eu-west-9z", "--zones: zone eu-west-9z is not in any AWS region kopsgen knows (eu-west-9 is not one; a zone is "
+                   "a region and a letter, such as eu-west-1a)"),
+])
+def test_create_cluster_refuses_a_zone_aws_does_not_have(tmp_path, zone, message):
+    result = CliRunner().invoke(cli, ["create", "cluster", "--name", "new.example.com", "--zones", zone,
+                                      "--output", str(tmp_path / "c.yaml")])
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert not (tmp_path / "c.yaml").exists()

@@ -45,15 +45,17 @@ import re
 from dataclasses import dataclass
 
 from kopsgen.errors import UsageError
-from kopsgen.spec import sshkey
+from kopsgen.spec import releases, sshkey
 from kopsgen.spec.api import region_of_zone, ssm_access_of
 from kopsgen.spec.instancetypes import machine_architecture  # (also imported from here by callers)
+from kopsgen.spec.regions import zone_problem
 from kopsgen.spec.documents import CLUSTER_LABEL
 
 API_VERSION = "kops.k8s.io/v1alpha2"
 INSTANCE_GROUP_LABEL = "kops.k8s.io/instancegroup"
 
-# The stable channel's Kubernetes version for kops 1.37 (channels/stable, kopsVersions ">=1.36.0-alpha.1").
+# The stable channel's Kubernetes version for kops 1.36 (channels/stable, kopsVersions ">=1.36.0-alpha.1"),
+# which the default kops release runs (spec/releases.py; a test checks it).
 DEFAULT_KUBERNETES_VERSION = "1.36.3"
 # kops 1.37 refuses to update clusters older than this (cloudup.OldestSupportedKubernetesVersion).
 OLDEST_SUPPORTED_KUBERNETES = (1, 32, 0)
@@ -138,8 +140,8 @@ class CreateClusterOptions:
     ssm_access: bool | None = None     # --ssm/--no-ssm; None: the spec's default (on without SSH)
 
 
-# AWS names: us-east-1a, eu-west-2c, us-gov-west-1a, ap-southeast-4b, and Local Zones us-east-1-bos-1a.
-_ZONE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+(-[a-z]+-\d+)?[a-z]$")
+# AWS names: us-east-1a, eu-west-2c, us-gov-west-1a, eusc-de-east-1a, and Local Zones us-east-1-bos-1a.
+_ZONE = re.compile(r"^[a-z]{2}(sc-[a-z]{2})?(-gov|-iso[a-z]?)?-[a-z]+-\d+(-[a-z]+-\d+)?[a-z]$")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 _DNS_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 _MACHINE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9-]+$")
@@ -299,6 +301,8 @@ def _check_zones(opts: CreateClusterOptions) -> tuple[list[str], list[str]]:
                 hint = " (that is a region; add the zone letter, e.g. " + zone + "a)" \
                     if re.match(r"^[a-z]{2}(-gov)?-[a-z]+-\d+$", zone) else ""
                 raise UsageError(f"{flag}: {zone!r} is not an AWS availability zone name{hint}")
+            if problem := zone_problem(zone):
+                raise UsageError(f"{flag}: {problem}")
         duplicates = sorted({z for z in values if values.count(z) > 1})
         if duplicates:
             raise UsageError(f"{flag}: {', '.join(duplicates)} given more than once")
@@ -327,6 +331,12 @@ def _check_version(value: str | None) -> tuple[str, tuple[int, int, int]]:
     if version < OLDEST_SUPPORTED_KUBERNETES:
         raise UsageError(f"--kubernetes-version {text} is older than the oldest version kops supports "
                          f"({'.'.join(map(str, OLDEST_SUPPORTED_KUBERNETES))})")
+    default = releases.RELEASES[releases.DEFAULT_KOPS_VERSION]
+    if version[:2] > default.newest_kubernetes:
+        # the spec names no other release, so the default one runs it: refuse it now rather than at render
+        raise UsageError(f"--kubernetes-version {text} is newer than kops {releases.DEFAULT_KOPS_VERSION}, the default "
+                         f"release, supports ({default.kubernetes_range}); set {releases.SETTING_PATH} in the spec "
+                         f"to a newer release and give the version there")
     return text, version
 
 

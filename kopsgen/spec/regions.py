@@ -12,9 +12,10 @@ others do not (us-west-1 shows two of a, b and c; old accounts keep ap-northeast
 known, or where the letters are not known at all, the table accepts more (a to f) rather than refuse a
 zone that exists.
 
-Local Zones and Wavelength Zones are named after their parent region (`us-east-1-bos-1a`,
-`us-east-1-wl1-bos-wlz-1`); kopsgen accepts any such name in a known region without checking that
-the place exists (there are many, and they change often).
+Local Zones are named after their parent region (`us-east-1-bos-1a`): kopsgen accepts any such name in a
+known region without checking that the place exists (there are many, and they change often). Wavelength
+Zone names (`us-east-1-wl1-bos-wlz-1`) pass here too, but the Cluster schema's zone pattern refuses them:
+a subnet there needs a carrier gateway, which kops does not build.
 """
 
 from __future__ import annotations

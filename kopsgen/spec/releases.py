@@ -1,12 +1,13 @@
 """The kops releases kopsgen knows: which Kubernetes versions each supports, and its nodeup hashes.
 
 One table, RELEASES. The facts come from kops's repository (github.com/kubernetes/kops):
-- the release tags (v1.34.0-beta.1 ... v1.36.2, the newest release that is not a pre-release);
+- the release tags (v1.34.0-beta.1 ... v1.36.2, the newest release that is not a pre-release, and
+  v1.37.0-alpha.1);
 - the newest Kubernetes a release runs: its own minor. kops refuses a newer one ("upgrading kops is
   required", bypassed by KOPS_RUN_TOO_NEW_VERSION) in upup/pkg/fi/cloudup/apply_cluster.go
   (validateKubernetesVersion), and docs/welcome/releases.md says the same;
 - the oldest: `OldestSupportedKubernetesVersion` in upup/pkg/fi/cloudup/apply_cluster.go at each tag
-  (1.29.0 up to 1.35.x, 1.31.0 from 1.36.0);
+  (1.29.0 up to 1.35.x, 1.31.0 from 1.36.0 to 1.37.0-alpha.1);
 - the nodeup SHA-256 hashes: only 1.34.0-beta.1's are known, from kops's own golden test data
   (tests/integration/update_cluster/*/data/*_user_data). kops publishes no hash of its stable
   releases in its repository or docs, so for those the boot script reads the `.sha256` file
@@ -52,6 +53,8 @@ RELEASES: dict[str, Release] = {
     "1.36.0": Release((1, 31), (1, 36)),
     "1.36.1": Release((1, 31), (1, 36)),
     "1.36.2": Release((1, 31), (1, 36)),
+    # The next minor's first pre-release, for trying Kubernetes 1.37; never the default.
+    "1.37.0-alpha.1": Release((1, 31), (1, 37)),
 }
 
 # The newest stable kops release: nodes run its nodeup, the cluster its kops images.
