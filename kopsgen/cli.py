@@ -153,8 +153,9 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
         with say.task(f"writing the state-store files of {cluster_spec.cluster.name}"):
             where, written = pipeline.upload_state_files(cluster_spec, out_dir)
         say.status(f"wrote {len(written)} state-store files to {where}" + ("" if written else " (all up to date)"))
-        if not out_dir and pipeline.config_base_warning(cluster_spec):
-            say.warning(pipeline.config_base_warning(cluster_spec))
+        unreadable = None if out_dir else pipeline.config_base_warning(cluster_spec)
+        if unreadable:
+            say.warning(unreadable)
         return
     with say.task(f"rendering {cluster_spec.cluster.name} for {target}"):
         rendered = pipeline.render(cluster_spec, target, fmt)
@@ -418,6 +419,7 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
     """
     from click.core import ParameterSource
 
+    from kopsgen import pipeline
     from kopsgen.errors import UsageError
     from kopsgen.spec.create import CreateClusterOptions
     from kopsgen.state import verbs
@@ -447,8 +449,6 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
         config_base=absolute_store_url(state_store_url(state)), config_base_region=state_region, ssm_access=ssm)
     docs, data = verbs.new_cluster_documents(options)
     text = verbs.format_documents(data, fmt)
-    from kopsgen import pipeline
-
     unreadable = pipeline.config_base_warning(data[0]["spec"]["configBase"])
     if unreadable:
         cliutil.console().warning(unreadable)

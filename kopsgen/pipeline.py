@@ -57,7 +57,7 @@ def load_spec(paths: Iterable[str | Path]) -> ClusterSpec:
 
 
 def use_state_store(spec: ClusterSpec, store: StateStore | None = None, *, read_only: bool = False) -> StateStore:
-    """Keep the CA keysets of `spec` in `store` (default: KOPSGEN_STATE_STORE, else the per-user default, state/store.py)
+    """Keep the CA keysets of `spec` in `store` (default: KOPSGEN_STATE_STORE, else the per-user default)
     while its graph is built and rendered. With `read_only`, existing keysets are read from the store
     and any that must be made stay in memory: a command that only looks writes nothing. Call before
     build_graph/render; returns the store the bootstrap uses."""

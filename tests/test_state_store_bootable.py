@@ -164,6 +164,10 @@ def test_render_warns_on_stderr_and_atop_the_output(local_spec, tmp_path, target
         assert UNREADABLE in " ".join(line.removeprefix("# ") for line in first.splitlines())
     elif target == "terraform":
         assert UNREADABLE in json.loads((out / "kubernetes.tf.json").read_text())["//"]
+    if target == "terraform" and tf.terraform_available():   # the real terraform reads past the note
+        tf.init(out)
+        assert tf.validate(out).returncode == 0
+        assert tf.fmt_check(out).returncode == 0
     else:
         body = cfn.template({f"{NAME}.{fmt}": (out / f"{NAME}.{fmt}").read_bytes()})
         assert body["Description"].startswith(f"kopsgen: the AWS infrastructure of the Kubernetes cluster {NAME}. "
