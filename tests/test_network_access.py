@@ -30,7 +30,7 @@ from kopsgen.ir.network import ElasticIp, InternetGateway, NatGateway, SharedInt
 from kopsgen.output import write_output
 from tests.support import cloudformation as cfn
 from tests.support import hcl, spec_edit, terraform
-from tests.support.paths import EXAMPLES, case_input
+from tests.support.paths import case_input
 
 DATA = Path(__file__).parent / "data"
 SHARED_SUBNETS = DATA / "shared-subnets.yaml"
@@ -293,8 +293,3 @@ def test_create_cluster_names_the_ssh_sources():
     docs, stderr = _create("--ssh-access", "192.0.2.0/24", "--ssm")
     assert docs[0]["spec"]["kopsgen"] == {"ssmAccess": True} and "start-session" in stderr
 
-
-def test_examples_without_ssh_reach_their_instances_with_ssm():
-    for path in sorted(EXAMPLES.glob("*.yaml")):
-        spec = pipeline.load_spec([path])
-        assert spec.cluster.ssm_access is (not spec.cluster.ssh_access), path.name
