@@ -229,7 +229,8 @@ def test_the_ssm_policy_grants_sessions_only(tmp_path):
     assert policy["name"] == "ssm.nodes.haprivate.example.com"
     assert policy["role"] == "${aws_iam_role.nodes-haprivate-example-com.name}"
     [statement] = json.loads(files["data/aws_iam_role_policy_ssm.nodes.haprivate.example.com_policy"])["Statement"]
-    assert statement == {"Action": SSM_ACTIONS, "Effect": "Allow", "Resource": ["*"]}
+    assert statement == {"Action": SSM_ACTIONS, "Effect": "Allow", "Resource": ["*"],
+                         "Condition": {"StringEquals": {"aws:RequestedRegion": "us-test-1"}}}
     # kops's own inline policy of the role is unchanged: SSM is a policy of its own
     assert "ssm" not in files["data/aws_iam_role_policy_nodes.haprivate.example.com_policy"].decode()
 
