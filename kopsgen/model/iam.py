@@ -92,7 +92,7 @@ def _instance_group_role(ctx: ModelContext, ig_role: str, inputs: PolicyInputs) 
     ctx.graph.add(IamInstanceProfile(name=name, role=role_name, tags=ctx.tags(name)))
     if ctx.cluster.ssm_access:   # a policy of its own: kops's inline policy stays exactly kops's
         ctx.graph.add(IamRolePolicy(name=naming.iam_ssm_policy(name), role=role_name,
-                                    policy=policies.ssm_session_policy()))
+                                    policy=policies.ssm_session_policy(ctx.cluster.region)))
 
     key = naming.iam_role_key(ig_role)
     for arn in sorted(set(_per_role(ctx, "externalPolicies", key) or ())):

@@ -588,15 +588,17 @@ def role_policy(ig_role: str, inputs: PolicyInputs) -> PolicyDocumentIR | None:
     return builder(inputs) if builder else None
 
 
-def ssm_session_policy() -> PolicyDocumentIR:
+def ssm_session_policy(region: str) -> PolicyDocumentIR:
     """What the SSM agent needs for Session Manager (spec.kopsgen.ssmAccess): register the instance and open
     its session channels. These calls only ever act on the calling instance and AWS offers no resource to
-    scope them to, hence `*`. AWS's managed AmazonSSMManagedInstanceCore would also let every node read any
-    Parameter Store parameter, fetch SSM documents and run commands: more than a way in needs."""
+    scope them to, hence `*`, held to the cluster's region (the agent calls its own region's endpoints).
+    AWS's managed AmazonSSMManagedInstanceCore would also let every node read any Parameter Store
+    parameter, fetch SSM documents and run commands: more than a way in needs."""
     actions = [ssm.UpdateInstanceInformation, ssmmessages.CreateControlChannel, ssmmessages.CreateDataChannel,
                ssmmessages.OpenControlChannel, ssmmessages.OpenDataChannel]
     return to_document(PolicyDocument(Version=VERSION, Statement=[
-        Statement(Effect=Allow, Action=_actions(actions), Resource=["*"])]))
+        Statement(Effect=Allow, Action=_actions(actions), Resource=["*"],
+                  Condition=Condition(StringEquals({"aws:RequestedRegion": region})))]))
 
 
 # ---------------------------------------------------------------- addon service-account roles (IRSA)

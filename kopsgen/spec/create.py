@@ -265,8 +265,10 @@ def access_notes(documents: list[dict]) -> tuple[list[str], list[str]]:
                      f"--filters Name=tag:KubernetesCluster,Values={name} --query "
                      f"'Reservations[].Instances[].InstanceId'")
     if ssh:
-        where = ("the bastion's load balancer, then from the bastion to the instances' private addresses"
-                 if bastion else "the instances' addresses")
+        private = any(s.get("type") == "Private" for s in spec["subnets"])
+        where = ("the bastion's load balancer, then from the bastion to the instances' private addresses" if bastion
+                 else "the instances' private addresses (from networks routed to the VPC)" if private
+                 else "the instances' public addresses")
         notes.append(f"SSH is open from {', '.join(ssh)} (spec.sshAccess) to {where}")
     if not ssh and not ssm_access_of(spec):
         warnings.append("no way in: no --ssh-access and SSM is off (--no-ssm), so nobody can log in to the "

@@ -828,7 +828,8 @@ resource "aws_ebs_volume" "c-etcd-main-ha-example-com" {
 }
 
 resource "aws_eip" "eu-west-1a-ha-example-com" {
-  domain = "vpc"
+  depends_on = [aws_internet_gateway.ha-example-com]
+  domain     = "vpc"
   tags = {
     "KubernetesCluster"                    = "ha.example.com"
     "Name"                                 = "eu-west-1a.ha.example.com"
@@ -837,7 +838,8 @@ resource "aws_eip" "eu-west-1a-ha-example-com" {
 }
 
 resource "aws_eip" "eu-west-1b-ha-example-com" {
-  domain = "vpc"
+  depends_on = [aws_internet_gateway.ha-example-com]
+  domain     = "vpc"
   tags = {
     "KubernetesCluster"                    = "ha.example.com"
     "Name"                                 = "eu-west-1b.ha.example.com"
@@ -846,7 +848,8 @@ resource "aws_eip" "eu-west-1b-ha-example-com" {
 }
 
 resource "aws_eip" "eu-west-1c-ha-example-com" {
-  domain = "vpc"
+  depends_on = [aws_internet_gateway.ha-example-com]
+  domain     = "vpc"
   tags = {
     "KubernetesCluster"                    = "ha.example.com"
     "Name"                                 = "eu-west-1c.ha.example.com"
@@ -1625,6 +1628,7 @@ resource "aws_launch_template" "nodes-eu-west-1c-ha-example-com" {
 }
 
 resource "aws_lb" "api-ha-example-com" {
+  depends_on                       = [aws_internet_gateway.ha-example-com]
   enable_cross_zone_load_balancing = true
   internal                         = false
   load_balancer_type               = "network"
@@ -1647,6 +1651,7 @@ resource "aws_lb" "api-ha-example-com" {
 }
 
 resource "aws_lb" "bastion-ha-example-com" {
+  depends_on                       = [aws_internet_gateway.ha-example-com]
   enable_cross_zone_load_balancing = true
   internal                         = false
   load_balancer_type               = "network"
@@ -1761,6 +1766,7 @@ resource "aws_lb_target_group" "tcp-ha-example-com-isubkm" {
 
 resource "aws_nat_gateway" "eu-west-1a-ha-example-com" {
   allocation_id = aws_eip.eu-west-1a-ha-example-com.id
+  depends_on    = [aws_internet_gateway.ha-example-com]
   subnet_id     = aws_subnet.utility-eu-west-1a-ha-example-com.id
   tags = {
     "KubernetesCluster"                    = "ha.example.com"
@@ -1771,6 +1777,7 @@ resource "aws_nat_gateway" "eu-west-1a-ha-example-com" {
 
 resource "aws_nat_gateway" "eu-west-1b-ha-example-com" {
   allocation_id = aws_eip.eu-west-1b-ha-example-com.id
+  depends_on    = [aws_internet_gateway.ha-example-com]
   subnet_id     = aws_subnet.utility-eu-west-1b-ha-example-com.id
   tags = {
     "KubernetesCluster"                    = "ha.example.com"
@@ -1781,6 +1788,7 @@ resource "aws_nat_gateway" "eu-west-1b-ha-example-com" {
 
 resource "aws_nat_gateway" "eu-west-1c-ha-example-com" {
   allocation_id = aws_eip.eu-west-1c-ha-example-com.id
+  depends_on    = [aws_internet_gateway.ha-example-com]
   subnet_id     = aws_subnet.utility-eu-west-1c-ha-example-com.id
   tags = {
     "KubernetesCluster"                    = "ha.example.com"

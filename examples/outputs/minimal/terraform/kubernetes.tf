@@ -438,6 +438,18 @@ resource "aws_iam_role_policy" "nodes-minimal-example-com" {
   role   = aws_iam_role.nodes-minimal-example-com.name
 }
 
+resource "aws_iam_role_policy" "ssm-masters-minimal-example-com" {
+  name   = "ssm.masters.minimal.example.com"
+  policy = file("${path.module}/data/aws_iam_role_policy_ssm.masters.minimal.example.com_policy")
+  role   = aws_iam_role.masters-minimal-example-com.name
+}
+
+resource "aws_iam_role_policy" "ssm-nodes-minimal-example-com" {
+  name   = "ssm.nodes.minimal.example.com"
+  policy = file("${path.module}/data/aws_iam_role_policy_ssm.nodes.minimal.example.com_policy")
+  role   = aws_iam_role.nodes-minimal-example-com.name
+}
+
 resource "aws_internet_gateway" "minimal-example-com" {
   tags = {
     "KubernetesCluster"                         = "minimal.example.com"
@@ -648,6 +660,7 @@ resource "aws_launch_template" "nodes-eu-west-1a-minimal-example-com" {
 }
 
 resource "aws_lb" "api-minimal-example-com" {
+  depends_on                       = [aws_internet_gateway.minimal-example-com]
   enable_cross_zone_load_balancing = true
   internal                         = false
   load_balancer_type               = "network"

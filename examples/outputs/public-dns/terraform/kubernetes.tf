@@ -797,6 +797,18 @@ resource "aws_iam_role_policy" "nodes-public-dns-example-com" {
   role   = aws_iam_role.nodes-public-dns-example-com.name
 }
 
+resource "aws_iam_role_policy" "ssm-masters-public-dns-example-com" {
+  name   = "ssm.masters.public-dns.example.com"
+  policy = file("${path.module}/data/aws_iam_role_policy_ssm.masters.public-dns.example.com_policy")
+  role   = aws_iam_role.masters-public-dns-example-com.name
+}
+
+resource "aws_iam_role_policy" "ssm-nodes-public-dns-example-com" {
+  name   = "ssm.nodes.public-dns.example.com"
+  policy = file("${path.module}/data/aws_iam_role_policy_ssm.nodes.public-dns.example.com_policy")
+  role   = aws_iam_role.nodes-public-dns-example-com.name
+}
+
 resource "aws_internet_gateway" "public-dns-example-com" {
   tags = {
     "KubernetesCluster"                            = "public-dns.example.com"
