@@ -11,6 +11,7 @@ an HA private cluster with a bastion; `make test-slow`: every reference case mot
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ from tests.support import terraform, tfmoto
 from tests.support.moto import MotoServer
 from tests.support.moto_server import aws_environment
 from tests.support.paths import case_input, reference_cases
+from tests.test_terraform_moto import MOTO_LIMITS
 
 DATA = Path(__file__).parent / "data"
 REPOSITORY_PATH = "kops-mirror"   # the file repository is <mirror>/kops-mirror, a prefix as real mirrors have
@@ -33,8 +35,8 @@ UNAVAILABLE = br.unavailable()
 needs_sandbox = pytest.mark.skipif(UNAVAILABLE is not None, reason=UNAVAILABLE or "")
 needs_terraform = pytest.mark.skipif(not terraform.terraform_available(), reason="terraform not on PATH")
 
-# Cases moto cannot apply (tests/test_terraform_moto.py says why).
-MOTO_CANNOT_APPLY = {"minimal-ipv6"}
+# Cases moto cannot apply at all: tests/test_terraform_moto.py keeps the list and says why.
+MOTO_CANNOT_APPLY = set(MOTO_LIMITS)
 
 
 def unpinned_release() -> str:
@@ -42,7 +44,8 @@ def unpinned_release() -> str:
     mirror publishes and runs the stand-in (a pinned hash is kops's real binary's, which no stand-in matches)."""
     found = [v for v, hashes in releases.RELEASES.items() if not hashes.get("amd64")]
     assert found, "every release in kopsgen/bootstrap/releases.py has a pinned hash: the rehearsal needs one without"
-    return found[-1]
+    # the newest, which supports the most Kubernetes versions
+    return max(found, key=lambda v: tuple(int(n) for n in re.findall(r"\d+", v)[:3]))
 
 
 def pinned_release() -> str:
@@ -64,7 +67,6 @@ def _with_mirror(mirror: br.FileMirror, kops_version: str, config_base: str | No
         if config_base:
             spec["configBase"] = config_base
     return edit
-
 
 
 # --- applying a cluster and rehearsing its boot ---------------------------------------------------------------------
