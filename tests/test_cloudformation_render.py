@@ -144,6 +144,8 @@ def test_outputs_export_what_the_graph_offers(case, state):
     assert all(e.startswith("${AWS::StackName}-") for e in exports)
     assert len(set(exports)) == len(exports)
     assert body["Outputs"]["VpcId"]["Value"] == ({"Ref": "Vpc"} if case != "shared_vpc" else "vpc-12345678")
+    if case == "shared_vpc":
+        return
     # the prefix length is the text after the slash of the IPv6 block output beside it
     block = body["Outputs"]["VpcIpv6CidrBlock"]["Value"]
     assert body["Outputs"]["VpcIpv6CidrLength"]["Value"] == {"Fn::Select": [1, {"Fn::Split": ["/", block]}]}
