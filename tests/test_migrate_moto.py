@@ -7,7 +7,8 @@ For each kops reference case:
    keys for the state-store files: the spec keeps kops's `configBase: memfs://...`, which kopsgen maps to kops's
    test bucket as kops's tests do; the admin SSH key `id_rsa.pub` sits beside the spec, as in kops's case; the
    hosted zone exists before kops, as kopsgen's lookup and kops's zone ID find it);
-3. `terraform plan` (read with `terraform show -json`): no replacement and no deletion beyond tests/test_migrate.py's DELIBERATE, none of
+3. `terraform plan` (read with `terraform show -json`): no replacement and no deletion beyond
+   tests/test_migrate.py's DELIBERATE, none of
    them data-bearing;
 4. `kopsgen migrate`, given the live state (`terraform show -json`) and kops's folder, predicts exactly the plan's
    creations, replacements and deletions, and (from the state) its in-place updates, except where the moto run's
@@ -116,7 +117,8 @@ def _record(case: str, result: dict) -> None:
 def run_migration(case: str, moto: MotoServer, tmp_path: Path) -> None:
     original = [d for d in yaml.safe_load_all(case_input(case).read_text()) if d]
     ids = tfmoto.provision_existing(moto, [tfmoto.realistic_document(d) for d in original])
-    vpc = ids.get(tfmoto.realistic_text(next(d for d in original if d["kind"] == "Cluster")["spec"].get("networkID") or ""))
+    network_id = next(d for d in original if d["kind"] == "Cluster")["spec"].get("networkID") or ""
+    vpc = ids.get(tfmoto.realistic_text(network_id))
     if vpc:   # kops's fixture names the shared VPC's internet gateway igw-1 (what kops found in its mocked AWS)
         [igw] = moto.client("ec2").describe_internet_gateways(
             Filters=[{"Name": "attachment.vpc-id", "Values": [vpc]}])["InternetGateways"]
