@@ -42,7 +42,8 @@ DIFFERENCES = {
 
 def _hosted_zone_lookup(ours: dict, kops: dict) -> bool:
     # kops asked Route53 for the zone while rendering; kopsgen never calls AWS, so Terraform looks it up
-    return kops.startswith("/hostedzone/") and ours == "${data.aws_route53_zone.example-com.zone_id}"
+    # (spelled as kops spells it, /hostedzone/<id>: the provider would replace a record whose zone_id text changes)
+    return kops.startswith("/hostedzone/") and ours == "/hostedzone/${data.aws_route53_zone.example-com.zone_id}"
 
 
 # (type, attribute) -> how our value may differ from kops's, and why

@@ -119,7 +119,8 @@ def migrate(spec: ClusterSpec, kops_dir: str | Path | None = None, live_state: s
     files = pipeline.render_graph(graph, spec, "terraform", "json")
     ours = reading.parse_configuration(files, "kopsgen's render")
     ctx = TfContext(graph, spec)
-    made_from = {ctx.address(type(r), r.name): r for r in graph if type(r) in MAPPERS and not MAPPERS[type(r)].data_source}
+    made_from = {ctx.address(type(r), r.name): r for r in graph
+                 if type(r) in MAPPERS and not MAPPERS[type(r)].data_source}
 
     assumptions: list[str] = []
     if state is not None:
