@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from kopsgen import __version__, cliutil
-from kopsgen.errors import KopsgenError, SpecError
+from kopsgen.errors import KopsgenError, SpecError, WriteRefused
 
 TARGETS = ("terraform", "cloudformation", "files")
 STATE_ENV = "KOPSGEN_STATE_STORE"
@@ -768,6 +768,8 @@ class _DetailedExitCommand(cliutil.Command):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except WriteRefused:
+            raise   # 2: changes there are, and none was written
         except (KopsgenError, click.UsageError) as exc:
             exc.exit_code = 1
             raise

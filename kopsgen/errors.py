@@ -46,6 +46,11 @@ class UsageError(KopsgenError):
     exit_code = 2
 
 
+class WriteRefused(UsageError):
+    """A write that needs the user's explicit word (a flag), refused before anything is written: exit 2, as
+    `update cluster` exits for changes left unwritten."""
+
+
 class RenderError(KopsgenError):
     """A valid spec that cannot be rendered for the chosen target (e.g. user data over 16 KB)."""
 

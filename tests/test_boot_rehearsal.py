@@ -41,15 +41,17 @@ MOTO_CANNOT_APPLY = set(MOTO_LIMITS)
 
 def unpinned_release() -> str:
     """A kops release whose nodeup hash kopsgen does not pin, so that the boot script reads the `.sha256` the
-    mirror publishes and runs the stand-in (a pinned hash is kops's real binary's, which no stand-in matches)."""
-    found = [v for v, hashes in releases.RELEASES.items() if not hashes.get("amd64")]
-    assert found, "every release in kopsgen/bootstrap/releases.py has a pinned hash: the rehearsal needs one without"
-    # the newest, which supports the most Kubernetes versions
+    mirror publishes and runs the stand-in (a pinned hash is kops's real binary's, which no stand-in matches):
+    the default release when it is one, as a new cluster boots with it."""
+    found = [v for v, release in releases.RELEASES.items() if not release.nodeup_sha256.get("amd64")]
+    assert found, "every release in kopsgen/spec/releases.py has a pinned hash: the rehearsal needs one without"
+    if releases.DEFAULT_KOPS_VERSION in found:
+        return releases.DEFAULT_KOPS_VERSION
     return max(found, key=lambda v: tuple(int(n) for n in re.findall(r"\d+", v)[:3]))
 
 
 def pinned_release() -> str:
-    return next(v for v, hashes in releases.RELEASES.items() if hashes.get("amd64"))
+    return next(v for v, release in releases.RELEASES.items() if release.nodeup_sha256.get("amd64"))
 
 
 @pytest.fixture
@@ -289,9 +291,9 @@ def test_a_pinned_hash_refuses_any_other_binary(mirror: br.FileMirror, tmp_path:
     user_data = _render_user_data(case_input("minimal-dns-none"), tmp_path, _with_mirror(mirror, version))
     stage_stand_in(mirror, user_data)
     [control_plane] = [d for n, d in user_data.items() if ".masters." in n]
-    assert f"NODEUP_HASH_AMD64={releases.RELEASES[version]['amd64']}" in control_plane.decode()
+    assert f"NODEUP_HASH_AMD64={releases.RELEASES[version].nodeup_sha256['amd64']}" in control_plane.decode()
     result = br.rehearse(control_plane, tmp_path / "boot", {"AWS_REGION": "us-east-1"})
-    assert_refused(result, f"doesn't match expected {releases.RELEASES[version]['amd64']}", by_stand_in=False)
+    assert_refused(result, f"doesn't match expected {releases.RELEASES[version].nodeup_sha256['amd64']}", by_stand_in=False)
     assert br.STOPPED_MARKER in result.output and not result.ran_stand_in, str(result)
     assert not any(p.endswith(".sha256") for p in mirror.requests), mirror.requests
 

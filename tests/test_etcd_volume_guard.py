@@ -35,7 +35,8 @@ def _members(docs: list[dict]) -> list[dict]:
 
 def _refused(state: str, tmp_path: Path, out: Path, *extra: str):
     before = _files(tmp_path / "state", out)
-    result = run("update", "cluster", NAME, "--state", state, "--out", out, "--yes", *extra)
+    result = run("update", "cluster", NAME, "--state", state, "--out", out, "--yes", "--allow-unreadable-config-base",
+                 *extra)
     assert result.exit_code == 2, result.output
     assert "refusing to write" in result.output and "--allow-etcd-volume-replacement" in result.output
     assert "Traceback" not in result.output
@@ -64,7 +65,7 @@ def test_flipping_encryption_is_refused_then_written_with_the_flag(state, tmp_pa
     for volume in (MAIN, EVENTS):
         assert f"  - {volume}: replaced (encrypted forces replacement; encrypted true -> false)" in refused.output
 
-    allowed = run("update", "cluster", NAME, "--state", state, "--out", out, "--yes",
+    allowed = run("update", "cluster", NAME, "--state", state, "--out", out, "--yes", "--allow-unreadable-config-base",
                   "--allow-etcd-volume-replacement")
     assert allowed.exit_code == 0, allowed.output
     assert re.search(r"encrypted +?= false", (out / "kubernetes.tf").read_text())
@@ -99,7 +100,8 @@ def test_removing_a_member_is_refused(moto, tmp_path, monkeypatch):
                   "--control-plane-count", "3", "--networking", "calico", "--kubernetes-version", "1.36.2",
                   "--state", state)
     assert created.exit_code == 0, created.output
-    assert run("update", "cluster", name, "--state", state, "--out", out, "--yes").exit_code == 0
+    assert run("update", "cluster", name, "--state", state, "--out", out, "--yes",
+               "--allow-unreadable-config-base").exit_code == 0
 
     registry = verbs.registry(state)
     docs = [d.data for d in registry.get(name).documents.all()]
@@ -115,7 +117,7 @@ def test_removing_a_member_is_refused(moto, tmp_path, monkeypatch):
     assert replaced.exit_code == 0, replaced.output
 
     before = _files(tmp_path / "state", out)
-    result = run("update", "cluster", name, "--state", state, "--out", out, "--yes")
+    result = run("update", "cluster", name, "--state", state, "--out", out, "--yes", "--allow-unreadable-config-base")
     assert result.exit_code == 2, result.output
     label = name.replace(".", "-")
     for member in ("b", "c"):

@@ -261,7 +261,7 @@ def test_ssm_access_must_be_a_boolean(tmp_path):
 
 def _create(*flags: str):
     result = CliRunner().invoke(cli, ["create", "cluster", "--name", "c.example.com", "--zones", "eu-west-1a",
-                                      "--dry-run", *flags])
+                                      "--state", "s3://example-state", "--dry-run", *flags])
     assert result.exit_code == 0, result.output
     docs = [d for d in yaml.safe_load_all(result.stdout) if d]
     return docs, result.stderr

@@ -201,7 +201,7 @@ def stored_local(home, tmp_path) -> str:
 def test_update_yes_refuses_an_unreadable_config_base_before_writing_anything(stored_local, tmp_path):
     before = _tree(tmp_path / "state")
     result = run("update", "cluster", NAME, "--state", stored_local, "--out", tmp_path / "out", "--yes")
-    assert result.exit_code == 1   # update cluster's exit codes: 2 means "changes", every error is 1
+    assert result.exit_code == 2   # a refusal: changes there are, none written (as for etcd volumes)
     assert f"error: refusing to write cluster {NAME}: configBase file://{tmp_path}/state/{NAME} {UNREADABLE}" \
         in result.stderr
     assert "add --allow-unreadable-config-base" in result.stderr

@@ -202,11 +202,16 @@ class KeyStore:
         return keyset
 
     def _announce_new_cas(self) -> None:
-        """The one place that tells the user a cluster's CAs were made, and where: once per key store (a
-        render makes several CAs, one at a time), and never for a read-only view (its writes are dropped)."""
+        """Once per key store (a render makes several CAs, one at a time), and never for a read-only view (its
+        writes are dropped; whoever flushes it announces them)."""
         if self._announced or not self.store.persistent:
             return
         self._announced = True
-        folder = self.store.location(layout.keyset_key(self.cluster, KUBERNETES_CA)).rsplit("/", 2)[0]
-        progress.notice(f"created the CAs of cluster {self.cluster} that the state store did not hold yet, in "
-                        f"{folder}/; every later render reuses them, so keep this state store")
+        announce_new_cas(self.cluster, self.store)
+
+
+def announce_new_cas(cluster: str, store: StateStore) -> None:
+    """The one place that tells the user a cluster's CAs were made, and where."""
+    folder = store.location(layout.keyset_key(cluster, KUBERNETES_CA)).rsplit("/", 2)[0]
+    progress.notice(f"created the CAs of cluster {cluster} that the state store did not hold yet, in "
+                    f"{folder}/; every later render reuses them, so keep this state store")

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kopsgen import bootstrap, pipeline
-from kopsgen.errors import UsageError
+from kopsgen.bootstrap.pki import announce_new_cas
+from kopsgen.errors import UsageError, WriteRefused
 from kopsgen.ir.base import Graph
 from kopsgen.ir.files import StateFile
 from kopsgen.lifecycle import stored_spec
@@ -75,7 +76,7 @@ def prepare(registry: ClusterRegistry, name: str, target: str, fmt: str | None, 
     if unreadable:
         # refused before anything is made (not even the CAs): writing a cluster that cannot boot must be asked for
         if not dry_run and not allow_unreadable_config_base:
-            raise UsageError(f"refusing to write cluster {name}: {unreadable} To write it anyway, add "
+            raise WriteRefused(f"refusing to write cluster {name}: {unreadable} To write it anyway, add "
                              f"{ALLOW_UNREADABLE_FLAG}.")
         warnings.append(unreadable)
     # the bucket's region, for the Terraform files provider and CloudFormation's template URL; the same
@@ -140,8 +141,9 @@ def write(update: Update) -> None:
 
     keys = set(update.state_files)
     values = bootstrap.apply_time_values(update.spec, keys)
-    if update.keysets is not None:
-        update.keysets.flush()
+    if update.keysets is not None and update.keysets.flush():
+        # the render made the cluster's CAs in memory (prepare); they exist only now
+        announce_new_cas(update.spec.cluster.name, update.keysets.base)
     write_output(update.out_dir, update.files)
     config_base = open_store(bootstrap.bootstrap_for(update.spec).context.config_base.store_url)
     update.written = bootstrap.upload_state_files(update.spec, config_base, apply_time_values=values, keys=keys)
