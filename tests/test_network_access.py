@@ -108,6 +108,24 @@ def test_terraform_writes_depends_on_the_internet_gateway():
     assert not [a for a, b in resources.items() if "depends_on" in b and a not in waiting]
 
 
+def test_update_preview_sees_no_change_in_the_dependency():
+    """terraform plan shows no change when only depends_on changes, so `update cluster`'s preview (which compares
+    described bodies) must not either: the same graph without the dependencies describes the same."""
+    import dataclasses
+
+    from kopsgen.ir.base import Graph
+    from kopsgen.render.terraform.describe import describe
+
+    spec = _spec(HA_PRIVATE)
+    graph = pipeline.build_graph(spec)
+    without = Graph()
+    for resource in graph:
+        without.add(dataclasses.replace(resource, depends_on=()) if resource.depends_on else resource)
+    without.outputs, without.warnings = graph.outputs, graph.warnings
+    assert any(r.depends_on for r in graph)
+    assert [(d.address, d.body) for d in describe(graph, spec)] == [(d.address, d.body) for d in describe(without, spec)]
+
+
 def test_cloudformation_waits_for_the_gateway_attachment():
     body = cfn.template(cfn.render(_spec(HA_PRIVATE)))
     [attachment] = cfn.resources_of_type(body, "AWS::EC2::VPCGatewayAttachment")

@@ -16,6 +16,7 @@ from typing import Any
 from kopsgen.ir.base import Graph
 from kopsgen.render.description import LOOKUP, RESOURCE, SETTING, RenderedResource
 from kopsgen.render.terraform import MAPPERS, render
+from kopsgen.render.terraform.reading import META_ARGUMENTS
 from kopsgen.render.terraform.registry import TfContext
 from kopsgen.spec.api import ClusterSpec
 
@@ -51,6 +52,10 @@ def describe(graph: Graph, spec: ClusterSpec) -> list[RenderedResource]:
     described: list[RenderedResource] = []
 
     def add(address: str, tf_type: str, body: Any, role: str) -> None:
+        if isinstance(body, dict):
+            # depends_on, lifecycle, provider...: how Terraform handles the resource, never a change to it
+            # (terraform plan shows none), so the preview does not either
+            body = {k: v for k, v in body.items() if k not in META_ARGUMENTS}
         body = resolve(body if isinstance(body, dict) else {"value": body})
         described.append(RenderedResource(address, tf_type, address, body, sources.get(address), role))
 
