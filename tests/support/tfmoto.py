@@ -26,6 +26,7 @@ from typing import Any, Callable
 import yaml
 
 from kopsgen.render.terraform.hcl import Blocks, Expr, Static, TopLevel, to_hcl
+from kopsgen.render.terraform.reading import map_strings
 from tests.support import hcl, terraform
 from tests.support.moto import ACCESS_KEY, ACCOUNT_ID, SECRET_KEY, MotoServer
 
@@ -65,18 +66,8 @@ def realistic_text(text: str) -> str:
 
 # --- inputs -------------------------------------------------------------------------------------------------------
 
-def _map_strings(value: Any, fn: Callable[[str], str]) -> Any:
-    if isinstance(value, str):
-        return fn(value)
-    if isinstance(value, list):
-        return [_map_strings(v, fn) for v in value]
-    if isinstance(value, dict):
-        return {k: _map_strings(v, fn) for k, v in value.items()}
-    return value
-
-
 def realistic_document(doc: Any) -> Any:
-    return _map_strings(doc, realistic_text)
+    return map_strings(doc, realistic_text)
 
 
 def realistic_spec(source: Path, dest: Path, *, ids: dict[str, str] | None = None,
@@ -86,7 +77,7 @@ def realistic_spec(source: Path, dest: Path, *, ids: dict[str, str] | None = Non
     IDs -> IDs of resources created in moto), then `edit(documents)` for anything else a test changes."""
     ids = ids or {}
     docs = [d for d in yaml.safe_load_all(Path(source).read_text()) if d]
-    docs = [_map_strings(d, lambda s: ids.get(realistic_text(s), realistic_text(s))) for d in docs]
+    docs = [map_strings(d, lambda s: ids.get(realistic_text(s), realistic_text(s))) for d in docs]
     for doc in docs:
         if doc.get("kind") == "Cluster":
             doc["spec"]["configBase"] = f"s3://{STATE_BUCKET}/{doc['metadata']['name']}"

@@ -125,7 +125,7 @@ def with_file_hashes(value: Any, files: dict[str, bytes]) -> Any:
             return f"file({digest(whole[2])})"
         return _FILE_CALL.sub(lambda m: f"file({digest(m[2])})", text)
 
-    return _map_strings(value, one)
+    return map_strings(value, one)
 
 
 def documents_read(body: dict, files: dict[str, bytes]) -> dict:
@@ -177,7 +177,7 @@ def resolved(value: Any, files: dict[str, bytes], state: dict[str, Block]) -> An
             return state[ref[1]].body[ref[2]]
         return UNKNOWN if "${" in text else text
 
-    return _map_strings(value, one)
+    return map_strings(value, one)
 
 
 def loose_scalars(value: Any) -> Any:
@@ -188,16 +188,17 @@ def loose_scalars(value: Any) -> Any:
             return text == "true"
         return int(text) if text.lstrip("-").isdigit() and len(text) < 19 else text
 
-    return _map_strings(value, one)
+    return map_strings(value, one)
 
 
-def _map_strings(value: Any, fn) -> Any:
+def map_strings(value: Any, fn) -> Any:
+    """`value` with `fn` applied to every string inside it (lists and dict values, not keys)."""
     if isinstance(value, str):
         return fn(value)
     if isinstance(value, list):
-        return [_map_strings(v, fn) for v in value]
+        return [map_strings(v, fn) for v in value]
     if isinstance(value, dict):
-        return {k: _map_strings(v, fn) for k, v in value.items()}
+        return {k: map_strings(v, fn) for k, v in value.items()}
     return value
 
 
