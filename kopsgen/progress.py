@@ -10,7 +10,7 @@ made, and where). The CLI listens to notices for the whole command and prints th
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from typing import Callable, Iterator
 
@@ -20,35 +20,36 @@ _listener: ContextVar[Listener | None] = ContextVar("kopsgen_progress_listener",
 _notice_listener: ContextVar[Listener | None] = ContextVar("kopsgen_notice_listener", default=None)
 
 
-def step(message: str) -> None:
-    """One unit of slow work is done; `message` says what, in a few words."""
-    listener = _listener.get()
+def _send(channel: ContextVar[Listener | None], message: str) -> None:
+    listener = channel.get()
     if listener is not None:
         listener(message)
 
 
 @contextmanager
-def listening(listener: Listener) -> Iterator[None]:
-    """Send the steps reported inside this block to `listener`."""
-    token = _listener.set(listener)
+def _listen(channel: ContextVar[Listener | None], listener: Listener) -> Iterator[None]:
+    token = channel.set(listener)
     try:
         yield
     finally:
-        _listener.reset(token)
+        channel.reset(token)
+
+
+def step(message: str) -> None:
+    """One unit of slow work is done; `message` says what, in a few words."""
+    _send(_listener, message)
+
+
+def listening(listener: Listener) -> "AbstractContextManager[None]":
+    """Send the steps reported inside this block to `listener`."""
+    return _listen(_listener, listener)
 
 
 def notice(message: str) -> None:
     """Something the user must be told, once, whatever the verbosity (short of --quiet)."""
-    listener = _notice_listener.get()
-    if listener is not None:
-        listener(message)
+    _send(_notice_listener, message)
 
 
-@contextmanager
-def noticing(listener: Listener) -> Iterator[None]:
+def noticing(listener: Listener) -> "AbstractContextManager[None]":
     """Send the notices given inside this block to `listener`."""
-    token = _notice_listener.set(listener)
-    try:
-        yield
-    finally:
-        _notice_listener.reset(token)
+    return _listen(_notice_listener, listener)
