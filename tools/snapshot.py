@@ -36,6 +36,7 @@ def inputs() -> dict[str, Path]:
 def snapshot(out: Path, keys: Path) -> list[str]:
     """Render everything into `out`; the failures (name and stderr), if any."""
     failures = []
+    first_run = not keys.exists() or not any(keys.iterdir())
     keys.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="kopsgen-snapshot-") as tmp:
         store = Path(tmp) / "store"
@@ -52,8 +53,8 @@ def snapshot(out: Path, keys: Path) -> list[str]:
                 if done.returncode:
                     failures.append(f"{name} {target} {fmt}: exit {done.returncode}\n{done.stderr}")
                     (out / name / f"{target}-{fmt}.failed").write_text(done.stderr)
-        # CAs a first run made become the pinned keys of later runs
-        shutil.copytree(store, keys, dirs_exist_ok=True)
+        if first_run:  # the CAs it made become the pinned keys of later runs (which never write them)
+            shutil.copytree(store, keys, dirs_exist_ok=True)
     return failures
 
 
