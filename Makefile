@@ -3,8 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install graphviz test test-slow test-all test-moto golden-cloudformation conformance bench fuzz clean \
-	docs examples-outputs checkov checkov-scan
+.PHONY: install graphviz test test-slow test-all test-moto golden-cloudformation conformance bench bench-peer fuzz \
+	clean docs examples-outputs checkov checkov-scan
 
 # checkov (the policy scanner of tests/test_security_checkov.py) has a virtualenv of its own: it installs
 # a fork of hcl2 that clashes with python-hcl2 in .venv. It runs offline (--skip-download, BC_SKIP_MAPPING).
@@ -89,5 +89,22 @@ conformance: install
 bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
+# kopsgen against AWS CDK: examples/ha-private-bastion.yaml rendered to CloudFormation, and the same cluster
+# as a CDK app (bench/peer/app.py) synthesized, interleaved; prints both resource counts and the ratio,
+# writes bench-peer-results.json. CDK (aws-cdk-lib, a large package; it runs on node) gets a throw-away
+# virtualenv of its own. BENCH_PEER_ARGS=--runs 3 for a shorter run.
+BENCH_PEER_VENV := .venv-bench-peer
+AWS_CDK_LIB_VERSION := 2.275.0
+CONSTRUCTS_VERSION  := 10.8.1
+
+$(BENCH_PEER_VENV)/.installed:
+	$(PYTHON) -m venv $(BENCH_PEER_VENV)
+	$(BENCH_PEER_VENV)/bin/pip install --quiet --upgrade pip
+	$(BENCH_PEER_VENV)/bin/pip install --quiet 'aws-cdk-lib==$(AWS_CDK_LIB_VERSION)' 'constructs==$(CONSTRUCTS_VERSION)'
+	touch $@
+
+bench-peer: install $(BENCH_PEER_VENV)/.installed
+	$(BIN)/python -m bench.peer.run --peer-python $(BENCH_PEER_VENV)/bin/python $(BENCH_PEER_ARGS)
+
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache build *.egg-info outputs
+	rm -rf $(VENV) $(CHECKOV_VENV) $(BENCH_PEER_VENV) .pytest_cache build *.egg-info outputs

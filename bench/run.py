@@ -6,9 +6,8 @@ kernel's figure for a child of this Python process would include this process's 
 spawned child starts as a copy of its parent, and its peak survives the exec.) Each command runs
 once to warm up, then --runs times; the table shows medians of the time and the highest peak.
 
-- Baselines, measured in the same run and interleaved with the renders so that the machine's load
-  hits them alike: `python -c pass` (the interpreter alone) and `python -c "import yaml, json"`;
-  measured again among the sweep's renders, for the sweep's ratios.
+- The interpreter alone (`python -c pass`), measured in the same run and interleaved with the renders
+  so that the machine's load hits them alike: the floor under any render, shown beside it.
 - Reference cases: every kops reference case (tests/support/paths.py) to each target; for `ha`, also
   into an empty folder, and two floors under the render's work: a process that imports every module
   its re-render imports and does nothing else, and one that imports only the third-party libraries
@@ -24,8 +23,13 @@ cache in the temporary folder, as an installed package has its bytecode compiled
 Everything runs in a throw-away virtualenv laid out like a regular install (`install_like_venv`): the
 project's folder and the dependencies' site-packages are plain entries on its path. The development
 .venv's editable install adds an import hook that site runs at every start, 13 ms of `python -c pass`'s
-24 there, which a user's `pip install kopsgen` does not have; measured there, the baseline would flatter
-every ratio.
+24 there, which a user's `pip install kopsgen` does not have; measured there, every figure would carry
+it.
+
+The figures are reported, not judged against multiples of `python -c pass`: those targets (3x and 4x,
+issue 8) lie below what the libraries kopsgen is built on take to import, and were retired. What is
+still checked is how a render grows with the cluster (the sweep's goals, in `goals`). How kopsgen compares
+with the tool a user would otherwise pick is `make bench-peer` (bench/peer/).
 
     python -m bench.run                  # everything, table on stdout, JSON in bench-results.json
     python -m bench.run --quick          # fewer runs, sweep up to 100 groups
@@ -54,9 +58,8 @@ TARGETS = ("terraform", "cloudformation")
 SWEEP = (1, 10, 100, 1000)
 QUICK_SWEEP = (1, 10, 100)
 
-# The goals of issue 8, checked against this run's numbers (ratios are to `python -c pass`).
-GOAL_RATIO = {"terraform": 3.0, "cloudformation": 4.0}
-GOAL_RATIO_CASE = "ha"
+# How a render grows with the cluster (issue 8's goals that still stand), checked against this run's numbers.
+FLOOR_CASE = "ha"   # the case whose imports are measured alone, and rendered into an empty folder
 GOAL_BIG_SECONDS = 5.0
 GOAL_BIG_MB = 300.0
 GOAL_GROWTH = 12.0   # the 1000-group time over the 100-group time
@@ -198,28 +201,26 @@ def main(argv: list[str] | None = None) -> int:
         out = tmp_path / "out"
         python = install_like_venv(args.python, tmp_path / "venv")
 
-        baselines = [Measure("python -c pass", [python, "-c", "pass"]),
-                     Measure("python -c 'import yaml, json'", [python, "-c", "import yaml, json"])]
+        baselines = [Measure("python -c pass", [python, "-c", "pass"])]
         renders = [Measure(f"{case} {target}", _render(python, reference / case / "in-v1alpha2.yaml", target,
                                                        out / case / target))
                    for case in cases for target in TARGETS]
-        if GOAL_RATIO_CASE in cases:  # the same renders writing every file, as a first render does
-            renders += [Measure(f"{GOAL_RATIO_CASE} {target}, into an empty folder",
-                                _render(python, reference / GOAL_RATIO_CASE / "in-v1alpha2.yaml", target,
+        if FLOOR_CASE in cases:  # the same renders writing every file, as a first render does
+            renders += [Measure(f"{FLOOR_CASE} {target}, into an empty folder",
+                                _render(python, reference / FLOOR_CASE / "in-v1alpha2.yaml", target,
                                         out / "empty" / target), empty_first=out / "empty" / target)
                         for target in TARGETS]
             for target in TARGETS:  # what the render costs before its work: its imports, its libraries' imports
-                modules = modules_of(_render(python, reference / GOAL_RATIO_CASE / "in-v1alpha2.yaml", target,
+                modules = modules_of(_render(python, reference / FLOOR_CASE / "in-v1alpha2.yaml", target,
                                              out / "imports" / target), env, tmp_path / f"imports-{target}.txt")
-                renders += [Measure(f"{GOAL_RATIO_CASE} {target}, its imports alone",
+                renders += [Measure(f"{FLOOR_CASE} {target}, its imports alone",
                                     import_command(python, modules)),
-                            Measure(f"{GOAL_RATIO_CASE} {target}, its libraries' imports alone",
+                            Measure(f"{FLOOR_CASE} {target}, its libraries' imports alone",
                                     import_command(python, libraries(modules)))]
         log(f"reference cases: {len(cases)} cases x {len(TARGETS)} targets, 1 warm-up + {args.runs} runs each")
         measure_all(baselines + renders, args.runs, env, ROOT, log)
 
-        # the baselines again, interleaved with the sweep: its ratios are to what the machine did meanwhile
-        sweep: list[Measure] = [Measure(m.name, m.command) for m in baselines]
+        sweep: list[Measure] = []
         for n in sizes:
             spec = tmp_path / "specs" / f"scale-{n}.yaml"
             spec.parent.mkdir(parents=True, exist_ok=True)
@@ -236,13 +237,10 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if any(r["error"] for r in results["renders"] + results["sweep"]) else 0
 
 
-def _row(m: Measure, base: float | None, base_imports: float | None) -> dict:
-    median = m.median_s
+def _row(m: Measure) -> dict:
     return {
-        "name": m.name, "median_s": _round(median), "runs_s": [_round(s) for s in m.seconds],
+        "name": m.name, "median_s": _round(m.median_s), "runs_s": [_round(s) for s in m.seconds],
         "peak_mb": _round(m.peak_mb, 1),  # None without GNU time
-        "x_python": _round(median / base, 1) if median and base else None,
-        "x_imports": _round(median / base_imports, 1) if median and base_imports else None,
         "error": m.error,
     }
 
@@ -253,9 +251,8 @@ def _round(value: float | None, digits: int = 3) -> float | None:
 
 def _results(baselines: list[Measure], renders: list[Measure], sweep: list[Measure], sizes: list[int],
              args) -> dict:
-    base, base_imports = baselines[0].median_s, baselines[1].median_s
-    rows = [_row(m, base, base_imports) for m in renders]
-    sweep_rows = [_row(m, sweep[0].median_s, sweep[1].median_s) for m in sweep]
+    rows = [_row(m) for m in renders]
+    sweep_rows = [_row(m) for m in sweep]
     return {
         "date": datetime.date.today().isoformat(),
         "machine": {"platform": platform.platform(), "python": platform.python_version(),
@@ -264,7 +261,7 @@ def _results(baselines: list[Measure], renders: list[Measure], sweep: list[Measu
                    "CA keysets; measured runs are steady-state re-renders (output files already in place are not "
                    "rewritten); fresh process each run, wall time and peak RSS (GNU time) of that process; a "
                    "virtualenv laid out like a regular (non-editable) install"),
-        "baselines": [_row(m, base, base_imports) for m in baselines],
+        "baselines": [_row(m) for m in baselines],
         "renders": rows,
         "sweep": sweep_rows,
         "goals": goals(rows, sweep_rows, sizes),
@@ -272,14 +269,9 @@ def _results(baselines: list[Measure], renders: list[Measure], sweep: list[Measu
 
 
 def goals(rows: list[dict], sweep_rows: list[dict], sizes: list[int]) -> list[dict]:
-    """Issue 8's goals, each with the measured value and whether this run met it."""
+    """How a render grows with the cluster: each goal with the measured value and whether this run met it."""
     by_name = {r["name"]: r for r in rows + sweep_rows}
     found = []
-    for target, limit in GOAL_RATIO.items():
-        row = by_name.get(f"{GOAL_RATIO_CASE} {target}")
-        if row and row["x_python"] is not None:
-            found.append({"goal": f"{GOAL_RATIO_CASE} to {target} <= {limit:g}x python -c pass",
-                          "measured": f"{row['x_python']:g}x", "met": row["x_python"] <= limit})
     biggest = max(sizes) if sizes else None
     for target in TARGETS:
         big = by_name.get(f"{biggest} groups {target}")
@@ -304,14 +296,14 @@ def format_table(results: dict) -> str:
              results["method"] + ".", ""]
 
     def table(title: str, rows: list[dict]) -> None:
-        lines.append(f"| {title} | median s | peak MB | x python -c pass | x import yaml, json |")
-        lines.append("|---|---:|---:|---:|---:|")
+        lines.append(f"| {title} | median s | peak MB |")
+        lines.append("|---|---:|---:|")
         for r in rows:
             if r["error"]:
-                lines.append(f"| {r['name']} | failed: {r['error']} | | | |")
+                lines.append(f"| {r['name']} | failed: {r['error']} | |")
                 continue
             peak = "n/a" if r["peak_mb"] is None else f"{r['peak_mb']:.0f}"
-            lines.append(f"| {r['name']} | {r['median_s']:.3f} | {peak} | {r['x_python']:.1f} | {r['x_imports']:.1f} |")
+            lines.append(f"| {r['name']} | {r['median_s']:.3f} | {peak} |")
         lines.append("")
 
     table("baseline", results["baselines"])

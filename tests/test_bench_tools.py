@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from bench import run as bench_run
+from bench.peer import run as bench_peer
 from bench import scale
 from kopsgen import pipeline
 from tests.support.paths import ROOT, case_input
@@ -139,3 +140,48 @@ def test_a_generated_spec_is_a_valid_cluster(tmp_path):
     path.write_text(scale.spec_text(4))
     spec = pipeline.load_spec([path])
     assert len(spec.node_groups) == 4 and len(spec.control_plane_groups) == 3
+
+
+# --- make bench-peer: kopsgen against a peer tool, interleaved (a stand-in peer: installing AWS CDK is not cheap)
+
+# Writes a CloudFormation template of three resources (and CDK's metadata) where CDK writes its own.
+_STAND_IN_PEER = """
+import json, os, pathlib
+resources = {"Vpc": {"Type": "AWS::EC2::VPC"}, "SubnetA": {"Type": "AWS::EC2::Subnet"},
+             "SubnetB": {"Type": "AWS::EC2::Subnet"}, "CDKMetadata": {"Type": "AWS::CDK::Metadata"}}
+out = pathlib.Path(os.environ["CDK_OUTDIR"])
+out.mkdir(parents=True, exist_ok=True)
+(out / "stand-in.template.json").write_text(json.dumps({"Resources": resources}))
+"""
+
+
+def test_the_peer_benchmark_times_both_tools_and_counts_their_resources(tmp_path, capsys):
+    peer_app = tmp_path / "app.py"
+    peer_app.write_text(_STAND_IN_PEER)
+    results_file = tmp_path / "peer.json"
+    code = bench_peer.main(["--peer-python", sys.executable, "--peer-app", str(peer_app), "--runs", "2",
+                            "--json", str(results_file)])
+    assert code == 0
+    results = json.loads(results_file.read_text())
+    golden = ROOT / "examples" / "outputs" / "ha-private-bastion" / "cloudformation" / "json" / "ha.example.com.json"
+    assert results["kopsgen"]["resources_by_type"] == bench_peer.resources([golden])
+    assert results["peer"]["resources_by_type"] == {"AWS::EC2::Subnet": 2, "AWS::EC2::VPC": 1}
+    for side in (results["kopsgen"], results["peer"]):
+        assert side["error"] is None and len(side["runs_s"]) == 2 and side["min_s"] <= side["median_s"]
+    assert results["ratio"] == round(results["peer"]["median_s"] / results["kopsgen"]["median_s"], 1)
+    assert len(results["round_ratios"]) == 2
+    out = capsys.readouterr().out
+    assert "| kopsgen render --target cloudformation | 122 |" in out and "times kopsgen's time" in out
+
+
+@pytest.mark.parametrize("ours,peer,ratio,rounds", [
+    ([1.0, 2.0, 3.0], [10.0, 30.0, 30.0], 15.0, [10.0, 15.0, 10.0]),
+    ([0.5], [5.0], 10.0, [10.0]),
+    ([], [5.0], None, []),          # a side with no measured run: no ratio
+])
+def test_the_peer_ratio_is_of_the_medians_and_of_each_rounds_pair(ours, peer, ratio, rounds):
+    def side(runs):
+        m = bench_run.Measure("x", [], seconds=runs)
+        return bench_peer.side(m, {})
+    found = bench_peer.compare(side(ours), side(peer))
+    assert found["ratio"] == ratio and found["round_ratios"] == rounds
