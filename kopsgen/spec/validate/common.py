@@ -68,7 +68,7 @@ class Validation:
             spec = spec if isinstance(spec, dict) else {}
             role = spec.get("role")
             self.groups.append(Group(doc, text_of(value_at(doc.data, "metadata", "name")), spec,
-                                      ROLES.get(role) if isinstance(role, str) else None))
+                                     ROLES.get(role) if isinstance(role, str) else None))
         self.subnets = []
         for i, sub in dicts_of(self.spec.get("subnets")):
             self.subnets.append(Subnet(i, sub, quiet_net(sub.get("cidr"), 4), quiet_net(sub.get("ipv6CIDR"), 6)))
@@ -181,7 +181,7 @@ def parse_cidr(value: Any) -> tuple[Network | None, str | None]:
 
 
 def check_cidr(v: Validation, path: SpecPath, value: Any, version: int | None = None,
-                what: str = "") -> Network | None:
+               what: str = "") -> Network | None:
     net, problem = parse_cidr(value)
     if problem:
         v.error(path, problem)

@@ -77,4 +77,4 @@ def _group_zones(v: Validation, group: Group) -> set[str]:
 
 def _check_etcd_volume(v: Validation, path: SpecPath, m: dict) -> None:
     check_volume(v.error, path, m.get("volumeType"), m.get("volumeSize"), m.get("volumeIops"),
-                  m.get("volumeThroughput"), ("volumeIops", "volumeThroughput"))
+                 m.get("volumeThroughput"), ("volumeIops", "volumeThroughput"))

@@ -187,16 +187,16 @@ def _check_group_extras(v: Validation, g: Group) -> None:
     if lifetime is not None and 0 < lifetime < 86_400 * 10**9:
         err(("spec", "maxInstanceLifetime"), "must be at least 24h (or 0 for no limit)")
     check_rolling_update(lambda p, m: err(p, m), ("spec", "rollingUpdate"), s.get("rollingUpdate"),
-                          g.role == "ControlPlane")
+                         g.role == "ControlPlane")
     for i, item in enumerate(list_of(s.get("sysctlParameters"))):
         if isinstance(item, str) and "=" not in item:
             err(("spec", "sysctlParameters", i), f'"{item}" must look like key=value')
     check_hooks(lambda p, m: err(p, m), s)
     check_volume(err, ("spec",), s.get("rootVolumeType"), s.get("rootVolumeSize"), s.get("rootVolumeIops"),
-                  s.get("rootVolumeThroughput"), ("rootVolumeIops", "rootVolumeThroughput"))
+                 s.get("rootVolumeThroughput"), ("rootVolumeIops", "rootVolumeThroughput"))
     for i, volume in dicts_of(s.get("volumes")):
         check_volume(err, ("spec", "volumes", i), volume.get("type"), volume.get("size"), volume.get("iops"),
-                      volume.get("throughput"), ("iops", "throughput"))
+                     volume.get("throughput"), ("iops", "throughput"))
 
 
 def _check_warm_pool_purchase(v: Validation, g: Group) -> None:

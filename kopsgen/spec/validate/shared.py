@@ -14,7 +14,7 @@ RESERVED_TAG_PREFIXES = ("kubernetes.io/cluster/", "k8s.io/role/", "kops.k8s.io/
 
 
 def check_volume(report: Report, path: SpecPath, kind: Any, size: Any, iops: Any, throughput: Any,
-                  keys: tuple[str, str]) -> None:
+                 keys: tuple[str, str]) -> None:
     """The ratios AWS enforces, on the settings the volume will get (spec/volumes.py decides them)."""
     if not isinstance(kind, str) or (iops is not None and int_of(iops) is None) \
             or (throughput is not None and int_of(throughput) is None):
