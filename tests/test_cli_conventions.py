@@ -21,8 +21,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from kopsgen import cliutil, progress
-from kopsgen.cli import cli
+from kopsgen import progress
+from kopsgen.cli import cli, cliutil
 from tools.generate import EXAMPLES, pinned_state_store
 
 MINIMAL = EXAMPLES / "minimal.yaml"

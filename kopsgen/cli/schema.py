@@ -1,0 +1,39 @@
+"""`kopsgen schema` and `kopsgen completion`: what editors and shells need to help with kopsgen."""
+
+from __future__ import annotations
+
+import click
+
+from kopsgen.cli.root import cli
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(("cluster", "instancegroup")))
+def schema(kind: str) -> None:
+    """Print the JSON Schema (Draft 2020-12) of a Cluster or an InstanceGroup.
+
+    \b
+    Example (for editors that read JSON Schema):
+      kopsgen schema cluster > cluster.schema.json
+    """
+    from kopsgen.spec.schema import schema_text
+
+    click.echo(schema_text({"cluster": "Cluster", "instancegroup": "InstanceGroup"}[kind]), nl=False)
+
+
+@cli.command()
+@click.argument("shell", type=click.Choice(("bash", "zsh", "fish")))
+def completion(shell: str) -> None:
+    """Print the script that makes SHELL complete kopsgen's commands, flags and choices.
+
+    \b
+    Examples:
+      eval "$(kopsgen completion bash)"                           # in ~/.bashrc
+      eval "$(kopsgen completion zsh)"                            # in ~/.zshrc
+      kopsgen completion fish > ~/.config/fish/completions/kopsgen.fish
+    """
+    from click.shell_completion import get_completion_class
+
+    completer = get_completion_class(shell)(cli, {}, "kopsgen", "_KOPSGEN_COMPLETE")
+    click.echo(completer.source())
+
