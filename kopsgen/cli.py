@@ -166,7 +166,7 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
     if unreadable:   # render still works (it is how kopsgen is tried out), but says it loudly
         say.warning(unreadable)
     if target == "cloudformation":
-        from kopsgen.render.cloudformation.deploy import after_render
+        from kopsgen.publish.cloudformation import after_render
 
         uploading = say.task(f"uploading to {cluster_spec.cluster.config_base.url}")
         with uploading if upload_templates or upload_files else contextlib.nullcontext():
@@ -857,7 +857,7 @@ def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None,
                              f"({prepared.spec.cluster.config_base.url}); render recorded in "
                              f"{registry.store.location(prepared.record_key)}", err=True)
     if target == "cloudformation":
-        from kopsgen.render.cloudformation.deploy import after_render
+        from kopsgen.publish.cloudformation import after_render
 
         for line in after_render(prepared.spec, prepared.files):
             if "state-store files" not in line:  # written above

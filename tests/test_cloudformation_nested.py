@@ -139,7 +139,7 @@ def test_split_is_deterministic_and_growth_only_adds_a_stack(big, tmp_path):
 @pytest.mark.moto
 def test_uploaded_children_are_where_the_parent_looks(moto, tmp_path, state):
     """--upload-templates puts every nested template where the parent's default TemplateBaseUrl points."""
-    from kopsgen.render.cloudformation.upload import upload_templates
+    from kopsgen.publish.cloudformation import upload_templates
 
     def many(cluster: dict, groups: list[dict]) -> None:
         _cluster(NODE_GROUPS)(cluster, groups)
