@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from kopsgen.render.cloudformation.assembly import _referenced_ids
+from kopsgen.render.cloudformation.assembly import referenced_ids
 from kopsgen.render.cloudformation.layout import (
     MAX_OUTPUTS, MAX_PARAMETERS, MAX_RESOURCES, MAX_S3_BODY_BYTES, NESTED_FOLDER, TEMPLATE_BASE_URL,
 )
@@ -97,7 +97,7 @@ def test_parameters_and_outputs_are_wired_between_stacks(big):
         # the child refers to nothing it neither defines nor receives
         known = set(child["Resources"]) | set(child.get("Parameters", {}))
         for body in child["Resources"].values():
-            assert {r for r in _referenced_ids(body) if not r.startswith("AWS::")} <= known, stack_id
+            assert {r for r in referenced_ids(body) if not r.startswith("AWS::")} <= known, stack_id
             depends = body.get("DependsOn", [])
             assert set([depends] if isinstance(depends, str) else depends) <= set(child["Resources"])
     for output in parent["Outputs"].values():
