@@ -40,3 +40,14 @@ def test_no_render_module_names_the_cluster_spec():
 
 def test_the_checks_see_a_spec_import():
     assert "kopsgen.spec.api.ClusterSpec" in imported_modules(Path(__file__).resolve().parents[1] / "kopsgen" / "pipeline.py")
+
+
+def test_every_mapper_carries_its_name():
+    """A traceback says `in map_subnet`, not `in _`."""
+    import kopsgen.render.cloudformation.mappers  # noqa: F401  (registers every mapper)
+    from kopsgen.render.cloudformation.registry import MAPPERS as CFN
+    from kopsgen.render.terraform import MAPPERS as TF
+
+    for registry in (TF, CFN):
+        for kind, m in registry.items():
+            assert m.fn.__name__.startswith("map_"), (kind.__name__, m.fn.__name__)
