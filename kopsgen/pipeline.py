@@ -98,15 +98,18 @@ def output_format(target: str, fmt: str | None) -> str:
 
 
 def render_graph(graph: Graph, spec: ClusterSpec, target: str, fmt: str | None = None) -> dict[str, bytes]:
-    """Every output file of `target` for an already built graph (for callers that also read the graph)."""
-    fmt = output_format(target, fmt)
+    """Every output file of `target` for an already built graph (for callers that also read the graph).
+    The renderer reads the graph and its target's options (kopsgen/render_options.py), never the spec."""
+    from kopsgen import render_options
+
+    options = render_options.for_target(spec, target, output_format(target, fmt))
     if target == "terraform":
         from kopsgen.render import terraform
 
-        return terraform.render(graph, spec, fmt)
+        return terraform.render(graph, options)
     from kopsgen.render import cloudformation
 
-    return cloudformation.render(graph, spec, fmt)
+    return cloudformation.render(graph, options)
 
 
 def upload_state_files(spec: ClusterSpec, destination: str | None = None) -> tuple[str, list[str]]:

@@ -1,5 +1,5 @@
 """CloudFormation logical IDs: readable, unique (collisions disambiguated deterministically), and stable
-when the spec grows. The rules live in kopsgen/ir/naming.py; these tests pin them down.
+when the spec grows. The rules live in kopsgen/render/cloudformation/naming.py; these tests pin them down.
 
 Rules:
 - an ID is the kind's prefix, then the resource's kops name in CamelCase without the cluster name
@@ -18,7 +18,7 @@ import re
 
 import pytest
 
-from kopsgen.ir.naming import logical_id, unique_logical_ids
+from kopsgen.render.cloudformation.naming import logical_id, unique_logical_ids
 from tests.support import cloudformation as cfn
 from tests.support import spec_edit
 from tests.support.paths import reference_cases
@@ -94,11 +94,11 @@ def test_rendered_ids_are_alphanumeric_and_readable(case, state):
 
     spec = pipeline.load_spec([case_input(case)])
     graph = pipeline.build_graph(spec)
-    stack = assemble(graph, spec)
+    stack = assemble(graph, spec.cluster.name)
     for logical_id_ in [*stack.resources, *stack.parameters]:
         assert re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,254}", logical_id_), logical_id_
     # no reference case needs a collision suffix: every ID is the readable one
-    ctx = CfnContext(graph, spec)
+    ctx = CfnContext(graph, spec.cluster.name)
     for resource in graph:
         from kopsgen.render.cloudformation.registry import MAPPERS
 

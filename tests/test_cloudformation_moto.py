@@ -31,7 +31,7 @@ import pytest
 
 from kopsgen import bootstrap
 from kopsgen.ir import naming
-from kopsgen.render.cloudformation.upload import upload_templates
+from kopsgen.publish.cloudformation import upload_templates
 from tests.support import cloudformation as cfn
 from tests.support.paths import EXAMPLES
 

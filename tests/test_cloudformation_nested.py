@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from kopsgen.render.cloudformation.assembly import _referenced_ids
+from kopsgen.render.cloudformation.assembly import referenced_ids
 from kopsgen.render.cloudformation.layout import (
     MAX_OUTPUTS, MAX_PARAMETERS, MAX_RESOURCES, MAX_S3_BODY_BYTES, NESTED_FOLDER, TEMPLATE_BASE_URL,
 )
@@ -97,7 +97,7 @@ def test_parameters_and_outputs_are_wired_between_stacks(big):
         # the child refers to nothing it neither defines nor receives
         known = set(child["Resources"]) | set(child.get("Parameters", {}))
         for body in child["Resources"].values():
-            assert {r for r in _referenced_ids(body) if not r.startswith("AWS::")} <= known, stack_id
+            assert {r for r in referenced_ids(body) if not r.startswith("AWS::")} <= known, stack_id
             depends = body.get("DependsOn", [])
             assert set([depends] if isinstance(depends, str) else depends) <= set(child["Resources"])
     for output in parent["Outputs"].values():
@@ -139,7 +139,7 @@ def test_split_is_deterministic_and_growth_only_adds_a_stack(big, tmp_path):
 @pytest.mark.moto
 def test_uploaded_children_are_where_the_parent_looks(moto, tmp_path, state):
     """--upload-templates puts every nested template where the parent's default TemplateBaseUrl points."""
-    from kopsgen.render.cloudformation.upload import upload_templates
+    from kopsgen.publish.cloudformation import upload_templates
 
     def many(cluster: dict, groups: list[dict]) -> None:
         _cluster(NODE_GROUPS)(cluster, groups)

@@ -13,9 +13,11 @@ from kopsgen import bootstrap, pipeline
 from kopsgen.cli import cli
 from kopsgen.errors import UsageError
 from kopsgen.ir import naming
-from kopsgen.render.cloudformation import deploy, images
+from kopsgen.publish.cloudformation import upload_templates
+from kopsgen.publish.templates import https_url
+from kopsgen.render.cloudformation import deploy_guide, images
+from kopsgen.render.cloudformation import naming as cfn_naming
 from kopsgen.render.cloudformation.layout import MAX_BODY_BYTES
-from kopsgen.render.cloudformation.upload import https_url, upload_templates
 from tests.support import cloudformation as cfn
 from tests.support import spec_edit
 from tests.support.paths import case_input
@@ -136,7 +138,7 @@ def test_outputs_export_what_the_graph_offers(case, state):
     spec = _spec(case)
     graph = pipeline.build_graph(spec)
     body = cfn.template(cfn.render(spec))
-    expected = {naming.output_id(name) for name, value in graph.outputs.items() if value != ()}
+    expected = {cfn_naming.output_id(name) for name, value in graph.outputs.items() if value != ()}
     if case == "shared_vpc":   # IPv4 only: no output that would only echo an IPv6 block the user must give
         expected -= {"VpcIpv6CidrBlock", "VpcIpv6CidrLength"}
     assert set(body["Outputs"]) == expected
@@ -248,7 +250,7 @@ def test_deploy_notes_say_how_to_associate_the_private_zone(tmp_path, state):
     assert ("aws route53 associate-vpc-with-hosted-zone --hosted-zone-id \"$(aws cloudformation describe-stacks "
             "--stack-name privatecalico-example-com --query \"Stacks[0].Outputs[?OutputKey=='PrivateHostedZoneId']"
             ".OutputValue\" --output text)\" \\\n  --vpc VPCRegion=us-test-1,VPCId=") in text
-    assert any("associate its VPC with the private hosted zone" in line for line in deploy.notes(files))
+    assert any("associate its VPC with the private hosted zone" in line for line in deploy_guide.notes(files))
     public = cfn.render(_spec("privatecalico"))
     assert "associate-vpc-with-hosted-zone" not in public["DEPLOY.md"].decode()
 
@@ -298,17 +300,17 @@ def test_a_large_template_says_it_must_be_deployed_from_s3(state):
     files = cfn.render(_spec("complex"))
     assert len(files["complex.example.com.json"]) > MAX_BODY_BYTES
     assert "must be read from S3" in files["DEPLOY.md"].decode()
-    assert any("over CloudFormation's 51,200-byte limit" in line for line in deploy.notes(files))
+    assert any("over CloudFormation's 51,200-byte limit" in line for line in deploy_guide.notes(files))
 
 
 def test_a_small_template_is_deployed_inline():
     body = {"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"Vpc": {"Type": "AWS::EC2::VPC"}},
             "Parameters": {"Zone": {"Type": "AWS::Route53::HostedZone::Id", "Description": "the zone"}}}
     files = {"small.example.com.json": json.dumps(body).encode()}
-    text = deploy.deploy_markdown("small.example.com", files)
+    text = deploy_guide.deploy_markdown("small.example.com", files)
     assert "--template-body file://small.example.com.json" in text
     assert "ParameterKey=Zone,ParameterValue=..." in text
-    assert not any("51,200" in line for line in deploy.notes(files))
+    assert not any("51,200" in line for line in deploy_guide.notes(files))
 
 
 @pytest.mark.parametrize("bucket,region,expected", [

@@ -65,7 +65,7 @@ def _all_rendered_blocks() -> dict[type, set[str]]:
         spec = pipeline.load_spec([source])
         graph = pipeline.build_graph(spec)
         blocks = reading.parse_configuration(pipeline.render_graph(graph, spec, "terraform", "json"), str(source))
-        ctx = TfContext(graph, spec)
+        ctx = TfContext(graph)
         for resource in graph:
             if type(resource) in MAPPERS and not MAPPERS[type(resource)].data_source:
                 seen.setdefault(type(resource), set()).update(blocks[ctx.address(type(resource), resource.name)].body)

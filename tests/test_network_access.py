@@ -20,7 +20,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from kopsgen import pipeline
+from kopsgen import pipeline, render_options
 from kopsgen.cli import cli
 from kopsgen.ir import naming
 from kopsgen.ir.base import Ref
@@ -123,7 +123,8 @@ def test_update_preview_sees_no_change_in_the_dependency():
         without.add(dataclasses.replace(resource, depends_on=()) if resource.depends_on else resource)
     without.outputs, without.warnings = graph.outputs, graph.warnings
     assert any(r.depends_on for r in graph)
-    assert [(d.address, d.body) for d in describe(graph, spec)] == [(d.address, d.body) for d in describe(without, spec)]
+    options = render_options.terraform(spec)
+    assert [(d.address, d.body) for d in describe(graph, options)] == [(d.address, d.body) for d in describe(without, options)]
 
 
 def test_cloudformation_waits_for_the_gateway_attachment():

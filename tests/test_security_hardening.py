@@ -27,7 +27,7 @@ from kopsgen.ir.kms import KmsKey
 from kopsgen.ir.logs import LogGroup
 from kopsgen.ir.network import FLOW_LOGS_TO_CLOUDWATCH, FLOW_LOGS_TO_S3, FlowLog
 from kopsgen.output import write_output
-from kopsgen.render.cloudformation.deploy import deploy_markdown
+from kopsgen.render.cloudformation.deploy_guide import deploy_markdown
 from tests.support import hcl, specs, terraform
 from tests.support.moto import ACCESS_KEY, SECRET_KEY
 from tests.support.paths import case_input

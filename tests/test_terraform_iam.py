@@ -18,6 +18,7 @@ import pytest
 from kopsgen import pipeline
 from kopsgen.ir import naming
 from kopsgen.output import write_output
+from kopsgen.render.terraform.naming import terraform_label
 from kopsgen.spec.api import aws_partition
 from tests.support import hcl, terraform
 from tests.support.iam_policies import (
@@ -58,7 +59,7 @@ def _kopsgen_additions(case: str) -> set[str]:
     spec = pipeline.load_spec([case_input(case)])
     if spec.cluster.network_id:
         return set()
-    label = naming.terraform_label(naming.flow_logs(spec.cluster.name))
+    label = terraform_label(naming.flow_logs(spec.cluster.name))
     return {f"aws_iam_role.{label}", f"aws_iam_role_policy.{label}"}
 
 
@@ -361,7 +362,7 @@ def test_terraform_keeps_literal_template_sequences_in_a_templated_policy(tmp_pa
     graph = Graph()
     graph.add(IamOidcProvider(name="c.example.com", url="https://x", client_ids=("a",), thumbprints=("t",)))
     role = graph.add(IamRole(name="r", assume_role_policy=document))
-    ctx = TfContext(graph, spec=None)
+    ctx = TfContext(graph)
     body = MAPPERS[IamRole].fn(role, ctx)
     assert body["assume_role_policy"].text.startswith('templatefile("${path.module}/data/aws_iam_role_r_policy", ')
     (tmp_path / "policy").write_bytes(ctx.files["data/aws_iam_role_r_policy"])

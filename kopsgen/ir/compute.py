@@ -142,6 +142,16 @@ class InstanceRefresh:
     min_healthy_percentage: int = 90
 
 
+@dataclass(frozen=True)
+class RollingUpdate:
+    """How a target that replaces the instances itself when the launch template changes (CloudFormation's
+    UpdatePolicy; Terraform leaves it to `kops rolling-update` or `instance_refresh`) rolls this group."""
+
+    max_unavailable: int = 1             # instances replaced at once: kops's rollingUpdate.maxUnavailable, as a count
+    control_plane: bool = False          # etcd members: they need longer to rejoin
+    after: str | None = None             # the group (by name) that rolls first: control-plane groups roll in turn
+
+
 @dataclass(frozen=True, kw_only=True)
 class AutoscalingGroup(_Compute):
     """One group of instances. Its `tags` are propagated to the instances it launches.
@@ -162,6 +172,7 @@ class AutoscalingGroup(_Compute):
     mixed_instances: MixedInstances | None = None
     warm_pool: WarmPool | None = None
     instance_refresh: InstanceRefresh | None = None
+    rolling_update: RollingUpdate = RollingUpdate()
 
 
 TERMINATING = "autoscaling:EC2_INSTANCE_TERMINATING"

@@ -1,25 +1,13 @@
-"""Every resource name, Terraform label, CloudFormation logical ID and tag, decided in one place.
+"""Every resource name and tag, decided in one place: kops's names, wherever kops has one.
 
-kops's names are kept wherever kops has one, so that a team moving from kops keeps the same
-Terraform addresses: the Terraform label of a resource is its kops name with `.` -> `-`,
-`/` -> `--` and `:` -> `_` (and a `prefix_` before a leading digit), as kops's writer does.
+A resource's name (kops's task name) is its identity in the graph; each target derives its own
+address from it (render/terraform/naming.py: Terraform labels; render/cloudformation/naming.py:
+logical IDs), so a team moving from kops keeps the same Terraform addresses.
 """
 
 from __future__ import annotations
 
 import base64
-import re
-from functools import lru_cache
-from typing import Iterable
-
-# ---------------------------------------------------------------- Terraform labels
-
-
-def terraform_label(name: str) -> str:
-    if name[:1].isdigit():
-        name = f"prefix_{name}"
-    return name.replace(".", "-").replace("/", "--").replace(":", "_")
-
 
 # ---------------------------------------------------------------- network
 
@@ -198,14 +186,9 @@ def ssh_key_pair(cluster: str, fingerprint: str) -> str:
     return f"kubernetes.{cluster}-{fingerprint}"
 
 
-def ssh_key_pair_file_name(key_name: str) -> str:
-    """kops drops the fingerprint's colons from the key pair's Terraform label and data file name."""
-    return key_name.replace(":", "")
-
-
 # ---------------------------------------------------------------- state-store files (nodeup bootstrap)
 # The names kops gives the files it writes under the config base (its ManagedFile task names);
-# each is a file's Terraform label (after terraform_label) and its data file name.
+# Terraform derives each file's label and data file name from it.
 
 def state_file_completed_spec() -> str:
     return "cluster-completed.spec"
@@ -349,11 +332,6 @@ def etcd_volume(member: str, etcd_cluster: str, cluster: str) -> str:
     return f"{member}.etcd-{etcd_cluster}.{cluster}"
 
 
-def etcd_volume_label(name: str) -> str:
-    """kops's Terraform label of an etcd volume: a leading digit gets `ebs-`, not the usual `prefix_`."""
-    return terraform_label(f"ebs-{name}" if name[:1].isdigit() else name)
-
-
 def nth_queue(cluster: str) -> str:
     """`<cluster with dashes>-nth`: SQS allows no dots and at most 80 characters."""
     return truncate_with_hash(cluster.replace(".", "-"), 75) + "-nth"
@@ -371,11 +349,6 @@ def nth_event_target(rule_name: str) -> str:
 def image_lookup(image: str) -> str:
     """The identity of a plan-time AMI lookup: the image as the spec writes it (one lookup per image)."""
     return image
-
-
-def image_lookup_label(name: str) -> str:
-    label = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-")
-    return f"prefix_{label}" if label[:1].isdigit() else label
 
 
 # Tags of instance groups, as kops writes them for the cluster autoscaler, NTH and kops-controller.
@@ -414,104 +387,3 @@ def owned_tags(cluster: str, name: str, cloud_labels: dict[str, str] | None = No
     if extra:
         tags.update(extra)
     return tags
-
-
-# ---------------------------------------------------------------- CloudFormation logical IDs
-#
-# A logical ID is the kind's prefix and the resource's name in CamelCase, without the cluster
-# name (a stack holds one cluster): `Subnet` + `us-east-1a.minimal.example.com` -> `SubnetUsEast1a`.
-# It depends on nothing but the kind and the name, so a growing spec never renames what exists.
-# CamelCase loses the separators (`nodes-1a` and `nodes1a` read the same): `unique_logical_ids`
-# finds such collisions and gives every member of a colliding set a suffix hashed from its own
-# kind and name, which does not depend on the order in which resources were made.
-
-_MAX_ID = 255   # CloudFormation's limit on a logical ID
-_HASH_LEN = 6   # hex digits of the collision suffix (grown if ever not enough)
-
-# Whole CIDRs that read better as a word; any other CIDR keeps its digits.
-_WELL_KNOWN_CIDRS = {"0.0.0.0/0": "AnyIPv4", "::/0": "AnyIPv6", "64:ff9b::/96": "Nat64"}
-
-
-def _camel(text: str) -> str:
-    for cidr, word in _WELL_KNOWN_CIDRS.items():
-        text = re.sub(rf"(?<![0-9A-Za-z:.]){re.escape(cidr)}(?![0-9])", f"-{word}-", text)
-    text = re.sub(r"(\d)\.(?=\d)", r"\1x", text)   # dots between digits (addresses, versions) stay visible
-    text = re.sub(r"(\d)/(?=\d)", r"\1s", text)     # so do prefix lengths: 10.1.0.0/16 -> 10x1x0x0s16
-    return "".join(w[:1].upper() + w[1:] for w in re.split(r"[^A-Za-z0-9]+", text) if w)
-
-
-def _without_cluster(name: str, cluster: str) -> str:
-    # Only a dotted (DNS) cluster name is removed: a one-word cluster name could equal a word of
-    # the name itself (an etcd member `a`), and dropping that would make the ID unreadable.
-    if not cluster or "." not in cluster:
-        return name
-    for spelling in (cluster, cluster.replace(".", "-")):   # kops also writes it with dashes (queue names)
-        name = re.sub(rf"(?<![0-9A-Za-z]){re.escape(spelling)}(?![0-9A-Za-z])", "-", name)
-    return name
-
-
-@lru_cache(maxsize=65536)  # asked for again at every reference to the resource (5 times each, typically)
-def logical_id(kind: str, name: str, cluster: str = "") -> str:
-    """The readable CloudFormation logical ID of a resource (before collisions are resolved).
-
-    `kind` is the ID prefix of the resource's kind (`Subnet`, `SecurityGroupRule`); a name that
-    starts with the prefix's last word does not repeat it (`Route` + `route-0.0.0.0/0` ->
-    `RouteAnyIPv4`, not `RouteRouteAnyIPv4`).
-    """
-    camel = _camel(_without_cluster(name, cluster))
-    last_word = (re.findall(r"[A-Z][a-z0-9]*", kind)[-1:] or [""])[0]
-    rest = camel[len(last_word):]
-    if last_word and camel.startswith(last_word) and rest[:1] and (rest[0].isupper() or rest[0].isdigit()):
-        camel = rest
-    return _shorten(f"{kind}{camel}")
-
-
-def _digest(*parts: str, length: int = _HASH_LEN) -> str:
-    import hashlib
-
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:length].upper()
-
-
-def _shorten(logical: str) -> str:
-    if len(logical) <= _MAX_ID:
-        return logical
-    return logical[:_MAX_ID - _HASH_LEN] + _digest(logical)
-
-
-def unique_logical_ids(wanted: "Iterable[tuple[str, str]]", cluster: str = "") -> dict[tuple[str, str], str]:
-    """Logical IDs for (prefix, name) pairs, unique even ignoring case.
-
-    Each pair gets its readable ID; the members of a set of pairs whose readable IDs are the
-    same (ignoring case, as people do) each get a hash of their own prefix and name appended.
-    The result does not depend on the order of `wanted`.
-    """
-    pairs = sorted(set(wanted))
-    ids = {pair: logical_id(pair[0], pair[1], cluster) for pair in pairs}
-    length = _HASH_LEN
-    while True:
-        by_id: dict[str, list[tuple[str, str]]] = {}
-        for pair, lid in ids.items():
-            by_id.setdefault(lid.lower(), []).append(pair)
-        clashes = [group for group in by_id.values() if len(group) > 1]
-        if not clashes:
-            return ids
-        for group in clashes:
-            for pair in group:
-                base = logical_id(pair[0], pair[1], cluster)
-                ids[pair] = base[:_MAX_ID - length] + _digest(pair[0], pair[1], length=length)
-        length += 2   # a suffixed ID that still clashes (astronomically rare) gets a longer suffix
-
-
-def output_id(output: str) -> str:
-    """The logical ID of a stack Output, from the Graph output name (`subnet_us-east-1a_id` -> `SubnetUsEast1aId`)."""
-    return _shorten(_camel(output))
-
-
-def export_name(output: str) -> str:
-    """The part of an export name after the stack name (`subnet_us-east-1a_id` -> `subnet-us-east-1a-id`)."""
-    return re.sub(r"[^A-Za-z0-9:-]+", "-", output).strip("-")
-
-
-def nested_stack_id(group: str) -> str:
-    """The logical ID of a nested stack holding one group of resources (`network`, `ig-nodes-us-east-1a`)."""
-    return _shorten("Stack" + _camel(group))

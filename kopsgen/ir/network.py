@@ -25,6 +25,9 @@ class SharedVpc(_Network):
     """A VPC the cluster uses but does not own: read (for its CIDRs), never modified or tagged."""
 
     vpc_id: str
+    # its primary IPv4 CIDR as the spec gives it (networkCIDR, which kops requires to match), for a target
+    # that cannot read the VPC while it is applied (a CloudFormation parameter's default)
+    expected_cidr_block: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -118,7 +118,7 @@ def migrate(spec: ClusterSpec, kops_dir: str | Path | None = None, live_state: s
     # the JSON form: the same blocks as the HCL, and read without an HCL parser (which takes seconds)
     files = pipeline.render_graph(graph, spec, "terraform", "json")
     ours = reading.parse_configuration(files, "kopsgen's render")
-    ctx = TfContext(graph, spec)
+    ctx = TfContext(graph)
     made_from = {ctx.address(type(r), r.name): r for r in graph
                  if type(r) in MAPPERS and not MAPPERS[type(r)].data_source}
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kopsgen import bootstrap, pipeline
+from kopsgen import bootstrap, pipeline, render_options
 from kopsgen.bootstrap.pki import announce_new_cas
 from kopsgen.errors import UsageError, WriteRefused
 from kopsgen.ir.base import Graph
@@ -118,7 +118,7 @@ def _describe(graph: Graph, spec: ClusterSpec, target: str) -> list[RenderedReso
         from kopsgen.render.terraform.describe import describe
     else:
         from kopsgen.render.cloudformation.describe import describe
-    return describe(graph, spec)
+    return describe(graph, render_options.for_target(spec, target, "json"))
 
 
 def _written_by_kopsgen(spec: ClusterSpec, described: list[RenderedResource]) -> dict[str, bytes]:

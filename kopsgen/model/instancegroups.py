@@ -21,8 +21,8 @@ from kopsgen.ir import naming
 from kopsgen.ir.base import External, Link, Ref
 from kopsgen.ir.compute import (
     LAUNCHING, AutoscalingGroup, AutoscalingLifecycleHook, EbsDevice, ImageLookup, InstanceRefresh,
-    InstanceRequirements, InstanceStoreDevice, LaunchTemplate, MetadataOptions, MixedInstances, SpotOptions,
-    SsmParameterLookup, WarmPool,
+    InstanceRequirements, InstanceStoreDevice, LaunchTemplate, MetadataOptions, MixedInstances, RollingUpdate,
+    SpotOptions, SsmParameterLookup, WarmPool,
 )
 from kopsgen.model.context import ModelContext
 from kopsgen.model.firewall import security_groups_of
@@ -101,13 +101,40 @@ def _instance_group(ctx: ModelContext, ig: api.InstanceGroup) -> None:
         suspended_processes=ig.suspend_processes, capacity_rebalance=ig.capacity_rebalance,
         mixed_instances=_mixed_instances(ig),
         warm_pool=WarmPool(min_size=pool.min_size, max_prepared_capacity=pool.max_size) if pool else None,
-        instance_refresh=InstanceRefresh() if ig.instance_refresh else None, tags=tags))
+        instance_refresh=InstanceRefresh() if ig.instance_refresh else None, rolling_update=_rolling_update(ctx, ig),
+        tags=tags))
     if pool and pool.enable_lifecycle_hook:
         # holds each new warm-pool instance until nodeup has finished on it
         ctx.graph.add(AutoscalingLifecycleHook(
             name=naming.warm_pool_lifecycle_hook(ig.name), hook_name=naming.WARM_POOL_HOOK,
             autoscaling_group=group.ref(), lifecycle_transition=LAUNCHING, default_result="ABANDON",
             heartbeat_timeout=pool.lifecycle_hook_timeout or WARM_POOL_HOOK_SECONDS))
+
+
+def _rolling_update(ctx: ModelContext, ig: api.InstanceGroup) -> RollingUpdate:
+    """Control-plane groups roll one instance at a time, each after the one before it in the spec;
+    other groups `maxUnavailable` instances at a time."""
+    if ig.is_control_plane:
+        groups = ctx.spec.control_plane_groups
+        position = groups.index(ig)
+        previous = groups[position - 1] if position else None
+        after = naming.autoscaling_group(previous.name, previous.role, ctx.name) if previous else None
+        return RollingUpdate(max_unavailable=1, control_plane=True, after=after)
+    return RollingUpdate(max_unavailable=_max_unavailable(ctx, ig))
+
+
+def _max_unavailable(ctx: ModelContext, ig: api.InstanceGroup) -> int:
+    """kops's rollingUpdate.maxUnavailable (instance group, else cluster; default 1) as a count of instances:
+    a percentage is of the group's minimum size, rounded down; at least 1."""
+    value = 1
+    # TODO(issue 19, typed spec): read through a typed rollingUpdate of spec/api.py once it has one
+    for raw in (ctx.spec.cluster.raw.get("spec", {}), ig.raw.get("spec", {})):
+        setting = (raw.get("rollingUpdate") or {}).get("maxUnavailable")
+        if setting is not None:
+            value = setting
+    if isinstance(value, str) and value.endswith("%"):
+        value = math.floor(ig.min_size * float(value[:-1]) / 100)
+    return max(1, int(value))
 
 
 # ---------------------------------------------------------------- tags

@@ -92,7 +92,7 @@ def _vpc(ctx: ModelContext) -> None:
     name = naming.vpc(ctx.name)
     if cluster.network_id:
         # A shared VPC is read for its CIDRs but never created, modified or tagged.
-        ctx.graph.add(SharedVpc(name=name, vpc_id=cluster.network_id))
+        ctx.graph.add(SharedVpc(name=name, vpc_id=cluster.network_id, expected_cidr_block=cluster.network_cidr))
         return
     vpc = ctx.graph.add(Vpc(name=name, cidr_block=cluster.network_cidr, assign_generated_ipv6_cidr_block=True,
                             tags=ctx.tags(name)))

@@ -6,7 +6,7 @@ CloudFormation logical ID), so a preview reads like the tool that will apply it,
 rendered resource back to the IR resource it was made from, so that the decisions that do not
 depend on the target (what forces a replacement) are made once, on the IR.
 
-Each renderer has a `describe(graph, spec)` next to its `render` (render/terraform/describe.py,
+Each renderer has a `describe(graph, options)` next to its `render` (render/terraform/describe.py,
 render/cloudformation/describe.py).
 """
 

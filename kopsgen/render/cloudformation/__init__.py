@@ -7,12 +7,15 @@ This package imports troposphere; only the CloudFormation path imports this pack
 from __future__ import annotations
 
 from kopsgen.ir.base import Graph
-from kopsgen.spec.api import ClusterSpec
+from kopsgen.render.options import CloudFormationOptions
 
 
-def render(graph: Graph, spec: ClusterSpec, fmt: str = "json") -> dict[str, bytes]:
+def render(graph: Graph, options: CloudFormationOptions) -> dict[str, bytes]:
     """Every file of the CloudFormation output, by relative path."""
     from kopsgen.render.cloudformation.assembly import assemble
+    from kopsgen.render.cloudformation.deploy_guide import deploy_markdown
     from kopsgen.render.cloudformation.layout import lay_out
 
-    return lay_out(assemble(graph, spec), spec, fmt).files()
+    files = lay_out(assemble(graph, options.cluster), options).files()
+    files["DEPLOY.md"] = deploy_markdown(options.cluster, files).encode()
+    return files

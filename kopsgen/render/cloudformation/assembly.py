@@ -6,6 +6,7 @@ nested stacks is decided afterwards (layout.py), from the sizes CloudFormation a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,11 +14,11 @@ from troposphere import Export, Join, Output, Select, Split, Sub
 
 from kopsgen import jsontext
 from kopsgen.errors import RenderError
-from kopsgen.ir import naming
 from kopsgen.ir.base import Graph, PrefixLength, Resource, iter_refs
+from kopsgen.ir.compute import AutoscalingGroup
 from kopsgen.render.cloudformation import mappers  # noqa: F401  (registers every mapper)
+from kopsgen.render.cloudformation import naming
 from kopsgen.render.cloudformation.registry import MAPPERS, CfnContext
-from kopsgen.spec.api import ClusterSpec
 
 FORMAT_VERSION = "2010-09-09"
 
@@ -54,25 +55,25 @@ class Stack:
 MAX_DESCRIPTION = 1024 - 40
 
 
-def description(spec: ClusterSpec, graph: Graph | None = None) -> str:
+def description(cluster: str, graph: Graph | None = None) -> str:
     """The template's Description; the graph's warnings (a configBase nodes cannot read) go into it, where
     the console and `describe-stacks` show them."""
-    text = f"kopsgen: the AWS infrastructure of the Kubernetes cluster {spec.cluster.name}"
+    text = f"kopsgen: the AWS infrastructure of the Kubernetes cluster {cluster}"
     for warning in graph.warnings if graph is not None else ():
         text += f". WARNING: {warning}"
     return text if len(text) <= MAX_DESCRIPTION else text[:MAX_DESCRIPTION - 3] + "..."
 
 
-def assemble(graph: Graph, spec: ClusterSpec) -> Stack:
-    """The flat stack of the graph. Logical IDs come from naming; if two readable IDs collide, the
-    graph is mapped a second time with the disambiguated IDs (the first pass is what finds them)."""
-    ctx = CfnContext(graph, spec)
-    stack = _map(graph, spec, ctx)
-    unique = naming.unique_logical_ids(ctx.requested_ids, spec.cluster.name)
-    readable = {key: naming.logical_id(key[0], key[1], spec.cluster.name) for key in unique}
+def assemble(graph: Graph, cluster: str) -> Stack:
+    """The flat stack of the graph of `cluster`. Logical IDs come from naming; if two readable IDs collide,
+    the graph is mapped a second time with the disambiguated IDs (the first pass is what finds them)."""
+    ctx = CfnContext(graph, cluster)
+    stack = _map(graph, ctx)
+    unique = naming.unique_logical_ids(ctx.requested_ids, cluster)
+    readable = {key: naming.logical_id(key[0], key[1], cluster) for key in unique}
     if unique != readable:
-        second = CfnContext(graph, spec, resolved_ids=unique)
-        stack = _map(graph, spec, second)
+        second = CfnContext(graph, cluster, resolved_ids=unique)
+        stack = _map(graph, second)
         if not second.requested_ids <= set(unique):
             raise RuntimeError("logical IDs requested in the second pass that the first did not request")
     if stack.clashes:   # a mapper made two objects under one ID without asking naming for both
@@ -80,8 +81,8 @@ def assemble(graph: Graph, spec: ClusterSpec) -> Stack:
     return stack
 
 
-def _map(graph: Graph, spec: ClusterSpec, ctx: CfnContext) -> Stack:
-    stack = Stack(description(spec, graph))
+def _map(graph: Graph, ctx: CfnContext) -> Stack:
+    stack = Stack(description(ctx.cluster, graph))
     units = _units(graph)
     for resource in graph:
         mapper = MAPPERS.get(type(resource))
@@ -95,7 +96,7 @@ def _map(graph: Graph, spec: ClusterSpec, ctx: CfnContext) -> Stack:
         ctx.pending_depends = set()
         for obj in objects:
             body = obj.to_dict()   # troposphere validates required properties and types here
-            own_refs = _referenced_ids(body)
+            own_refs = referenced_ids(body)
             wanted = sorted(d for d in depends if d != obj.title and d not in own_refs)
             if wanted:
                 existing = body.get("DependsOn", [])
@@ -147,8 +148,6 @@ def _units(graph: Graph) -> dict[tuple[type[Resource], str], str]:
     """The split unit of each resource in PER_UNIT_CATEGORIES: an auto-scaling group with what only it
     uses or what only uses it (its launch template, its lifecycle hooks), named after the group. What
     several groups share (an image lookup) stays in its category's group."""
-    from kopsgen.ir.compute import AutoscalingGroup
-
     groups = {(AutoscalingGroup, r.name) for r in graph.of_kind(AutoscalingGroup)}
     touching: dict[tuple[type[Resource], str], set[tuple]] = {}
     for resource in graph:
@@ -170,7 +169,7 @@ def _units(graph: Graph) -> dict[tuple[type[Resource], str], str]:
     return names
 
 
-def _referenced_ids(value: Any) -> set[str]:
+def referenced_ids(value: Any) -> set[str]:
     """Logical IDs a JSON value refers to with Ref, Fn::GetAtt or Fn::Sub."""
     found: set[str] = set()
     if isinstance(value, dict):
@@ -181,17 +180,16 @@ def _referenced_ids(value: Any) -> set[str]:
                 found.add(item[0] if isinstance(item, list) else str(item).split(".")[0])
             elif key == "Fn::Sub":
                 text, bound = (item[0], item[1]) if isinstance(item, list) else (item, {})
-                found |= {v.split(".")[0] for v in _sub_variables(text) if v not in bound}
-            found |= _referenced_ids(item)
+                found |= {v.split(".")[0] for v in sub_variables(text) if v not in bound}
+            found |= referenced_ids(item)
     elif isinstance(value, list):
         for item in value:
-            found |= _referenced_ids(item)
+            found |= referenced_ids(item)
     return found
 
 
-def _sub_variables(text: str) -> list[str]:
-    import re
-
+def sub_variables(text: str) -> list[str]:
+    """The variables of an Fn::Sub text (`${Name}`, `${Name.Attribute}`), without AWS's pseudo parameters."""
     return [v for v in re.findall(r"\$\{([^!}][^}]*)\}", text) if not v.startswith("AWS::")]
 
 

@@ -7,14 +7,13 @@ template is split is a deployment detail, and a resource keeps its logical ID ei
 from __future__ import annotations
 
 from kopsgen.ir.base import Graph
+from kopsgen.render.cloudformation.assembly import assemble
 from kopsgen.render.description import SETTING, RenderedResource
-from kopsgen.spec.api import ClusterSpec
+from kopsgen.render.options import CloudFormationOptions
 
 
-def describe(graph: Graph, spec: ClusterSpec) -> list[RenderedResource]:
-    from kopsgen.render.cloudformation.assembly import assemble
-
-    stack = assemble(graph, spec)
+def describe(graph: Graph, options: CloudFormationOptions) -> list[RenderedResource]:
+    stack = assemble(graph, options.cluster)
     described = [RenderedResource(logical_id, body["Type"], f"{logical_id} ({body['Type']})", _attributes(body),
                                   stack.sources.get(logical_id))
                  for logical_id, body in sorted(stack.resources.items())]

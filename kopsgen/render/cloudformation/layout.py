@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kopsgen.errors import RenderError
-from kopsgen.ir import naming
-from kopsgen.render.cloudformation.assembly import FORMAT_VERSION, Stack, _sub_variables, canonical_json
-from kopsgen.spec.api import ClusterSpec
+from kopsgen.render.cloudformation import naming
+from kopsgen.render.cloudformation.assembly import (FORMAT_VERSION, Stack, canonical_json, referenced_ids,
+                                                    sub_variables)
+from kopsgen.render.options import CloudFormationOptions
 
 MAX_BODY_BYTES = 51_200            # a template passed inline
 MAX_S3_BODY_BYTES = 1_048_576      # a template read from S3 (1 MB)
@@ -45,6 +46,8 @@ BUNDLES = 16
 
 NESTED_FOLDER = "nested"
 TEMPLATE_BASE_URL = "TemplateBaseUrl"
+# the files of a rendered CloudFormation output that are templates (DEPLOY.md is not one)
+TEMPLATE_SUFFIXES = (".json", ".yaml")
 
 # Attributes whose value is a list: passed between stacks joined with commas.
 LIST_ATTRIBUTES = frozenset({"Ipv6CidrBlocks", "CidrBlockAssociations", "SecurityGroups", "DnsEntries"})
@@ -52,7 +55,7 @@ LIST_ATTRIBUTES = frozenset({"Ipv6CidrBlocks", "CidrBlockAssociations", "Securit
 
 @dataclass
 class Layout:
-    """The templates to write, by relative path (the main one first), and what to tell the user."""
+    """The templates to write, by relative path (the main one first)."""
 
     cluster: str
     main: str
@@ -66,12 +69,8 @@ class Layout:
         return len(self.templates) > 1
 
     def files(self) -> dict[str, bytes]:
-        from kopsgen.render.cloudformation.deploy import deploy_markdown
-
-        files = {path: self.serialized.get(path) or serialize(body, self.fmt)
-                 for path, body in self.templates.items()}
-        files["DEPLOY.md"] = deploy_markdown(self.cluster, files).encode()
-        return files
+        """The templates, serialized, by relative path."""
+        return {path: self.serialized.get(path) or serialize(body, self.fmt) for path, body in self.templates.items()}
 
 
 def serialize(body: dict, fmt: str) -> bytes:
@@ -82,12 +81,12 @@ def serialize(body: dict, fmt: str) -> bytes:
     return canonical_json(body).encode()
 
 
-def lay_out(stack: Stack, spec: ClusterSpec, fmt: str = "json") -> Layout:
-    cluster = spec.cluster.name
-    if spec.cluster.cloudformation_nested_stacks:
+def lay_out(stack: Stack, options: CloudFormationOptions) -> Layout:
+    cluster, fmt = options.cluster, options.format
+    if options.nested_stacks:
         # the user expects the cluster to outgrow one template: split now, so that growing never
         # moves (that is, recreates) a resource
-        return _split(stack, spec, fmt)
+        return _split(stack, options)
     main = f"{cluster}.{fmt}"
     counts = (len(stack.resources), len(stack.parameters), len(stack.outputs))
     if fits(*counts, 0, MAX_S3_BODY_BYTES):  # serialized only when the counts leave one template possible
@@ -95,7 +94,7 @@ def lay_out(stack: Stack, spec: ClusterSpec, fmt: str = "json") -> Layout:
         text = serialize(body, fmt)
         if fits(*counts, len(text), MAX_S3_BODY_BYTES):
             return Layout(cluster, main, {main: body}, fmt, {main: text})
-    return _split(stack, spec, fmt)
+    return _split(stack, options)
 
 
 def fits(resources: int, parameters: int, outputs: int, size: int, max_bytes: int) -> bool:
@@ -167,8 +166,8 @@ def _find_cycle(edges: dict[str, set[str]]) -> list[str]:
     return []
 
 
-def _split(stack: Stack, spec: ClusterSpec, fmt: str, bundled: bool = False) -> Layout:
-    cluster = spec.cluster.name
+def _split(stack: Stack, options: CloudFormationOptions, bundled: bool = False) -> Layout:
+    cluster, fmt = options.cluster, options.format
     groups = _merge_cycles(stack, _groups(stack))
     stack_ids = naming.unique_logical_ids((("Stack", g) for g in groups), cluster)
     stack_of_group = {g: stack_ids[("Stack", g)] for g in groups}
@@ -215,9 +214,7 @@ def _split(stack: Stack, spec: ClusterSpec, fmt: str, bundled: bool = False) -> 
             resource["DependsOn"] = depends
         resources[sid] = resource
 
-    from kopsgen.render.cloudformation.upload import template_base_url
-
-    base_url = template_base_url(spec)
+    base_url = options.template_base_url
     parameters = {pid: stack.parameters[pid] for pid in sorted(parent.top_level_used | _used_by_children(children))}
     parameters[TEMPLATE_BASE_URL] = {
         "Type": "String",
@@ -236,7 +233,7 @@ def _split(stack: Stack, spec: ClusterSpec, fmt: str, bundled: bool = False) -> 
         if bundled:
             raise RenderError(f"{len(resources)} nested stacks are more than one parent template can hold "
                               f"({MAX_STACKS}), even in bundles; split the cluster into several")
-        top = _split(_bundles(parent_body), spec, fmt, bundled=True)
+        top = _split(_bundles(parent_body), options, bundled=True)
         return Layout(cluster, main, {**top.templates, **templates}, fmt, {**top.serialized, **serialized})
     return Layout(cluster, main, {main: parent_body, **templates}, fmt, serialized)
 
@@ -322,7 +319,7 @@ class _Child:
     def _sub(self, sub: Any, home, top_params, children) -> Any:
         text, variables = (sub[0], dict(sub[1])) if isinstance(sub, list) else (sub, {})
         variables = {k: self._walk(v, home, top_params, children) for k, v in variables.items()}
-        for variable in _sub_variables(text):
+        for variable in sub_variables(text):
             if variable in variables:
                 continue
             target, _, attribute = variable.partition(".")
@@ -398,9 +395,7 @@ def _param_name(target: str, attribute: str) -> str:
 
 
 def _resource_refs(body: dict) -> set[str]:
-    from kopsgen.render.cloudformation.assembly import _referenced_ids
-
-    refs = _referenced_ids(body)
+    refs = referenced_ids(body)
     depends = body.get("DependsOn", [])
     refs |= {depends} if isinstance(depends, str) else set(depends)
     return refs

@@ -12,16 +12,14 @@ the mapper, in `attributes`, next to the code that knows which CloudFormation ty
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any, Callable, Iterable, TypeVar
 
 from troposphere import AWSObject, Cidr, GetAtt, Parameter, Ref, Select, Tags
 
 from kopsgen.errors import RenderError
-from kopsgen.ir import naming
 from kopsgen.ir.base import External, Graph, Ipv6BlockOf, Resource
 from kopsgen.ir.base import Ref as IrRef
-from kopsgen.spec.api import ClusterSpec
+from kopsgen.render.cloudformation import naming
 
 R = TypeVar("R", bound=Resource)
 
@@ -71,31 +69,19 @@ def mapper(kind: type[R], *, id_prefix: str | None = None, parts: dict[str, str]
 
 @dataclass
 class CfnContext:
-    """What a mapper may use: the graph (to resolve Refs), the spec, logical IDs and template parameters.
+    """What a mapper may use: the graph (to resolve Refs), logical IDs and template parameters.
 
     Logical IDs are handed out on request and recorded; the assembly checks the recorded set for
     collisions and, if there are any, maps again with the disambiguated IDs (see naming.unique_logical_ids).
     """
 
     graph: Graph
-    spec: ClusterSpec
+    cluster: str   # left out of logical IDs (a stack holds one cluster)
     resolved_ids: dict[tuple[str, str], str] = field(default_factory=dict)
     requested_ids: set[tuple[str, str]] = field(default_factory=set)
     parameters: dict[str, Parameter] = field(default_factory=dict)
     # logical IDs the resource being mapped must wait for, found while resolving its references
     pending_depends: set[str] = field(default_factory=set)
-
-    @property
-    def cluster(self) -> str:
-        return self.spec.cluster.name
-
-    @cached_property
-    def instance_groups_by_autoscaling_group(self) -> dict[str, Any]:
-        """The instance group of each auto-scaling group name (found once: a scan per group is quadratic)."""
-        found: dict[str, Any] = {}
-        for ig in self.spec.instance_groups:
-            found.setdefault(naming.autoscaling_group(ig.name, ig.role, self.cluster), ig)
-        return found
 
     # ------------------------------------------------------------ logical IDs
 

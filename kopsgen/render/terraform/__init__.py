@@ -5,20 +5,20 @@ from __future__ import annotations
 from kopsgen.ir.base import Graph, PrefixLength
 from kopsgen.render.terraform import mappers  # noqa: F401  (registers every mapper)
 from kopsgen.render.terraform.hcl import Blocks, Expr, Static, TopLevel, to_hcl, to_json
+from kopsgen.render.options import TerraformOptions
 from kopsgen.render.terraform.registry import MAPPERS, TfContext, prefix_length_expr
-from kopsgen.spec.api import ClusterSpec
 
 FILES_PROVIDER = "files"  # provider alias for the state-store objects, as kops names it
 REQUIRED_TERRAFORM = ">= 0.15.0"
 REQUIRED_AWS_PROVIDER = ">= 5.0.0"
 
 
-def render(graph: Graph, spec: ClusterSpec, fmt: str = "hcl") -> dict[str, bytes]:
+def render(graph: Graph, options: TerraformOptions) -> dict[str, bytes]:
     """Every file of the Terraform output, by relative path."""
-    ctx = TfContext(graph, spec)
-    blocks = [*_outputs(graph, ctx), *_providers(spec), *_resources(graph, ctx), _terraform_block()]
+    ctx = TfContext(graph)
+    blocks = [*_outputs(graph, ctx), *_providers(options), *_resources(graph, ctx), _terraform_block()]
     warnings = [f"WARNING: {w}" for w in graph.warnings]
-    if fmt == "json":
+    if options.format == "json":
         main = {"kubernetes.tf.json": to_json(blocks, warnings).encode()}
     else:
         main = {"kubernetes.tf": to_hcl(blocks, warnings).encode()}
@@ -62,15 +62,11 @@ def _prefix_length(ctx: TfContext, value: PrefixLength) -> Expr:
     return Expr(prefix_length_expr(ctx.local_of(value.cidr) or ctx.ref(value.cidr).text))
 
 
-def _providers(spec: ClusterSpec) -> list[TopLevel]:
-    region = spec.cluster.region
-    extra = dict(spec.cluster.raw["spec"].get("target", {}).get("terraform", {}).get("providerExtraConfig") or {})
-    files_extra = dict(spec.cluster.raw["spec"].get("target", {}).get("terraform", {})
-                       .get("filesProviderExtraConfig") or {})
-    # the `files` provider writes the state-store objects: it must talk to the config base bucket's region
-    files_region = spec.cluster.config_base_region or region
-    return [TopLevel("provider", ("aws",), {"region": region, **extra}),
-            TopLevel("provider", ("aws",), {"alias": FILES_PROVIDER, "region": files_region, **files_extra})]
+def _providers(options: TerraformOptions) -> list[TopLevel]:
+    # the `files` provider writes the state-store objects: it talks to the config base bucket's region
+    return [TopLevel("provider", ("aws",), {"region": options.region, **options.provider_extras}),
+            TopLevel("provider", ("aws",), {"alias": FILES_PROVIDER, "region": options.files_region,
+                                            **options.files_provider_extras})]
 
 
 def _terraform_block() -> TopLevel:

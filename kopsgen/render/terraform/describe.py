@@ -8,6 +8,7 @@ file shows on the resource that reads it.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -15,10 +16,10 @@ from typing import Any
 
 from kopsgen.ir.base import Graph
 from kopsgen.render.description import LOOKUP, RESOURCE, SETTING, RenderedResource
+from kopsgen.render.options import TerraformOptions
 from kopsgen.render.terraform import MAPPERS, render
 from kopsgen.render.terraform.reading import META_ARGUMENTS
 from kopsgen.render.terraform.registry import TfContext
-from kopsgen.spec.api import ClusterSpec
 
 MAIN_FILE = "kubernetes.tf.json"
 
@@ -31,8 +32,8 @@ def content_hash(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()[:12]
 
 
-def describe(graph: Graph, spec: ClusterSpec) -> list[RenderedResource]:
-    files = render(graph, spec, "json")
+def describe(graph: Graph, options: TerraformOptions) -> list[RenderedResource]:
+    files = render(graph, dataclasses.replace(options, format="json"))
     doc = json.loads(files[MAIN_FILE])
 
     def resolve(value: Any) -> Any:
@@ -47,7 +48,7 @@ def describe(graph: Graph, spec: ClusterSpec) -> list[RenderedResource]:
             return {k: resolve(v) for k, v in value.items()}
         return value
 
-    ctx = TfContext(graph, spec)
+    ctx = TfContext(graph)
     sources = {ctx.address(type(r), r.name): (type(r), r.name) for r in graph if type(r) in MAPPERS}
     described: list[RenderedResource] = []
 

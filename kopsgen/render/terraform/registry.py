@@ -10,10 +10,9 @@ import base64
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
-from kopsgen.ir import naming
 from kopsgen.ir.base import External, Graph, Ipv6BlockOf, PrefixLength, Ref, Resource
 from kopsgen.render.terraform.hcl import Expr, file_expr
-from kopsgen.spec.api import ClusterSpec
+from kopsgen.render.terraform.naming import terraform_label
 
 R = TypeVar("R", bound=Resource)
 
@@ -24,7 +23,7 @@ class Mapper:
     tf_type: str
     fn: Callable[[Any, "TfContext"], dict]
     data_source: bool = False   # rendered as `data "type" "label"`: read, never managed
-    label: Callable[[Resource], str] = lambda r: naming.terraform_label(r.name)
+    label: Callable[[Resource], str] = lambda r: terraform_label(r.name)
 
 
 MAPPERS: dict[type[Resource], Mapper] = {}
@@ -52,10 +51,9 @@ def prefix_length_expr(cidr: str) -> str:
 
 @dataclass
 class TfContext:
-    """What a mapper may use: the graph (to resolve Refs), the spec, and the data files it writes."""
+    """What a mapper may use: the graph (to resolve Refs), and the data files it writes."""
 
     graph: Graph
-    spec: ClusterSpec
     files: dict[str, bytes] = field(default_factory=dict)
 
     def address(self, kind: type[Resource], name: str) -> str:

@@ -9,12 +9,10 @@ other, so that a stack update never replaces two etcd members at once.
 from __future__ import annotations
 
 import base64
-import math
 
 from troposphere import Base64, Ref, autoscaling, ec2
 from troposphere.policies import AutoScalingRollingUpdate, UpdatePolicy
 
-from kopsgen.ir import naming
 from kopsgen.ir.base import Ref as IrRef
 from kopsgen.ir.compute import (
     AutoscalingGroup, AutoscalingLifecycleHook, EbsDevice, ImageLookup, LaunchTemplate, MixedInstances,
@@ -22,7 +20,6 @@ from kopsgen.ir.compute import (
 )
 from kopsgen.render.cloudformation import images
 from kopsgen.render.cloudformation.registry import CfnContext, get_att, mapper, tags
-from kopsgen.spec import api
 
 # ---------------------------------------------------------------- images
 
@@ -67,7 +64,7 @@ def _root_device(ctx: CfnContext, r: ImageLookup):
 
 @mapper(ImageLookup, id_prefix="Image", parts={"root_device": "ImageRootDevice"},
         attributes={"id": _image_id, "root_device_name": _root_device})
-def _(r: ImageLookup, ctx: CfnContext):
+def map_image_lookup(r: ImageLookup, ctx: CfnContext):
     return []
 
 
@@ -77,7 +74,7 @@ def _ssm_value(ctx: CfnContext, r: SsmParameterLookup):
 
 
 @mapper(SsmParameterLookup, id_prefix="Ssm", attributes={"value": _ssm_value})
-def _(r: SsmParameterLookup, ctx: CfnContext):
+def map_ssm_parameter_lookup(r: SsmParameterLookup, ctx: CfnContext):
     return []   # read through the ImageLookup that uses it (typed as an image ID there)
 
 
@@ -105,7 +102,7 @@ def user_data(data: bytes):
 
 
 @mapper(LaunchTemplate, attributes={"latest_version": get_att("LatestVersionNumber")})
-def _(r: LaunchTemplate, ctx: CfnContext):
+def map_launch_template(r: LaunchTemplate, ctx: CfnContext):
     mappings = [_ebs_mapping(d, ctx) for d in r.block_devices]
     mappings += [ec2.LaunchTemplateBlockDeviceMapping(DeviceName=d.device_name, VirtualName=d.virtual_name)
                  for d in r.instance_store]
@@ -166,25 +163,9 @@ SUSPENDED_METADATA = "kopsgen"
 SUSPENDED_DURING_UPDATE = ("AlarmNotification", "AZRebalance", "HealthCheck", "ReplaceUnhealthy", "ScheduledActions")
 
 
-def instance_group_of(ctx: CfnContext, r: AutoscalingGroup) -> api.InstanceGroup | None:
-    return ctx.instance_groups_by_autoscaling_group.get(r.name)
-
-
-def _max_unavailable(ctx: CfnContext, ig: api.InstanceGroup | None, size: int) -> int:
-    """kops's rollingUpdate.maxUnavailable (instance group, else cluster; default 1) as a count."""
-    value = 1
-    for raw in (ctx.spec.cluster.raw.get("spec", {}), ig.raw.get("spec", {}) if ig else {}):
-        setting = (raw.get("rollingUpdate") or {}).get("maxUnavailable")
-        if setting is not None:
-            value = setting
-    if isinstance(value, str) and value.endswith("%"):
-        value = math.floor(size * float(value[:-1]) / 100)
-    return max(1, int(value))
-
-
-def _update_policy(ctx: CfnContext, r: AutoscalingGroup, ig: api.InstanceGroup | None) -> UpdatePolicy:
-    control_plane = ig is not None and ig.is_control_plane
-    batch = 1 if control_plane else _max_unavailable(ctx, ig, r.min_size)
+def _update_policy(r: AutoscalingGroup) -> UpdatePolicy:
+    control_plane = r.rolling_update.control_plane
+    batch = r.rolling_update.max_unavailable
     # CloudFormation requires fewer instances in service than the group's maximum
     in_service = max(0, min(r.min_size - batch, r.max_size - 1))
     # CloudFormation resumes what it suspended once the update is done: a process the spec keeps
@@ -238,8 +219,7 @@ def _mixed_instances_policy(r: AutoscalingGroup, m: MixedInstances, ctx: CfnCont
 
 @mapper(AutoscalingGroup, id_prefix="AutoScalingGroup", parts={"warm_pool": "WarmPool"},
         attributes={"name": lambda ctx, r: Ref(ctx.logical_id(r))})
-def _(r: AutoscalingGroup, ctx: CfnContext):
-    ig = instance_group_of(ctx, r)
+def map_autoscaling_group(r: AutoscalingGroup, ctx: CfnContext):
     props: dict = {
         "AutoScalingGroupName": r.name,
         "MinSize": str(r.min_size),
@@ -268,9 +248,8 @@ def _(r: AutoscalingGroup, ctx: CfnContext):
         # CloudFormation has no property for processes suspended for good: the template records them
         # and DEPLOY.md gives the command that suspends them once the stack exists
         props["Metadata"] = {SUSPENDED_METADATA: {"SuspendedProcesses": sorted(r.suspended_processes)}}
-    group = autoscaling.AutoScalingGroup(ctx.logical_id(r), UpdatePolicy=_update_policy(ctx, r, ig), **props)
-    if ig is not None and ig.is_control_plane:
-        _after_previous_control_plane_group(ctx, ig)
+    group = autoscaling.AutoScalingGroup(ctx.logical_id(r), UpdatePolicy=_update_policy(r), **props)
+    _after_previous_group(ctx, r)
     objects = [group]
     if r.warm_pool is not None:
         pool: dict = {"AutoScalingGroupName": Ref(group), "MinSize": r.warm_pool.min_size}
@@ -280,17 +259,12 @@ def _(r: AutoscalingGroup, ctx: CfnContext):
     return objects
 
 
-def _after_previous_control_plane_group(ctx: CfnContext, ig: api.InstanceGroup) -> None:
-    """Chain control-plane groups (by name): CloudFormation then creates and updates them one at a time."""
-    groups = [g for g in ctx.spec.control_plane_groups]
-    position = groups.index(ig)
-    if position == 0:
-        return
-    previous = groups[position - 1]
-    name = naming.autoscaling_group(previous.name, previous.role, ctx.cluster)
-    found = ctx.graph.find(AutoscalingGroup, name)
-    if found is not None:
-        ctx.depend_on(ctx.logical_id(found))
+def _after_previous_group(ctx: CfnContext, r: AutoscalingGroup) -> None:
+    """Chain the groups that roll in turn (control-plane groups): CloudFormation then creates and updates
+    them one at a time."""
+    previous = ctx.graph.find(AutoscalingGroup, r.rolling_update.after) if r.rolling_update.after else None
+    if previous is not None:
+        ctx.depend_on(ctx.logical_id(previous))
 
 
 def _sorted(values: list) -> list:
@@ -300,7 +274,7 @@ def _sorted(values: list) -> list:
 
 
 @mapper(AutoscalingLifecycleHook, id_prefix="LifecycleHook")
-def _(r: AutoscalingLifecycleHook, ctx: CfnContext):
+def map_autoscaling_lifecycle_hook(r: AutoscalingLifecycleHook, ctx: CfnContext):
     return [autoscaling.LifecycleHook(
         ctx.logical_id(r), LifecycleHookName=r.hook_name, AutoScalingGroupName=ctx.ref(r.autoscaling_group),
         LifecycleTransition=r.lifecycle_transition, DefaultResult=r.default_result,

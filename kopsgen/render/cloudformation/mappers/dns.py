@@ -19,12 +19,12 @@ def _zone_id(ctx: CfnContext, r: SharedHostedZone):
 
 
 @mapper(SharedHostedZone, id_prefix="HostedZoneId", attributes={"id": _zone_id, "zone_id": _zone_id})
-def _(r: SharedHostedZone, ctx: CfnContext):
+def map_shared_hosted_zone(r: SharedHostedZone, ctx: CfnContext):
     return []
 
 
 @mapper(AliasRecord, id_prefix="Record")
-def _(r: AliasRecord, ctx: CfnContext):
+def map_alias_record(r: AliasRecord, ctx: CfnContext):
     return [route53.RecordSetType(
         ctx.logical_id(r), HostedZoneId=ctx.ref(r.zone), Name=r.record_name, Type=r.record_type,
         AliasTarget=route53.AliasTarget(DNSName=ctx.ref(r.target_dns_name), HostedZoneId=ctx.ref(r.target_zone_id),
@@ -32,7 +32,7 @@ def _(r: AliasRecord, ctx: CfnContext):
 
 
 @mapper(PrivateZoneAssociation)
-def _(r: PrivateZoneAssociation, ctx: CfnContext):
+def map_private_zone_association(r: PrivateZoneAssociation, ctx: CfnContext):
     # CloudFormation can only associate VPCs with a zone it creates itself. The zone's ID is an output,
-    # and DEPLOY.md gives the command that associates the stack's VPC (deploy.py).
+    # and DEPLOY.md gives the command that associates the stack's VPC (deploy_guide.py).
     return []

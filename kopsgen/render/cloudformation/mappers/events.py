@@ -20,7 +20,7 @@ TARGET_ID_MAX = 64   # EventBridge's limit on a target's ID
 
 @mapper(SqsQueue, id_prefix="Queue", parts={"policy": "QueuePolicy"},
         attributes={"arn": get_att("Arn"), "url": get_att("QueueUrl"), "name": get_att("QueueName")})
-def _(r: SqsQueue, ctx: CfnContext):
+def map_sqs_queue(r: SqsQueue, ctx: CfnContext):
     # the queue holds events for minutes only: nothing to keep when it goes
     queue = sqs.Queue(ctx.logical_id(r), QueueName=r.name, MessageRetentionPeriod=r.message_retention_seconds,
                       SqsManagedSseEnabled=r.managed_encryption, DeletionPolicy="Delete", UpdateReplacePolicy="Delete",
@@ -35,7 +35,7 @@ def target_id(target: EventTarget) -> str:
 
 
 @mapper(EventRule, attributes={"arn": get_att("Arn"), "name": lambda ctx, r: r.name})
-def _(r: EventRule, ctx: CfnContext):
+def map_event_rule(r: EventRule, ctx: CfnContext):
     targets = [t for t in ctx.graph.of_kind(EventTarget) if t.rule.kind is EventRule and t.rule.name == r.name]
     props: dict = {"Name": r.name, "EventPattern": r.event_pattern, "State": "ENABLED", **tags(r.tags)}
     if targets:
@@ -44,5 +44,5 @@ def _(r: EventRule, ctx: CfnContext):
 
 
 @mapper(EventTarget)
-def _(r: EventTarget, ctx: CfnContext):
+def map_event_target(r: EventTarget, ctx: CfnContext):
     return []   # a property of its rule (see the module's docstring)

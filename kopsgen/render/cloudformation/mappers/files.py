@@ -8,5 +8,5 @@ from kopsgen.render.cloudformation.registry import CfnContext, mapper
 
 
 @mapper(StateFile)
-def _(r: StateFile, ctx: CfnContext) -> list:
+def map_state_file(r: StateFile, ctx: CfnContext) -> list:
     return []

@@ -48,7 +48,7 @@ def _inline_egress(r: SecurityGroupRule) -> bool:
 
 
 @mapper(SecurityGroup, attributes={"id": get_att("GroupId")})
-def _(r: SecurityGroup, ctx: CfnContext):
+def map_security_group(r: SecurityGroup, ctx: CfnContext):
     egress = [rule for rule in ctx.graph.of_kind(SecurityGroupRule)
               if _inline_egress(rule) and rule.group.name == r.name]
     props: dict = {"GroupName": r.name, "GroupDescription": r.description, "VpcId": ctx.ref(r.vpc), **tags(r.tags)}
@@ -61,7 +61,7 @@ def _(r: SecurityGroup, ctx: CfnContext):
 
 
 @mapper(SecurityGroupRule)
-def _(r: SecurityGroupRule, ctx: CfnContext):
+def map_security_group_rule(r: SecurityGroupRule, ctx: CfnContext):
     if _inline_egress(r):
         return []   # written inside its group (see the module's docstring)
     props = {"GroupId": ctx.ref(r.group), "Description": r.description, **_protocol_and_ports(r)}
@@ -77,8 +77,8 @@ def _default_group_id(ctx: CfnContext, r: DefaultSecurityGroup):
 
 
 @mapper(DefaultSecurityGroup, attributes={"id": _default_group_id})
-def _(r: DefaultSecurityGroup, ctx: CfnContext):
+def map_default_security_group(r: DefaultSecurityGroup, ctx: CfnContext):
     # CloudFormation has no resource that manages a VPC's default group (only a Lambda-backed custom
     # resource could empty it). The group's ID is an output, and DEPLOY.md gives the commands that
-    # remove its rules once the stack exists (deploy.py).
+    # remove its rules once the stack exists (deploy_guide.py).
     return []

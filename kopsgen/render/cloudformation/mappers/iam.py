@@ -64,7 +64,7 @@ def _sub(pieces: list, ctx: CfnContext) -> Sub:
 
 
 @mapper(IamRole, attributes={"name": ref_of(), "arn": get_att("Arn")})
-def _(r: IamRole, ctx: CfnContext):
+def map_iam_role(r: IamRole, ctx: CfnContext):
     attached = sorted(a.policy_arn for a in ctx.graph.of_kind(IamRolePolicyAttachment) if a.role.name == r.name)
     props: dict = {"RoleName": r.name, "AssumeRolePolicyDocument": policy_document(r.assume_role_policy, ctx),
                    **tags(r.tags)}
@@ -76,28 +76,28 @@ def _(r: IamRole, ctx: CfnContext):
 
 
 @mapper(IamRolePolicy, id_prefix="Policy")
-def _(r: IamRolePolicy, ctx: CfnContext):
+def map_iam_role_policy(r: IamRolePolicy, ctx: CfnContext):
     return [iam.PolicyType(ctx.logical_id(r), PolicyName=r.name, Roles=[ctx.ref(r.role)],
                            PolicyDocument=policy_document(r.policy, ctx))]
 
 
 @mapper(IamRolePolicyAttachment)
-def _(r: IamRolePolicyAttachment, ctx: CfnContext):
+def map_iam_role_policy_attachment(r: IamRolePolicyAttachment, ctx: CfnContext):
     return []   # a property of its role (see the module's docstring)
 
 
 @mapper(IamInstanceProfile, id_prefix="InstanceProfile", attributes={"name": ref_of(), "arn": get_att("Arn")})
-def _(r: IamInstanceProfile, ctx: CfnContext):
+def map_iam_instance_profile(r: IamInstanceProfile, ctx: CfnContext):
     # AWS::IAM::InstanceProfile takes no tags (Terraform's aws_iam_instance_profile does)
     return [iam.InstanceProfile(ctx.logical_id(r), InstanceProfileName=r.name, Roles=[ctx.ref(r.role)])]
 
 
 @mapper(IamOidcProvider, id_prefix="OidcProvider", attributes={"arn": ref_of()})
-def _(r: IamOidcProvider, ctx: CfnContext):
+def map_iam_oidc_provider(r: IamOidcProvider, ctx: CfnContext):
     return [iam.OIDCProvider(ctx.logical_id(r), Url=r.url, ClientIdList=list(r.client_ids),
                              ThumbprintList=list(r.thumbprints), **tags(r.tags))]
 
 
 @mapper(AwsAccount, attributes={"account_id": lambda ctx, r: Ref("AWS::AccountId")})
-def _(r: AwsAccount, ctx: CfnContext):
+def map_aws_account(r: AwsAccount, ctx: CfnContext):
     return []   # the account is the pseudo parameter AWS::AccountId

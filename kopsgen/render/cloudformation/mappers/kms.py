@@ -10,7 +10,7 @@ from kopsgen.render.cloudformation.registry import CfnContext, get_att, mapper, 
 
 
 @mapper(KmsKey, attributes={"arn": get_att("Arn")})
-def _(r: KmsKey, ctx: CfnContext):
+def map_kms_key(r: KmsKey, ctx: CfnContext):
     return [kms.Key(ctx.logical_id(r), Description=r.description, EnableKeyRotation=r.rotation,
                     PendingWindowInDays=r.deletion_window_days, KeyPolicy=policy_document(r.policy, ctx),
                     **tags(r.tags))]

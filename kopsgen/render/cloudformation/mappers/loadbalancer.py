@@ -15,7 +15,7 @@ def _flag(value: bool) -> str:
 @mapper(NetworkLoadBalancer, attributes={"arn": ref_of(), "dns_name": get_att("DNSName"),
                                          "zone_id": get_att("CanonicalHostedZoneID"),
                                          "name": get_att("LoadBalancerName")})
-def _(r: NetworkLoadBalancer, ctx: CfnContext):
+def map_network_load_balancer(r: NetworkLoadBalancer, ctx: CfnContext):
     mappings = []
     for m in r.subnet_mappings:
         mapping: dict = {"SubnetId": ctx.ref(m.subnet)}
@@ -44,7 +44,7 @@ def _(r: NetworkLoadBalancer, ctx: CfnContext):
 
 
 @mapper(TargetGroup, attributes={"arn": ref_of(), "name": get_att("TargetGroupName")})
-def _(r: TargetGroup, ctx: CfnContext):
+def map_target_group(r: TargetGroup, ctx: CfnContext):
     check = r.health_check
     props: dict = {
         "Name": r.name, "Port": r.port, "Protocol": r.protocol, "VpcId": ctx.ref(r.vpc), "TargetType": "instance",
@@ -64,7 +64,7 @@ def _(r: TargetGroup, ctx: CfnContext):
 
 
 @mapper(LoadBalancerListener)
-def _(r: LoadBalancerListener, ctx: CfnContext):
+def map_load_balancer_listener(r: LoadBalancerListener, ctx: CfnContext):
     props: dict = {"LoadBalancerArn": ctx.ref(r.load_balancer), "Port": r.port, "Protocol": r.protocol,
                    "DefaultActions": [elb.Action(Type="forward", TargetGroupArn=ctx.ref(r.target_group))]}
     if r.certificate_arn:

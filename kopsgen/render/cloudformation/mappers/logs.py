@@ -13,7 +13,7 @@ from kopsgen.render.cloudformation.registry import CfnContext, get_att, mapper, 
 
 
 @mapper(LogGroup, attributes={"arn": get_att("Arn"), "name": ref_of()})
-def _(r: LogGroup, ctx: CfnContext):
+def map_log_group(r: LogGroup, ctx: CfnContext):
     props: dict = {"LogGroupName": r.name, "RetentionInDays": r.retention_days, **tags(r.tags)}
     if r.kms_key is not None:
         props["KmsKeyId"] = ctx.ref(r.kms_key)

@@ -30,7 +30,7 @@ def _vpc_ipv6_block(ctx: CfnContext, vpc: Vpc):
 
 @mapper(Vpc, parts={"ipv6": "VpcIpv6CidrBlock"},
         attributes={"cidr_block": get_att("CidrBlock"), "ipv6_cidr_block": _vpc_ipv6_block})
-def _(r: Vpc, ctx: CfnContext):
+def map_vpc(r: Vpc, ctx: CfnContext):
     vpc = ec2.VPC(ctx.logical_id(r), CidrBlock=r.cidr_block, EnableDnsHostnames=r.enable_dns_hostnames,
                   EnableDnsSupport=r.enable_dns_support, **tags(r.tags))
     if not r.assign_generated_ipv6_cidr_block:
@@ -42,7 +42,7 @@ def _(r: Vpc, ctx: CfnContext):
 def _shared_vpc_cidr(ctx: CfnContext, r: SharedVpc):
     # Terraform reads the CIDR with a data source at plan time; a template cannot, so the user
     # gives it (defaulted to the spec's networkCIDR, which kops requires to match the VPC).
-    default = {"Default": ctx.spec.cluster.network_cidr} if ctx.spec.cluster.network_cidr else {}
+    default = {"Default": r.expected_cidr_block} if r.expected_cidr_block else {}
     return ctx.parameter(ctx.logical_id(r), Type="String", AllowedPattern=IPV4_CIDR_PATTERN, **default,
                          Description=f"The primary IPv4 CIDR block of the shared VPC {r.vpc_id}.")
 
@@ -55,23 +55,23 @@ def _shared_vpc_ipv6_cidr(ctx: CfnContext, r: SharedVpc):
 @mapper(SharedVpc, id_prefix="SharedVpcCidr", parts={"ipv6": "SharedVpcIpv6Cidr"},
         attributes={"id": lambda ctx, r: r.vpc_id, "cidr_block": _shared_vpc_cidr,
                     "ipv6_cidr_block": _shared_vpc_ipv6_cidr})
-def _(r: SharedVpc, ctx: CfnContext):
+def map_shared_vpc(r: SharedVpc, ctx: CfnContext):
     return []   # nothing to create; its attributes become parameters when something reads them
 
 
 @mapper(VpcCidrBlock)
-def _(r: VpcCidrBlock, ctx: CfnContext):
+def map_vpc_cidr_block(r: VpcCidrBlock, ctx: CfnContext):
     return [ec2.VPCCidrBlock(ctx.logical_id(r), CidrBlock=r.cidr_block, VpcId=ctx.ref(r.vpc))]
 
 
 @mapper(DhcpOptions)
-def _(r: DhcpOptions, ctx: CfnContext):
+def map_dhcp_options(r: DhcpOptions, ctx: CfnContext):
     return [ec2.DHCPOptions(ctx.logical_id(r), DomainName=r.domain_name,
                             DomainNameServers=list(r.domain_name_servers), **tags(r.tags))]
 
 
 @mapper(DhcpOptionsAssociation)
-def _(r: DhcpOptionsAssociation, ctx: CfnContext):
+def map_dhcp_options_association(r: DhcpOptionsAssociation, ctx: CfnContext):
     return [ec2.VPCDHCPOptionsAssociation(ctx.logical_id(r), DhcpOptionsId=ctx.ref(r.dhcp_options),
                                           VpcId=ctx.ref(r.vpc))]
 
@@ -84,7 +84,7 @@ def _attached_gateway(ctx: CfnContext, r: InternetGateway):
 
 @mapper(InternetGateway, parts={"attachment": "InternetGatewayAttachment"}, attributes={"id": _attached_gateway},
         ready_part="attachment")
-def _(r: InternetGateway, ctx: CfnContext):
+def map_internet_gateway(r: InternetGateway, ctx: CfnContext):
     gateway = ec2.InternetGateway(ctx.logical_id(r), **tags(r.tags))
     attachment = ec2.VPCGatewayAttachment(ctx.logical_id(r, "attachment"), InternetGatewayId=Ref(gateway),
                                           VpcId=ctx.ref(r.vpc))
@@ -97,17 +97,17 @@ def _shared_gateway_id(ctx: CfnContext, r: SharedInternetGateway):
 
 
 @mapper(SharedInternetGateway, id_prefix="SharedInternetGatewayId", attributes={"id": _shared_gateway_id})
-def _(r: SharedInternetGateway, ctx: CfnContext):
+def map_shared_internet_gateway(r: SharedInternetGateway, ctx: CfnContext):
     return []
 
 
 @mapper(EgressOnlyInternetGateway)
-def _(r: EgressOnlyInternetGateway, ctx: CfnContext):
+def map_egress_only_internet_gateway(r: EgressOnlyInternetGateway, ctx: CfnContext):
     return [ec2.EgressOnlyInternetGateway(ctx.logical_id(r), VpcId=ctx.ref(r.vpc), **tags(r.tags))]
 
 
 @mapper(Subnet)
-def _(r: Subnet, ctx: CfnContext):
+def map_subnet(r: Subnet, ctx: CfnContext):
     props: dict = {"VpcId": ctx.ref(r.vpc), "AvailabilityZone": r.availability_zone, **tags(r.tags)}
     if r.cidr_block:
         props["CidrBlock"] = r.cidr_block
@@ -131,12 +131,12 @@ def _(r: Subnet, ctx: CfnContext):
 
 
 @mapper(RouteTable)
-def _(r: RouteTable, ctx: CfnContext):
+def map_route_table(r: RouteTable, ctx: CfnContext):
     return [ec2.RouteTable(ctx.logical_id(r), VpcId=ctx.ref(r.vpc), **tags(r.tags))]
 
 
 @mapper(RouteTableAssociation)
-def _(r: RouteTableAssociation, ctx: CfnContext):
+def map_route_table_association(r: RouteTableAssociation, ctx: CfnContext):
     return [ec2.SubnetRouteTableAssociation(ctx.logical_id(r), RouteTableId=ctx.ref(r.route_table),
                                             SubnetId=ctx.ref(r.subnet))]
 
@@ -147,7 +147,7 @@ _ROUTE_TARGETS = {"internet_gateway": "GatewayId", "egress_only_internet_gateway
 
 
 @mapper(Route)
-def _(r: Route, ctx: CfnContext):
+def map_route(r: Route, ctx: CfnContext):
     props: dict = {"RouteTableId": ctx.ref(r.route_table)}
     if r.destination_cidr_block:
         props["DestinationCidrBlock"] = r.destination_cidr_block
@@ -161,7 +161,7 @@ def _(r: Route, ctx: CfnContext):
 
 
 @mapper(ElasticIp, attributes={"id": get_att("AllocationId"), "public_ip": lambda ctx, r: Ref(ctx.logical_id(r))})
-def _(r: ElasticIp, ctx: CfnContext):
+def map_elastic_ip(r: ElasticIp, ctx: CfnContext):
     return [ec2.EIP(ctx.logical_id(r), Domain="vpc", **tags(r.tags))]
 
 
@@ -173,18 +173,18 @@ def _shared_eip_allocation(ctx: CfnContext, r: SharedElasticIp):
 
 @mapper(SharedElasticIp, id_prefix="SharedEipAllocation",
         attributes={"id": _shared_eip_allocation, "public_ip": lambda ctx, r: r.public_ip})
-def _(r: SharedElasticIp, ctx: CfnContext):
+def map_shared_elastic_ip(r: SharedElasticIp, ctx: CfnContext):
     return []
 
 
 @mapper(NatGateway)
-def _(r: NatGateway, ctx: CfnContext):
+def map_nat_gateway(r: NatGateway, ctx: CfnContext):
     return [ec2.NatGateway(ctx.logical_id(r), AllocationId=ctx.ref(r.allocation), SubnetId=ctx.ref(r.subnet),
                            **tags(r.tags))]
 
 
 @mapper(FlowLog)
-def _(r: FlowLog, ctx: CfnContext):
+def map_flow_log(r: FlowLog, ctx: CfnContext):
     props: dict = {"ResourceId": ctx.ref(r.vpc), "ResourceType": "VPC", "TrafficType": r.traffic_type,
                    "LogDestinationType": r.destination_type, "MaxAggregationInterval": r.max_aggregation_interval,
                    **tags(r.tags)}

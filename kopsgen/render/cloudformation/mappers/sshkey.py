@@ -9,5 +9,5 @@ from kopsgen.render.cloudformation.registry import CfnContext, mapper, ref_of, t
 
 
 @mapper(KeyPair, attributes={"name": ref_of()})
-def _(r: KeyPair, ctx: CfnContext):
+def map_key_pair(r: KeyPair, ctx: CfnContext):
     return [ec2.KeyPair(ctx.logical_id(r), KeyName=r.name, PublicKeyMaterial=r.public_key, **tags(r.tags))]

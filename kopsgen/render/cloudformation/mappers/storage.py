@@ -14,7 +14,7 @@ ON_DELETE = "Snapshot"
 
 
 @mapper(EbsVolume, id_prefix="Volume")
-def _(r: EbsVolume, ctx: CfnContext):
+def map_ebs_volume(r: EbsVolume, ctx: CfnContext):
     props: dict = {"AvailabilityZone": r.availability_zone, "Size": r.size, "VolumeType": r.volume_type,
                    "Encrypted": r.encrypted, **tags(r.tags)}
     for key, value in (("Iops", r.iops), ("Throughput", r.throughput), ("KmsKeyId", r.kms_key_id)):

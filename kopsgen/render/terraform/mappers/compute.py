@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kopsgen.ir import naming
+from kopsgen.render.terraform import naming
 from kopsgen.ir.base import Ref
 from kopsgen.ir.compute import (
     AutoscalingGroup, AutoscalingLifecycleHook, EbsDevice, ImageLookup, LaunchTemplate, MixedInstances,
@@ -15,7 +15,7 @@ from kopsgen.render.terraform.registry import TfContext, mapper, tags_body
 
 
 @mapper(ImageLookup, "aws_ami", data_source=True, label=lambda r: naming.image_lookup_label(r.name))
-def _(r: ImageLookup, ctx: TfContext) -> dict:
+def map_image_lookup(r: ImageLookup, ctx: TfContext) -> dict:
     body: dict = {"most_recent": True}
     if r.owners:
         body["owners"] = list(r.owners)
@@ -36,7 +36,7 @@ def _image_id(image_id: str | Ref | None, ctx: TfContext):
 
 
 @mapper(SsmParameterLookup, "aws_ssm_parameter", data_source=True, label=lambda r: naming.image_lookup_label(r.name))
-def _(r: SsmParameterLookup, ctx: TfContext) -> dict:
+def map_ssm_parameter_lookup(r: SsmParameterLookup, ctx: TfContext) -> dict:
     return {"name": r.name}
 
 
@@ -56,7 +56,7 @@ TAGGED_AT_LAUNCH = ("instance", "volume", "network-interface")
 
 
 @mapper(LaunchTemplate, "aws_launch_template")
-def _(r: LaunchTemplate, ctx: TfContext) -> dict:
+def map_launch_template(r: LaunchTemplate, ctx: TfContext) -> dict:
     mappings = [_ebs_mapping(d, ctx) for d in r.block_devices]
     mappings += [{"device_name": d.device_name, "virtual_name": d.virtual_name} for d in r.instance_store]
     body: dict = {
@@ -154,7 +154,7 @@ def _launch_template_spec(r: AutoscalingGroup, ctx: TfContext, id_key: str = "id
 
 
 @mapper(AutoscalingGroup, "aws_autoscaling_group")
-def _(r: AutoscalingGroup, ctx: TfContext) -> dict:
+def map_autoscaling_group(r: AutoscalingGroup, ctx: TfContext) -> dict:
     body: dict = {
         "name": r.name,
         "min_size": r.min_size,
@@ -194,7 +194,7 @@ def _(r: AutoscalingGroup, ctx: TfContext) -> dict:
 
 
 @mapper(AutoscalingLifecycleHook, "aws_autoscaling_lifecycle_hook")
-def _(r: AutoscalingLifecycleHook, ctx: TfContext) -> dict:
+def map_autoscaling_lifecycle_hook(r: AutoscalingLifecycleHook, ctx: TfContext) -> dict:
     return {"name": r.hook_name, "autoscaling_group_name": ctx.ref(r.autoscaling_group),
             "lifecycle_transition": r.lifecycle_transition, "default_result": r.default_result,
             "heartbeat_timeout": r.heartbeat_timeout}

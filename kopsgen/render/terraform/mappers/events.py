@@ -9,7 +9,7 @@ from kopsgen.render.terraform.registry import TfContext, mapper, tags_body
 
 
 @mapper(SqsQueue, "aws_sqs_queue")
-def _(r: SqsQueue, ctx: TfContext) -> dict:
+def map_sqs_queue(r: SqsQueue, ctx: TfContext) -> dict:
     policy = json.dumps(r.policy, indent=2, sort_keys=True)
     return {"name": r.name, "message_retention_seconds": r.message_retention_seconds,
             "policy": ctx.data_file("aws_sqs_queue", r.name, "policy", policy),
@@ -17,12 +17,12 @@ def _(r: SqsQueue, ctx: TfContext) -> dict:
 
 
 @mapper(EventRule, "aws_cloudwatch_event_rule")
-def _(r: EventRule, ctx: TfContext) -> dict:
+def map_event_rule(r: EventRule, ctx: TfContext) -> dict:
     pattern = json.dumps(r.event_pattern, separators=(",", ":"))
     return {"name": r.name, "event_pattern": ctx.data_file("aws_cloudwatch_event_rule", r.name, "event_pattern", pattern),
             **tags_body(r.tags)}
 
 
 @mapper(EventTarget, "aws_cloudwatch_event_target")
-def _(r: EventTarget, ctx: TfContext) -> dict:
+def map_event_target(r: EventTarget, ctx: TfContext) -> dict:
     return {"rule": ctx.ref(r.rule), "arn": ctx.ref(r.target)}

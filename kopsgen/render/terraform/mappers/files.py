@@ -14,7 +14,7 @@ FILES_PROVIDER = "aws.files"
 
 
 @mapper(StateFile, "aws_s3_object")
-def _(r: StateFile, ctx: TfContext) -> dict:
+def map_state_file(r: StateFile, ctx: TfContext) -> dict:
     if r.secret:
         raise RenderError(f"{r.key}: private material is never written into a rendered output")
     content: Expr = ctx.data_file("aws_s3_object", r.name, "content", r.content)

@@ -9,12 +9,12 @@ ANY_PORT_LOW, ANY_PORT_HIGH = 0, 65535
 
 
 @mapper(SecurityGroup, "aws_security_group")
-def _(r: SecurityGroup, ctx: TfContext) -> dict:
+def map_security_group(r: SecurityGroup, ctx: TfContext) -> dict:
     return {"name": r.name, "vpc_id": ctx.ref(r.vpc), "description": r.description, **tags_body(r.tags)}
 
 
 @mapper(SecurityGroupRule, "aws_security_group_rule")
-def _(r: SecurityGroupRule, ctx: TfContext) -> dict:
+def map_security_group_rule(r: SecurityGroupRule, ctx: TfContext) -> dict:
     body: dict = {"type": r.direction, "security_group_id": ctx.ref(r.group), "description": r.description}
     if r.protocol == ALL_PROTOCOLS:
         body.update(protocol="-1", from_port=0, to_port=0)
@@ -35,7 +35,7 @@ def _(r: SecurityGroupRule, ctx: TfContext) -> dict:
 
 
 @mapper(DefaultSecurityGroup, "aws_default_security_group")
-def _(r: DefaultSecurityGroup, ctx: TfContext) -> dict:
+def map_default_security_group(r: DefaultSecurityGroup, ctx: TfContext) -> dict:
     # no ingress or egress blocks: Terraform removes every rule the group has (on destroy, it only
     # forgets the group, which goes with its VPC)
     return {"vpc_id": ctx.ref(r.vpc), **tags_body(r.tags)}

@@ -37,7 +37,7 @@ def _policy(document: PolicyDocument, tf_type: str, name: str, ctx: TfContext) -
 
 
 @mapper(IamRole, "aws_iam_role")
-def _(r: IamRole, ctx: TfContext) -> dict:
+def map_iam_role(r: IamRole, ctx: TfContext) -> dict:
     body = {"name": r.name, "assume_role_policy": _policy(r.assume_role_policy, "aws_iam_role", r.name, ctx),
             **tags_body(r.tags)}
     if r.permissions_boundary:
@@ -46,26 +46,26 @@ def _(r: IamRole, ctx: TfContext) -> dict:
 
 
 @mapper(IamRolePolicy, "aws_iam_role_policy")
-def _(r: IamRolePolicy, ctx: TfContext) -> dict:
+def map_iam_role_policy(r: IamRolePolicy, ctx: TfContext) -> dict:
     return {"name": r.name, "role": ctx.ref(r.role), "policy": _policy(r.policy, "aws_iam_role_policy", r.name, ctx)}
 
 
 @mapper(IamRolePolicyAttachment, "aws_iam_role_policy_attachment")
-def _(r: IamRolePolicyAttachment, ctx: TfContext) -> dict:
+def map_iam_role_policy_attachment(r: IamRolePolicyAttachment, ctx: TfContext) -> dict:
     return {"role": ctx.ref(r.role), "policy_arn": r.policy_arn}
 
 
 @mapper(IamInstanceProfile, "aws_iam_instance_profile")
-def _(r: IamInstanceProfile, ctx: TfContext) -> dict:
+def map_iam_instance_profile(r: IamInstanceProfile, ctx: TfContext) -> dict:
     return {"name": r.name, "role": ctx.ref(r.role), **tags_body(r.tags)}
 
 
 @mapper(IamOidcProvider, "aws_iam_openid_connect_provider")
-def _(r: IamOidcProvider, ctx: TfContext) -> dict:
+def map_iam_oidc_provider(r: IamOidcProvider, ctx: TfContext) -> dict:
     return {"url": r.url, "client_id_list": list(r.client_ids), "thumbprint_list": list(r.thumbprints),
             **tags_body(r.tags)}
 
 
 @mapper(AwsAccount, "aws_caller_identity", data_source=True)
-def _(r: AwsAccount, ctx: TfContext) -> dict:
+def map_aws_account(r: AwsAccount, ctx: TfContext) -> dict:
     return {}

@@ -9,7 +9,7 @@ from kopsgen.render.terraform.registry import TfContext, mapper, tags_body
 
 
 @mapper(KmsKey, "aws_kms_key")
-def _(r: KmsKey, ctx: TfContext) -> dict:
+def map_kms_key(r: KmsKey, ctx: TfContext) -> dict:
     return {"description": r.description, "enable_key_rotation": r.rotation,
             "deletion_window_in_days": r.deletion_window_days,
             "policy": policy_expression(r.policy, "aws_kms_key", r.name, ctx), **tags_body(r.tags)}

@@ -15,7 +15,7 @@ def _kops_order(values: list[Any]) -> list[Any]:
 
 
 @mapper(NetworkLoadBalancer, "aws_lb")
-def _(r: NetworkLoadBalancer, ctx: TfContext) -> dict:
+def map_network_load_balancer(r: NetworkLoadBalancer, ctx: TfContext) -> dict:
     mappings = []
     for m in r.subnet_mappings:
         mapping = {"subnet_id": ctx.ref(m.subnet)}
@@ -43,7 +43,7 @@ def _(r: NetworkLoadBalancer, ctx: TfContext) -> dict:
 
 
 @mapper(TargetGroup, "aws_lb_target_group")
-def _(r: TargetGroup, ctx: TfContext) -> dict:
+def map_target_group(r: TargetGroup, ctx: TfContext) -> dict:
     check = {"protocol": r.health_check.protocol, "interval": r.health_check.interval_seconds,
              "healthy_threshold": r.health_check.healthy_threshold,
              "unhealthy_threshold": r.health_check.unhealthy_threshold}
@@ -57,7 +57,7 @@ def _(r: TargetGroup, ctx: TfContext) -> dict:
 
 
 @mapper(LoadBalancerListener, "aws_lb_listener")
-def _(r: LoadBalancerListener, ctx: TfContext) -> dict:
+def map_load_balancer_listener(r: LoadBalancerListener, ctx: TfContext) -> dict:
     body: dict = {"load_balancer_arn": ctx.ref(r.load_balancer), "port": r.port, "protocol": r.protocol,
                   "default_action": Blocks.of({"type": "forward", "target_group_arn": ctx.ref(r.target_group)})}
     if r.certificate_arn:

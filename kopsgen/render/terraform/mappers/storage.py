@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from kopsgen.ir import naming
+from kopsgen.render.terraform import naming
 from kopsgen.ir.storage import EbsVolume
 from kopsgen.render.terraform.hcl import Blocks
 from kopsgen.render.terraform.registry import TfContext, mapper, tags_body
 
 
 @mapper(EbsVolume, "aws_ebs_volume", label=lambda r: naming.etcd_volume_label(r.name))
-def _(r: EbsVolume, ctx: TfContext) -> dict:
+def map_ebs_volume(r: EbsVolume, ctx: TfContext) -> dict:
     body: dict = {"availability_zone": r.availability_zone, "size": r.size, "type": r.volume_type,
                   "encrypted": r.encrypted, **tags_body(r.tags)}
     for key, value in (("iops", r.iops), ("throughput", r.throughput), ("kms_key_id", r.kms_key_id)):

@@ -1,4 +1,4 @@
-"""Where CloudFormation templates live in S3, and uploading them there.
+"""Where CloudFormation templates live in S3.
 
 A template over 51,200 bytes, and every nested template, must be read by CloudFormation from S3.
 kopsgen puts them in the cluster's state-store bucket (the `configBase`), under
@@ -10,14 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kopsgen import progress
-from kopsgen.errors import KopsgenError, UsageError
 from kopsgen.spec.api import ClusterSpec
 from kopsgen.state.layout import CLOUDFORMATION_TEMPLATE_DIR
 
 FOLDER = CLOUDFORMATION_TEMPLATE_DIR   # the state-store layout knows it, so delete cluster removes it
-# the files of a rendered CloudFormation output that are templates (DEPLOY.md is not uploaded)
-TEMPLATE_SUFFIXES = (".json", ".yaml")
 
 
 @dataclass(frozen=True)
@@ -52,41 +48,3 @@ def template_base_url(spec: ClusterSpec) -> str | None:
     if folder is None:
         return None
     return https_url(folder.bucket, folder.prefix, spec.cluster.config_base_region or spec.cluster.region)
-
-
-class UploadError(KopsgenError):
-    exit_code = 1
-
-
-def upload_templates(spec: ClusterSpec, files: dict[str, bytes], client=None) -> dict[str, str]:
-    """Upload every template of a rendered output to the cluster's S3 folder; their URLs, by path."""
-    folder = template_folder(spec)
-    if folder is None:
-        raise UsageError(f"--upload-templates needs the cluster's configBase on S3 (s3://...); "
-                         f"it is {spec.cluster.config_base.url}")
-    if client is None:   # the state store's client: same credentials, region and endpoint settings
-        from kopsgen.state.s3 import S3StateStore
-
-        client = S3StateStore(f"s3://{folder.bucket}").client
-    region = _bucket_region(client, folder.bucket, spec.cluster.region)
-    urls: dict[str, str] = {}
-    for path in sorted(p for p in files if p.endswith(TEMPLATE_SUFFIXES)):
-        key = folder.key(path)
-        content_type = "application/json" if path.endswith(".json") else "application/x-yaml"
-        try:
-            client.put_object(Bucket=folder.bucket, Key=key, Body=files[path], ContentType=content_type)
-        except Exception as exc:  # botocore's errors: report which object, without a traceback
-            raise UploadError(f"cannot upload s3://{folder.bucket}/{key}: {exc}") from None
-        urls[path] = https_url(folder.bucket, key, region)
-        progress.step(f"uploaded s3://{folder.bucket}/{key}")
-    return urls
-
-
-def _bucket_region(client, bucket: str, default: str) -> str:
-    from kopsgen.errors import StateStoreError
-    from kopsgen.state.s3 import bucket_region
-
-    try:
-        return bucket_region(bucket, client) or default
-    except StateStoreError as exc:
-        raise UploadError(str(exc)) from None

@@ -1,7 +1,7 @@
 """DEPLOY.md: how to deploy what the CloudFormation target wrote, and the notes the CLI prints.
 
 Everything here is computed from the rendered files themselves, so the notes cannot disagree
-with what was written.
+with what was written. The uploads the notes mention happen in kopsgen/publish/, never here.
 """
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import re
 
-from kopsgen.render.cloudformation.layout import MAX_BODY_BYTES, NESTED_FOLDER, TEMPLATE_BASE_URL
-from kopsgen.render.cloudformation.upload import TEMPLATE_SUFFIXES
+from kopsgen.render.cloudformation import naming
+from kopsgen.render.cloudformation.layout import MAX_BODY_BYTES, NESTED_FOLDER, TEMPLATE_BASE_URL, TEMPLATE_SUFFIXES
+from kopsgen.render.cloudformation.mappers.compute import SUSPENDED_METADATA
 
 
 LISTED_NESTED = 12   # more nested templates than this are summed up rather than listed
@@ -168,8 +169,6 @@ def _stack_output(stack: str, output: str | None) -> str:
 
 def _main_output(files: dict[str, bytes], name: str) -> str | None:
     """The logical ID of the main template's output `name`, if the template has it."""
-    from kopsgen.ir import naming
-
     main = main_template(files)
     output = naming.output_id(name)
     return output if output in _load(files[main], main).get("Outputs", {}) else None
@@ -188,8 +187,6 @@ def private_zone_output(files: dict[str, bytes]) -> str | None:
 
 def suspended_processes(files: dict[str, bytes]) -> dict[str, list[str]]:
     """Auto-scaling processes the spec suspends, by group name, as the templates record them."""
-    from kopsgen.render.cloudformation.mappers.compute import SUSPENDED_METADATA
-
     found: dict[str, list[str]] = {}
     for path in sorted(p for p in files if p.endswith(TEMPLATE_SUFFIXES)):
         for resource in _load(files[path], path).get("Resources", {}).values():
@@ -198,23 +195,3 @@ def suspended_processes(files: dict[str, bytes]) -> dict[str, list[str]]:
                 found[resource["Properties"]["AutoScalingGroupName"]] = processes
     return dict(sorted(found.items()))
 
-
-def after_render(spec, files: dict[str, bytes], *, upload_templates: bool = False,
-                 upload_files: bool = False) -> list[str]:
-    """What the CLI does and says once the CloudFormation output is written: the optional uploads,
-    then the notes on what is still to do."""
-    lines: list[str] = []
-    if upload_files:
-        from kopsgen import bootstrap
-
-        written = bootstrap.upload_state_files(spec)
-        lines.append(f"uploaded {len(written)} state-store files to {spec.cluster.config_base.url}"
-                     + ("" if written else " (all were up to date)"))
-    if upload_templates:
-        from kopsgen.render.cloudformation.upload import upload_templates as upload
-
-        urls = upload(spec, files)
-        main = urls[main_template(files)]
-        lines.append(f"uploaded {len(urls)} template{'s' if len(urls) != 1 else ''} to {main.rsplit('/', 1)[0]}/")
-        lines.append(f"create the stack with --template-url {main}")
-    return lines + notes(files, templates_uploaded=upload_templates, files_uploaded=upload_files)

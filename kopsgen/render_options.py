@@ -1,0 +1,28 @@
+"""Each renderer's options (render/options.py), made from the completed spec: the one place the spec
+reaches a renderer. pipeline.render_graph calls `for_target`."""
+
+from __future__ import annotations
+
+from kopsgen.publish.templates import template_base_url
+from kopsgen.render.options import CloudFormationOptions, TerraformOptions
+from kopsgen.spec.api import ClusterSpec
+
+
+def for_target(spec: ClusterSpec, target: str, fmt: str) -> TerraformOptions | CloudFormationOptions:
+    return terraform(spec, fmt) if target == "terraform" else cloudformation(spec, fmt)
+
+
+def terraform(spec: ClusterSpec, fmt: str = "hcl") -> TerraformOptions:
+    cluster = spec.cluster
+    # TODO(issue 19, typed spec): read through a typed spec.target.terraform of spec/api.py once it has one
+    extras = cluster.raw["spec"].get("target", {}).get("terraform", {})
+    return TerraformOptions(
+        region=cluster.region, files_region=cluster.config_base_region or cluster.region, format=fmt,
+        provider_extras=dict(extras.get("providerExtraConfig") or {}),
+        files_provider_extras=dict(extras.get("filesProviderExtraConfig") or {}))
+
+
+def cloudformation(spec: ClusterSpec, fmt: str = "json") -> CloudFormationOptions:
+    return CloudFormationOptions(cluster=spec.cluster.name, format=fmt,
+                                 nested_stacks=spec.cluster.cloudformation_nested_stacks,
+                                 template_base_url=template_base_url(spec))
