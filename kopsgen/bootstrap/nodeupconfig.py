@@ -24,7 +24,7 @@ from kopsgen.bootstrap import filerepository, kyaml, pki, versions
 from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.bootstrap.releases import ARCHITECTURES
 from kopsgen.spec import units
-from kopsgen.spec.api import ROLE_API_SERVER, ROLE_BASTION, ROLE_CONTROL_PLANE, InstanceGroup
+from kopsgen.spec.api import ROLE_ALIASES, ROLE_API_SERVER, ROLE_BASTION, ROLE_CONTROL_PLANE, InstanceGroup
 
 KOPS_CONTROLLER_PORT = 3988
 
@@ -61,7 +61,7 @@ def _prune(value: Any) -> Any:
 
 
 def _normal_role(role: Any) -> str:
-    return {"Master": ROLE_CONTROL_PLANE}.get(str(role), str(role))
+    return ROLE_ALIASES.get(str(role), str(role))
 
 
 def _for_role(items: list, role: str) -> list:

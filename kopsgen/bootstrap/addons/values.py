@@ -1,5 +1,4 @@
-"""Small readings of the completed spec that several addons share (addon_catalog.py and the
-addon modules beside it)."""
+"""Small readings of the completed spec that several addons share (the modules of this package)."""
 
 from __future__ import annotations
 
@@ -53,3 +52,9 @@ def cloud_labels(ctx: BootstrapContext) -> str:
 def api_internal_name(ctx: BootstrapContext) -> str:
     """The API server's internal name, which pods that start before service routing use."""
     return f"api.internal.{ctx.name}"
+
+
+# Controllers on the control plane that start before service routing reach the API server on the host.
+API_SERVER_LOCAL = [{"name": "KUBERNETES_SERVICE_HOST", "value": "127.0.0.1"}]
+# The channel selector of the pod network addons.
+NETWORKING_SELECTOR = {"role.kubernetes.io/networking": "1"}
