@@ -22,6 +22,7 @@ from typing import Any
 
 from kopsgen.bootstrap import filerepository, kyaml, pki, versions
 from kopsgen.bootstrap.context import BootstrapContext
+from kopsgen.bootstrap.passthrough import kops_document
 from kopsgen.bootstrap.releases import ARCHITECTURES
 from kopsgen.spec import units
 from kopsgen.spec.api import ROLE_ALIASES, ROLE_API_SERVER, ROLE_BASTION, ROLE_CONTROL_PLANE, InstanceGroup
@@ -171,7 +172,7 @@ def all_keyset_names(ctx: BootstrapContext) -> list[str]:
 def nodeup_config(ctx: BootstrapContext, ig: InstanceGroup) -> dict:
     cluster = ctx.cluster_spec
     role = ig.role
-    ig_spec = ig.raw.get("spec") or {}
+    ig_spec = kops_document(ig).get("spec") or {}
     control_plane = ig.is_control_plane
     api_server = runs_api_server(ig)
 

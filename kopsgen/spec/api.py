@@ -274,6 +274,43 @@ class Containerd:
 
 
 @dataclass(frozen=True)
+class AddonSwitches:
+    """The settings that decide which addons the bootstrap channel holds (kops's field in each comment)."""
+
+    kube_dns_provider: str = "CoreDNS"             # kubeDNS.provider: CoreDNS | KubeDNS
+    node_local_dns: bool = False                   # kubeDNS.nodeLocalDNS.enabled
+    external_dns_provider: str | None = None       # externalDns.provider: dns-controller | external-dns
+    cluster_autoscaler: bool = False               # clusterAutoscaler.enabled
+    metrics_server: bool = False                   # metricsServer.enabled
+    cert_manager: bool = False                     # certManager.enabled
+    cert_manager_managed: bool = True              # certManager.managed (false: installed by the user)
+    node_problem_detector: bool = False            # nodeProblemDetector.enabled
+    pod_identity_webhook: bool = False             # podIdentityWebhook.enabled
+    manage_storage_classes: bool = False           # cloudConfig.manageStorageClasses
+    ebs_csi_driver_managed: bool = True            # cloudConfig.awsEBSCSIDriver.managed
+    authentication_aws: bool = False               # authentication.aws is set
+    authentication_kopeio: bool = False            # authentication.kopeio is set
+
+    @staticmethod
+    def from_spec(s: dict) -> "AddonSwitches":
+        return AddonSwitches(
+            kube_dns_provider=value_at(s, "kubeDNS", "provider") or "CoreDNS",
+            node_local_dns=bool(value_at(s, "kubeDNS", "nodeLocalDNS", "enabled")),
+            external_dns_provider=value_at(s, "externalDns", "provider"),
+            cluster_autoscaler=bool(value_at(s, "clusterAutoscaler", "enabled")),
+            metrics_server=bool(value_at(s, "metricsServer", "enabled")),
+            cert_manager=bool(value_at(s, "certManager", "enabled")),
+            cert_manager_managed=value_at(s, "certManager", "managed") is not False,
+            node_problem_detector=bool(value_at(s, "nodeProblemDetector", "enabled")),
+            pod_identity_webhook=bool(value_at(s, "podIdentityWebhook", "enabled")),
+            manage_storage_classes=bool(value_at(s, "cloudConfig", "manageStorageClasses")),
+            ebs_csi_driver_managed=value_at(s, "cloudConfig", "awsEBSCSIDriver", "managed") is not False,
+            authentication_aws=value_at(s, "authentication", "aws") is not None,
+            authentication_kopeio=value_at(s, "authentication", "kopeio") is not None,
+        )
+
+
+@dataclass(frozen=True)
 class ServiceAccountExternalPermission:
     """An entry of `iam.serviceAccountExternalPermissions`: a service account that gets a role of its own."""
 
@@ -600,6 +637,11 @@ class Cluster:
     cluster_autoscaler_aws_use_static_instance_list: bool = False   # clusterAutoscaler.awsUseStaticInstanceList
     containerd: Containerd = Containerd()
     cert_manager_hosted_zone_ids: tuple[str, ...] = ()              # certManager.hostedZoneIDs
+    file_repository: str | None = None             # assets.fileRepository (a mirror of the downloads)
+    kops_version: object = None                    # kopsgen.kopsVersion, as written (checked by the bootstrap)
+    allow_too_new_kubernetes: bool = False         # kopsgen.allowTooNewKubernetes
+    use_ip_based_node_names: bool = False          # cloudConfig.useIPBasedNodeNames
+    addons: AddonSwitches = AddonSwitches()     # which addons the bootstrap channel holds
 
     @property
     def zones(self) -> tuple[str, ...]:
@@ -608,6 +650,11 @@ class Cluster:
     @property
     def shared_vpc(self) -> bool:
         return self.network_id is not None
+
+    @property
+    def uses_none_dns(self) -> bool:
+        """No DNS records at all (`topology.dns.type: None`): nodes find the API through /etc/hosts."""
+        return self.dns_type == DNS_NONE
 
     def subnet(self, name: str) -> Subnet:
         for s in self.subnets:
@@ -704,6 +751,11 @@ class Cluster:
                 value_at(s, "clusterAutoscaler", "awsUseStaticInstanceList")),
             containerd=Containerd.from_dict(s.get("containerd") or {}),
             cert_manager_hosted_zone_ids=tuple(value_at(s, "certManager", "hostedZoneIDs", default=())),
+            file_repository=value_at(s, "assets", "fileRepository"),
+            kops_version=value_at(s, "kopsgen", "kopsVersion"),
+            allow_too_new_kubernetes=value_at(s, "kopsgen", "allowTooNewKubernetes") is True,
+            use_ip_based_node_names=bool(value_at(s, "cloudConfig", "useIPBasedNodeNames")),
+            addons=AddonSwitches.from_spec(s),
         )
 
 

@@ -17,32 +17,28 @@ Imports go one way: this module imports the families, the families import base a
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Callable
 
 from kopsgen.bootstrap.addons import (authentication, autoscaling, certificates, cloud, core, dns, load_balancing,
                                       metrics, node_health, runtime, storage)
 from kopsgen.bootstrap.addons.base import Addon, AddonFile, NotBuilt, build_channel
 from kopsgen.bootstrap.addons.networking import amazon_vpc, calico, cilium, overlays
-from kopsgen.bootstrap.addons.values import spec_value as _spec
 from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.errors import RenderError
 from kopsgen.spec import service_accounts
+from kopsgen.spec.api import AddonSwitches
+
 
 def _external_permissions(ctx: BootstrapContext) -> bool:
     return service_accounts.external_permissions(ctx.spec.cluster)
 
 
-def _enabled(*path: str) -> Callable[[BootstrapContext], bool]:
-    return lambda ctx: bool(_spec(ctx, *path, "enabled"))
+def _switches(ctx: BootstrapContext) -> AddonSwitches:
+    return ctx.spec.cluster.addons
 
 
 def _dns_controller_wanted(ctx: BootstrapContext) -> bool:
-    provider = _spec(ctx, "externalDns", "provider")
-    return not ctx.uses_none_dns and provider in (None, "dns-controller")
-
-
-def _dns_provider(ctx: BootstrapContext) -> str:
-    return _spec(ctx, "kubeDNS", "provider") or "CoreDNS"
+    return not ctx.uses_none_dns and _switches(ctx).external_dns_provider in (None, "dns-controller")
 
 
 def _networking(kind: str) -> Callable[[BootstrapContext], bool]:
@@ -53,52 +49,48 @@ def _always(ctx: BootstrapContext) -> bool:
     return True
 
 
-def _group_containerd(ig, *path: str) -> Any:
-    node: Any = ((ig.raw.get("spec") or {}).get("containerd")) or {}
-    for key in path:
-        node = node.get(key) if isinstance(node, dict) else None
-    return node
-
-
 def _nvidia_wanted(ctx: BootstrapContext) -> bool:
     """The cluster's containerd, or any group's, runs NVIDIA GPUs."""
-    return bool(_spec(ctx, "containerd", "nvidiaGPU", "enabled")) or \
-        any(_group_containerd(ig, "nvidiaGPU", "enabled") is True for ig in ctx.spec.instance_groups)
+    return ctx.spec.cluster.containerd.nvidia_gpu_enabled or \
+        any(ig.containerd.nvidia_gpu_enabled for ig in ctx.spec.instance_groups)
 
 
 def _gvisor_wanted(ctx: BootstrapContext) -> bool:
-    return any(ig.is_node and _group_containerd(ig, "gvisor", "enabled") is True for ig in ctx.spec.instance_groups)
+    return any(ig.is_node and ig.containerd.gvisor_enabled for ig in ctx.spec.instance_groups)
+
+
+def _load_balancer_controller(ctx: BootstrapContext) -> bool:
+    return ctx.spec.cluster.aws_load_balancer_controller.enabled
 
 
 ADDONS: list[tuple[Callable[[BootstrapContext], bool], Addon | NotBuilt]] = [
     (_always, core.KOPS_CONTROLLER),
-    (lambda ctx: _dns_provider(ctx) == "KubeDNS", dns.KUBE_DNS),
-    (lambda ctx: _dns_provider(ctx) == "CoreDNS", dns.COREDNS),
+    (lambda ctx: _switches(ctx).kube_dns_provider == "KubeDNS", dns.KUBE_DNS),
+    (lambda ctx: _switches(ctx).kube_dns_provider == "CoreDNS", dns.COREDNS),
     (_always, core.KUBELET_API_RBAC),
     (_always, core.LIMIT_RANGE),
     (_dns_controller_wanted, dns.DNS_CONTROLLER),
     (lambda ctx: not _dns_controller_wanted(ctx), dns.DNS_CONTROLLER_REMOVED),
-    (lambda ctx: not ctx.uses_none_dns and _spec(ctx, "externalDns", "provider") == "external-dns",
+    (lambda ctx: not ctx.uses_none_dns and _switches(ctx).external_dns_provider == "external-dns",
      dns.EXTERNAL_DNS),
-    (lambda ctx: _dns_provider(ctx) == "CoreDNS" and bool(_spec(ctx, "kubeDNS", "nodeLocalDNS", "enabled")),
+    (lambda ctx: _switches(ctx).kube_dns_provider == "CoreDNS" and _switches(ctx).node_local_dns,
      dns.NODE_LOCAL_DNS),
-    (_enabled("clusterAutoscaler"), autoscaling.CLUSTER_AUTOSCALER),
-    (_enabled("metricsServer"), metrics.METRICS_SERVER),
-    (lambda ctx: bool(_spec(ctx, "certManager", "enabled")) and _spec(ctx, "certManager", "managed") is not False,
-     certificates.CERT_MANAGER),
+    (lambda ctx: _switches(ctx).cluster_autoscaler, autoscaling.CLUSTER_AUTOSCALER),
+    (lambda ctx: _switches(ctx).metrics_server, metrics.METRICS_SERVER),
+    (lambda ctx: _switches(ctx).cert_manager and _switches(ctx).cert_manager_managed, certificates.CERT_MANAGER),
     (lambda ctx: ctx.spec.cluster.nth_enabled, node_health.NODE_TERMINATION_HANDLER),
-    (_enabled("nodeProblemDetector"), node_health.NODE_PROBLEM_DETECTOR),
+    (lambda ctx: _switches(ctx).node_problem_detector, node_health.NODE_PROBLEM_DETECTOR),
     # the device plugin alone would not do: nodeup must also install the driver and label and taint
     # the GPU nodes, which needs to know which instance types have GPUs (kops asks EC2)
     (_nvidia_wanted, NotBuilt("nvidia.addons.k8s.io", "spec.containerd.nvidiaGPU.enabled")),
     (_gvisor_wanted, runtime.GVISOR),
-    (lambda ctx: _enabled("awsLoadBalancerController")(ctx) and not _external_permissions(ctx),
+    (lambda ctx: _load_balancer_controller(ctx) and not _external_permissions(ctx),
      load_balancing.AWS_LOAD_BALANCER_CONTROLLER),
-    (lambda ctx: _enabled("awsLoadBalancerController")(ctx) and _external_permissions(ctx),
+    (lambda ctx: _load_balancer_controller(ctx) and _external_permissions(ctx),
      load_balancing.AWS_LOAD_BALANCER_CONTROLLER_IRSA),
-    (_enabled("podIdentityWebhook"),
+    (lambda ctx: _switches(ctx).pod_identity_webhook,
      NotBuilt("eks-pod-identity-webhook.addons.k8s.io", "spec.podIdentityWebhook.enabled")),
-    (lambda ctx: bool(_spec(ctx, "cloudConfig", "manageStorageClasses")), storage.STORAGE_AWS),
+    (lambda ctx: _switches(ctx).manage_storage_classes, storage.STORAGE_AWS),
     (_networking("kopeio"), overlays.KOPEIO_NETWORKING),
     (_networking("flannel"), overlays.FLANNEL),
     (_networking("calico"), calico.CALICO),
@@ -106,13 +98,13 @@ ADDONS: list[tuple[Callable[[BootstrapContext], bool], Addon | NotBuilt]] = [
     (_networking("amazonvpc"), amazon_vpc.AMAZON_VPC),
     (_networking("kindnet"), overlays.KINDNET),
     (_networking("cilium"), cilium.CILIUM),
-    (lambda ctx: _spec(ctx, "authentication", "kopeio") is not None,
+    (lambda ctx: _switches(ctx).authentication_kopeio,
      NotBuilt("authentication.kope.io", "spec.authentication.kopeio")),
-    (lambda ctx: _spec(ctx, "authentication", "aws") is not None, authentication.AUTHENTICATION_AWS),
+    (lambda ctx: _switches(ctx).authentication_aws, authentication.AUTHENTICATION_AWS),
     (_always, cloud.AWS_CLOUD_CONTROLLER),
-    (lambda ctx: _spec(ctx, "cloudConfig", "awsEBSCSIDriver", "managed") is not False, storage.AWS_EBS_CSI_DRIVER),
-    (_enabled("snapshotController"), storage.SNAPSHOT_CONTROLLER),
-    (_enabled("karpenter"), NotBuilt("karpenter.sh", "spec.karpenter.enabled")),
+    (lambda ctx: _switches(ctx).ebs_csi_driver_managed, storage.AWS_EBS_CSI_DRIVER),
+    (lambda ctx: ctx.spec.cluster.snapshot_controller_enabled, storage.SNAPSHOT_CONTROLLER),
+    (lambda ctx: ctx.spec.cluster.karpenter_enabled, NotBuilt("karpenter.sh", "spec.karpenter.enabled")),
 ]
 
 # For the docs and the tests: which addons kopsgen builds, which it refuses.

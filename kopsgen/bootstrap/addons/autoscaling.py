@@ -12,6 +12,7 @@ from kopsgen.bootstrap.addons.values import spec_value as _spec
 from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.errors import RenderError
 from kopsgen.ir import naming
+from kopsgen.spec.api import MANAGER_CLOUD_GROUP
 
 
 def _autoscaler(ctx: BootstrapContext, key: str, default: Any = None) -> Any:
@@ -33,7 +34,7 @@ def _autoscaler_values(ctx: BootstrapContext) -> dict:
                f"--expander={_autoscaler(ctx, 'expander', 'random')}"]
     # every node group the autoscaler may resize, by auto-scaling group name (in group-name order)
     for ig in sorted(ctx.spec.node_groups, key=lambda g: g.name):
-        if (ig.raw.get("spec") or {}).get("autoscale") is False or ig.manager != "CloudGroup":
+        if not ig.autoscale or ig.manager != MANAGER_CLOUD_GROUP:
             continue
         command.append(f"--nodes={ig.min_size}:{ig.max_size}:{naming.autoscaling_group(ig.name, ig.role, ctx.name)}")
     command += [f"--ignore-daemonsets-utilization={_flag(_autoscaler(ctx, 'ignoreDaemonSetsUtilization'))}",

@@ -34,7 +34,7 @@ def _kops_controller_config(ctx: BootstrapContext) -> str:
         cert_names.append("kube-router")
     roles = sorted({_node_role_name(ctx, ig) for ig in ctx.spec.instance_groups if ig.is_node})
     aws: dict[str, Any] = {"nodesRoles": roles, "Region": ctx.spec.cluster.region}
-    if ctx.aws.get("useIPBasedNodeNames"):
+    if ctx.spec.cluster.use_ip_based_node_names:
         aws["useIPBasedNodeNames"] = True
     # key order is kops-controller's own (Go struct order): the file is compared byte for byte by nobody,
     # but keeping it makes diffs against kops readable
@@ -73,7 +73,7 @@ KOPS_CONTROLLER = Addon(
 def _too_new_env(ctx: BootstrapContext) -> list[dict]:
     """kops-controller checks the Kubernetes version against its own release too; kops passes it
     KOPS_RUN_TOO_NEW_VERSION when the user bypassed that check (spec.kopsgen.allowTooNewKubernetes)."""
-    if ((ctx.cluster_spec.get("kopsgen") or {}).get("allowTooNewKubernetes")) is True:
+    if ctx.spec.cluster.allow_too_new_kubernetes:
         return [{"name": "KOPS_RUN_TOO_NEW_VERSION", "value": "1"}]
     return []
 

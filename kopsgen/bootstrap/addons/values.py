@@ -7,12 +7,18 @@ from typing import Any
 
 from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.errors import RenderError
-from kopsgen.spec.api import value_at
 
 
 def spec_value(ctx: BootstrapContext, *path: str) -> Any:
-    """The completed Cluster spec's value at `path` (None when any step is missing)."""
-    return value_at(ctx.cluster_spec, *path)
+    """The value at `path` of an addon's own settings in kops's completed spec (`kubeDNS`,
+    `clusterAutoscaler`, ...; None when any step is missing): settings kops hands to the addon, read
+    from the pass-through (passthrough.py) until each has a typed field in spec/api.py."""
+    node: Any = ctx.cluster_spec
+    for key in path:
+        if not isinstance(node, dict) or node.get(key) is None:
+            return None
+        node = node[key]
+    return node
 
 
 def flag(value: Any) -> str:
