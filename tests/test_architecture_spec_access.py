@@ -22,15 +22,20 @@ PASS_THROUGH = {("bootstrap/passthrough.py", "kops_document")}
 # that read only the graph and typed target options). Delete each entry when that branch is merged.
 ELSEWHERE_IN_ISSUE_19 = {"render/terraform/__init__.py", "render/cloudformation/mappers/compute.py"}
 
-# Modules that still read kops's completed spec as plain data through the pass-through
-# (`kops_document` or `BootstrapContext.cluster_spec`) for settings that have no typed field yet:
+# The ways to kops's completed spec as plain data: the pass-through itself, the bootstrap context's view
+# of it, and the addons' reader of their own settings blocks (bootstrap/addons/values.py).
+# (`BootstrapContext.cluster_spec` counts as an attribute only: other code names local variables so).
+PASS_THROUGH_FUNCTIONS = {"kops_document", "spec_value"}
+
+# Modules that still read kops's completed spec as plain data (kops_document, spec_value or ctx.cluster_spec) for
+# settings that have no typed field yet:
 # component settings nodeup copies unchanged, and addons' own settings blocks. The list may only
 # shrink: a module not listed here must use the typed API.
 PASS_THROUGH_READERS = {
     "bootstrap/__init__.py", "bootstrap/context.py", "bootstrap/etcd.py", "bootstrap/manifests.py",
     "bootstrap/nodeupconfig.py", "bootstrap/statefiles.py", "bootstrap/addons/values.py",
-    "bootstrap/addons/certificates.py", "bootstrap/addons/cloud.py", "bootstrap/addons/core.py",
-    "bootstrap/addons/dns.py", "bootstrap/addons/networking/calico.py",
+    "bootstrap/addons/authentication.py", "bootstrap/addons/autoscaling.py", "bootstrap/addons/cloud.py",
+    "bootstrap/addons/dns.py", "bootstrap/addons/load_balancing.py", "bootstrap/addons/networking/calico.py",
     "bootstrap/addons/networking/overlays.py",
 }
 
@@ -86,8 +91,9 @@ def test_pass_through_readers_only_shrink():
             continue
         tree = ast.parse(path.read_text(), str(path))
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Name) and node.id == "kops_document") or \
-                    (isinstance(node, ast.Attribute) and node.attr in ("cluster_spec", "kops_document")):
+            if (isinstance(node, ast.Name) and node.id in PASS_THROUGH_FUNCTIONS) or \
+                    (isinstance(node, ast.Attribute) and node.attr in PASS_THROUGH_FUNCTIONS | {"cluster_spec"}) or \
+                    (isinstance(node, ast.ImportFrom) and any(n.name in PASS_THROUGH_FUNCTIONS for n in node.names)):
                 readers.add(rel)
     new = readers - PASS_THROUGH_READERS
     assert not new, (f"{sorted(new)} read kops's completed spec as plain data; add typed fields to "

@@ -274,6 +274,44 @@ class Containerd:
 
 
 @dataclass(frozen=True)
+class MetricsServer:
+    """`spec.metricsServer` (beside `enabled`)."""
+
+    image: str | None = None
+    insecure: bool | None = None          # unset: insecure (kops's default), but kops still asks for PKI
+
+
+@dataclass(frozen=True)
+class NodeProblemDetector:
+    """`spec.nodeProblemDetector` (beside `enabled`)."""
+
+    image: str | None = None
+    cpu_request: str | None = None
+    memory_request: str | None = None
+    cpu_limit: str | None = None
+    memory_limit: str | None = None
+
+
+@dataclass(frozen=True)
+class CertManager:
+    """`spec.certManager` (beside `enabled`, `managed` and `hostedZoneIDs`)."""
+
+    default_issuer: str | None = None
+    feature_gates: dict[str, object] = field(default_factory=dict)
+    nameservers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AwsEbsCsiDriver:
+    """`spec.cloudConfig.awsEBSCSIDriver` (beside `managed`); numbers as written."""
+
+    version: str | None = None
+    kube_api_qps: object = None
+    kube_api_burst: object = None
+    volume_attach_limit: object = None
+
+
+@dataclass(frozen=True)
 class AddonSwitches:
     """The settings that decide which addons the bootstrap channel holds (kops's field in each comment)."""
 
@@ -642,6 +680,12 @@ class Cluster:
     allow_too_new_kubernetes: bool = False         # kopsgen.allowTooNewKubernetes
     use_ip_based_node_names: bool = False          # cloudConfig.useIPBasedNodeNames
     addons: AddonSwitches = AddonSwitches()     # which addons the bootstrap channel holds
+    kube_proxy_enabled: bool = True                # kubeProxy.enabled (false: the CNI replaces kube-proxy)
+    metrics_server: MetricsServer = MetricsServer()
+    node_problem_detector: NodeProblemDetector = NodeProblemDetector()
+    cert_manager: CertManager = CertManager()
+    snapshot_controller_install_default_class: bool = False   # snapshotController.installDefaultClass
+    aws_ebs_csi_driver: AwsEbsCsiDriver = AwsEbsCsiDriver()
 
     @property
     def zones(self) -> tuple[str, ...]:
@@ -756,6 +800,22 @@ class Cluster:
             allow_too_new_kubernetes=value_at(s, "kopsgen", "allowTooNewKubernetes") is True,
             use_ip_based_node_names=bool(value_at(s, "cloudConfig", "useIPBasedNodeNames")),
             addons=AddonSwitches.from_spec(s),
+            kube_proxy_enabled=value_at(s, "kubeProxy", "enabled") is not False,
+            metrics_server=MetricsServer(image=value_at(s, "metricsServer", "image"),
+                                         insecure=value_at(s, "metricsServer", "insecure")),
+            node_problem_detector=NodeProblemDetector(
+                **{name: value_at(s, "nodeProblemDetector", key) for name, key in (
+                    ("image", "image"), ("cpu_request", "cpuRequest"), ("memory_request", "memoryRequest"),
+                    ("cpu_limit", "cpuLimit"), ("memory_limit", "memoryLimit"))}),
+            cert_manager=CertManager(default_issuer=value_at(s, "certManager", "defaultIssuer"),
+                                     feature_gates=dict(value_at(s, "certManager", "featureGates", default={})),
+                                     nameservers=tuple(value_at(s, "certManager", "nameservers", default=()))),
+            snapshot_controller_install_default_class=bool(value_at(s, "snapshotController", "installDefaultClass")),
+            aws_ebs_csi_driver=AwsEbsCsiDriver(
+                version=value_at(s, "cloudConfig", "awsEBSCSIDriver", "version"),
+                kube_api_qps=value_at(s, "cloudConfig", "awsEBSCSIDriver", "kubeAPIQPS"),
+                kube_api_burst=value_at(s, "cloudConfig", "awsEBSCSIDriver", "kubeAPIBurst"),
+                volume_attach_limit=value_at(s, "cloudConfig", "awsEBSCSIDriver", "volumeAttachLimit")),
         )
 
 

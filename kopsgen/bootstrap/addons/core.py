@@ -8,7 +8,6 @@ from typing import Any
 
 from kopsgen.bootstrap import nodeupconfig, pki, versions
 from kopsgen.bootstrap.addons.base import Addon
-from kopsgen.bootstrap.addons.values import spec_value as _spec
 from kopsgen.bootstrap.addons.values import version_label as _version_label
 from kopsgen.bootstrap.addons.values import API_SERVER_LOCAL
 from kopsgen.bootstrap.context import BootstrapContext
@@ -21,14 +20,13 @@ KOPS_CONTROLLER_PKI = "/etc/kubernetes/kops-controller/pki"
 
 
 def _kops_controller_config(ctx: BootstrapContext) -> str:
-    cluster = ctx.cluster_spec
     cert_names = ["kubelet", "kubelet-server"]
     signing_cas = [pki.KUBERNETES_CA]
     if nodeupconfig.uses_cilium_etcd(ctx):
         # each node's Cilium agent gets a client certificate for Cilium's etcd
         cert_names.append("etcd-client-cilium")
         signing_cas.append(pki.ETCD_CLIENTS_CA_CILIUM)
-    if (_spec(ctx, "kubeProxy", "enabled") is not False):
+    if ctx.spec.cluster.kube_proxy_enabled:
         cert_names.append("kube-proxy")
     if ctx.cni() == "kuberouter":
         cert_names.append("kube-router")
@@ -40,7 +38,7 @@ def _kops_controller_config(ctx: BootstrapContext) -> str:
     # but keeping it makes diffs against kops readable
     config: dict[str, Any] = {
         "clusterName": ctx.name, "cloud": "aws", "configBase": ctx.config_base.url,
-        "secretStore": cluster.get("secretStore") or ctx.config_base.path("secrets"),
+        "secretStore": ctx.spec.cluster.secret_store or ctx.config_base.path("secrets"),
         "server": {"Listen": f":{KOPS_CONTROLLER_PORT}", "provider": {"aws": aws},
                    "serverKeyPath": f"{KOPS_CONTROLLER_PKI}/kops-controller.key",
                    "serverCertificatePath": f"{KOPS_CONTROLLER_PKI}/kops-controller.crt",

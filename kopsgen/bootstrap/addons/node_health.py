@@ -9,7 +9,6 @@ from kopsgen.bootstrap import versions
 from kopsgen.bootstrap.addons.base import Addon, Objects, render_objects
 from kopsgen.bootstrap.addons.values import control_plane_replicas as _control_plane_replicas
 from kopsgen.bootstrap.addons.values import flag as _flag
-from kopsgen.bootstrap.addons.values import spec_value as _spec
 from kopsgen.bootstrap.context import BootstrapContext
 
 
@@ -110,13 +109,13 @@ NODE_TERMINATION_HANDLER = Addon(
 
 
 def _npd_values(ctx: BootstrapContext) -> dict:
-    limits = {"memory": _spec(ctx, "nodeProblemDetector", "memoryLimit") or "80Mi"}
-    if _spec(ctx, "nodeProblemDetector", "cpuLimit"):
-        limits["cpu"] = _spec(ctx, "nodeProblemDetector", "cpuLimit")
-    return {"image": _spec(ctx, "nodeProblemDetector", "image") or versions.NODE_PROBLEM_DETECTOR_IMAGE,
+    npd = ctx.spec.cluster.node_problem_detector
+    limits = {"memory": npd.memory_limit or "80Mi"}
+    if npd.cpu_limit:
+        limits["cpu"] = npd.cpu_limit
+    return {"image": npd.image or versions.NODE_PROBLEM_DETECTOR_IMAGE,
             "resources": {"limits": limits,
-                          "requests": {"cpu": _spec(ctx, "nodeProblemDetector", "cpuRequest") or "10m",
-                                       "memory": _spec(ctx, "nodeProblemDetector", "memoryRequest") or "80Mi"}}}
+                          "requests": {"cpu": npd.cpu_request or "10m", "memory": npd.memory_request or "80Mi"}}}
 
 
 NODE_PROBLEM_DETECTOR = Addon(name="node-problem-detector.addons.k8s.io", id="k8s-1.17",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from kopsgen.bootstrap import versions
 from kopsgen.bootstrap.addons.base import Addon, Objects
 from kopsgen.bootstrap.addons.values import control_plane_replicas as _control_plane_replicas
-from kopsgen.bootstrap.addons.values import spec_value as _spec
 from kopsgen.bootstrap.context import BootstrapContext
 
 
@@ -31,7 +30,8 @@ def _ebs_env(ctx: BootstrapContext, controller: bool) -> list[dict]:
 
 
 def _ebs_values(ctx: BootstrapContext) -> dict:
-    version = _spec(ctx, "cloudConfig", "awsEBSCSIDriver", "version") or versions.EBS_CSI_DRIVER_VERSION
+    ebs = ctx.spec.cluster.aws_ebs_csi_driver
+    version = ebs.version or versions.EBS_CSI_DRIVER_VERSION
     tags = {"KubernetesCluster": ctx.name, **ctx.spec.cluster.cloud_labels}
     return {
         "version": version, "cluster": ctx.name, "replicas": _control_plane_replicas(ctx),
@@ -42,18 +42,18 @@ def _ebs_values(ctx: BootstrapContext) -> dict:
         "livenessprobe_image": versions.CSI_LIVENESS_PROBE_IMAGE,
         "registrar_image": versions.CSI_NODE_DRIVER_REGISTRAR_IMAGE,
         "node_env": _ebs_env(ctx, controller=False), "controller_env": _ebs_env(ctx, controller=True),
-        "kube_api_qps": str(_spec(ctx, "cloudConfig", "awsEBSCSIDriver", "kubeAPIQPS") or "20"),
-        "kube_api_burst": str(_spec(ctx, "cloudConfig", "awsEBSCSIDriver", "kubeAPIBurst") or "100"),
+        "kube_api_qps": str(ebs.kube_api_qps or "20"),
+        "kube_api_burst": str(ebs.kube_api_burst or "100"),
     }
 
 
 def _ebs_adjust(ctx: BootstrapContext, objects: Objects) -> Objects:
     by_kind = {(o["kind"], o["metadata"]["name"]): o for o in objects}
     controller = by_kind[("Deployment", "ebs-csi-controller")]["spec"]["template"]["spec"]
-    if not _spec(ctx, "snapshotController", "enabled"):
+    if not ctx.spec.cluster.snapshot_controller_enabled:
         controller["containers"] = [c for c in controller["containers"] if c["name"] != "csi-snapshotter"]
     node_args = by_kind[("DaemonSet", "ebs-csi-node")]["spec"]["template"]["spec"]["containers"][0]["args"]
-    limit = _spec(ctx, "cloudConfig", "awsEBSCSIDriver", "volumeAttachLimit")
+    limit = ctx.spec.cluster.aws_ebs_csi_driver.volume_attach_limit
     if limit:
         node_args.insert(3, f"--volume-attach-limit={limit}")
     if ctx.kubernetes_minor >= 35:
@@ -67,7 +67,7 @@ AWS_EBS_CSI_DRIVER = Addon(
 
 
 def _snapshot_adjust(ctx: BootstrapContext, objects: Objects) -> Objects:
-    if _spec(ctx, "snapshotController", "installDefaultClass"):
+    if ctx.spec.cluster.snapshot_controller_install_default_class:
         objects.append({"apiVersion": "snapshot.storage.k8s.io/v1", "kind": "VolumeSnapshotClass",
                         "metadata": {"name": "csi-hostpath-snapclass",
                                      "annotations": {"snapshot.storage.kubernetes.io/is-default-class": "true"}},
