@@ -35,7 +35,7 @@ PASS_THROUGH_READERS = {
     "bootstrap/__init__.py", "bootstrap/context.py", "bootstrap/etcd.py", "bootstrap/manifests.py",
     "bootstrap/nodeupconfig.py", "bootstrap/statefiles.py", "bootstrap/addons/values.py",
     "bootstrap/addons/authentication.py", "bootstrap/addons/autoscaling.py", "bootstrap/addons/cloud.py",
-    "bootstrap/addons/dns.py", "bootstrap/addons/load_balancing.py", "bootstrap/addons/networking/calico.py",
+    "bootstrap/addons/dns.py", "bootstrap/addons/networking/calico.py",
     "bootstrap/addons/networking/overlays.py",
 }
 

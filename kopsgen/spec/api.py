@@ -390,12 +390,17 @@ class ServiceAccountIssuerDiscovery:
 
 @dataclass(frozen=True)
 class AwsLoadBalancerController:
-    """`spec.awsLoadBalancerController` (what the IAM policies depend on)."""
+    """`spec.awsLoadBalancerController`."""
 
     enabled: bool = False
     enable_waf: bool = False
     enable_wafv2: bool = False
     enable_shield: bool = False
+    version: str | None = None
+    cpu_request: str | None = None
+    memory_request: str | None = None
+    cpu_limit: str | None = None
+    memory_limit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -825,7 +830,10 @@ def _str_or_none(value: Any) -> str | None:
 
 def _aws_load_balancer_controller(d: dict) -> AwsLoadBalancerController:
     return AwsLoadBalancerController(enabled=bool(d.get("enabled")), enable_waf=bool(d.get("enableWAF")),
-                                     enable_wafv2=bool(d.get("enableWAFv2")), enable_shield=bool(d.get("enableShield")))
+                                     enable_wafv2=bool(d.get("enableWAFv2")), enable_shield=bool(d.get("enableShield")),
+                                     version=d.get("version"), cpu_request=d.get("cpuRequest"),
+                                     memory_request=d.get("memoryRequest"), cpu_limit=d.get("cpuLimit"),
+                                     memory_limit=d.get("memoryLimit"))
 
 
 def ssm_access_of(s: dict) -> bool:

@@ -9,24 +9,23 @@ from kopsgen.bootstrap import versions
 from kopsgen.bootstrap.addons.base import Addon, Objects
 from kopsgen.bootstrap.addons.values import control_plane_replicas as _control_plane_replicas
 from kopsgen.bootstrap.addons.values import flag as _flag
-from kopsgen.bootstrap.addons.values import spec_value as _spec
 from kopsgen.bootstrap.context import BootstrapContext
 
 
-def _lbc(ctx: BootstrapContext, key: str, default: Any = None) -> Any:
-    value = _spec(ctx, "awsLoadBalancerController", key)
+def _or(value: Any, default: Any) -> Any:
     return default if value is None else value
 
 
 def _lbc_values(ctx: BootstrapContext) -> dict:
-    version = _lbc(ctx, "version", versions.AWS_LOAD_BALANCER_CONTROLLER_VERSION)
+    lbc = ctx.spec.cluster.aws_load_balancer_controller
+    version = _or(lbc.version, versions.AWS_LOAD_BALANCER_CONTROLLER_VERSION)
     tags = {"KubernetesCluster": ctx.name, **ctx.spec.cluster.cloud_labels}
     args = [f"--cluster-name={ctx.name}", "--ingress-class=alb", f"--aws-region={ctx.spec.cluster.region}",
-            "--metrics-bind-addr=:9442", f"--enable-waf={_flag(_lbc(ctx, 'enableWAF'))}",
-            f"--enable-wafv2={_flag(_lbc(ctx, 'enableWAFv2'))}", f"--enable-shield={_flag(_lbc(ctx, 'enableShield'))}",
+            "--metrics-bind-addr=:9442", f"--enable-waf={_flag(lbc.enable_waf)}",
+            f"--enable-wafv2={_flag(lbc.enable_wafv2)}", f"--enable-shield={_flag(lbc.enable_shield)}",
             "--default-tags=" + ",".join(f"{k}={v}" for k, v in sorted(tags.items()))]
-    resources = {"limits": {"cpu": _lbc(ctx, "cpuLimit", "200m"), "memory": _lbc(ctx, "memoryLimit", "500Mi")},
-                 "requests": {"cpu": _lbc(ctx, "cpuRequest", "100m"), "memory": _lbc(ctx, "memoryRequest", "200Mi")}}
+    resources = {"limits": {"cpu": _or(lbc.cpu_limit, "200m"), "memory": _or(lbc.memory_limit, "500Mi")},
+                 "requests": {"cpu": _or(lbc.cpu_request, "100m"), "memory": _or(lbc.memory_request, "200Mi")}}
     return {"version": version, "chart": f"aws-load-balancer-controller-{version.removeprefix('v')}",
             "replicas": _control_plane_replicas(ctx), "args": args, "resources": resources,
             "image": versions.AWS_LOAD_BALANCER_CONTROLLER_IMAGE.format(version=version)}
