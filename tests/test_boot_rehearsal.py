@@ -333,7 +333,7 @@ def test_file_repository_layout_is_kops():
     assert filerepository.release(releases.release("1.35.1"), None) == releases.release("1.35.1")
     for bad in ("s3://bucket/files", "https://mirror.example.com/a b", "https://x.example.com/$(reboot)"):
         with pytest.raises(RenderError, match="spec.assets.fileRepository"):
-            filerepository.of({"assets": {"fileRepository": bad}})
+            filerepository.of(bad)
 
 
 # --- slow run -------------------------------------------------------------------------------------------------------

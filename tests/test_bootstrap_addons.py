@@ -23,7 +23,7 @@ import yaml
 from click.testing import CliRunner
 
 from kopsgen import pipeline
-from kopsgen.bootstrap import addon_catalog
+from kopsgen.bootstrap import addons
 from kopsgen.cli import cli
 from kopsgen.errors import RenderError
 from kopsgen.spec.defaults import apply_defaults
@@ -559,9 +559,9 @@ def spec_minor(spec) -> int:
 
 
 def test_refused_addons_are_named_by_their_field():
-    for name in addon_catalog.NOT_BUILT:
-        assert name not in addon_catalog.BUILT
-    assert "networking.cilium.io" in addon_catalog.BUILT
+    for name in addons.NOT_BUILT:
+        assert name not in addons.BUILT
+    assert "networking.cilium.io" in addons.BUILT
 
 
 # ---------------------------------------------------------------- addons with IAM roles of their own (IRSA)
@@ -640,7 +640,7 @@ def test_load_balancer_controller_with_its_own_role_runs_on_any_node(tmp_path):
 
 def test_a_rendered_addon_shares_nothing_with_its_cached_template():
     """Addons adjust what they render in place; the template cache must not see it."""
-    from kopsgen.bootstrap.addons import render_objects
+    from kopsgen.bootstrap.addons.base import render_objects
 
     values = {"version": "v1.0.0", "image": "example.com/nth:v1.0.0", "env": [{"name": "A", "value": "1"}],
               "resources": {"requests": {"cpu": "50m", "memory": "64Mi"}}}

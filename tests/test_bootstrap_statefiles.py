@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from cryptography import x509
 
 from kopsgen import pipeline
-from kopsgen.bootstrap import addon_catalog, state_files, upload_state_files
-from kopsgen.bootstrap.addon_catalog import NTH_QUEUE_URL_MARKER
+from kopsgen.bootstrap import addons, state_files, upload_state_files
+from kopsgen.bootstrap.addons.node_health import NTH_QUEUE_URL_MARKER
 from kopsgen.bootstrap.releases import DEFAULT_KOPS_VERSION
 from kopsgen.cli import cli
 from kopsgen.errors import RenderError
@@ -328,4 +328,4 @@ def test_addons_kopsgen_does_not_build_are_refused_by_name(tmp_path):
     assert result.exit_code == 2
     assert "spec.containerd.nvidiaGPU.enabled: kopsgen does not build the nvidia.addons.k8s.io addon manifest" \
         in result.output
-    assert "nvidia.addons.k8s.io" in addon_catalog.NOT_BUILT
+    assert "nvidia.addons.k8s.io" in addons.NOT_BUILT

@@ -24,7 +24,7 @@ from functools import cached_property
 
 from kopsgen import progress
 from kopsgen.bootstrap import irsa, kyaml, nodeupconfig, script, statefiles, userdata
-from kopsgen.bootstrap.addon_catalog import NTH_QUEUE_URL_MARKER
+from kopsgen.bootstrap.addons.node_health import NTH_QUEUE_URL_MARKER
 from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.bootstrap.pki import KeyStore
 from kopsgen.bootstrap.statefiles import StateFileContent

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from kopsgen.bootstrap import filerepository
+from kopsgen.bootstrap.passthrough import kops_document
 from kopsgen.bootstrap.configbase import ConfigBase
 from kopsgen.bootstrap.pki import KeyStore
 from kopsgen.bootstrap.releases import KopsRelease, kops_version, release
@@ -27,9 +28,10 @@ class BootstrapContext:
     file_repository: str | None = field(init=False)   # spec.assets.fileRepository (downloads' mirror)
 
     def __post_init__(self) -> None:
-        self.config_base = ConfigBase.parse(self.cluster_spec.get("configBase") or "")
-        self.file_repository = filerepository.of(self.cluster_spec)
-        self.release = filerepository.release(release(kops_version(self.spec.cluster.raw)), self.file_repository)
+        cluster = self.spec.cluster
+        self.config_base = ConfigBase.parse(cluster.config_base.url)
+        self.file_repository = filerepository.of(cluster.file_repository)
+        self.release = filerepository.release(release(kops_version(cluster.kops_version)), self.file_repository)
 
     @property
     def name(self) -> str:
@@ -37,8 +39,9 @@ class BootstrapContext:
 
     @property
     def cluster_spec(self) -> dict:
-        """The completed Cluster's `spec`, as plain data (kops.k8s.io/v1alpha2 field names)."""
-        return self.spec.cluster.raw.get("spec") or {}
+        """The completed Cluster's `spec`, as plain data (kops.k8s.io/v1alpha2 field names), for what
+        passes kops's settings through unchanged (see passthrough.py); decisions read `spec.cluster`."""
+        return kops_document(self.spec.cluster).get("spec") or {}
 
     @property
     def kops_version(self) -> str:
@@ -47,7 +50,7 @@ class BootstrapContext:
     @property
     def kubernetes_version(self) -> str:
         """`1.32.0` (kops writes it without the `v`)."""
-        return str(self.cluster_spec.get("kubernetesVersion") or "").removeprefix("v")
+        return str(self.spec.cluster.kubernetes_version or "").removeprefix("v")
 
     @property
     def kubernetes_minor(self) -> int:
@@ -76,7 +79,7 @@ class BootstrapContext:
 
     @property
     def uses_none_dns(self) -> bool:
-        return ((self.cluster_spec.get("topology") or {}).get("dns") or {}).get("type") == "None"
+        return self.spec.cluster.uses_none_dns
 
     def groups_needing_bootstrap(self) -> tuple[InstanceGroup, ...]:
         """Groups that get a nodeup config: all but bastions without additional user data (kops

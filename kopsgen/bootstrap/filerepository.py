@@ -25,9 +25,9 @@ from kopsgen.errors import RenderError
 SETTING_PATH = "spec.assets.fileRepository"
 
 
-def of(cluster_spec: dict) -> str | None:
-    """The spec's file repository, checked; None when downloads come from their canonical places."""
-    repo = (cluster_spec.get("assets") or {}).get("fileRepository")
+def of(repo: str | None) -> str | None:
+    """The spec's file repository (`spec.assets.fileRepository`), checked; None when downloads come from
+    their canonical places."""
     if not repo:
         return None
     parts = urlsplit(str(repo))

@@ -22,9 +22,10 @@ from typing import Any
 
 from kopsgen.bootstrap import filerepository, kyaml, pki, versions
 from kopsgen.bootstrap.context import BootstrapContext
+from kopsgen.bootstrap.passthrough import kops_document
 from kopsgen.bootstrap.releases import ARCHITECTURES
 from kopsgen.spec import units
-from kopsgen.spec.api import ROLE_API_SERVER, ROLE_BASTION, ROLE_CONTROL_PLANE, InstanceGroup
+from kopsgen.spec.api import ROLE_ALIASES, ROLE_API_SERVER, ROLE_BASTION, ROLE_CONTROL_PLANE, InstanceGroup
 
 KOPS_CONTROLLER_PORT = 3988
 
@@ -61,7 +62,7 @@ def _prune(value: Any) -> Any:
 
 
 def _normal_role(role: Any) -> str:
-    return {"Master": ROLE_CONTROL_PLANE}.get(str(role), str(role))
+    return ROLE_ALIASES.get(str(role), str(role))
 
 
 def _for_role(items: list, role: str) -> list:
@@ -171,7 +172,7 @@ def all_keyset_names(ctx: BootstrapContext) -> list[str]:
 def nodeup_config(ctx: BootstrapContext, ig: InstanceGroup) -> dict:
     cluster = ctx.cluster_spec
     role = ig.role
-    ig_spec = ig.raw.get("spec") or {}
+    ig_spec = kops_document(ig).get("spec") or {}
     control_plane = ig.is_control_plane
     api_server = runs_api_server(ig)
 

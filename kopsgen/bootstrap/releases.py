@@ -51,9 +51,9 @@ class KopsRelease:
         return next(b for b in self.binaries if b.arch == arch)
 
 
-def kops_version(cluster_raw: dict) -> str:
-    """The release chosen by the spec (or the default); refuses anything that is not a plain version."""
-    setting = ((cluster_raw.get("spec") or {}).get("kopsgen") or {}).get("kopsVersion")
+def kops_version(setting: object) -> str:
+    """The release chosen by the spec (`spec.kopsgen.kopsVersion`, or the default); refuses anything that
+    is not a plain version."""
     if setting is None:
         return DEFAULT_KOPS_VERSION
     version = parse(setting)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from kopsgen.bootstrap import addons, etcd, kyaml, manifests, nodeupconfig
 from kopsgen.bootstrap.context import ROLE_PATH, BootstrapContext
+from kopsgen.bootstrap.passthrough import kops_document
 from kopsgen.ir import naming
 from kopsgen.spec import schema
 from kopsgen.state import layout
@@ -27,7 +28,7 @@ class StateFileContent:
 def completed_spec(ctx: BootstrapContext) -> bytes:
     # kopsgen's own fields are not part of kops's Cluster API, and what reads this file on the cluster
     # (kops-controller, kops tooling) may refuse fields it does not know: the schema says which they are
-    return kyaml.dump_bytes(schema.without_extensions("Cluster", ctx.spec.cluster.raw))
+    return kyaml.dump_bytes(schema.without_extensions("Cluster", kops_document(ctx.spec.cluster)))
 
 
 def build(ctx: BootstrapContext, nodeup_configs: dict[str, bytes]) -> list[StateFileContent]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from kopsgen import bootstrap
 from kopsgen.bootstrap import irsa
-from kopsgen.bootstrap.addon_catalog import NTH_QUEUE_URL_MARKER
+from kopsgen.bootstrap.addons.node_health import NTH_QUEUE_URL_MARKER
 from kopsgen.ir import naming
 from kopsgen.ir.base import Ref
 from kopsgen.ir.events import SqsQueue

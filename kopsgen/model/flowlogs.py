@@ -53,7 +53,7 @@ def build_flow_logs(ctx: ModelContext) -> None:
     group = ctx.graph.add(LogGroup(name=name, retention_days=settings.retention_days, kms_key=key.ref("arn"),
                                    tags=ctx.tags(name)))
     role = ctx.graph.add(IamRole(name=name, assume_role_policy=_trust_policy(ctx, account),
-                                 permissions_boundary=ctx.cluster.iam.get("permissionsBoundary"),
+                                 permissions_boundary=ctx.cluster.iam.permissions_boundary,
                                  tags=ctx.tags(name)))
     ctx.graph.add(IamRolePolicy(name=name, role=role.ref("name"), policy=_delivery_policy(ctx, group_arn, account)))
     ctx.graph.add(FlowLog(name=name, vpc=ctx.vpc(), traffic_type=settings.traffic_type,

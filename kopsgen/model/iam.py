@@ -16,6 +16,8 @@ hosted zones.
 
 from __future__ import annotations
 
+from typing import Mapping, TypeVar
+
 from kopsgen.errors import RenderError
 from kopsgen.ir import naming
 from kopsgen.ir.base import External, Link, Ref
@@ -26,7 +28,8 @@ from kopsgen.model import iam_policies as policies
 from kopsgen.model.context import ModelContext
 from kopsgen.model.iam_policies import PolicyInputs, S3Path, ServiceAccount
 from kopsgen.spec import api, service_accounts
-from kopsgen.spec.api import value_at
+
+T = TypeVar("T")
 
 # the order roles are built in (only decides the order of graph insertion, not the output)
 ROLES = (api.ROLE_CONTROL_PLANE, api.ROLE_API_SERVER, api.ROLE_NODE, api.ROLE_BASTION)
@@ -63,7 +66,7 @@ def build_iam(ctx: ModelContext) -> None:
 
     provider: Link = External("")
     issuer = service_account_issuer(ctx.cluster)
-    if value_at(ctx.cluster.raw, "spec", "serviceAccountIssuerDiscovery", "enableAWSOIDCProvider"):
+    if ctx.cluster.service_account_issuer_discovery.enable_aws_oidc_provider:
         provider = _oidc_provider(ctx, issuer)
     for account, document, policy_arns in _service_accounts(ctx, inputs):
         _service_account_role(ctx, account, document, policy_arns, provider, issuer)
@@ -83,7 +86,7 @@ def _check_shared_profiles(ctx: ModelContext) -> None:
 def _instance_group_role(ctx: ModelContext, ig_role: str, inputs: PolicyInputs) -> None:
     name = naming.iam_role(ig_role, ctx.name)
     role = ctx.graph.add(IamRole(name=name, assume_role_policy=policies.ec2_trust_policy(ctx.partition),
-                                 permissions_boundary=value_at(ctx.cluster.iam, "permissionsBoundary"),
+                                 permissions_boundary=ctx.cluster.iam.permissions_boundary,
                                  tags=ctx.tags(name)))
     role_name = role.ref("name")
     document = policies.role_policy(ig_role, inputs)
@@ -95,11 +98,11 @@ def _instance_group_role(ctx: ModelContext, ig_role: str, inputs: PolicyInputs) 
                                     policy=policies.ssm_session_policy(ctx.cluster.region)))
 
     key = naming.iam_role_key(ig_role)
-    for arn in sorted(set(_per_role(ctx, "externalPolicies", key) or ())):
+    for arn in sorted(set(_per_role(ctx.cluster.external_policies, key) or ())):
         ctx.graph.add(IamRolePolicyAttachment(
             name=naming.iam_policy_attachment(naming.iam_policy_override(ig_role), arn), role=role_name,
             policy_arn=arn))
-    additional = _per_role(ctx, "additionalPolicies", key)
+    additional = _per_role(ctx.cluster.additional_policies, key)
     if additional:
         ctx.graph.add(IamRolePolicy(name=naming.iam_additional_policy(name), role=role_name,
                                     policy=_user_policy(additional, f"spec.additionalPolicies.{key}")))
@@ -109,10 +112,9 @@ def _instance_group_role(ctx: ModelContext, ig_role: str, inputs: PolicyInputs) 
     ctx.graph.output(f"{word}_role_name", role_name)
 
 
-def _per_role(ctx: ModelContext, field: str, key: str):
+def _per_role(by_role: Mapping[str, T], key: str) -> T | None:
     """A role's entry of `externalPolicies`/`additionalPolicies`; the control plane's key is `master`
     or `control-plane` (kops accepts both)."""
-    by_role = value_at(ctx.cluster.raw, "spec", field) or {}
     if key == "master":
         return by_role.get("control-plane") or by_role.get("master")
     return by_role.get(key)
@@ -131,16 +133,15 @@ def _user_policy(text: str, where: str) -> PolicyDocument:
 def service_account_issuer(cluster: api.Cluster) -> str:
     """The service-account token issuer URL. The spec's defaults decide it (spec/defaults.py, as kops's
     discovery options builder does) and kube-apiserver gets the same value from the completed spec."""
-    issuer = value_at(cluster.raw, "spec", "kubeAPIServer", "serviceAccountIssuer")
-    if not isinstance(issuer, str) or not issuer:
+    issuer = cluster.service_account_issuer
+    if not issuer:
         raise RenderError("spec.kubeAPIServer.serviceAccountIssuer: no issuer URL (set it, or a "
                           "serviceAccountIssuerDiscovery.discoveryStore)")
     return issuer
 
 
 def _oidc_provider(ctx: ModelContext, issuer: str) -> Ref:
-    audiences = (OIDC_AUDIENCE, *(value_at(ctx.cluster.raw, "spec", "serviceAccountIssuerDiscovery",
-                                       "additionalAudiences") or ()))
+    audiences = (OIDC_AUDIENCE, *ctx.cluster.service_account_issuer_discovery.additional_audiences)
     name = naming.oidc_provider(ctx.name)
     provider = ctx.graph.add(IamOidcProvider(name=name, url=issuer, client_ids=tuple(audiences),
                                              thumbprints=OIDC_THUMBPRINTS, tags=ctx.tags(name)))
@@ -153,13 +154,12 @@ def _service_accounts(ctx: ModelContext, inputs: PolicyInputs) -> list[tuple[Ser
                                                                                 tuple[str, ...]]]:
     """Every service account that gets its own role: (account, inline policy, managed policy ARNs)."""
     found: dict[ServiceAccount, tuple[PolicyDocument | None, tuple[str, ...]]] = {}
-    for i, entry in enumerate(value_at(ctx.cluster.iam, "serviceAccountExternalPermissions") or ()):
-        account = ServiceAccount(entry["namespace"], entry["name"])
-        aws = entry.get("aws") or {}
-        inline = aws.get("inlinePolicy")
+    for i, entry in enumerate(ctx.cluster.iam.service_account_external_permissions):
+        account = ServiceAccount(entry.namespace, entry.name)
+        inline = entry.inline_policy
         document = (_user_policy(inline, f"spec.iam.serviceAccountExternalPermissions[{i}].aws.inlinePolicy")
                     if inline else None)
-        found[account] = (document, tuple(aws.get("policyARNs") or ()))
+        found[account] = (document, entry.policy_arns)
     for account in service_accounts.addon_service_accounts(ctx.cluster):
         found.setdefault(account, (policies.addon_policy(account, inputs), ()))
     return [(account, document, arns) for account, (document, arns) in found.items()]
@@ -176,7 +176,7 @@ def _service_account_role(ctx: ModelContext, account: ServiceAccount, document: 
     tags = ctx.tags(name, {SERVICE_ACCOUNT_NAME_TAG: account.name,
                            SERVICE_ACCOUNT_NAMESPACE_TAG: account.namespace.replace("*", "wildcard")})
     role = ctx.graph.add(IamRole(name=name, assume_role_policy=trust,
-                                 permissions_boundary=value_at(ctx.cluster.iam, "permissionsBoundary"), tags=tags))
+                                 permissions_boundary=ctx.cluster.iam.permissions_boundary, tags=tags))
     if document is not None:
         ctx.graph.add(IamRolePolicy(name=name, role=role.ref("name"), policy=document))
     for arn in sorted(set(policy_arns)):
@@ -192,36 +192,33 @@ def _service_account_role(ctx: ModelContext, account: ServiceAccount, document: 
 
 def policy_inputs(ctx: ModelContext) -> PolicyInputs:
     cluster = ctx.cluster
-    spec = cluster.raw.get("spec") or {}
-    networking = spec.get("networking") or {}
-    iam = cluster.iam
-    lbc = spec.get("awsLoadBalancerController") or {}
+    networking = cluster.networking
+    lbc = cluster.aws_load_balancer_controller
     return PolicyInputs(
         cluster=ctx.name, partition=ctx.partition, region=cluster.region,
         hosted_zone=ctx.hosted_zone(),
-        state_roots=_state_roots(spec),
-        backup_stores=_backup_stores(cluster, spec),
+        state_roots=_state_roots(cluster),
+        backup_stores=_backup_stores(cluster),
         external_permissions=service_accounts.external_permissions(cluster),
-        snapshot_controller=bool(value_at(spec, "snapshotController", "enabled")),
-        nlb_security_groups_managed=value_at(spec, "cloudConfig", "nlbSecurityGroupMode") == "Managed",
-        kubenet="kubenet" in networking,
-        load_balancer_controller=((bool(lbc.get("enableWAF")), bool(lbc.get("enableWAFv2")),
-                                   bool(lbc.get("enableShield"))) if lbc.get("enabled") else None),
-        autoscaler_static_instance_list=bool(value_at(spec, "clusterAutoscaler", "awsUseStaticInstanceList")),
+        snapshot_controller=cluster.snapshot_controller_enabled,
+        nlb_security_groups_managed=cluster.nlb_security_group_mode == "Managed",
+        kubenet=networking.uses("kubenet"),
+        load_balancer_controller=((lbc.enable_waf, lbc.enable_wafv2, lbc.enable_shield) if lbc.enabled else None),
+        autoscaler_static_instance_list=cluster.cluster_autoscaler_aws_use_static_instance_list,
         nth_queue=cluster.nth_queue_mode,
-        allow_container_registry=bool(iam.get("allowContainerRegistry")),
-        ecr_pull_through=bool(value_at(spec, "containerd", "useECRCredentialsForMirrors")),
-        amazon_vpc_cni="amazonvpc" in networking,
-        cilium_eni=value_at(networking, "cilium", "ipam") == "eni",
-        calico_src_dst_check=("calico" in networking and not cluster.ipv6
-                              and value_at(networking, "calico", "awsSrcDstCheck") != "DoNothing"),
-        kube_router="kuberouter" in networking,
-        kindnet="kindnet" in networking,
+        allow_container_registry=cluster.iam.allow_container_registry,
+        ecr_pull_through=cluster.containerd.use_ecr_credentials_for_mirrors,
+        amazon_vpc_cni=networking.uses("amazonvpc"),
+        cilium_eni=networking.cilium_ipam == "eni",
+        calico_src_dst_check=(networking.uses("calico") and not cluster.ipv6
+                              and networking.calico_aws_src_dst_check != "DoNothing"),
+        kube_router=networking.uses("kuberouter"),
+        kindnet=networking.uses("kindnet"),
         ipv6_only=cluster.ipv6,
-        encryption_config=bool(spec.get("encryptionConfig")),
-        nvidia_roles=_nvidia_roles(ctx, spec),
-        lifecycle_hook_roles=_lifecycle_hook_roles(ctx, spec),
-        cert_manager_zones=tuple(value_at(spec, "certManager", "hostedZoneIDs") or ()),
+        encryption_config=cluster.encryption_config,
+        nvidia_roles=_nvidia_roles(ctx),
+        lifecycle_hook_roles=_lifecycle_hook_roles(ctx),
+        cert_manager_zones=cluster.cert_manager_hosted_zone_ids,
     )
 
 
@@ -236,10 +233,10 @@ def _s3_path(url: str | None) -> S3Path | None:
     return S3Path(bucket, key.strip("/"))
 
 
-def _state_roots(spec: dict) -> tuple[S3Path, ...]:
+def _state_roots(cluster: api.Cluster) -> tuple[S3Path, ...]:
     """The config base, key store and secret store, without those inside another (one grant covers both)."""
     locations = []
-    for url in (spec.get("keyStore"), spec.get("secretStore"), spec.get("configBase")):
+    for url in (cluster.key_store, cluster.secret_store, cluster.config_base.url):
         path = _s3_path(url)
         if path is not None and path not in locations:
             locations.append(path)
@@ -250,42 +247,24 @@ def _state_roots(spec: dict) -> tuple[S3Path, ...]:
     return tuple(sorted((a for a in locations if not any(inside(a, b) for b in locations)), key=lambda p: p.path))
 
 
-def _backup_stores(cluster: api.Cluster, spec: dict) -> tuple[S3Path, ...]:
+def _backup_stores(cluster: api.Cluster) -> tuple[S3Path, ...]:
     """Where etcd-manager writes each etcd cluster's backups (kops's default: `<configBase>/backups/etcd/<name>`)."""
     stores: list[S3Path] = []
     for etcd in cluster.etcd_clusters:
-        url = value_at(etcd.raw, "backups", "backupStore") or f"{spec.get('configBase', '').rstrip('/')}/backups/etcd/{etcd.name}"
+        url = etcd.backup_store or f"{cluster.config_base.url.rstrip('/')}/backups/etcd/{etcd.name}"
         path = _s3_path(url)
         if path is not None and path not in stores:
             stores.append(path)
     return tuple(stores)
 
 
-def _nvidia_roles(ctx: ModelContext, spec: dict) -> frozenset[str]:
-    if value_at(spec, "containerd", "nvidiaGPU", "enabled"):
+def _nvidia_roles(ctx: ModelContext) -> frozenset[str]:
+    if ctx.cluster.containerd.nvidia_gpu_enabled:
         return frozenset(ROLES)
-    return frozenset(ig.role for ig in ctx.spec.instance_groups
-                     if value_at(ig.raw, "spec", "containerd", "nvidiaGPU", "enabled"))
+    return frozenset(ig.role for ig in ctx.spec.instance_groups if ig.containerd.nvidia_gpu_enabled)
 
 
-def _lifecycle_hook_roles(ctx: ModelContext, spec: dict) -> frozenset[str]:
+def _lifecycle_hook_roles(ctx: ModelContext) -> frozenset[str]:
     """Roles with an instance group whose warm pool (its own, else the cluster's) has a lifecycle hook."""
-    cluster_pool = spec.get("warmPool")
-    roles = set()
-    for ig in ctx.spec.instance_groups:
-        pool = value_at(ig.raw, "spec", "warmPool")
-        if ig.role in (api.ROLE_CONTROL_PLANE, api.ROLE_BASTION):
-            # the cluster's default never applies to these; their own setting does
-            resolved = pool
-        elif pool is None:
-            resolved = cluster_pool
-        else:
-            resolved = {**pool}
-            if cluster_pool:
-                if resolved.get("maxSize") is None:
-                    resolved["maxSize"] = cluster_pool.get("maxSize")
-                if not resolved.get("enableLifecycleHook"):
-                    resolved["enableLifecycleHook"] = cluster_pool.get("enableLifecycleHook")
-        if resolved is not None and resolved.get("maxSize") != 0 and resolved.get("enableLifecycleHook"):
-            roles.add(ig.role)
-    return frozenset(roles)
+    return frozenset(ig.role for ig in ctx.spec.instance_groups
+                     if (pool := ctx.spec.warm_pool(ig)) is not None and pool.enable_lifecycle_hook)

@@ -41,6 +41,7 @@ from kopsgen.ir.base import External, Link
 from kopsgen.ir.iam import PolicyDocument as PolicyDocumentIR
 from kopsgen.ir.iam import link_token
 from kopsgen.spec import iam_statements
+from kopsgen.spec.api import ROLE_API_SERVER, ROLE_CONTROL_PLANE, ROLE_NODE
 from kopsgen.spec.service_accounts import (  # noqa: F401  (the addons' accounts; iam.py reads them from here)
     CERT_MANAGER, CLOUD_CONTROLLER_MANAGER, CLUSTER_AUTOSCALER, DNS_CONTROLLER, EBS_CSI_DRIVER, EXTERNAL_DNS,
     KUBE_ROUTER, LOAD_BALANCER_CONTROLLER, NODE_TERMINATION_HANDLER, ServiceAccount,
@@ -526,19 +527,15 @@ def _common_workload(p: Policy, inputs: PolicyInputs) -> None:
 
 # ---------------------------------------------------------------- policies per role
 
-CONTROL_PLANE = "ControlPlane"
-API_SERVER = "APIServer"
-NODE = "Node"
-
 
 def _pod_network(p: Policy, inputs: PolicyInputs, role: str) -> None:
     """The pod network's own calls. kops grants them per role: Cilium's ENI IPAM runs its operator on the
     control plane only, and kube-router's source/destination check is turned off from the nodes."""
-    if inputs.cilium_eni and role != NODE:
+    if inputs.cilium_eni and role != ROLE_NODE:
         cilium_eni(p)
     if inputs.calico_src_dst_check:
         calico_src_dst_check(p)
-    if inputs.kindnet or (inputs.kube_router and role == NODE):
+    if inputs.kindnet or (inputs.kube_router and role == ROLE_NODE):
         src_dst_check(p)
 
 
@@ -546,7 +543,7 @@ def control_plane_policy(inputs: PolicyInputs) -> PolicyDocumentIR | None:
     p = inputs.new_policy()
     etcd_manager(p)
     kops_controller(p, ipam=inputs.ipv6_only)
-    nodeup(p, inputs, CONTROL_PLANE)
+    nodeup(p, inputs, ROLE_CONTROL_PLANE)
     state_store(p, inputs.state_roots, inputs.backup_stores)
     p.kms(bypass_via_service=inputs.encryption_config)
     if not inputs.external_permissions:
@@ -560,31 +557,32 @@ def control_plane_policy(inputs: PolicyInputs) -> PolicyDocumentIR | None:
         if inputs.nth_queue:
             node_termination_handler(p)
     _common_workload(p, inputs)
-    _pod_network(p, inputs, CONTROL_PLANE)
+    _pod_network(p, inputs, ROLE_CONTROL_PLANE)
     return p.document()
 
 
 def api_server_policy(inputs: PolicyInputs) -> PolicyDocumentIR | None:
     p = inputs.new_policy()
-    nodeup(p, inputs, API_SERVER)
+    nodeup(p, inputs, ROLE_API_SERVER)
     state_store(p, inputs.state_roots, ())
     p.kms(bypass_via_service=inputs.encryption_config)
     _common_workload(p, inputs)
-    _pod_network(p, inputs, API_SERVER)
+    _pod_network(p, inputs, ROLE_API_SERVER)
     return p.document()
 
 
 def node_policy(inputs: PolicyInputs) -> PolicyDocumentIR | None:
     p = inputs.new_policy()
-    nodeup(p, inputs, NODE)
+    nodeup(p, inputs, ROLE_NODE)
     _common_workload(p, inputs)
-    _pod_network(p, inputs, NODE)
+    _pod_network(p, inputs, ROLE_NODE)
     return p.document()
 
 
 def role_policy(ig_role: str, inputs: PolicyInputs) -> PolicyDocumentIR | None:
     """The inline policy of an instance-group role; None for bastions, which call no AWS API."""
-    builder = {CONTROL_PLANE: control_plane_policy, API_SERVER: api_server_policy, NODE: node_policy}.get(ig_role)
+    builder = {ROLE_CONTROL_PLANE: control_plane_policy, ROLE_API_SERVER: api_server_policy,
+               ROLE_NODE: node_policy}.get(ig_role)
     return builder(inputs) if builder else None
 
 

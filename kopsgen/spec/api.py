@@ -146,6 +146,7 @@ class EtcdCluster:
     name: str
     members: tuple[EtcdMember, ...]
     raw: dict = field(compare=False, repr=False)
+    backup_store: str | None = None       # backups.backupStore (None: kops's <configBase>/backups/etcd/<name>)
 
     @staticmethod
     def from_dict(d: dict) -> "EtcdCluster":
@@ -158,7 +159,7 @@ class EtcdCluster:
             )
             for m in d.get("etcdMembers") or ()
         )
-        return EtcdCluster(d["name"], members, d)
+        return EtcdCluster(d["name"], members, d, backup_store=value_at(d, "backups", "backupStore") or None)
 
 
 @dataclass(frozen=True)
@@ -256,6 +257,153 @@ def _cluster_warm_pool(s: dict) -> "WarmPool | None":
 
 
 @dataclass(frozen=True)
+class Containerd:
+    """`containerd` of the cluster or of an instance group (the settings kopsgen's builders read)."""
+
+    nvidia_gpu_enabled: bool = False                 # nvidiaGPU.enabled
+    gvisor_enabled: bool = False                     # gvisor.enabled
+    selinux_enabled: bool = False                    # seLinuxEnabled
+    use_ecr_credentials_for_mirrors: bool = False    # useECRCredentialsForMirrors
+
+    @staticmethod
+    def from_dict(d: dict) -> "Containerd":
+        return Containerd(nvidia_gpu_enabled=value_at(d, "nvidiaGPU", "enabled") is True,
+                          gvisor_enabled=value_at(d, "gvisor", "enabled") is True,
+                          selinux_enabled=bool(d.get("seLinuxEnabled")),
+                          use_ecr_credentials_for_mirrors=bool(d.get("useECRCredentialsForMirrors")))
+
+
+@dataclass(frozen=True)
+class MetricsServer:
+    """`spec.metricsServer` (beside `enabled`)."""
+
+    image: str | None = None
+    insecure: bool | None = None          # unset: insecure (kops's default), but kops still asks for PKI
+
+
+@dataclass(frozen=True)
+class NodeProblemDetector:
+    """`spec.nodeProblemDetector` (beside `enabled`)."""
+
+    image: str | None = None
+    cpu_request: str | None = None
+    memory_request: str | None = None
+    cpu_limit: str | None = None
+    memory_limit: str | None = None
+
+
+@dataclass(frozen=True)
+class CertManager:
+    """`spec.certManager` (beside `enabled`, `managed` and `hostedZoneIDs`)."""
+
+    default_issuer: str | None = None
+    feature_gates: dict[str, object] = field(default_factory=dict)
+    nameservers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AwsEbsCsiDriver:
+    """`spec.cloudConfig.awsEBSCSIDriver` (beside `managed`); numbers as written."""
+
+    version: str | None = None
+    kube_api_qps: object = None
+    kube_api_burst: object = None
+    volume_attach_limit: object = None
+
+
+@dataclass(frozen=True)
+class AddonSwitches:
+    """The settings that decide which addons the bootstrap channel holds (kops's field in each comment)."""
+
+    kube_dns_provider: str = "CoreDNS"             # kubeDNS.provider: CoreDNS | KubeDNS
+    node_local_dns: bool = False                   # kubeDNS.nodeLocalDNS.enabled
+    external_dns_provider: str | None = None       # externalDns.provider: dns-controller | external-dns
+    cluster_autoscaler: bool = False               # clusterAutoscaler.enabled
+    metrics_server: bool = False                   # metricsServer.enabled
+    cert_manager: bool = False                     # certManager.enabled
+    cert_manager_managed: bool = True              # certManager.managed (false: installed by the user)
+    node_problem_detector: bool = False            # nodeProblemDetector.enabled
+    pod_identity_webhook: bool = False             # podIdentityWebhook.enabled
+    manage_storage_classes: bool = False           # cloudConfig.manageStorageClasses
+    ebs_csi_driver_managed: bool = True            # cloudConfig.awsEBSCSIDriver.managed
+    authentication_aws: bool = False               # authentication.aws is set
+    authentication_kopeio: bool = False            # authentication.kopeio is set
+
+    @staticmethod
+    def from_spec(s: dict) -> "AddonSwitches":
+        return AddonSwitches(
+            kube_dns_provider=value_at(s, "kubeDNS", "provider") or "CoreDNS",
+            node_local_dns=bool(value_at(s, "kubeDNS", "nodeLocalDNS", "enabled")),
+            external_dns_provider=value_at(s, "externalDns", "provider"),
+            cluster_autoscaler=bool(value_at(s, "clusterAutoscaler", "enabled")),
+            metrics_server=bool(value_at(s, "metricsServer", "enabled")),
+            cert_manager=bool(value_at(s, "certManager", "enabled")),
+            cert_manager_managed=value_at(s, "certManager", "managed") is not False,
+            node_problem_detector=bool(value_at(s, "nodeProblemDetector", "enabled")),
+            pod_identity_webhook=bool(value_at(s, "podIdentityWebhook", "enabled")),
+            manage_storage_classes=bool(value_at(s, "cloudConfig", "manageStorageClasses")),
+            ebs_csi_driver_managed=value_at(s, "cloudConfig", "awsEBSCSIDriver", "managed") is not False,
+            authentication_aws=value_at(s, "authentication", "aws") is not None,
+            authentication_kopeio=value_at(s, "authentication", "kopeio") is not None,
+        )
+
+
+@dataclass(frozen=True)
+class ServiceAccountExternalPermission:
+    """An entry of `iam.serviceAccountExternalPermissions`: a service account that gets a role of its own."""
+
+    namespace: str
+    name: str
+    inline_policy: str | None = None        # aws.inlinePolicy (JSON statements)
+    policy_arns: tuple[str, ...] = ()       # aws.policyARNs
+
+
+@dataclass(frozen=True)
+class Iam:
+    """`spec.iam`."""
+
+    permissions_boundary: str | None = None
+    allow_container_registry: bool = False
+    use_service_account_external_permissions: bool = False
+    service_account_external_permissions: tuple[ServiceAccountExternalPermission, ...] = ()
+
+    @staticmethod
+    def from_dict(d: dict) -> "Iam":
+        return Iam(
+            permissions_boundary=d.get("permissionsBoundary"),
+            allow_container_registry=bool(d.get("allowContainerRegistry")),
+            use_service_account_external_permissions=bool(d.get("useServiceAccountExternalPermissions")),
+            service_account_external_permissions=tuple(
+                ServiceAccountExternalPermission(e["namespace"], e["name"], value_at(e, "aws", "inlinePolicy"),
+                                                 tuple(value_at(e, "aws", "policyARNs", default=())))
+                for e in d.get("serviceAccountExternalPermissions") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class ServiceAccountIssuerDiscovery:
+    """`spec.serviceAccountIssuerDiscovery`."""
+
+    enable_aws_oidc_provider: bool = False
+    additional_audiences: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AwsLoadBalancerController:
+    """`spec.awsLoadBalancerController`."""
+
+    enabled: bool = False
+    enable_waf: bool = False
+    enable_wafv2: bool = False
+    enable_shield: bool = False
+    version: str | None = None
+    cpu_request: str | None = None
+    memory_request: str | None = None
+    cpu_limit: str | None = None
+    memory_limit: str | None = None
+
+
+@dataclass(frozen=True)
 class ExternalLoadBalancer:
     load_balancer_name: str | None = None
     target_group_arn: str | None = None
@@ -301,6 +449,8 @@ class InstanceGroup:
     spot_duration_minutes: int | None = None
     # spec.kubelet.nodeLabels: after defaults, every label the group's nodes get (role labels included)
     kubelet_node_labels: dict[str, str] = field(default_factory=dict)
+    containerd: Containerd = Containerd()      # the group's own containerd settings (over the cluster's)
+    autoscale: bool = True                     # autoscale: false keeps the cluster autoscaler off the group
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -374,6 +524,8 @@ class InstanceGroup:
             instance_interruption_behavior=s.get("instanceInterruptionBehavior"),
             spot_duration_minutes=s.get("spotDurationInMinutes"),
             kubelet_node_labels=dict(value_at(s, "kubelet", "nodeLabels", default={})),
+            containerd=Containerd.from_dict(s.get("containerd") or {}),
+            autoscale=s.get("autoscale") is not False,
             raw=doc,
         )
 
@@ -396,6 +548,22 @@ class Networking:
 
     kind: str
     options: dict
+    # every CNI the spec names (`spec.networking.<cni>`; validation wants one, kops reads each it finds)
+    providers: tuple[str, ...] = ()
+    provider_options: dict[str, dict] = field(default_factory=dict, compare=False, repr=False)
+
+    def uses(self, provider: str) -> bool:
+        return provider in self.providers
+
+    @property
+    def cilium_ipam(self) -> str | None:
+        """`cilium.ipam` (`eni`: pods get VPC addresses from ENIs the operator attaches)."""
+        return value_at(self.provider_options, "cilium", "ipam")
+
+    @property
+    def calico_aws_src_dst_check(self) -> str | None:
+        """`calico.awsSrcDstCheck` (Enable | Disable | DoNothing)."""
+        return value_at(self.provider_options, "calico", "awsSrcDstCheck")
 
     @staticmethod
     def from_dict(d: dict) -> "Networking":
@@ -403,7 +571,7 @@ class Networking:
                                           "tagSubnets", "topology", "egressProxy", "nonMasqueradeCIDR",
                                           "podCIDR", "serviceClusterIPRange", "isolateControlPlane")]
         kind = kinds[0] if kinds else "cni"
-        return Networking(kind, d.get(kind) or {})
+        return Networking(kind, d.get(kind) or {}, tuple(kinds), {k: d[k] for k in kinds})
 
 
 @dataclass(frozen=True)
@@ -474,7 +642,7 @@ class Cluster:
     service_cluster_ip_range: str
     pod_cidr: str | None
     bastion_public_name: str | None
-    iam: dict
+    iam: Iam
     node_termination_handler: dict
     raw: dict = field(compare=False, repr=False)
     # the bastion's load balancer (topology.bastion.loadBalancer)
@@ -497,6 +665,32 @@ class Cluster:
     config_base_region: str | None = None
     # ... and of the Terraform output: etcd volumes Terraform refuses to destroy (opt-in, so destroy still works)
     prevent_etcd_volume_destroy: bool = False
+    # kubeAPIServer.serviceAccountIssuer: after defaults, the issuer URL of service-account tokens
+    service_account_issuer: str | None = None
+    service_account_issuer_discovery: ServiceAccountIssuerDiscovery = ServiceAccountIssuerDiscovery()
+    # externalPolicies / additionalPolicies, by kops's role key (master or control-plane, node, bastion, apiserver)
+    external_policies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    additional_policies: dict[str, str] = field(default_factory=dict)
+    key_store: str | None = None                   # keyStore
+    secret_store: str | None = None                # secretStore
+    encryption_config: bool = False                # encryptionConfig (secrets encrypted at rest)
+    nlb_security_group_mode: str | None = None     # cloudConfig.nlbSecurityGroupMode
+    snapshot_controller_enabled: bool = False      # snapshotController.enabled
+    aws_load_balancer_controller: AwsLoadBalancerController = AwsLoadBalancerController()
+    cluster_autoscaler_aws_use_static_instance_list: bool = False   # clusterAutoscaler.awsUseStaticInstanceList
+    containerd: Containerd = Containerd()
+    cert_manager_hosted_zone_ids: tuple[str, ...] = ()              # certManager.hostedZoneIDs
+    file_repository: str | None = None             # assets.fileRepository (a mirror of the downloads)
+    kops_version: object = None                    # kopsgen.kopsVersion, as written (checked by the bootstrap)
+    allow_too_new_kubernetes: bool = False         # kopsgen.allowTooNewKubernetes
+    use_ip_based_node_names: bool = False          # cloudConfig.useIPBasedNodeNames
+    addons: AddonSwitches = AddonSwitches()     # which addons the bootstrap channel holds
+    kube_proxy_enabled: bool = True                # kubeProxy.enabled (false: the CNI replaces kube-proxy)
+    metrics_server: MetricsServer = MetricsServer()
+    node_problem_detector: NodeProblemDetector = NodeProblemDetector()
+    cert_manager: CertManager = CertManager()
+    snapshot_controller_install_default_class: bool = False   # snapshotController.installDefaultClass
+    aws_ebs_csi_driver: AwsEbsCsiDriver = AwsEbsCsiDriver()
 
     @property
     def zones(self) -> tuple[str, ...]:
@@ -505,6 +699,11 @@ class Cluster:
     @property
     def shared_vpc(self) -> bool:
         return self.network_id is not None
+
+    @property
+    def uses_none_dns(self) -> bool:
+        """No DNS records at all (`topology.dns.type: None`): nodes find the API through /etc/hosts."""
+        return self.dns_type == DNS_NONE
 
     def subnet(self, name: str) -> Subnet:
         for s in self.subnets:
@@ -568,7 +767,7 @@ class Cluster:
             service_cluster_ip_range=s.get("serviceClusterIPRange", ""),
             pod_cidr=s.get("podCIDR"),
             bastion_public_name=value_at(s, "topology", "bastion", "bastionPublicName"),
-            iam=dict(s.get("iam") or {}),
+            iam=Iam.from_dict(s.get("iam") or {}),
             node_termination_handler=dict(s.get("nodeTerminationHandler") or {}),
             raw=doc,
             bastion_load_balancer_type=value_at(s, "topology", "bastion", "loadBalancer", "type", default="Public"),
@@ -584,7 +783,57 @@ class Cluster:
             config_base_region=value_at(s, "kopsgen", "configBaseRegion") or None,
             ssm_access=ssm_access_of(s),
             prevent_etcd_volume_destroy=value_at(s, "kopsgen", "preventEtcdVolumeDestroy", default=False) is True,
+            service_account_issuer=_str_or_none(value_at(s, "kubeAPIServer", "serviceAccountIssuer")),
+            service_account_issuer_discovery=ServiceAccountIssuerDiscovery(
+                enable_aws_oidc_provider=bool(value_at(s, "serviceAccountIssuerDiscovery", "enableAWSOIDCProvider")),
+                additional_audiences=tuple(value_at(s, "serviceAccountIssuerDiscovery", "additionalAudiences",
+                                                    default=()))),
+            external_policies={k: tuple(v or ()) for k, v in (s.get("externalPolicies") or {}).items()},
+            additional_policies={k: v for k, v in (s.get("additionalPolicies") or {}).items()},
+            key_store=s.get("keyStore"),
+            secret_store=s.get("secretStore"),
+            encryption_config=bool(s.get("encryptionConfig")),
+            nlb_security_group_mode=value_at(s, "cloudConfig", "nlbSecurityGroupMode"),
+            snapshot_controller_enabled=bool(value_at(s, "snapshotController", "enabled")),
+            aws_load_balancer_controller=_aws_load_balancer_controller(s.get("awsLoadBalancerController") or {}),
+            cluster_autoscaler_aws_use_static_instance_list=bool(
+                value_at(s, "clusterAutoscaler", "awsUseStaticInstanceList")),
+            containerd=Containerd.from_dict(s.get("containerd") or {}),
+            cert_manager_hosted_zone_ids=tuple(value_at(s, "certManager", "hostedZoneIDs", default=())),
+            file_repository=value_at(s, "assets", "fileRepository"),
+            kops_version=value_at(s, "kopsgen", "kopsVersion"),
+            allow_too_new_kubernetes=value_at(s, "kopsgen", "allowTooNewKubernetes") is True,
+            use_ip_based_node_names=bool(value_at(s, "cloudConfig", "useIPBasedNodeNames")),
+            addons=AddonSwitches.from_spec(s),
+            kube_proxy_enabled=value_at(s, "kubeProxy", "enabled") is not False,
+            metrics_server=MetricsServer(image=value_at(s, "metricsServer", "image"),
+                                         insecure=value_at(s, "metricsServer", "insecure")),
+            node_problem_detector=NodeProblemDetector(
+                **{name: value_at(s, "nodeProblemDetector", key) for name, key in (
+                    ("image", "image"), ("cpu_request", "cpuRequest"), ("memory_request", "memoryRequest"),
+                    ("cpu_limit", "cpuLimit"), ("memory_limit", "memoryLimit"))}),
+            cert_manager=CertManager(default_issuer=value_at(s, "certManager", "defaultIssuer"),
+                                     feature_gates=dict(value_at(s, "certManager", "featureGates", default={})),
+                                     nameservers=tuple(value_at(s, "certManager", "nameservers", default=()))),
+            snapshot_controller_install_default_class=bool(value_at(s, "snapshotController", "installDefaultClass")),
+            aws_ebs_csi_driver=AwsEbsCsiDriver(
+                version=value_at(s, "cloudConfig", "awsEBSCSIDriver", "version"),
+                kube_api_qps=value_at(s, "cloudConfig", "awsEBSCSIDriver", "kubeAPIQPS"),
+                kube_api_burst=value_at(s, "cloudConfig", "awsEBSCSIDriver", "kubeAPIBurst"),
+                volume_attach_limit=value_at(s, "cloudConfig", "awsEBSCSIDriver", "volumeAttachLimit")),
         )
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _aws_load_balancer_controller(d: dict) -> AwsLoadBalancerController:
+    return AwsLoadBalancerController(enabled=bool(d.get("enabled")), enable_waf=bool(d.get("enableWAF")),
+                                     enable_wafv2=bool(d.get("enableWAFv2")), enable_shield=bool(d.get("enableShield")),
+                                     version=d.get("version"), cpu_request=d.get("cpuRequest"),
+                                     memory_request=d.get("memoryRequest"), cpu_limit=d.get("cpuLimit"),
+                                     memory_limit=d.get("memoryLimit"))
 
 
 def ssm_access_of(s: dict) -> bool:

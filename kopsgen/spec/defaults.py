@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable
 
 from kopsgen.spec import schema as schemas
 from kopsgen.spec import units
-from kopsgen.spec.api import is_ipv6_cluster, value_at
+from kopsgen.spec.api import ROLE_ALIASES, is_ipv6_cluster, value_at
 from kopsgen.spec.documents import API_VERSION, LEGACY_API_VERSION, SpecDocuments
 
 # --- kops's fixed defaults (kops 1.37.0-alpha.1) -------------------------------------
@@ -66,8 +66,6 @@ VOLUME_TYPE = "gp3"
 GP3_IOPS, GP3_THROUGHPUT, IO_IOPS = 3000, 125, 100
 ETCD_VOLUME_SIZE = 20
 GROUP_SIZE = {"ControlPlane": 1, "Bastion": 1, "Node": 2, "APIServer": 2}
-ROLES = {"Master": "ControlPlane", "ControlPlane": "ControlPlane", "Node": "Node", "Bastion": "Bastion",
-         "APIServer": "APIServer"}
 CONTROL_PLANE_TAINT = "node-role.kubernetes.io/control-plane=:NoSchedule"
 API_SERVER_TAINT = "node-role.kubernetes.io/api-server=:NoSchedule"
 
@@ -171,7 +169,7 @@ class _Cluster:
 
     def roles(self) -> Iterable[tuple[str, dict]]:
         for ig in self.groups:
-            role = ROLES.get(ig.get("role")) if isinstance(ig.get("role"), str) else None
+            role = ROLE_ALIASES.get(ig.get("role")) if isinstance(ig.get("role"), str) else None
             if role:
                 yield role, ig
 
@@ -766,7 +764,7 @@ CLUSTER_STEPS: tuple[Callable[[_Cluster], None], ...] = (
 
 # --- instance groups ------------------------------------------------------------------
 def _instance_group(c: _Cluster, spec: dict) -> None:
-    role = ROLES.get(spec.get("role")) if isinstance(spec.get("role"), str) else None
+    role = ROLE_ALIASES.get(spec.get("role")) if isinstance(spec.get("role"), str) else None
     _fill(spec, "manager", "CloudGroup")
     if role is None:
         return

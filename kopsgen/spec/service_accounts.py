@@ -33,7 +33,7 @@ EBS_CSI_DRIVER = ServiceAccount("kube-system", "ebs-csi-controller-sa")
 
 def external_permissions(cluster: Cluster) -> bool:
     """`iam.useServiceAccountExternalPermissions`: addons use roles of their own, not the instances'."""
-    return bool(cluster.iam.get("useServiceAccountExternalPermissions"))
+    return cluster.iam.use_service_account_external_permissions
 
 
 def addon_service_accounts(cluster: Cluster) -> list[ServiceAccount]:

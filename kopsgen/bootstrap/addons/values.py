@@ -1,5 +1,4 @@
-"""Small readings of the completed spec that several addons share (addon_catalog.py and the
-addon modules beside it)."""
+"""Small readings of the completed spec that several addons share (the modules of this package)."""
 
 from __future__ import annotations
 
@@ -8,12 +7,18 @@ from typing import Any
 
 from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.errors import RenderError
-from kopsgen.spec.api import value_at
 
 
 def spec_value(ctx: BootstrapContext, *path: str) -> Any:
-    """The completed Cluster spec's value at `path` (None when any step is missing)."""
-    return value_at(ctx.cluster_spec, *path)
+    """The value at `path` of an addon's own settings in kops's completed spec (`kubeDNS`,
+    `clusterAutoscaler`, ...; None when any step is missing): settings kops hands to the addon, read
+    from the pass-through (passthrough.py) until each has a typed field in spec/api.py."""
+    node: Any = ctx.cluster_spec
+    for key in path:
+        if not isinstance(node, dict) or node.get(key) is None:
+            return None
+        node = node[key]
+    return node
 
 
 def flag(value: Any) -> str:
@@ -53,3 +58,9 @@ def cloud_labels(ctx: BootstrapContext) -> str:
 def api_internal_name(ctx: BootstrapContext) -> str:
     """The API server's internal name, which pods that start before service routing use."""
     return f"api.internal.{ctx.name}"
+
+
+# Controllers on the control plane that start before service routing reach the API server on the host.
+API_SERVER_LOCAL = [{"name": "KUBERNETES_SERVICE_HOST", "value": "127.0.0.1"}]
+# The channel selector of the pod network addons.
+NETWORKING_SELECTOR = {"role.kubernetes.io/networking": "1"}

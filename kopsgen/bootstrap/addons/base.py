@@ -1,7 +1,6 @@
-"""The bootstrap channel (`addons/bootstrap-channel.yaml`) and the addon manifests it lists.
+"""What an addon is, how its manifest is made and how the bootstrap channel lists it.
 
-kops-channels, a static pod on the control plane, applies every addon of the channel, in order.
-Which addons a cluster gets follows kops's rules (addon_catalog.py, in kops's order); each manifest
+Which addons a cluster gets follows kops's rules (addons/__init__.py, in kops's order); each manifest
 is built from our own template in templates/addon-<name>.yaml:
 
 - a template is plain YAML, one document per object (or one `objects:` list, when objects share
@@ -19,8 +18,8 @@ is built from our own template in templates/addon-<name>.yaml:
   channel selector), pod templates of Deployments and DaemonSets get `kops.k8s.io/managed-by`.
 
 The channel records each manifest's SHA-256, so kops-channels re-applies exactly what changed.
-Which addons exist and when a cluster gets each is addon_catalog.py; addons whose manifest
-kopsgen does not build yet are refused there with a RenderError naming the spec field that
+Which addons exist is the family modules beside this one, when a cluster gets each is
+addons/__init__.py; addons whose manifest kopsgen does not build yet are refused there with a RenderError naming the spec field that
 enables them.
 """
 
@@ -233,9 +232,10 @@ def _group(obj: dict) -> str:
 # ---------------------------------------------------------------- building the channel
 
 
-def build(ctx: BootstrapContext) -> tuple[bytes, list[AddonFile]]:
+def build_channel(ctx: BootstrapContext, addons: list[Addon]) -> tuple[bytes, list[AddonFile]]:
+    """The bootstrap channel listing `addons`, in that order, and their manifests."""
     entries, files = [], []
-    for addon in selected(ctx):
+    for addon in addons:
         if addon.template is None:
             objects: Objects = []
         else:
@@ -256,20 +256,6 @@ def build(ctx: BootstrapContext) -> tuple[bytes, list[AddonFile]]:
         files.append(AddonFile(addon.name, addon.id, addon.manifest, text.encode()))
     channel = {"kind": "Addons", "metadata": {"name": "bootstrap"}, "spec": {"addons": entries}}
     return kyaml.dump_bytes(channel), files
-
-
-def selected(ctx: BootstrapContext) -> list[Addon]:
-    """The cluster's addons, in kops's order."""
-    from kopsgen.bootstrap.addon_catalog import ADDONS
-
-    out = []
-    for condition, addon in ADDONS:
-        if condition(ctx):
-            if isinstance(addon, NotBuilt):
-                raise RenderError(f"{addon.field}: kopsgen does not build the {addon.name} addon manifest yet "
-                                  f"(kops would install it); remove the setting or install the addon yourself")
-            out.append(addon)
-    return out
 
 
 @dataclass(frozen=True)

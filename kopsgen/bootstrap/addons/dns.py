@@ -1,5 +1,5 @@
-"""DNS addons beside CoreDNS and dns-controller (addon_catalog.py): kube-dns, NodeLocal DNSCache
-and external-dns, each built from our template with the values kops derives from the spec."""
+"""Cluster DNS: CoreDNS (or kube-dns), NodeLocal DNSCache, and the controllers that publish the
+cluster's DNS records (dns-controller or external-dns)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,92 @@ import json
 from typing import Any
 
 from kopsgen.bootstrap import versions
-from kopsgen.bootstrap.addon_values import dns_service_ip, spec_value
-from kopsgen.bootstrap.addons import Addon
+from kopsgen.bootstrap.addons.base import Addon, Objects
+from kopsgen.bootstrap.addons.values import dns_service_ip as _dns_service_ip
+from kopsgen.bootstrap.addons.values import spec_value as _spec
+from kopsgen.bootstrap.addons.values import version_label as _version_label
+from kopsgen.bootstrap.addons.values import API_SERVER_LOCAL
 from kopsgen.bootstrap.context import BootstrapContext
+from kopsgen.bootstrap.manifests import system_component_env
+
+
+def _corefile(ctx: BootstrapContext) -> str:
+    external = _spec(ctx, "kubeDNS", "externalCoreFile")
+    if external:
+        return external.rstrip("\n")
+    domain = _spec(ctx, "kubeDNS", "domain") or ctx.cluster_spec.get("clusterDNSDomain") or "cluster.local"
+    upstream = " ".join(_spec(ctx, "kubeDNS", "upstreamNameservers") or ()) or "/etc/resolv.conf"
+    lines = [".:53 {", "    errors", "    health {", "      lameduck 10s", "    }", "    ready",
+             f"    kubernetes {domain}. in-addr.arpa ip6.arpa {{", "      pods insecure",
+             "      fallthrough in-addr.arpa ip6.arpa", "      ttl 30", "    }"]
+    if ctx.uses_none_dns:  # no DNS records: resolve the cluster's own names from /etc/hosts
+        lines += [f"    hosts /rootfs/etc/hosts {ctx.name} {{", "      ttl 30", "      fallthrough", "    }"]
+    lines += ["    prometheus :9153", f"    forward . {upstream} {{", "      max_concurrent 1000", "    }",
+              "    cache 30", "    loop", "    reload", "    loadbalance"]
+    if ctx.spec.cluster.ipv6:
+        lines.append("    dns64")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def _coredns_adjust(ctx: BootstrapContext, objects: Objects) -> Objects:
+    if not ctx.uses_none_dns:  # /etc/hosts is only read when there are no DNS records
+        pod = objects[4]["spec"]["template"]["spec"]
+        pod["containers"][0]["volumeMounts"] = [m for m in pod["containers"][0]["volumeMounts"]
+                                                if m["name"] != "etc-hosts"]
+        pod["volumes"] = [v for v in pod["volumes"] if v["name"] != "etc-hosts"]
+    return objects
+
+
+COREDNS = Addon(
+    name="coredns.addons.k8s.io", id="k8s-1.12", template="addon-coredns.yaml",
+    values=lambda ctx: {
+        "corefile": _corefile(ctx),
+        "image": _spec(ctx, "kubeDNS", "coreDNSImage") or versions.COREDNS_IMAGE,
+        "autoscaler_image": _spec(ctx, "kubeDNS", "cpaImage") or versions.DNS_AUTOSCALER_IMAGE,
+        "memory_limit": _spec(ctx, "kubeDNS", "memoryLimit") or "170Mi",
+        "cpu_request": _spec(ctx, "kubeDNS", "cpuRequest") or "100m",
+        "memory_request": _spec(ctx, "kubeDNS", "memoryRequest") or "70Mi",
+        "server_ip": _spec(ctx, "kubeDNS", "serverIP") or _dns_service_ip(ctx),
+    },
+    adjust=_coredns_adjust)
+
+
+def _dns_controller_args(ctx: BootstrapContext) -> list[str]:
+    external = ctx.cluster_spec.get("externalDns") or ctx.cluster_spec.get("externalDNS")
+    if external is None:
+        args = ["--watch-ingress=false"]
+    else:
+        args = [f"--watch-ingress={'true' if external.get('watchIngress') else 'false'}"]
+        if external.get("watchNamespace"):
+            args.append(f"--watch-namespace={external['watchNamespace']}")
+    args.append("--dns=aws-route53")
+    zone = ctx.cluster_spec.get("dnsZone")
+    if zone:
+        args.append(f"--zone={zone}" if "." in zone else f"--zone=*/{zone}")
+    args.append("--internal-ipv6" if ctx.spec.cluster.ipv6 else "--internal-ipv4")
+    args += ["--zone=*/*", "-v=2"]
+    return args
+
+
+DNS_CONTROLLER = Addon(
+    name="dns-controller.addons.k8s.io", id="k8s-1.12", template="addon-dns-controller.yaml",
+    values=lambda ctx: {
+        "version_label": _version_label(ctx), "image": versions.kops_image("dns-controller", ctx.kops_version),
+        "args": _dns_controller_args(ctx),
+        "env": API_SERVER_LOCAL + [e for e in system_component_env(ctx) if e["name"] != "AWS_REGION"],
+    })
+
+# Without DNS records (or with external-dns) dns-controller must go: an empty manifest, pruned.
+DNS_CONTROLLER_REMOVED = Addon(name="dns-controller.addons.k8s.io", id="k8s-1.12", template=None, build_prune=True)
+
 
 NODE_LOCAL_DNS_HEALTH_PORT = 3989
 NODE_LOCAL_DNS_METRICS = ":9253"
 
 
 def _kube_dns(ctx: BootstrapContext, key: str, default: Any = None) -> Any:
-    value = spec_value(ctx, "kubeDNS", key)
+    value = _spec(ctx, "kubeDNS", key)
     return default if value is None or value == "" or value == 0 else value
 
 
@@ -26,7 +102,7 @@ def _domain(ctx: BootstrapContext) -> str:
 
 
 def _server_ip(ctx: BootstrapContext) -> str:
-    return _kube_dns(ctx, "serverIP") or dns_service_ip(ctx)
+    return _kube_dns(ctx, "serverIP") or _dns_service_ip(ctx)
 
 
 # ---------------------------------------------------------------- kube-dns
@@ -54,7 +130,7 @@ KUBE_DNS = Addon(name="kube-dns.addons.k8s.io", id="k8s-1.12", template="addon-k
 
 
 def _local(ctx: BootstrapContext, key: str, default: Any = None) -> Any:
-    value = spec_value(ctx, "kubeDNS", "nodeLocalDNS", key)
+    value = _spec(ctx, "kubeDNS", "nodeLocalDNS", key)
     return default if value is None or value == "" else value
 
 
@@ -73,7 +149,7 @@ def _node_local_corefile(ctx: BootstrapContext) -> str:
     local_ip = _local_ip(ctx)
     # with IPVS, kube-proxy owns no iptables rule the cache could use: it forwards to the Service's
     # address itself; otherwise node-cache fills the placeholder with kube-dns-upstream's address
-    cluster_dns = _server_ip(ctx) if spec_value(ctx, "kubeProxy", "proxyMode") == "ipvs" else "__PILLAR__CLUSTER__DNS__"
+    cluster_dns = _server_ip(ctx) if _spec(ctx, "kubeProxy", "proxyMode") == "ipvs" else "__PILLAR__CLUSTER__DNS__"
 
     def zone(name: str, cache: list[str], forward: list[str], extra: list[str] = ()) -> list[str]:
         return [f"{name}:53 {{", "    errors", *cache, "    reload", "    loop", f"    bind {local_ip}", *forward,
@@ -96,7 +172,7 @@ def _node_local_corefile(ctx: BootstrapContext) -> str:
 
 def _node_local_values(ctx: BootstrapContext) -> dict:
     security: dict[str, Any] = {"capabilities": {"add": ["NET_ADMIN"]}}
-    if spec_value(ctx, "containerd", "seLinuxEnabled"):
+    if _spec(ctx, "containerd", "seLinuxEnabled"):
         security["seLinuxOptions"] = {"type": "spc_t", "level": "s0"}
     annotations = {"prometheus.io/port": "9253", "prometheus.io/scrape": "true",
                    **{k: str(v) for k, v in (_local(ctx, "podAnnotations") or {}).items()}}
@@ -134,4 +210,3 @@ def _external_dns_values(ctx: BootstrapContext) -> dict:
 
 EXTERNAL_DNS = Addon(name="external-dns.addons.k8s.io", id="k8s-1.19", template="addon-external-dns.yaml",
                      values=_external_dns_values)
-

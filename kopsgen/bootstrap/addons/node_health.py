@@ -1,0 +1,122 @@
+"""Node health: the AWS node termination handler (drains nodes AWS is about to stop) and the node
+problem detector."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kopsgen.bootstrap import versions
+from kopsgen.bootstrap.addons.base import Addon, Objects, render_objects
+from kopsgen.bootstrap.addons.values import control_plane_replicas as _control_plane_replicas
+from kopsgen.bootstrap.addons.values import flag as _flag
+from kopsgen.bootstrap.context import BootstrapContext
+
+
+# A value only the applying tool knows (the NTH queue's URL holds the account ID): the manifest
+# carries this marker, and Terraform / the uploader replace it (see statefiles.Substitution).
+NTH_QUEUE_URL_MARKER = "@@kopsgen:nth-queue-url@@"
+
+
+def _nth(ctx: BootstrapContext, key: str, default: Any = None) -> Any:
+    value = ctx.spec.cluster.node_termination_handler.get(key)
+    return default if value is None else value
+
+
+def _nth_env(ctx: BootstrapContext) -> list[dict]:
+    field = lambda path: {"valueFrom": {"fieldRef": {"fieldPath": path}}}  # noqa: E731
+    env = [("NODE_NAME", field("spec.nodeName")), ("POD_NAME", field("metadata.name")),
+           ("NAMESPACE", field("metadata.namespace")),
+           ("ENABLE_PROBES_SERVER", "true"), ("PROBES_SERVER_PORT", "8080"), ("PROBES_SERVER_ENDPOINT", "/healthz"),
+           ("LOG_LEVEL", "info"), ("JSON_LOGGING", "true"), ("LOG_FORMAT_VERSION", "2"),
+           ("ENABLE_PROMETHEUS_SERVER", _flag(_nth(ctx, "prometheusEnable"))), ("PROMETHEUS_SERVER_PORT", "9092"),
+           ("CHECK_TAG_BEFORE_DRAINING", "true"),
+           ("MANAGED_TAG", _nth(ctx, "managedASGTag", "aws-node-termination-handler/managed")),
+           ("USE_PROVIDER_ID", "true"), ("DRY_RUN", "false"), ("CORDON_ONLY", "false"),
+           ("TAINT_NODE", _flag(_nth(ctx, "taintNode"))),
+           ("ENABLE_OUT_OF_SERVICE_TAINT", _flag(_nth(ctx, "enableOutOfServiceTaint"))),
+           ("EXCLUDE_FROM_LOAD_BALANCERS", _flag(_nth(ctx, "excludeFromLoadBalancers", True))),
+           ("DELETE_LOCAL_DATA", "true"), ("IGNORE_DAEMON_SETS", "true"),
+           ("POD_TERMINATION_GRACE_PERIOD", str(_nth(ctx, "podTerminationGracePeriod", -1))),
+           ("NODE_TERMINATION_GRACE_PERIOD", "120"), ("EMIT_KUBERNETES_EVENTS", "true"),
+           ("COMPLETE_LIFECYCLE_ACTION_DELAY_SECONDS", "-1"), ("ENABLE_SQS_TERMINATION_DRAINING", "true"),
+           ("QUEUE_URL", NTH_QUEUE_URL_MARKER),
+           ("DELETE_SQS_MSG_IF_NODE_NOT_FOUND", _flag(_nth(ctx, "deleteSQSMsgIfNodeNotFound"))),
+           ("WORKERS", "10")]
+    if _nth(ctx, "webhookTemplate"):
+        env.append(("WEBHOOK_TEMPLATE", _nth(ctx, "webhookTemplate")))
+    if _nth(ctx, "webhookURL"):
+        env.append(("WEBHOOK_URL", _nth(ctx, "webhookURL")))
+    env += [("HEARTBEAT_INTERVAL", "-1"), ("HEARTBEAT_UNTIL", "-1"), ("SQS_MSG_VISIBILITY_TIMEOUT_SEC", "20")]
+    return [{"name": k, **v} if isinstance(v, dict) else {"name": k, "value": v} for k, v in env]
+
+
+def _nth_daemonset_env(ctx: BootstrapContext) -> list[dict]:
+    """The environment of the metadata-service mode (no queue)."""
+    field = lambda path: {"valueFrom": {"fieldRef": {"fieldPath": path}}}  # noqa: E731
+    env = [("NODE_NAME", field("spec.nodeName")), ("POD_NAME", field("metadata.name")),
+           ("NAMESPACE", field("metadata.namespace")),
+           ("ENABLE_PROBES_SERVER", "false"), ("PROBES_SERVER_PORT", "8080"), ("PROBES_SERVER_ENDPOINT", "/healthz"),
+           ("LOG_LEVEL", "info"), ("JSON_LOGGING", "true"), ("LOG_FORMAT_VERSION", "2"),
+           ("ENABLE_PROMETHEUS_SERVER", _flag(_nth(ctx, "prometheusEnable"))), ("PROMETHEUS_SERVER_PORT", "9092"),
+           ("METADATA_TRIES", "3"), ("DRY_RUN", "false"), ("CORDON_ONLY", "false"),
+           ("TAINT_NODE", _flag(_nth(ctx, "taintNode"))),
+           ("ENABLE_OUT_OF_SERVICE_TAINT", _flag(_nth(ctx, "enableOutOfServiceTaint"))),
+           ("EXCLUDE_FROM_LOAD_BALANCERS", _flag(_nth(ctx, "excludeFromLoadBalancers", True))),
+           ("DELETE_LOCAL_DATA", "true"), ("IGNORE_DAEMON_SETS", "true"),
+           ("POD_TERMINATION_GRACE_PERIOD", str(_nth(ctx, "podTerminationGracePeriod", -1))),
+           ("NODE_TERMINATION_GRACE_PERIOD", "120"), ("EMIT_KUBERNETES_EVENTS", "true"),
+           ("ENABLE_SPOT_INTERRUPTION_DRAINING", _flag(_nth(ctx, "enableSpotInterruptionDraining", True))),
+           ("ENABLE_ASG_LIFECYCLE_DRAINING", "true"),
+           ("ENABLE_SCHEDULED_EVENT_DRAINING", _flag(_nth(ctx, "enableScheduledEventDraining", True))),
+           ("ENABLE_REBALANCE_MONITORING", _flag(_nth(ctx, "enableRebalanceMonitoring"))),
+           ("ENABLE_REBALANCE_DRAINING", _flag(_nth(ctx, "enableRebalanceDraining"))),
+           ("ENABLE_SQS_TERMINATION_DRAINING", "false"), ("UPTIME_FROM_FILE", "/proc/uptime")]
+    if _nth(ctx, "webhookTemplate"):
+        env.append(("WEBHOOK_TEMPLATE", _nth(ctx, "webhookTemplate")))
+    if _nth(ctx, "webhookURL"):
+        env.append(("WEBHOOK_URL", _nth(ctx, "webhookURL")))
+    return [{"name": k, **v} if isinstance(v, dict) else {"name": k, "value": v} for k, v in env]
+
+
+def _nth_values(ctx: BootstrapContext) -> dict:
+    version = _nth(ctx, "version", versions.NODE_TERMINATION_HANDLER_VERSION)
+    return {"version": version, "replicas": _control_plane_replicas(ctx),
+            "image": versions.NODE_TERMINATION_HANDLER_IMAGE.format(version=version),
+            "env": _nth_env(ctx), "cpu_request": _nth(ctx, "cpuRequest", "50m"),
+            "memory_request": _nth(ctx, "memoryRequest", "64Mi")}
+
+
+def _nth_adjust(ctx: BootstrapContext, objects: Objects) -> Objects:
+    limit = _nth(ctx, "memoryLimit")
+    if ctx.spec.cluster.nth_queue_mode:
+        if limit:
+            objects[3]["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"] = {"memory": limit}
+        return objects
+    # without a queue: one handler per node instead of the queue reader and its disruption budget
+    values = _nth_values(ctx)
+    resources: dict[str, Any] = {"requests": {"cpu": values["cpu_request"], "memory": values["memory_request"]}}
+    if limit:
+        resources["limits"] = {"memory": limit}
+    daemonset = render_objects("addon-node-termination-handler-daemonset.yaml", {
+        "version": values["version"], "image": values["image"], "env": _nth_daemonset_env(ctx),
+        "resources": resources})
+    return objects[:3] + daemonset
+
+
+NODE_TERMINATION_HANDLER = Addon(
+    name="node-termination-handler.aws", id="k8s-1.11", template="addon-node-termination-handler.yaml",
+    build_prune=True, values=_nth_values, adjust=_nth_adjust)
+
+
+def _npd_values(ctx: BootstrapContext) -> dict:
+    npd = ctx.spec.cluster.node_problem_detector
+    limits = {"memory": npd.memory_limit or "80Mi"}
+    if npd.cpu_limit:
+        limits["cpu"] = npd.cpu_limit
+    return {"image": npd.image or versions.NODE_PROBLEM_DETECTOR_IMAGE,
+            "resources": {"limits": limits,
+                          "requests": {"cpu": npd.cpu_request or "10m", "memory": npd.memory_request or "80Mi"}}}
+
+
+NODE_PROBLEM_DETECTOR = Addon(name="node-problem-detector.addons.k8s.io", id="k8s-1.17",
+                              template="addon-node-problem-detector.yaml", build_prune=True, values=_npd_values)
