@@ -14,12 +14,10 @@ def for_target(spec: ClusterSpec, target: str, fmt: str) -> TerraformOptions | C
 
 def terraform(spec: ClusterSpec, fmt: str = "hcl") -> TerraformOptions:
     cluster = spec.cluster
-    # TODO(issue 19, typed spec): read through a typed spec.target.terraform of spec/api.py once it has one
-    extras = cluster.raw["spec"].get("target", {}).get("terraform", {})
     return TerraformOptions(
         region=cluster.region, files_region=cluster.config_base_region or cluster.region, format=fmt,
-        provider_extras=dict(extras.get("providerExtraConfig") or {}),
-        files_provider_extras=dict(extras.get("filesProviderExtraConfig") or {}))
+        provider_extras=dict(cluster.terraform_provider_extras),
+        files_provider_extras=dict(cluster.terraform_files_provider_extras))
 
 
 def cloudformation(spec: ClusterSpec, fmt: str = "json") -> CloudFormationOptions:

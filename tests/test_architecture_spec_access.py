@@ -18,10 +18,6 @@ PACKAGE = Path(__file__).resolve().parents[1] / "kopsgen"
 # (module, function) allowed to read `.raw`: kops's own documents, passed through unchanged.
 PASS_THROUGH = {("bootstrap/passthrough.py", "kops_document")}
 
-# Still reading `.raw` while their typed replacement lands on another branch of issue 19 (renderers
-# that read only the graph and typed target options). Delete each entry when that branch is merged.
-ELSEWHERE_IN_ISSUE_19 = {"render/terraform/__init__.py", "render/cloudformation/mappers/compute.py"}
-
 # The ways to kops's completed spec as plain data: the pass-through itself, the bootstrap context's view
 # of it, and the addons' reader of their own settings blocks (bootstrap/addons/values.py).
 # (`BootstrapContext.cluster_spec` counts as an attribute only: other code names local variables so).
@@ -74,8 +70,6 @@ def test_no_raw_spec_reads_outside_spec():
     offending = []
     for path in _modules():
         rel = path.relative_to(PACKAGE).as_posix()
-        if rel in ELSEWHERE_IN_ISSUE_19:
-            continue
         for line, function, what in _raw_reads(path):
             if (rel, function) not in PASS_THROUGH:
                 offending.append(f"kopsgen/{rel}:{line} ({function or 'module level'}): {what}")

@@ -74,7 +74,7 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
     if unreadable:   # render still works (it is how kopsgen is tried out), but says it loudly
         say.warning(unreadable)
     if target == "cloudformation":
-        from kopsgen.render.cloudformation.deploy import after_render
+        from kopsgen.publish.cloudformation import after_render
 
         uploading = say.task(f"uploading to {cluster_spec.cluster.config_base.url}")
         with uploading if upload_templates or upload_files else contextlib.nullcontext():

@@ -95,7 +95,7 @@ def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None,
                              f"({prepared.spec.cluster.config_base.url}); render recorded in "
                              f"{registry.store.location(prepared.record_key)}", err=True)
     if target == "cloudformation":
-        from kopsgen.render.cloudformation.deploy import after_render
+        from kopsgen.publish.cloudformation import after_render
 
         for line in after_render(prepared.spec, prepared.files):
             if "state-store files" not in line:  # written above

@@ -127,9 +127,7 @@ def _max_unavailable(ctx: ModelContext, ig: api.InstanceGroup) -> int:
     """kops's rollingUpdate.maxUnavailable (instance group, else cluster; default 1) as a count of instances:
     a percentage is of the group's minimum size, rounded down; at least 1."""
     value = 1
-    # TODO(issue 19, typed spec): read through a typed rollingUpdate of spec/api.py once it has one
-    for raw in (ctx.spec.cluster.raw.get("spec", {}), ig.raw.get("spec", {})):
-        setting = (raw.get("rollingUpdate") or {}).get("maxUnavailable")
+    for setting in (ctx.spec.cluster.rolling_update_max_unavailable, ig.rolling_update_max_unavailable):
         if setting is not None:
             value = setting
     if isinstance(value, str) and value.endswith("%"):

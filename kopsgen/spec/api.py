@@ -451,6 +451,7 @@ class InstanceGroup:
     kubelet_node_labels: dict[str, str] = field(default_factory=dict)
     containerd: Containerd = Containerd()      # the group's own containerd settings (over the cluster's)
     autoscale: bool = True                     # autoscale: false keeps the cluster autoscaler off the group
+    rolling_update_max_unavailable: int | str | None = None   # rollingUpdate.maxUnavailable (over the cluster's)
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -526,6 +527,7 @@ class InstanceGroup:
             kubelet_node_labels=dict(value_at(s, "kubelet", "nodeLabels", default={})),
             containerd=Containerd.from_dict(s.get("containerd") or {}),
             autoscale=s.get("autoscale") is not False,
+            rolling_update_max_unavailable=value_at(s, "rollingUpdate", "maxUnavailable"),
             raw=doc,
         )
 
@@ -691,6 +693,10 @@ class Cluster:
     cert_manager: CertManager = CertManager()
     snapshot_controller_install_default_class: bool = False   # snapshotController.installDefaultClass
     aws_ebs_csi_driver: AwsEbsCsiDriver = AwsEbsCsiDriver()
+    rolling_update_max_unavailable: int | str | None = None   # rollingUpdate.maxUnavailable (a count or "N%")
+    # target.terraform.providerExtraConfig / filesProviderExtraConfig: extra settings of the two aws providers
+    terraform_provider_extras: dict = field(default_factory=dict)
+    terraform_files_provider_extras: dict = field(default_factory=dict)
 
     @property
     def zones(self) -> tuple[str, ...]:
@@ -783,6 +789,10 @@ class Cluster:
             config_base_region=value_at(s, "kopsgen", "configBaseRegion") or None,
             ssm_access=ssm_access_of(s),
             prevent_etcd_volume_destroy=value_at(s, "kopsgen", "preventEtcdVolumeDestroy", default=False) is True,
+            rolling_update_max_unavailable=value_at(s, "rollingUpdate", "maxUnavailable"),
+            terraform_provider_extras=dict(value_at(s, "target", "terraform", "providerExtraConfig") or {}),
+            terraform_files_provider_extras=dict(value_at(s, "target", "terraform", "filesProviderExtraConfig")
+                                                 or {}),
             service_account_issuer=_str_or_none(value_at(s, "kubeAPIServer", "serviceAccountIssuer")),
             service_account_issuer_discovery=ServiceAccountIssuerDiscovery(
                 enable_aws_oidc_provider=bool(value_at(s, "serviceAccountIssuerDiscovery", "enableAWSOIDCProvider")),

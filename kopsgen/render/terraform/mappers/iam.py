@@ -16,7 +16,7 @@ from kopsgen.render.terraform.hcl import Expr, hcl_string
 from kopsgen.render.terraform.registry import TfContext, mapper, tags_body
 
 
-def _policy(document: PolicyDocument, tf_type: str, name: str, ctx: TfContext) -> Expr:
+def policy_file(document: PolicyDocument, tf_type: str, name: str, ctx: TfContext) -> Expr:
     if not document.links:
         return ctx.data_file(tf_type, name, "policy", document.json + "\n")
     template = []
@@ -38,7 +38,7 @@ def _policy(document: PolicyDocument, tf_type: str, name: str, ctx: TfContext) -
 
 @mapper(IamRole, "aws_iam_role")
 def map_iam_role(r: IamRole, ctx: TfContext) -> dict:
-    body = {"name": r.name, "assume_role_policy": _policy(r.assume_role_policy, "aws_iam_role", r.name, ctx),
+    body = {"name": r.name, "assume_role_policy": policy_file(r.assume_role_policy, "aws_iam_role", r.name, ctx),
             **tags_body(r.tags)}
     if r.permissions_boundary:
         body["permissions_boundary"] = r.permissions_boundary
@@ -47,7 +47,7 @@ def map_iam_role(r: IamRole, ctx: TfContext) -> dict:
 
 @mapper(IamRolePolicy, "aws_iam_role_policy")
 def map_iam_role_policy(r: IamRolePolicy, ctx: TfContext) -> dict:
-    return {"name": r.name, "role": ctx.ref(r.role), "policy": _policy(r.policy, "aws_iam_role_policy", r.name, ctx)}
+    return {"name": r.name, "role": ctx.ref(r.role), "policy": policy_file(r.policy, "aws_iam_role_policy", r.name, ctx)}
 
 
 @mapper(IamRolePolicyAttachment, "aws_iam_role_policy_attachment")

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from kopsgen.ir.kms import KmsKey
-from kopsgen.render.terraform.mappers.iam import _policy as policy_expression
+from kopsgen.render.terraform.mappers.iam import policy_file as policy_expression
 from kopsgen.render.terraform.registry import TfContext, mapper, tags_body
 
 
