@@ -80,12 +80,12 @@ def _spec_files(files: tuple[str, ...], positional: tuple[str, ...]) -> list[str
     return paths
 
 
-def _cluster_spec(files: tuple[str, ...], positional: tuple[str, ...], name: str | None, state: str | None, *,
-                  read_only: bool):
-    """The completed spec of spec files, or of the cluster `name` stored in the state store; either way the
+def _render_session(files: tuple[str, ...], positional: tuple[str, ...], name: str | None, state: str | None, *,
+                    read_only: bool):
+    """The render session of spec files, or of the cluster `name` stored in the state store; either way the
     cluster's CAs are kept in that state store (only read from it with `read_only`)."""
     from kopsgen import pipeline
-    from kopsgen.state.store import open_store
+    from kopsgen.state import open_store
 
     if name and (files or positional):
         raise click.UsageError("give either --name (a cluster in the state store) or spec files, not both")
@@ -97,8 +97,7 @@ def _cluster_spec(files: tuple[str, ...], positional: tuple[str, ...], name: str
         spec = stored_spec(ClusterRegistry(store), name)
     else:
         spec = pipeline.load_spec(_spec_files(files, positional))
-    pipeline.use_state_store(spec, store, read_only=read_only)
-    return spec
+    return pipeline.open_session(spec, store, read_only=read_only)
 
 
 NAME_HELP = "Use the cluster NAME stored in the state store (--state) instead of spec files."
@@ -144,21 +143,22 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
         raise click.UsageError("--upload-templates and --upload-files go with --target cloudformation")
     if target != "files":
         fmt = pipeline.output_format(target, fmt)
-    cluster_spec = _cluster_spec(files, spec, name, state, read_only=False)
+    session = _render_session(files, spec, name, state, read_only=False)
+    cluster_spec = session.spec
     if target == "files":  # nothing to render: the files nodes read go straight to the state store
         from click.core import ParameterSource
 
         if click.get_current_context().get_parameter_source("out_dir") == ParameterSource.ENVIRONMENT:
             out_dir = None   # KOPSGEN_OUT names where rendered code goes, never a place for a cluster's files
         with say.task(f"writing the state-store files of {cluster_spec.cluster.name}"):
-            where, written = pipeline.upload_state_files(cluster_spec, out_dir)
+            where, written = pipeline.upload_state_files(session, out_dir)
         say.status(f"wrote {len(written)} state-store files to {where}" + ("" if written else " (all up to date)"))
         unreadable = None if out_dir else pipeline.config_base_warning(cluster_spec)
         if unreadable:
             say.warning(unreadable)
         return
     with say.task(f"rendering {cluster_spec.cluster.name} for {target}"):
-        rendered = pipeline.render(cluster_spec, target, fmt)
+        rendered = pipeline.render(session, target, fmt)
     out = Path(out_dir) if out_dir else Path("outputs") / cluster_spec.cluster.name / target
     write_output(out, rendered)
     say.status(f"wrote {len(rendered)} files to {out}")
@@ -170,7 +170,7 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
 
         uploading = say.task(f"uploading to {cluster_spec.cluster.config_base.url}")
         with uploading if upload_templates or upload_files else contextlib.nullcontext():
-            lines = after_render(cluster_spec, rendered, upload_templates=upload_templates, upload_files=upload_files)
+            lines = after_render(session, rendered, upload_templates=upload_templates, upload_files=upload_files)
         for line in lines:
             say.status(line)
 
@@ -221,8 +221,8 @@ def graph(spec: tuple[str, ...], files: tuple[str, ...], out_file: str | None, f
 
     chosen = pictures.format_for(out_file, fmt)
     # read_only: a picture never makes the cluster's CAs
-    cluster_spec = _cluster_spec(files, spec, name, state, read_only=True)
-    pic = pictures.picture(pipeline.build_graph(cluster_spec), cluster_spec.cluster.name)
+    session = _render_session(files, spec, name, state, read_only=True)
+    pic = pictures.picture(pipeline.build_graph(session), session.spec.cluster.name)
     text = pictures.render(pic, chosen)
     if not out_file or out_file == "-":
         click.echo(text, nl=False)
@@ -859,7 +859,7 @@ def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None,
     if target == "cloudformation":
         from kopsgen.render.cloudformation.deploy import after_render
 
-        for line in after_render(prepared.spec, prepared.files):
+        for line in after_render(prepared.session, prepared.files):
             if "state-store files" not in line:  # written above
                 cliutil.console().status(line, err=True)
 
@@ -903,8 +903,8 @@ def migrate(spec: tuple[str, ...], files: tuple[str, ...], name: str | None, sta
 
     if not kops_dir and not live_state:
         raise click.UsageError("give --kops-dir (the folder kops wrote) and/or --live-state (terraform show -json)")
-    cluster = _cluster_spec(files, spec, name, state, read_only=True)
-    report = migrating.migrate(cluster, kops_dir=kops_dir, live_state=live_state)
+    session = _render_session(files, spec, name, state, read_only=True)
+    report = migrating.migrate(session, kops_dir=kops_dir, live_state=live_state)
     click.echo(report.to_json() if output == "json" else migrating.text(report), nl=False)
     sys.exit(report.exit_code)
 

@@ -28,6 +28,7 @@ from tests.support.moto import MotoServer
 from tests.support.moto_server import aws_environment
 from tests.support.paths import case_input, reference_cases
 from tests.test_terraform_moto import MOTO_LIMITS
+from tests.support.sessions import session
 
 DATA = Path(__file__).parent / "data"
 REPOSITORY_PATH = "kops-mirror"   # the file repository is <mirror>/kops-mirror, a prefix as real mirrors have
@@ -89,7 +90,7 @@ class Applied:
         # keysets in the same bucket as the configBase (s3://BUCKET/<cluster>/pki/...), where nodes read them
         pipeline.use_state_store(spec, open_store(f"s3://{tfmoto.STATE_BUCKET}"))
         self.out = tmp_path / "out"
-        write_output(self.out, pipeline.render(spec, "terraform", "hcl"))
+        write_output(self.out, pipeline.render(session(spec), "terraform", "hcl"))
         tfmoto.prepare(self.out, moto)
         terraform.init(self.out)
         tfmoto.apply(self.out)
@@ -263,7 +264,7 @@ def test_private_cluster_boots(moto: MotoServer, mirror: br.FileMirror, tmp_path
 
 def _render_user_data(source: Path, tmp_path: Path, edit) -> dict[str, bytes]:
     spec_path = tfmoto.realistic_spec(source, tmp_path / "spec.yaml", edit=edit)
-    files = pipeline.render(pipeline.load_spec([spec_path]), "terraform", "hcl")
+    files = pipeline.render(session(pipeline.load_spec([spec_path])), "terraform", "hcl")
     return {name: data for name, data in files.items() if name.endswith("_user_data")}
 
 

@@ -26,6 +26,7 @@ from kopsgen.state.store import open_store
 from tests.support import hcl, kops_files
 from tests.support.paths import EXAMPLES, REFERENCE, case_input, reference_cases
 from tests.support.spec_edit import cluster_spec, edited_input, set_every_extension
+from tests.support.sessions import session
 
 # Leaves that legitimately differ from kops's files, and why.
 PKI = [r"\.CAs\.", r"\.KeypairIDs\.", r"ServiceAccountPublicKeys"]       # our CAs vs kops's fixed test CAs
@@ -173,7 +174,7 @@ def test_terraform_has_kops_s3_object_addresses(case, tmp_path):
     """Same labels, buckets, keys, provider and encryption as kops's kubernetes.tf."""
     spec = kops_files.case_spec(case)
     kops_files.bootstrap(spec)
-    rendered = pipeline.render(spec, "terraform")
+    rendered = pipeline.render(session(spec), "terraform")
     ours = {k: v for k, v in hcl.resources(hcl.parse(rendered["kubernetes.tf"].decode())).items()
             if k.startswith("aws_s3_object.")}
     theirs = {k: v for k, v in hcl.resources(hcl.parse_file(REFERENCE / case / "kubernetes.tf")).items()
@@ -194,7 +195,7 @@ def test_private_keys_never_reach_rendered_output(tmp_path):
     assert {f.key for f in secrets} >= {"pki/private/kubernetes-ca/keyset.yaml",
                                         "pki/private/service-account/keyset.yaml"}
     for target in ("terraform", "cloudformation"):
-        for path, data in pipeline.render(spec, target).items():
+        for path, data in pipeline.render(session(spec), target).items():
             assert b"PRIVATE KEY" not in data and b"privateMaterial" not in data, (target, path)
             for f in secrets:
                 key = yaml.safe_load(f.content)["spec"]["keys"][0]["privateMaterial"]

@@ -19,6 +19,7 @@ from kopsgen.render.cloudformation.upload import https_url, upload_templates
 from tests.support import cloudformation as cfn
 from tests.support import spec_edit
 from tests.support.paths import case_input
+from tests.support.sessions import session
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +135,7 @@ def test_suspended_processes_are_recorded_and_left_alone_by_updates(state):
 @pytest.mark.parametrize("case", ["ha", "shared_vpc", "minimal-ipv6"])
 def test_outputs_export_what_the_graph_offers(case, state):
     spec = _spec(case)
-    graph = pipeline.build_graph(spec)
+    graph = pipeline.build_graph(session(spec))
     body = cfn.template(cfn.render(spec))
     expected = {naming.output_id(name) for name, value in graph.outputs.items() if value != ()}
     if case == "shared_vpc":   # IPv4 only: no output that would only echo an IPv6 block the user must give
@@ -271,7 +272,7 @@ def test_a_carved_ipv6_block_is_cut_from_the_vpcs_block(tmp_path, state):
 
 def test_egress_rules_live_inside_the_groups_we_own(state):
     spec = _spec("privatecalico")
-    graph = pipeline.build_graph(spec)
+    graph = pipeline.build_graph(session(spec))
     from kopsgen.ir.firewall import EGRESS, SecurityGroupRule
 
     egress = [r for r in graph.of_kind(SecurityGroupRule) if r.direction == EGRESS]

@@ -22,11 +22,12 @@ _RENDER_ALL = """
 import hashlib, json, sys
 from kopsgen import pipeline
 from tests.support.paths import case_input
+from tests.support.sessions import session
 out = {}
 for case in sys.argv[2:]:
     spec = pipeline.load_spec([case_input(case)])
     for target, fmt in json.loads(sys.argv[1]):
-        for path, data in pipeline.render(spec, target, fmt).items():
+        for path, data in pipeline.render(session(spec), target, fmt).items():
             out[f"{case}/{target}/{fmt}/{path}"] = hashlib.sha256(data).hexdigest()
 print(json.dumps(out, sort_keys=True))
 """
@@ -37,7 +38,7 @@ def _digests_here(cases: list[str]) -> dict[str, str]:
     for case in cases:
         spec = pipeline.load_spec([case_input(case)])
         for target, fmt in FORMATS:
-            for path, data in pipeline.render(spec, target, fmt).items():
+            for path, data in pipeline.render(session(spec), target, fmt).items():
                 out[f"{case}/{target}/{fmt}/{path}"] = hashlib.sha256(data).hexdigest()
     return out
 
@@ -53,8 +54,8 @@ def _digests_in_subprocess(cases: list[str], hash_seed: str) -> dict[str, str]:
 @pytest.mark.parametrize("target,fmt", FORMATS)
 def test_rendering_twice_gives_identical_bytes(case: str, target: str, fmt: str):
     spec = pipeline.load_spec([case_input(case)])
-    first = pipeline.render(spec, target, fmt)
-    second = pipeline.render(pipeline.load_spec([case_input(case)]), target, fmt)
+    first = pipeline.render(session(spec), target, fmt)
+    second = pipeline.render(session(pipeline.load_spec([case_input(case)])), target, fmt)
     assert list(first) == list(second)  # same files, in the same order
     changed = [path for path in first if first[path] != second[path]]
     assert not changed, f"differ between two renders: {changed}"

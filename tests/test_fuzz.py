@@ -39,6 +39,7 @@ from kopsgen.output import MANIFEST, STAGING, write_output
 from tests.support.paths import ROOT
 from tests.support.spec_base import BASE
 from tests.test_spec_properties import RAW_JUNK, mutated_documents
+from tests.support.sessions import session
 
 EXAMPLES = int(os.environ.get("KOPSGEN_FUZZ_EXAMPLES", "800"))
 SUBPROCESS_EXAMPLES = 5
@@ -80,7 +81,7 @@ def previous(tmp_path_factory) -> dict[str, Path]:
     folders = {}
     for target in TARGETS:
         folder = root / target
-        write_output(folder, pipeline.render(spec, target))
+        write_output(folder, pipeline.render(session(spec), target))
         (folder / USER_FILE[0]).parent.mkdir(parents=True, exist_ok=True)
         (folder / USER_FILE[0]).write_bytes(USER_FILE[1])
         folders[target] = folder
@@ -162,7 +163,7 @@ def test_the_installed_command_behaves_the_same(previous, data):
                               env={k: v for k, v in os.environ.items() if k != "KOPSGEN_DEBUG"})
         _check_outcome(proc.returncode, proc.stdout + proc.stderr, before, out, spec_path)
         if proc.returncode == 0:
-            expected = pipeline.render(pipeline.load_spec([spec_path]), target)
+            expected = pipeline.render(session(pipeline.load_spec([spec_path])), target)
             after = _snapshot(out)
             assert {k: v for k, v in after.items() if k in expected} == expected
 

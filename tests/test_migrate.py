@@ -21,6 +21,7 @@ from kopsgen.lifecycle.replacement import REPLACED_WHEN_CHANGED
 from kopsgen.render.terraform import attributes as tf_attributes
 from kopsgen.render.terraform import reading
 from tests.support.paths import EXAMPLES, REFERENCE, case_input, reference_cases
+from tests.support.sessions import session
 
 # Replacements and deletions kopsgen makes on purpose, by address pattern, each with its reason; none may be
 # data-bearing. tests/test_migrate_moto.py holds the real plan to the same list.
@@ -63,7 +64,7 @@ def _all_rendered_blocks() -> dict[type, set[str]]:
     sources = [case_input(c) for c in reference_cases()] + sorted(EXAMPLES.glob("*.yaml"))
     for source in sources:
         spec = pipeline.load_spec([source])
-        graph = pipeline.build_graph(spec)
+        graph = pipeline.build_graph(session(spec))
         blocks = reading.parse_configuration(pipeline.render_graph(graph, spec, "terraform", "json"), str(source))
         ctx = TfContext(graph, spec)
         for resource in graph:

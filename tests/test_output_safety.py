@@ -40,6 +40,7 @@ _CHILD = r"""
 import dataclasses, os, signal, sys
 from kopsgen import output, pipeline
 from tests.support.paths import case_input
+from tests.support.sessions import session
 
 case, fmt, out, hook, n = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
 
@@ -71,7 +72,7 @@ elif hook == "mapper":      # a renderer that raises on a valid spec, run throug
     sys.argv = ["kopsgen", "render", "--format", fmt, "-f", str(case_input(case)), "-o", out]
     main()
 
-output.write_output(out, pipeline.render(pipeline.load_spec([case_input(case)]), "terraform", fmt))
+output.write_output(out, pipeline.render(session(pipeline.load_spec([case_input(case)])), "terraform", fmt))
 """
 
 
@@ -83,7 +84,7 @@ def _run_child(case_fmt: tuple[str, str], out: Path, hook: str, n: int = 0) -> s
 
 def _render(case_fmt: tuple[str, str]) -> dict[str, bytes]:
     case, fmt = case_fmt
-    return pipeline.render(pipeline.load_spec([case_input(case)]), "terraform", fmt)
+    return pipeline.render(session(pipeline.load_spec([case_input(case)])), "terraform", fmt)
 
 
 def _snapshot(folder: Path, skip_staging: bool = True) -> dict[str, bytes]:
@@ -248,7 +249,7 @@ from kopsgen import output, pipeline
 from tests.support.paths import case_input
 
 case, fmt, out, signal_file, n = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
-files = pipeline.render(pipeline.load_spec([case_input(case)]), "terraform", fmt)
+files = pipeline.render(session(pipeline.load_spec([case_input(case)])), "terraform", fmt)
 open(f"{signal_file}.{case}", "w").close()
 while not os.path.exists(signal_file):
     time.sleep(0.005)

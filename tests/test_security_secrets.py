@@ -24,6 +24,7 @@ import yaml
 
 from kopsgen import pipeline
 from tests.support.paths import EXAMPLES, case_input, reference_cases
+from tests.support.sessions import session
 
 PEM_PRIVATE = re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----")
 BASE64_RUN = re.compile(rb"[A-Za-z0-9+/]{80,}={0,2}")
@@ -93,7 +94,7 @@ def store(tmp_path_factory) -> Iterator[Path]:
 
 @lru_cache(maxsize=None)
 def _rendered(name: str, target: str, fmt: str) -> dict[str, bytes]:
-    return pipeline.render(pipeline.load_spec([INPUTS[name]]), target, fmt)
+    return pipeline.render(session(pipeline.load_spec([INPUTS[name]])), target, fmt)
 
 
 def _combinations():

@@ -21,6 +21,7 @@ import yaml
 from kopsgen import bootstrap, pipeline
 from kopsgen.errors import RenderError, SpecError
 from kopsgen.spec import schema as spec_schema
+from tests.support.sessions import session
 
 Path_ = tuple  # a spec path: keys and list indexes, e.g. ("spec", "subnets", 0, "cidr")
 
@@ -285,7 +286,7 @@ def run(docs: list[dict], folder: Path, keep_files: bool = False) -> Outcome:
     path.write_text(yaml.safe_dump_all(docs, sort_keys=False))
     try:
         spec = pipeline.load_spec([path])
-        graph = pipeline.build_graph(spec)
+        graph = pipeline.build_graph(session(spec))
         files = {target: pipeline.render_graph(graph, spec, target) for target in TARGETS}
         bootstrap.state_files(spec)
     except SpecError as e:

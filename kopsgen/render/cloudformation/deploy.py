@@ -199,15 +199,14 @@ def suspended_processes(files: dict[str, bytes]) -> dict[str, list[str]]:
     return dict(sorted(found.items()))
 
 
-def after_render(spec, files: dict[str, bytes], *, upload_templates: bool = False,
+def after_render(session, files: dict[str, bytes], *, upload_templates: bool = False,
                  upload_files: bool = False) -> list[str]:
-    """What the CLI does and says once the CloudFormation output is written: the optional uploads,
-    then the notes on what is still to do."""
+    """What the CLI does and says once the CloudFormation output of `session` (a RenderSession) is written:
+    the optional uploads, then the notes on what is still to do."""
+    spec = session.spec
     lines: list[str] = []
     if upload_files:
-        from kopsgen import bootstrap
-
-        written = bootstrap.upload_state_files(spec)
+        written = session.bootstrap.upload_state_files()
         lines.append(f"uploaded {len(written)} state-store files to {spec.cluster.config_base.url}"
                      + ("" if written else " (all were up to date)"))
     if upload_templates:
