@@ -31,7 +31,11 @@ def open_session(spec: ClusterSpec, store: StateStore, *, read_only: bool = Fals
 
 def build_graph(session: RenderSession) -> Graph:
     from kopsgen.model import build
+    from kopsgen.session import RenderSession
 
+    if not isinstance(session, RenderSession):
+        raise TypeError(f"build_graph takes a RenderSession (pipeline.open_session(spec, store)), not "
+                        f"{type(session).__name__}")
     graph = build(session.spec, session.bootstrap)
     graph.check()
     return graph

@@ -21,7 +21,7 @@ from kopsgen import pipeline
 from kopsgen.bootstrap import filerepository, pki, releases
 from kopsgen.errors import RenderError
 from kopsgen.output import write_output
-from kopsgen.state.store import open_store
+from kopsgen.state import open_store
 from tests.support import bootrehearsal as br
 from tests.support import terraform, tfmoto
 from tests.support.moto import MotoServer
@@ -88,9 +88,9 @@ class Applied:
                                           edit=_with_mirror(mirror, kops_version))
         spec = pipeline.load_spec([spec_path])
         # keysets in the same bucket as the configBase (s3://BUCKET/<cluster>/pki/...), where nodes read them
-        pipeline.use_state_store(spec, open_store(f"s3://{tfmoto.STATE_BUCKET}"))
+        rendering = session(spec, open_store(f"s3://{tfmoto.STATE_BUCKET}"))
         self.out = tmp_path / "out"
-        write_output(self.out, pipeline.render(session(spec), "terraform", "hcl"))
+        write_output(self.out, pipeline.render(rendering, "terraform", "hcl"))
         tfmoto.prepare(self.out, moto)
         terraform.init(self.out)
         tfmoto.apply(self.out)

@@ -16,13 +16,13 @@ from click.testing import CliRunner
 from cryptography import x509
 
 from kopsgen import pipeline
-from kopsgen.bootstrap import addon_catalog, state_files, upload_state_files
+from kopsgen.bootstrap import addon_catalog
 from kopsgen.bootstrap.addon_catalog import NTH_QUEUE_URL_MARKER
 from kopsgen.bootstrap.releases import DEFAULT_KOPS_VERSION
 from kopsgen.cli import cli
 from kopsgen.errors import RenderError
 from kopsgen.spec import schema
-from kopsgen.state.store import open_store
+from kopsgen.state import open_store
 from tests.support import hcl, kops_files
 from tests.support.paths import EXAMPLES, REFERENCE, case_input, reference_cases
 from tests.support.spec_edit import cluster_spec, edited_input, set_every_extension
@@ -173,7 +173,6 @@ def test_addon_manifests_and_channel_agree_with_kops(case):
 def test_terraform_has_kops_s3_object_addresses(case, tmp_path):
     """Same labels, buckets, keys, provider and encryption as kops's kubernetes.tf."""
     spec = kops_files.case_spec(case)
-    kops_files.bootstrap(spec)
     rendered = pipeline.render(session(spec), "terraform")
     ours = {k: v for k, v in hcl.resources(hcl.parse(rendered["kubernetes.tf"].decode())).items()
             if k.startswith("aws_s3_object.")}
@@ -238,21 +237,20 @@ def test_cas_are_generated_once_and_kept(tmp_path):
 
 
 def test_upload_to_a_folder_then_nothing_to_do(tmp_path):
-    spec = kops_files.case_spec("minimal-dns-none")
-    kops_files.bootstrap(spec)
+    cluster = kops_files.bootstrap(kops_files.case_spec("minimal-dns-none"))
     target = open_store(f"file://{tmp_path / 'base'}")
     values = {NTH_QUEUE_URL_MARKER: "https://sqs.us-test-1.amazonaws.com/111122223333/minimal-example-com-nth"}
-    written = upload_state_files(spec, target, apply_time_values=values)
-    assert sorted(written) == sorted(state_files(spec))
+    written = cluster.upload_state_files(target, apply_time_values=values)
+    assert sorted(written) == sorted(cluster.state_files())
     nth = (tmp_path / "base" / "addons/node-termination-handler.aws/k8s-1.11.yaml").read_text()
     assert values[NTH_QUEUE_URL_MARKER] in nth and NTH_QUEUE_URL_MARKER not in nth
     assert stat.S_IMODE(os.stat(tmp_path / "base/pki/private/kubernetes-ca/keyset.yaml").st_mode) == 0o600
-    assert upload_state_files(spec, target, apply_time_values=values) == []
+    assert cluster.upload_state_files(target, apply_time_values=values) == []
 
     # a different CA already in the target is never overwritten
     other = kops_files.bootstrap(kops_files.case_spec("minimal-dns-none"), tmp_path / "other-keys")
     with pytest.raises(RenderError, match="refusing to replace a CA"):
-        upload_state_files(other.spec, target, apply_time_values=values)
+        other.upload_state_files(target, apply_time_values=values)
 
 
 @pytest.mark.moto
@@ -275,7 +273,7 @@ def test_render_target_files_uploads_to_s3(moto, tmp_path, monkeypatch):
     listed = s3.list_objects_v2(Bucket="kopsgen-test-state", Prefix="clusters/minimal.example.com/")
     keys = sorted(o["Key"].split("minimal.example.com/", 1)[1] for o in listed.get("Contents", []))
     spec = pipeline.load_spec([path])
-    assert keys == sorted(state_files(spec))
+    assert keys == sorted(session(spec, open_store(f"file://{tmp_path / 'local-state'}")).bootstrap.state_files())
     assert f"wrote {len(keys)} state-store files" in result.output
     nth = s3.get_object(Bucket="kopsgen-test-state",
                         Key="clusters/minimal.example.com/addons/node-termination-handler.aws/k8s-1.11.yaml")

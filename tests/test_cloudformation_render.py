@@ -9,7 +9,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from kopsgen import bootstrap, pipeline
+from kopsgen import pipeline
 from kopsgen.cli import cli
 from kopsgen.errors import UsageError
 from kopsgen.ir import naming
@@ -72,7 +72,7 @@ def test_user_data_is_the_bytes_terraform_embeds(case, state):
     templates = {r["Properties"]["LaunchTemplateName"]: r["Properties"]["LaunchTemplateData"]
                  for r in _resources(files, "AWS::EC2::LaunchTemplate").values()}
     for ig in spec.instance_groups:
-        expected = bootstrap.user_data(spec, ig)
+        expected = session(spec).bootstrap.user_data(ig)
         data = templates[naming.launch_template(ig.name, ig.role, spec.cluster.name)]
         assert _user_data(data["UserData"]) == expected if expected else "UserData" not in data
 
@@ -86,7 +86,7 @@ def test_compressed_user_data_is_embedded_as_the_same_bytes(tmp_path, state):
     node = next(r for r in _resources(files, "AWS::EC2::LaunchTemplate").values()
                 if r["Properties"]["LaunchTemplateName"] == "nodes.minimal.example.com")
     assert _user_data(node["Properties"]["LaunchTemplateData"]["UserData"]) == \
-        bootstrap.user_data(spec, spec.instance_group("nodes"))
+        session(spec).bootstrap.user_data(spec.instance_group("nodes"))
 
 
 # ---------------------------------------------------------------- rolling updates
@@ -383,5 +383,5 @@ def test_cli_uploads_templates_and_state_files(moto, tmp_path, state, monkeypatc
     assert f"https://{bucket}.s3.us-east-1.amazonaws.com/{key}" in result.output
     stored = {o["Key"] for o in moto.client("s3").list_objects_v2(Bucket=bucket)["Contents"]}
     assert key in stored
-    expected = {f"minimal.example.com/{k}" for k in bootstrap.state_files(pipeline.load_spec([spec_file]))}
+    expected = {f"minimal.example.com/{k}" for k in session(pipeline.load_spec([spec_file])).bootstrap.state_files()}
     assert expected and expected <= stored

@@ -39,7 +39,7 @@ def deliberate(address: str) -> str | None:
 
 
 def _report(case: str) -> migrating.Report:
-    return migrating.migrate(pipeline.load_spec([case_input(case)]), kops_dir=REFERENCE / case)
+    return migrating.migrate(session(pipeline.load_spec([case_input(case)])), kops_dir=REFERENCE / case)
 
 
 @pytest.mark.parametrize("case", reference_cases())
@@ -148,7 +148,7 @@ def test_a_new_launch_template_version_is_explained_for_running_machines(tmp_pat
     def bigger_nodes(docs):
         next(d for d in docs if d["metadata"]["name"] == "nodes")["spec"]["machineType"] = "m5.large"
 
-    report = migrating.migrate(pipeline.load_spec([_ha_with(tmp_path, bigger_nodes)]), kops_dir=REFERENCE / "ha")
+    report = migrating.migrate(session(pipeline.load_spec([_ha_with(tmp_path, bigger_nodes)])), kops_dir=REFERENCE / "ha")
     assert next(c for c in report.changes if c.address == "aws_launch_template.nodes-ha-example-com").action == "update"
     assert any("running instances keep theirs" in m for m in report.machines), report.machines
     assert any("No instance is replaced by the apply itself" in m for m in report.machines), report.machines

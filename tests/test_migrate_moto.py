@@ -168,8 +168,8 @@ def run_migration(case: str, moto: MotoServer, tmp_path: Path) -> None:
     assert not unplanned, f"{case}: the plan replaces or deletes {unplanned}"
 
     # 4. migrate's prediction, from the state and from kops's folder
-    from_state = migrating.migrate(spec, kops_dir=kops, live_state=live)
-    from_folder = migrating.migrate(spec, kops_dir=kops)
+    from_state = migrating.migrate(session(spec), kops_dir=kops, live_state=live)
+    from_folder = migrating.migrate(session(spec), kops_dir=kops)
     for report in (from_state, from_folder):
         predicted = {c.address: c.action for c in report.changes}
         for action in ("create", "replace", "delete"):

@@ -21,6 +21,7 @@ from kopsgen.ir.iam import (
     AwsAccount, IamInstanceProfile, IamOidcProvider, IamRole, IamRolePolicy, IamRolePolicyAttachment,
 )
 from kopsgen.model.context import ModelContext
+from tests.support.specs import NO_BOOTSTRAP
 from kopsgen.model.iam import instance_profile, service_account_issuer
 from kopsgen.spec.api import value_at
 from tests.support.spec_edit import cluster_spec, edited_spec, group_spec
@@ -105,7 +106,7 @@ def test_groups_on_an_existing_profile_get_no_iam_resources(tmp_path):
         _group(docs, "nodes")["iam"] = {"profile": arn}
 
     spec = _spec(tmp_path, edit)
-    ctx = ModelContext(spec)
+    ctx = ModelContext(spec, NO_BOOTSTRAP)
     graph = pipeline.build_graph(session(spec))
     ctx.graph = graph
     assert f"nodes.{CLUSTER}" not in _names(graph, IamRole) | _names(graph, IamInstanceProfile)
@@ -124,7 +125,7 @@ def test_a_role_keeps_its_resources_while_one_of_its_groups_uses_them(tmp_path):
 
     spec = _spec(tmp_path, edit)
     graph = pipeline.build_graph(session(spec))
-    ctx = ModelContext(spec, graph)
+    ctx = ModelContext(spec, NO_BOOTSTRAP, graph)
     assert f"nodes.{CLUSTER}" in _names(graph, IamInstanceProfile)
     assert instance_profile(ctx, spec.instance_group("nodes")) == Ref(IamInstanceProfile, f"nodes.{CLUSTER}", "id")
     assert instance_profile(ctx, spec.instance_group("nodes-custom")) == External("custom")

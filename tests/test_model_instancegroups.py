@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from kopsgen import bootstrap, pipeline
+from kopsgen import pipeline
 from kopsgen.errors import RenderError, SpecError
 from kopsgen.ir.base import External, Ref
 from kopsgen.ir.compute import (
@@ -366,7 +366,7 @@ def test_nodeup_completes_the_lifecycle_hook_only_where_there_is_a_warm_pool(tmp
         cluster["warmPool"] = {"minSize": 1, "enableLifecycleHook": True}
 
     spec = specs.load(tmp_path, edit)
-    configs = {ig.name: yaml.safe_load(bootstrap.bootstrap_for(spec).nodeup_config(ig)) for ig in spec.instance_groups}
+    configs = {ig.name: yaml.safe_load(session(spec).bootstrap.nodeup_config(ig)) for ig in spec.instance_groups}
     assert {name: config.get("EnableLifecycleHook", False) for name, config in configs.items()} == {
         CP: False, "nodes": True}
 
