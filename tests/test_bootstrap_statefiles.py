@@ -323,7 +323,8 @@ def test_addons_kopsgen_does_not_build_are_refused_by_name(tmp_path):
         cluster_spec(docs).setdefault("containerd", {})["nvidiaGPU"] = {"enabled": True}
 
     path = edited_input("minimal-dns-none", tmp_path / "c.yaml", edit)
-    result = CliRunner().invoke(cli, ["render", "-f", str(path), "-o", str(tmp_path / "out")])
+    result = CliRunner().invoke(cli, ["render", "-f", str(path), "-o", str(tmp_path / "out"),
+                                      "--state", f"file://{tmp_path / 'state'}"])
     assert result.exit_code == 2
     assert "spec.containerd.nvidiaGPU.enabled: kopsgen does not build the nvidia.addons.k8s.io addon manifest" \
         in result.output
