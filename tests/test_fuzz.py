@@ -39,7 +39,7 @@ from kopsgen.output import MANIFEST, STAGING, write_output
 from tests.support.paths import ROOT
 from tests.support.spec_base import BASE
 from tests.test_spec_properties import RAW_JUNK, mutated_documents
-from tests.support.sessions import session
+from tests.support.sessions import session, shared_store
 
 EXAMPLES = int(os.environ.get("KOPSGEN_FUZZ_EXAMPLES", "800"))
 SUBPROCESS_EXAMPLES = 5
@@ -131,7 +131,8 @@ def _run_in_process(previous: dict[str, Path], spec: bytes, target: str) -> None
         shutil.copytree(previous[target], out)
         before = _snapshot(out)
         with _deadline(HANG_SECONDS):
-            result = CliRunner().invoke(cli, ["render", "--target", target, "-f", str(spec_path), "-o", str(out)])
+            result = CliRunner().invoke(cli, ["render", "--target", target, "-f", str(spec_path), "-o", str(out),
+                                              "--state", shared_store().url])
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise AssertionError(f"uncaught {type(result.exception).__name__}: {result.exception}") \
                 from result.exception
@@ -159,7 +160,8 @@ def test_the_installed_command_behaves_the_same(previous, data):
         shutil.copytree(previous[target], out)
         before = _snapshot(out)
         proc = subprocess.run([sys.executable, "-m", "kopsgen", "render", "--target", target, "-f", str(spec_path),
-                               "-o", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=HANG_SECONDS,
+                               "-o", str(out), "--state", shared_store().url], cwd=ROOT, capture_output=True, text=True,
+                              timeout=HANG_SECONDS,
                               env={k: v for k, v in os.environ.items() if k != "KOPSGEN_DEBUG"})
         _check_outcome(proc.returncode, proc.stdout + proc.stderr, before, out, spec_path)
         if proc.returncode == 0:
