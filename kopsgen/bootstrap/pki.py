@@ -4,8 +4,8 @@ kops keeps each CA as a keyset: a YAML `Keyset` object at `pki/private/<name>/ke
 holding one or more certificates with their private keys (base64 PEM) and the id of the
 primary one. The control plane's nodeup reads these files from the config base; nodes get the
 kubernetes CA certificates through their boot config. A keyset is created the first time a
-cluster is rendered (ClusterBootstrap.load, before anything is built) and read back on every later render, so re-rendering never rotates a CA (and
-never changes the user data that carries its certificate).
+cluster is rendered (ClusterBootstrap.load, before anything is built) and read back on every later
+render, so re-rendering never rotates a CA (and never changes the user data that carries its certificate).
 
 Private keys only ever live in the state store (written as secret objects); the certificates and
 public keys are what the nodeup configs and user data carry.
