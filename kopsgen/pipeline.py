@@ -1,87 +1,49 @@
-"""load -> schema -> defaults -> validate -> typed spec -> build graph -> render. One function a step."""
+"""load -> schema -> defaults -> validate -> typed spec -> session -> build graph -> render. One function a step.
+
+The spec steps live in spec/complete.py (the state store completes specs too) and are named here as well;
+open_session makes the one RenderSession (session.py) that build_graph and render take."""
 
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING
 
-from kopsgen.errors import SpecError, UsageError
+from kopsgen.errors import UsageError
 from kopsgen.ir.base import Graph
-from kopsgen.spec import schema, sshkey
 from kopsgen.spec.api import ClusterSpec
-from kopsgen.spec.defaults import apply_defaults
-from kopsgen.spec.documents import SpecDocuments, load_documents
-from kopsgen.spec.source import Document, SpecPath
-from kopsgen.spec.validate import validate
+from kopsgen.spec.complete import check_schema, complete_documents, load_spec, typed_spec  # noqa: F401
+from kopsgen.state.backends import open_store
 from kopsgen.state.store import StateStore
 
-
-def check_schema(docs: SpecDocuments) -> None:
-    errors = [e for doc in docs.all() for e in schema.check_document(doc)]
-    if errors:
-        raise SpecError(errors)
+if TYPE_CHECKING:   # the session (and the bootstrap it holds) is imported by what renders, not by every command
+    from kopsgen.session import RenderSession
 
 
-def complete_documents(docs: SpecDocuments) -> SpecDocuments:
-    """Schema-check, default and validate; the completed documents, or SpecError with every problem.
+def open_session(spec: ClusterSpec, store: StateStore, *, read_only: bool = False) -> RenderSession:
+    """The session that renders `spec`, its CA keysets kept in `store`: those the store lacks are made now
+    (announced as they are made), before anything is built. With `read_only`, existing keysets are read
+    from the store and any that must be made stay in memory (session.overlay): a command that only looks
+    writes nothing."""
+    from kopsgen.session import RenderSession
 
-    The semantic checks run even when the schema found problems, so that one run reports them all
-    (an unknown field and an overlapping subnet alike). They tolerate data of the wrong type; what
-    they find in a part of a document that a schema problem makes unreliable (schema.Problem.scope)
-    is left out, since it would only restate that problem."""
-    problems = {id(doc.source): schema.problems(doc) for doc in docs.all()}
-    full = apply_defaults(docs)
-
-    def already_reported(doc: Document, path: SpecPath) -> bool:
-        return any(tuple(path[:len(p.scope)]) == p.scope for p in problems.get(id(doc.source), ()))
-
-    errors = [p.error for found in problems.values() for p in found]
-    errors += validate(full, skip=already_reported)
-    if not already_reported(full.cluster, ("spec", sshkey.FIELD)):
-        errors += sshkey.check(full)
-    if errors:
-        raise SpecError(errors)
-    return full
+    return RenderSession.open(spec, store, read_only=read_only)
 
 
-def typed_spec(full: SpecDocuments) -> ClusterSpec:
-    spec = ClusterSpec.from_dicts(full.cluster.data, [ig.data for ig in full.instance_groups])
-    # the SSH public key may live in a file beside the spec, so it is read here rather than from the data
-    return dataclasses.replace(spec, cluster=dataclasses.replace(spec.cluster,
-                                                                 ssh_public_key=sshkey.public_key(full)))
-
-
-def load_spec(paths: Iterable[str | Path]) -> ClusterSpec:
-    return typed_spec(complete_documents(load_documents(paths)))
-
-
-def use_state_store(spec: ClusterSpec, store: StateStore | None = None, *, read_only: bool = False) -> StateStore:
-    """Keep the CA keysets of `spec` in `store` (default: KOPSGEN_STATE_STORE, else the per-user default)
-    while its graph is built and rendered. With `read_only`, existing keysets are read from the store
-    and any that must be made stay in memory: a command that only looks writes nothing. Call before
-    build_graph/render; returns the store the bootstrap uses."""
-    from kopsgen import bootstrap
-    from kopsgen.state.overlay import OverlayStore
-    from kopsgen.state.store import open_store
-
-    base = store if store is not None else open_store(None)
-    used = OverlayStore(base) if read_only else base
-    bootstrap.bootstrap_for(spec, used)
-    return used
-
-
-def build_graph(spec: ClusterSpec) -> Graph:
+def build_graph(session: RenderSession) -> Graph:
     from kopsgen.model import build
+    from kopsgen.session import RenderSession
 
-    graph = build(spec)
+    if not isinstance(session, RenderSession):
+        raise TypeError(f"build_graph takes a RenderSession (pipeline.open_session(spec, store)), not "
+                        f"{type(session).__name__}")
+    graph = build(session.spec, session.bootstrap)
     graph.check()
     return graph
 
 
-def render(spec: ClusterSpec, target: str, fmt: str | None = None) -> dict[str, bytes]:
-    """Every output file of `target` for `spec`, by relative path. Nothing is written here."""
-    return render_graph(build_graph(spec), spec, target, fmt)
+def render(session: RenderSession, target: str, fmt: str | None = None) -> dict[str, bytes]:
+    """Every output file of `target` for the session's spec, by relative path. Nothing is written here."""
+    return render_graph(build_graph(session), session.spec, target, fmt)
 
 
 # the formats each target writes, its default first
@@ -112,16 +74,13 @@ def render_graph(graph: Graph, spec: ClusterSpec, target: str, fmt: str | None =
     return cloudformation.render(graph, options)
 
 
-def upload_state_files(spec: ClusterSpec, destination: str | None = None) -> tuple[str, list[str]]:
+def upload_state_files(session: RenderSession, destination: str | None = None) -> tuple[str, list[str]]:
     """`render --target files`: write the cluster's state-store files (nodeup configs, addon manifests,
     keysets, ...) to its config base, or to `destination` (a state-store URL or folder) instead.
     Returns where they went and the keys written."""
-    from kopsgen import bootstrap
-    from kopsgen.state.store import open_store
-
     store = open_store(destination) if destination else None
-    written = bootstrap.upload_state_files(spec, store)
-    return (store.url if store else bootstrap.bootstrap_for(spec).context.config_base.store_url), written
+    written = session.bootstrap.upload_state_files(store)
+    return (store.url if store else session.bootstrap.context.config_base.store_url), written
 
 
 def config_base_warning(spec: ClusterSpec | str) -> str | None:

@@ -25,19 +25,22 @@ def case_path(case: str):
     return case_input(case)
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _session_state_store(tmp_path_factory):
-    """Rendering keeps the cluster's CA keysets in the default state store (KOPSGEN_STATE_STORE, else
-    ~/.local/state/kopsgen/state-store): point it at a folder of this test session, never at the user's. Tests
-    that care about the store pass their own."""
+def pytest_configure(config: pytest.Config) -> None:
+    """No test may use the user's state store. A test that renders names its store (tests/support/sessions.py,
+    --state, or KOPSGEN_STATE_STORE set by the test); the default store is made unusable here (a folder under
+    /dev/null), so that one that forgets fails instead of writing the user's CAs."""
     import os
 
-    if os.environ.get("KOPSGEN_STATE_STORE"):
-        yield
-        return
-    os.environ["KOPSGEN_STATE_STORE"] = f"file://{tmp_path_factory.mktemp('state-store')}"
-    yield
     os.environ.pop("KOPSGEN_STATE_STORE", None)
+    os.environ["XDG_STATE_HOME"] = "/dev/null/tests-name-their-state-store"
+
+
+@pytest.fixture
+def state_store(tmp_path):
+    """A state store of this test alone (a folder under tmp_path)."""
+    from kopsgen.state import open_store
+
+    return open_store(f"file://{tmp_path / 'state-store'}")
 
 
 @pytest.fixture(scope="session")

@@ -21,13 +21,14 @@ from kopsgen import pipeline
 from kopsgen.bootstrap import filerepository, pki, releases
 from kopsgen.errors import RenderError
 from kopsgen.output import write_output
-from kopsgen.state.store import open_store
+from kopsgen.state import open_store
 from tests.support import bootrehearsal as br
 from tests.support import terraform, tfmoto
 from tests.support.moto import MotoServer
 from tests.support.moto_server import aws_environment
 from tests.support.paths import case_input, reference_cases
 from tests.test_terraform_moto import MOTO_LIMITS
+from tests.support.sessions import session
 
 DATA = Path(__file__).parent / "data"
 REPOSITORY_PATH = "kops-mirror"   # the file repository is <mirror>/kops-mirror, a prefix as real mirrors have
@@ -87,9 +88,9 @@ class Applied:
                                           edit=_with_mirror(mirror, kops_version))
         spec = pipeline.load_spec([spec_path])
         # keysets in the same bucket as the configBase (s3://BUCKET/<cluster>/pki/...), where nodes read them
-        pipeline.use_state_store(spec, open_store(f"s3://{tfmoto.STATE_BUCKET}"))
+        rendering = session(spec, open_store(f"s3://{tfmoto.STATE_BUCKET}"))
         self.out = tmp_path / "out"
-        write_output(self.out, pipeline.render(spec, "terraform", "hcl"))
+        write_output(self.out, pipeline.render(rendering, "terraform", "hcl"))
         tfmoto.prepare(self.out, moto)
         terraform.init(self.out)
         tfmoto.apply(self.out)
@@ -263,7 +264,7 @@ def test_private_cluster_boots(moto: MotoServer, mirror: br.FileMirror, tmp_path
 
 def _render_user_data(source: Path, tmp_path: Path, edit) -> dict[str, bytes]:
     spec_path = tfmoto.realistic_spec(source, tmp_path / "spec.yaml", edit=edit)
-    files = pipeline.render(pipeline.load_spec([spec_path]), "terraform", "hcl")
+    files = pipeline.render(session(pipeline.load_spec([spec_path])), "terraform", "hcl")
     return {name: data for name, data in files.items() if name.endswith("_user_data")}
 
 

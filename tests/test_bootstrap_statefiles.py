@@ -16,16 +16,17 @@ from click.testing import CliRunner
 from cryptography import x509
 
 from kopsgen import pipeline
-from kopsgen.bootstrap import addons, state_files, upload_state_files
+from kopsgen.bootstrap import addons
 from kopsgen.bootstrap.addons.node_health import NTH_QUEUE_URL_MARKER
 from kopsgen.bootstrap.releases import DEFAULT_KOPS_VERSION
 from kopsgen.cli import cli
 from kopsgen.errors import RenderError
 from kopsgen.spec import schema
-from kopsgen.state.store import open_store
+from kopsgen.state import open_store
 from tests.support import hcl, kops_files
 from tests.support.paths import EXAMPLES, REFERENCE, case_input, reference_cases
 from tests.support.spec_edit import cluster_spec, edited_input, set_every_extension
+from tests.support.sessions import session
 
 # Leaves that legitimately differ from kops's files, and why.
 PKI = [r"\.CAs\.", r"\.KeypairIDs\.", r"ServiceAccountPublicKeys"]       # our CAs vs kops's fixed test CAs
@@ -172,8 +173,7 @@ def test_addon_manifests_and_channel_agree_with_kops(case):
 def test_terraform_has_kops_s3_object_addresses(case, tmp_path):
     """Same labels, buckets, keys, provider and encryption as kops's kubernetes.tf."""
     spec = kops_files.case_spec(case)
-    kops_files.bootstrap(spec)
-    rendered = pipeline.render(spec, "terraform")
+    rendered = pipeline.render(session(spec), "terraform")
     ours = {k: v for k, v in hcl.resources(hcl.parse(rendered["kubernetes.tf"].decode())).items()
             if k.startswith("aws_s3_object.")}
     theirs = {k: v for k, v in hcl.resources(hcl.parse_file(REFERENCE / case / "kubernetes.tf")).items()
@@ -194,7 +194,7 @@ def test_private_keys_never_reach_rendered_output(tmp_path):
     assert {f.key for f in secrets} >= {"pki/private/kubernetes-ca/keyset.yaml",
                                         "pki/private/service-account/keyset.yaml"}
     for target in ("terraform", "cloudformation"):
-        for path, data in pipeline.render(spec, target).items():
+        for path, data in pipeline.render(session(spec), target).items():
             assert b"PRIVATE KEY" not in data and b"privateMaterial" not in data, (target, path)
             for f in secrets:
                 key = yaml.safe_load(f.content)["spec"]["keys"][0]["privateMaterial"]
@@ -237,21 +237,20 @@ def test_cas_are_generated_once_and_kept(tmp_path):
 
 
 def test_upload_to_a_folder_then_nothing_to_do(tmp_path):
-    spec = kops_files.case_spec("minimal-dns-none")
-    kops_files.bootstrap(spec)
+    cluster = kops_files.bootstrap(kops_files.case_spec("minimal-dns-none"))
     target = open_store(f"file://{tmp_path / 'base'}")
     values = {NTH_QUEUE_URL_MARKER: "https://sqs.us-test-1.amazonaws.com/111122223333/minimal-example-com-nth"}
-    written = upload_state_files(spec, target, apply_time_values=values)
-    assert sorted(written) == sorted(state_files(spec))
+    written = cluster.upload_state_files(target, apply_time_values=values)
+    assert sorted(written) == sorted(cluster.state_files())
     nth = (tmp_path / "base" / "addons/node-termination-handler.aws/k8s-1.11.yaml").read_text()
     assert values[NTH_QUEUE_URL_MARKER] in nth and NTH_QUEUE_URL_MARKER not in nth
     assert stat.S_IMODE(os.stat(tmp_path / "base/pki/private/kubernetes-ca/keyset.yaml").st_mode) == 0o600
-    assert upload_state_files(spec, target, apply_time_values=values) == []
+    assert cluster.upload_state_files(target, apply_time_values=values) == []
 
     # a different CA already in the target is never overwritten
     other = kops_files.bootstrap(kops_files.case_spec("minimal-dns-none"), tmp_path / "other-keys")
     with pytest.raises(RenderError, match="refusing to replace a CA"):
-        upload_state_files(other.spec, target, apply_time_values=values)
+        other.upload_state_files(target, apply_time_values=values)
 
 
 @pytest.mark.moto
@@ -274,7 +273,7 @@ def test_render_target_files_uploads_to_s3(moto, tmp_path, monkeypatch):
     listed = s3.list_objects_v2(Bucket="kopsgen-test-state", Prefix="clusters/minimal.example.com/")
     keys = sorted(o["Key"].split("minimal.example.com/", 1)[1] for o in listed.get("Contents", []))
     spec = pipeline.load_spec([path])
-    assert keys == sorted(state_files(spec))
+    assert keys == sorted(session(spec, open_store(f"file://{tmp_path / 'local-state'}")).bootstrap.state_files())
     assert f"wrote {len(keys)} state-store files" in result.output
     nth = s3.get_object(Bucket="kopsgen-test-state",
                         Key="clusters/minimal.example.com/addons/node-termination-handler.aws/k8s-1.11.yaml")
@@ -324,7 +323,8 @@ def test_addons_kopsgen_does_not_build_are_refused_by_name(tmp_path):
         cluster_spec(docs).setdefault("containerd", {})["nvidiaGPU"] = {"enabled": True}
 
     path = edited_input("minimal-dns-none", tmp_path / "c.yaml", edit)
-    result = CliRunner().invoke(cli, ["render", "-f", str(path), "-o", str(tmp_path / "out")])
+    result = CliRunner().invoke(cli, ["render", "-f", str(path), "-o", str(tmp_path / "out"),
+                                      "--state", f"file://{tmp_path / 'state'}"])
     assert result.exit_code == 2
     assert "spec.containerd.nvidiaGPU.enabled: kopsgen does not build the nvidia.addons.k8s.io addon manifest" \
         in result.output

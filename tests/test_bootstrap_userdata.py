@@ -155,7 +155,8 @@ def test_user_data_over_the_ec2_limit_is_refused_naming_the_group(tmp_path):
 
     # through the command line: a clean message, exit code 2, no traceback
     path = edited_input("minimal-dns-none", tmp_path / "big.yaml", edit)
-    result = CliRunner().invoke(cli, ["render", "-f", str(path), "-o", str(tmp_path / "out")])
+    result = CliRunner().invoke(cli, ["render", "-f", str(path), "-o", str(tmp_path / "out"),
+                                      "--state", f"file://{tmp_path / 'state'}"])
     assert result.exit_code == 2, result.output
     assert "instance group nodes" in result.output and "Traceback" not in result.output
 

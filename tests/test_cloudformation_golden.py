@@ -18,9 +18,11 @@ from pathlib import Path
 import pytest
 
 from kopsgen import pipeline
+from kopsgen.state import open_store
 from tests.support import cloudformation as cfn
 from tests.support.paths import EXAMPLES
 from tools.generate import EXAMPLE_OUTPUTS, PINNED_STATE, certificates_only
+from tests.support.sessions import session
 
 GOLDEN = EXAMPLE_OUTPUTS
 GOLDEN_STATE = PINNED_STATE
@@ -53,7 +55,8 @@ def state(tmp_path_factory):
 @pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
 def test_output_matches_the_golden_files(example, fmt, state):
     keysets_before = set(_tree(state))
-    rendered = pipeline.render(pipeline.load_spec([example]), "cloudformation", fmt)
+    rendered = pipeline.render(session(pipeline.load_spec([example]), open_store(f"file://{state}")), "cloudformation",
+                               fmt)
     golden = GOLDEN / example.stem / "cloudformation" / fmt
     if UPDATE:
         shutil.rmtree(golden, ignore_errors=True)

@@ -22,6 +22,7 @@ from kopsgen.render.cloudformation.naming import logical_id, unique_logical_ids
 from tests.support import cloudformation as cfn
 from tests.support import spec_edit
 from tests.support.paths import reference_cases
+from tests.support.sessions import session
 
 CLUSTER = "minimal.example.com"
 
@@ -93,7 +94,7 @@ def test_rendered_ids_are_alphanumeric_and_readable(case, state):
     from kopsgen.render.cloudformation.registry import CfnContext
 
     spec = pipeline.load_spec([case_input(case)])
-    graph = pipeline.build_graph(spec)
+    graph = pipeline.build_graph(session(spec))
     stack = assemble(graph, spec.cluster.name)
     for logical_id_ in [*stack.resources, *stack.parameters]:
         assert re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,254}", logical_id_), logical_id_

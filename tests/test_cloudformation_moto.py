@@ -29,11 +29,11 @@ import json
 
 import pytest
 
-from kopsgen import bootstrap
 from kopsgen.ir import naming
 from kopsgen.publish.cloudformation import upload_templates
 from tests.support import cloudformation as cfn
 from tests.support.paths import EXAMPLES
+from tests.support.sessions import session
 
 pytestmark = pytest.mark.moto
 
@@ -111,7 +111,7 @@ def deployed(moto, tmp_path, request):
     with cfn.state_store(tmp_path / "state"):
         spec = cfn.spec_from_text(CASES[name](), tmp_path / "in")
         files = cfn.render(spec)
-        user_data = {ig.name: bootstrap.user_data(spec, ig) for ig in spec.instance_groups}
+        user_data = {ig.name: session(spec).bootstrap.user_data(ig) for ig in spec.instance_groups}
     assert spec.cluster.region == region
     s3 = moto.client("s3", region)
     s3.create_bucket(Bucket=BUCKET, **({"CreateBucketConfiguration": {"LocationConstraint": region}}

@@ -26,6 +26,7 @@ from kopsgen import pipeline
 from tests.support import cloudformation as cfn
 from tests.support import hcl
 from tests.support.paths import EXAMPLES, case_input, reference_cases
+from tests.support.sessions import session
 
 NOT_IN_TEMPLATES = {
     "aws_s3_object",                   # uploaded by kopsgen, not part of the stack
@@ -396,8 +397,8 @@ def _freeze(value):
 @pytest.mark.parametrize("name", _inputs())
 def test_both_targets_hold_the_same_resources(name, state):
     spec = _spec(name)
-    tf = _Tf(pipeline.render(spec, "terraform", "hcl")).facts()
-    cf = _Cfn(pipeline.render(spec, "cloudformation", "json")).facts()
+    tf = _Tf(pipeline.render(session(spec), "terraform", "hcl")).facts()
+    cf = _Cfn(pipeline.render(session(spec), "cloudformation", "json")).facts()
     assert sorted(tf) == sorted(cf), "resource kinds differ"
     for rtype in sorted(tf):
         missing = tf[rtype] - cf[rtype]
@@ -427,8 +428,8 @@ DATA_SOURCE_COUNTERPARTS = {
 def test_every_terraform_data_source_has_a_counterpart(name, state):
     """What Terraform looks up at plan time, the template takes as a parameter (or knows already)."""
     spec = _spec(name)
-    tf = _Tf(pipeline.render(spec, "terraform", "hcl"))
-    body = _Cfn(pipeline.render(spec, "cloudformation", "json")).body
+    tf = _Tf(pipeline.render(session(spec), "terraform", "hcl"))
+    body = _Cfn(pipeline.render(session(spec), "cloudformation", "json")).body
     for kind in sorted({address.split(".")[1] for address in tf.data}):
         assert kind in DATA_SOURCE_COUNTERPARTS, f"no rule for the data source {kind}"
         assert DATA_SOURCE_COUNTERPARTS[kind](body), f"{kind} has no counterpart in the template"
@@ -437,8 +438,8 @@ def test_every_terraform_data_source_has_a_counterpart(name, state):
 def test_a_mismatch_is_caught(state):
     """The comparison fails when one side differs (so a pass above means the targets agree)."""
     spec = _spec("minimal-1.36")
-    tf = _Tf(pipeline.render(spec, "terraform", "hcl")).facts()
-    files = pipeline.render(spec, "cloudformation", "json")
+    tf = _Tf(pipeline.render(session(spec), "terraform", "hcl")).facts()
+    files = pipeline.render(session(spec), "cloudformation", "json")
     body = json.loads(files["minimal.example.com.json"])
     subnet = next(r for r in body["Resources"].values() if r["Type"] == "AWS::EC2::Subnet")
     subnet["Properties"]["CidrBlock"] = "10.99.0.0/24"
@@ -447,10 +448,10 @@ def test_a_mismatch_is_caught(state):
 
 
 def test_instance_profiles_are_the_one_tag_difference(state):
-    files = pipeline.render(_spec("minimal-1.36"), "terraform", "hcl")
+    files = pipeline.render(session(_spec("minimal-1.36")), "terraform", "hcl")
     profiles = [b for a, b in _Tf(files).resources.items() if a.startswith("aws_iam_instance_profile.")]
     assert profiles and all(b.get("tags") for b in profiles)   # Terraform tags them; a template cannot
-    body = cfn.template(pipeline.render(_spec("minimal-1.36"), "cloudformation", "json"))
+    body = cfn.template(pipeline.render(session(_spec("minimal-1.36")), "cloudformation", "json"))
     assert all("Tags" not in p.get("Properties", {}) for p in body["Resources"].values()
                if p["Type"] == "AWS::IAM::InstanceProfile")
 

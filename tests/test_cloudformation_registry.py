@@ -9,6 +9,7 @@ import textwrap
 import pytest
 
 from kopsgen.ir import resource_kinds
+from tests.support.sessions import session
 
 
 def test_every_resource_kind_has_a_mapper_in_both_renderers():
@@ -35,7 +36,7 @@ def test_mapper_attributes_cover_every_reference_the_builders_make(tmp_path):
     seen = set()
     for case in reference_cases():
         with state_store(tmp_path / "state"):
-            graph = pipeline.build_graph(pipeline.load_spec([case_input(case)]))
+            graph = pipeline.build_graph(session(pipeline.load_spec([case_input(case)])))
         for resource in graph:
             for _, ref in iter_refs(resource):
                 seen.add((ref.kind.__name__, ref.attr))

@@ -9,7 +9,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from kopsgen import bootstrap, pipeline
+from kopsgen import pipeline
 from kopsgen.cli import cli
 from kopsgen.errors import UsageError
 from kopsgen.ir import naming
@@ -21,6 +21,7 @@ from kopsgen.render.cloudformation.layout import MAX_BODY_BYTES
 from tests.support import cloudformation as cfn
 from tests.support import spec_edit
 from tests.support.paths import case_input
+from tests.support.sessions import session
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +74,7 @@ def test_user_data_is_the_bytes_terraform_embeds(case, state):
     templates = {r["Properties"]["LaunchTemplateName"]: r["Properties"]["LaunchTemplateData"]
                  for r in _resources(files, "AWS::EC2::LaunchTemplate").values()}
     for ig in spec.instance_groups:
-        expected = bootstrap.user_data(spec, ig)
+        expected = session(spec).bootstrap.user_data(ig)
         data = templates[naming.launch_template(ig.name, ig.role, spec.cluster.name)]
         assert _user_data(data["UserData"]) == expected if expected else "UserData" not in data
 
@@ -87,7 +88,7 @@ def test_compressed_user_data_is_embedded_as_the_same_bytes(tmp_path, state):
     node = next(r for r in _resources(files, "AWS::EC2::LaunchTemplate").values()
                 if r["Properties"]["LaunchTemplateName"] == "nodes.minimal.example.com")
     assert _user_data(node["Properties"]["LaunchTemplateData"]["UserData"]) == \
-        bootstrap.user_data(spec, spec.instance_group("nodes"))
+        session(spec).bootstrap.user_data(spec.instance_group("nodes"))
 
 
 # ---------------------------------------------------------------- rolling updates
@@ -136,7 +137,7 @@ def test_suspended_processes_are_recorded_and_left_alone_by_updates(state):
 @pytest.mark.parametrize("case", ["ha", "shared_vpc", "minimal-ipv6"])
 def test_outputs_export_what_the_graph_offers(case, state):
     spec = _spec(case)
-    graph = pipeline.build_graph(spec)
+    graph = pipeline.build_graph(session(spec))
     body = cfn.template(cfn.render(spec))
     expected = {cfn_naming.output_id(name) for name, value in graph.outputs.items() if value != ()}
     if case == "shared_vpc":   # IPv4 only: no output that would only echo an IPv6 block the user must give
@@ -273,7 +274,7 @@ def test_a_carved_ipv6_block_is_cut_from_the_vpcs_block(tmp_path, state):
 
 def test_egress_rules_live_inside_the_groups_we_own(state):
     spec = _spec("privatecalico")
-    graph = pipeline.build_graph(spec)
+    graph = pipeline.build_graph(session(spec))
     from kopsgen.ir.firewall import EGRESS, SecurityGroupRule
 
     egress = [r for r in graph.of_kind(SecurityGroupRule) if r.direction == EGRESS]
@@ -384,5 +385,5 @@ def test_cli_uploads_templates_and_state_files(moto, tmp_path, state, monkeypatc
     assert f"https://{bucket}.s3.us-east-1.amazonaws.com/{key}" in result.output
     stored = {o["Key"] for o in moto.client("s3").list_objects_v2(Bucket=bucket)["Contents"]}
     assert key in stored
-    expected = {f"minimal.example.com/{k}" for k in bootstrap.state_files(pipeline.load_spec([spec_file]))}
+    expected = {f"minimal.example.com/{k}" for k in session(pipeline.load_spec([spec_file])).bootstrap.state_files()}
     assert expected and expected <= stored

@@ -23,6 +23,7 @@ import pytest
 from kopsgen import pipeline
 from tests.support import hcl, kops_files
 from tests.support.paths import REFERENCE, ROOT, case_input
+from tests.support.sessions import session
 
 REPORT = ROOT / "outputs" / "conformance.json"
 
@@ -182,7 +183,7 @@ def kops_side(case: str) -> Side:
 
 
 def our_side(case: str) -> Side:
-    files = pipeline.render(kops_files.case_spec(case), "terraform")  # kops's golden release, pinned
+    files = pipeline.render(session(kops_files.case_spec(case)), "terraform")  # kops's golden release, pinned
     parsed = hcl.parse(files["kubernetes.tf"].decode())
     return Side({**hcl.resources(parsed), **hcl.data_sources(parsed)}, files.get)
 

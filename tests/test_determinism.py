@@ -14,6 +14,7 @@ import pytest
 
 from kopsgen import pipeline
 from tests.support.paths import ROOT, case_input, reference_cases
+from tests.support.sessions import session, shared_store
 
 FORMATS = (("terraform", "hcl"), ("terraform", "json"), ("cloudformation", "json"), ("cloudformation", "yaml"))
 
@@ -21,12 +22,15 @@ FORMATS = (("terraform", "hcl"), ("terraform", "json"), ("cloudformation", "json
 _RENDER_ALL = """
 import hashlib, json, sys
 from kopsgen import pipeline
+from kopsgen.state import open_store
 from tests.support.paths import case_input
+from tests.support.sessions import session
+store = open_store(sys.argv[1])   # the parent's store: the same CAs, so the same user data
 out = {}
-for case in sys.argv[2:]:
+for case in sys.argv[3:]:
     spec = pipeline.load_spec([case_input(case)])
-    for target, fmt in json.loads(sys.argv[1]):
-        for path, data in pipeline.render(spec, target, fmt).items():
+    for target, fmt in json.loads(sys.argv[2]):
+        for path, data in pipeline.render(session(spec, store), target, fmt).items():
             out[f"{case}/{target}/{fmt}/{path}"] = hashlib.sha256(data).hexdigest()
 print(json.dumps(out, sort_keys=True))
 """
@@ -37,14 +41,15 @@ def _digests_here(cases: list[str]) -> dict[str, str]:
     for case in cases:
         spec = pipeline.load_spec([case_input(case)])
         for target, fmt in FORMATS:
-            for path, data in pipeline.render(spec, target, fmt).items():
+            for path, data in pipeline.render(session(spec), target, fmt).items():
                 out[f"{case}/{target}/{fmt}/{path}"] = hashlib.sha256(data).hexdigest()
     return out
 
 
 def _digests_in_subprocess(cases: list[str], hash_seed: str) -> dict[str, str]:
     env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-    proc = subprocess.run([sys.executable, "-c", _RENDER_ALL, json.dumps(FORMATS), *cases], cwd=ROOT, env=env,
+    proc = subprocess.run([sys.executable, "-c", _RENDER_ALL, shared_store().url, json.dumps(FORMATS), *cases],
+                          cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
@@ -53,8 +58,8 @@ def _digests_in_subprocess(cases: list[str], hash_seed: str) -> dict[str, str]:
 @pytest.mark.parametrize("target,fmt", FORMATS)
 def test_rendering_twice_gives_identical_bytes(case: str, target: str, fmt: str):
     spec = pipeline.load_spec([case_input(case)])
-    first = pipeline.render(spec, target, fmt)
-    second = pipeline.render(pipeline.load_spec([case_input(case)]), target, fmt)
+    first = pipeline.render(session(spec), target, fmt)
+    second = pipeline.render(session(pipeline.load_spec([case_input(case)])), target, fmt)
     assert list(first) == list(second)  # same files, in the same order
     changed = [path for path in first if first[path] != second[path]]
     assert not changed, f"differ between two renders: {changed}"

@@ -142,7 +142,8 @@ def test_the_read_only_view_hands_its_writes_on_with_their_conditions(tmp_path):
     """update cluster renders against a read-only view and writes the CAs it made only once it decides to write:
     the condition of each first write (must not exist yet) still guards the real store, and secrets stay secret."""
     from kopsgen.state.overlay import OverlayStore
-    from kopsgen.state.store import ABSENT, ConcurrentWriteError, open_store
+    from kopsgen.state import open_store
+    from kopsgen.state.store import ABSENT, ConcurrentWriteError
 
     base = open_store(f"file://{tmp_path}/store")
     view = OverlayStore(base)

@@ -25,7 +25,7 @@ def _tree(folder) -> dict[str, bytes]:
 def test_committed_terraform_is_what_kopsgen_renders(example):
     with pinned_state_store() as state:
         before = keysets(state)
-        rendered = example_terraform(example)
+        rendered = example_terraform(example, state)
         created = keysets(state) - before
     assert not created, f"the pinned store lacks the CAs {sorted(created)} of {example.name}: {REFRESH}"
     committed = _tree(terraform_folder(example))

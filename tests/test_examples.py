@@ -15,6 +15,7 @@ from kopsgen.output import write_output
 from kopsgen.spec.documents import load_documents
 from tests.support import hcl, terraform
 from tests.support.paths import EXAMPLES
+from tests.support.sessions import session
 
 EXAMPLE_FILES = sorted(p.name for p in EXAMPLES.glob("*.yaml"))
 
@@ -54,7 +55,7 @@ def test_example_validates_and_renders_terraform(example, tmp_path, monkeypatch)
     pipeline.complete_documents(docs)  # schema, defaults, semantic validation: raises on any problem
     spec = pipeline.load_spec([EXAMPLES / example])
     out = tmp_path / "terraform"
-    write_output(out, pipeline.render(spec, "terraform"))
+    write_output(out, pipeline.render(session(spec), "terraform"))
     terraform.init(out)
     assert "The configuration is valid" in terraform.validate(out).stdout
     assert terraform.fmt_check(out).returncode == 0
@@ -62,7 +63,7 @@ def test_example_validates_and_renders_terraform(example, tmp_path, monkeypatch)
 
 def _resource_counts(tmp_path: Path, example: str, monkeypatch) -> dict[str, int]:
     monkeypatch.setenv("KOPSGEN_STATE_STORE", f"file://{tmp_path}/state")
-    rendered = pipeline.render(pipeline.load_spec([EXAMPLES / example]), "terraform")
+    rendered = pipeline.render(session(pipeline.load_spec([EXAMPLES / example])), "terraform")
     counts: dict[str, int] = {}
     for key in hcl.resources(hcl.parse(rendered["kubernetes.tf"].decode())):
         kind = key.split(".")[0]

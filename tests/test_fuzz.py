@@ -39,6 +39,7 @@ from kopsgen.output import MANIFEST, STAGING, write_output
 from tests.support.paths import ROOT
 from tests.support.spec_base import BASE
 from tests.test_spec_properties import RAW_JUNK, mutated_documents
+from tests.support.sessions import session, shared_store
 
 EXAMPLES = int(os.environ.get("KOPSGEN_FUZZ_EXAMPLES", "800"))
 SUBPROCESS_EXAMPLES = 5
@@ -80,7 +81,7 @@ def previous(tmp_path_factory) -> dict[str, Path]:
     folders = {}
     for target in TARGETS:
         folder = root / target
-        write_output(folder, pipeline.render(spec, target))
+        write_output(folder, pipeline.render(session(spec), target))
         (folder / USER_FILE[0]).parent.mkdir(parents=True, exist_ok=True)
         (folder / USER_FILE[0]).write_bytes(USER_FILE[1])
         folders[target] = folder
@@ -130,7 +131,8 @@ def _run_in_process(previous: dict[str, Path], spec: bytes, target: str) -> None
         shutil.copytree(previous[target], out)
         before = _snapshot(out)
         with _deadline(HANG_SECONDS):
-            result = CliRunner().invoke(cli, ["render", "--target", target, "-f", str(spec_path), "-o", str(out)])
+            result = CliRunner().invoke(cli, ["render", "--target", target, "-f", str(spec_path), "-o", str(out),
+                                              "--state", shared_store().url])
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise AssertionError(f"uncaught {type(result.exception).__name__}: {result.exception}") \
                 from result.exception
@@ -158,11 +160,12 @@ def test_the_installed_command_behaves_the_same(previous, data):
         shutil.copytree(previous[target], out)
         before = _snapshot(out)
         proc = subprocess.run([sys.executable, "-m", "kopsgen", "render", "--target", target, "-f", str(spec_path),
-                               "-o", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=HANG_SECONDS,
+                               "-o", str(out), "--state", shared_store().url], cwd=ROOT, capture_output=True, text=True,
+                              timeout=HANG_SECONDS,
                               env={k: v for k, v in os.environ.items() if k != "KOPSGEN_DEBUG"})
         _check_outcome(proc.returncode, proc.stdout + proc.stderr, before, out, spec_path)
         if proc.returncode == 0:
-            expected = pipeline.render(pipeline.load_spec([spec_path]), target)
+            expected = pipeline.render(session(pipeline.load_spec([spec_path])), target)
             after = _snapshot(out)
             assert {k: v for k, v in after.items() if k in expected} == expected
 

@@ -24,6 +24,7 @@ from kopsgen import pipeline
 from kopsgen.cli import cli
 from kopsgen.ir import resource_kinds
 from tools.generate import DOCS, EXAMPLES, PICTURED_EXAMPLE, graph_dot, pinned_state_store
+from tests.support.sessions import session
 
 DOT = shutil.which("dot")
 needs_dot = pytest.mark.skipif(DOT is None, reason="Graphviz's dot is not installed (make install adds it as root)")
@@ -65,7 +66,7 @@ def test_every_kind_has_a_sensible_group():
 def minimal():
     with pinned_state_store():
         spec = pipeline.load_spec([MINIMAL])
-        graph = pipeline.build_graph(spec)
+        graph = pipeline.build_graph(session(spec))
     return graph, pictures.picture(graph, spec.cluster.name)
 
 

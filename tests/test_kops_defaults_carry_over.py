@@ -19,6 +19,7 @@ from kopsgen import pipeline
 from tests.support import hcl
 from tests.support.paths import REFERENCE, case_input, reference_cases
 from tests.test_conformance import normal
+from tests.support.sessions import session
 
 # Terraform type -> the attributes whose change forces a new resource (AWS provider 5.x, ForceNew).
 FORCE_NEW: dict[str, tuple[str, ...]] = {
@@ -68,7 +69,7 @@ DELIBERATE: dict[tuple[str, str], str] = {
 
 @functools.lru_cache(maxsize=None)
 def _sides(case: str) -> tuple[dict, dict]:
-    files = pipeline.render(pipeline.load_spec([case_input(case)]), "terraform")
+    files = pipeline.render(session(pipeline.load_spec([case_input(case)])), "terraform")
     return (hcl.resources(hcl.parse(files["kubernetes.tf"].decode())),
             hcl.resources(hcl.parse_file(REFERENCE / case / "kubernetes.tf")))
 

@@ -53,7 +53,9 @@ def state(tmp_path, monkeypatch) -> str:
 
 def make_ca(state: str, name: str):
     """The cluster CA, as the first `update cluster --yes` makes it."""
-    return KeyStore(verbs.registry(state).store, name).get(KUBERNETES_CA)
+    keys = KeyStore(verbs.registry(state).store, name)
+    keys.load([KUBERNETES_CA])
+    return keys.get(KUBERNETES_CA)
 
 
 def load(path: Path) -> dict:

@@ -21,6 +21,7 @@ from kopsgen.lifecycle.replacement import REPLACED_WHEN_CHANGED
 from kopsgen.render.terraform import attributes as tf_attributes
 from kopsgen.render.terraform import reading
 from tests.support.paths import EXAMPLES, REFERENCE, case_input, reference_cases
+from tests.support.sessions import session
 
 # Replacements and deletions kopsgen makes on purpose, by address pattern, each with its reason; none may be
 # data-bearing. tests/test_migrate_moto.py holds the real plan to the same list.
@@ -38,7 +39,7 @@ def deliberate(address: str) -> str | None:
 
 
 def _report(case: str) -> migrating.Report:
-    return migrating.migrate(pipeline.load_spec([case_input(case)]), kops_dir=REFERENCE / case)
+    return migrating.migrate(session(pipeline.load_spec([case_input(case)])), kops_dir=REFERENCE / case)
 
 
 @pytest.mark.parametrize("case", reference_cases())
@@ -63,7 +64,7 @@ def _all_rendered_blocks() -> dict[type, set[str]]:
     sources = [case_input(c) for c in reference_cases()] + sorted(EXAMPLES.glob("*.yaml"))
     for source in sources:
         spec = pipeline.load_spec([source])
-        graph = pipeline.build_graph(spec)
+        graph = pipeline.build_graph(session(spec))
         blocks = reading.parse_configuration(pipeline.render_graph(graph, spec, "terraform", "json"), str(source))
         ctx = TfContext(graph)
         for resource in graph:
@@ -147,7 +148,7 @@ def test_a_new_launch_template_version_is_explained_for_running_machines(tmp_pat
     def bigger_nodes(docs):
         next(d for d in docs if d["metadata"]["name"] == "nodes")["spec"]["machineType"] = "m5.large"
 
-    report = migrating.migrate(pipeline.load_spec([_ha_with(tmp_path, bigger_nodes)]), kops_dir=REFERENCE / "ha")
+    report = migrating.migrate(session(pipeline.load_spec([_ha_with(tmp_path, bigger_nodes)])), kops_dir=REFERENCE / "ha")
     assert next(c for c in report.changes if c.address == "aws_launch_template.nodes-ha-example-com").action == "update"
     assert any("running instances keep theirs" in m for m in report.machines), report.machines
     assert any("No instance is replaced by the apply itself" in m for m in report.machines), report.machines

@@ -35,6 +35,7 @@ from tests.support import terraform, tfmoto
 from tests.support.moto import MotoServer
 from tests.support.paths import REFERENCE, ROOT, case_input, reference_cases
 from tests.test_migrate import deliberate  # the list of deliberate differences, with a reason each
+from tests.support.sessions import session
 
 pytestmark = [
     pytest.mark.moto,
@@ -138,7 +139,7 @@ def run_migration(case: str, moto: MotoServer, tmp_path: Path) -> None:
         shutil.copy(REFERENCE / case / "id_rsa.pub", spec_path.parent / "id_rsa.pub")
     spec = pipeline.load_spec([spec_path])
     ours = tmp_path / "ours"
-    write_output(ours, pipeline.render(spec, "terraform", "hcl"))
+    write_output(ours, pipeline.render(session(spec), "terraform", "hcl"))
     ids.update(_hosted_zones(moto, tfmoto.read_config(ours)))
 
     # 1. kops's own output, applied
@@ -167,8 +168,8 @@ def run_migration(case: str, moto: MotoServer, tmp_path: Path) -> None:
     assert not unplanned, f"{case}: the plan replaces or deletes {unplanned}"
 
     # 4. migrate's prediction, from the state and from kops's folder
-    from_state = migrating.migrate(spec, kops_dir=kops, live_state=live)
-    from_folder = migrating.migrate(spec, kops_dir=kops)
+    from_state = migrating.migrate(session(spec), kops_dir=kops, live_state=live)
+    from_folder = migrating.migrate(session(spec), kops_dir=kops)
     for report in (from_state, from_folder):
         predicted = {c.address: c.action for c in report.changes}
         for action in ("create", "replace", "delete"):

@@ -10,10 +10,11 @@ from kopsgen.ir.storage import EbsVolume
 from tests.support import hcl, specs
 from tests.support.paths import REFERENCE, case_input, reference_cases
 from tests.support.specs import CLUSTER, instance_group
+from tests.support.sessions import session
 
 
 def _volumes(tmp_path, edit=None) -> dict[str, EbsVolume]:
-    return {v.name: v for v in pipeline.build_graph(specs.load(tmp_path, edit)).of_kind(EbsVolume)}
+    return {v.name: v for v in pipeline.build_graph(session(specs.load(tmp_path, edit))).of_kind(EbsVolume)}
 
 
 def _three_zones(cluster: dict, groups: list[dict]) -> None:
@@ -103,7 +104,7 @@ def test_reference_case_volumes_match_kops(case):
     """Same addresses, zones, sizes, types, performance, encryption and tags as kops writes: a cluster moved from
     kops keeps its volumes (unset `encryptedVolume` means unencrypted in both)."""
     spec = pipeline.load_spec([case_input(case)])
-    ours = hcl.resources(hcl.parse(pipeline.render(spec, "terraform")["kubernetes.tf"].decode()))
+    ours = hcl.resources(hcl.parse(pipeline.render(session(spec), "terraform")["kubernetes.tf"].decode()))
     kops = hcl.resources(hcl.parse_file(REFERENCE / case / "kubernetes.tf"))
     volumes = lambda resources: {a: b for a, b in resources.items() if a.startswith("aws_ebs_volume.")}  # noqa: E731
     assert volumes(ours).keys() == volumes(kops).keys()

@@ -13,7 +13,7 @@ from kopsgen.model.context import ModelContext
 from kopsgen.model.firewall import security_groups_of
 from tests.support import specs
 from tests.support.paths import case_input, reference_cases
-from tests.support.specs import CLUSTER, instance_group
+from tests.support.specs import NO_BOOTSTRAP, CLUSTER, instance_group
 
 MASTERS = f"masters.{CLUSTER}"
 NODES = f"nodes.{CLUSTER}"
@@ -206,7 +206,7 @@ def test_instance_groups_security_groups_for_launch_templates(tmp_path):
         groups[1]["spec"]["additionalSecurityGroups"] = ["sg-n1", "sg-n2"]
 
     spec = specs.load(tmp_path, edit)
-    ctx = ModelContext(spec)
+    ctx = ModelContext(spec, NO_BOOTSTRAP)
     control_plane, nodes = spec.instance_group("control-plane-us-east-1a"), spec.instance_group("nodes")
     # the API load balancer's extra groups go to the instances behind it too, as kops does
     assert security_groups_of(ctx, control_plane) == (Ref(SecurityGroup, MASTERS), External("sg-lb"),

@@ -21,9 +21,11 @@ from kopsgen.ir.iam import (
     AwsAccount, IamInstanceProfile, IamOidcProvider, IamRole, IamRolePolicy, IamRolePolicyAttachment,
 )
 from kopsgen.model.context import ModelContext
+from tests.support.specs import NO_BOOTSTRAP
 from kopsgen.model.iam import instance_profile, service_account_issuer
 from kopsgen.spec.api import value_at
 from tests.support.spec_edit import cluster_spec, edited_spec, group_spec
+from tests.support.sessions import session
 
 CLUSTER = "minimal.example.com"
 BASE_CASE = "minimal-1.36"
@@ -43,7 +45,7 @@ def _graph(tmp_path: Path, edit=None):
         if edit:
             edit(docs)
 
-    return pipeline.build_graph(_spec(tmp_path, without_flow_logs))
+    return pipeline.build_graph(session(_spec(tmp_path, without_flow_logs)))
 
 
 def _names(graph, kind) -> set[str]:
@@ -104,8 +106,8 @@ def test_groups_on_an_existing_profile_get_no_iam_resources(tmp_path):
         _group(docs, "nodes")["iam"] = {"profile": arn}
 
     spec = _spec(tmp_path, edit)
-    ctx = ModelContext(spec)
-    graph = pipeline.build_graph(spec)
+    ctx = ModelContext(spec, NO_BOOTSTRAP)
+    graph = pipeline.build_graph(session(spec))
     ctx.graph = graph
     assert f"nodes.{CLUSTER}" not in _names(graph, IamRole) | _names(graph, IamInstanceProfile)
     assert "nodes_role_arn" not in graph.outputs
@@ -122,8 +124,8 @@ def test_a_role_keeps_its_resources_while_one_of_its_groups_uses_them(tmp_path):
         docs.append(other)
 
     spec = _spec(tmp_path, edit)
-    graph = pipeline.build_graph(spec)
-    ctx = ModelContext(spec, graph)
+    graph = pipeline.build_graph(session(spec))
+    ctx = ModelContext(spec, NO_BOOTSTRAP, graph)
     assert f"nodes.{CLUSTER}" in _names(graph, IamInstanceProfile)
     assert instance_profile(ctx, spec.instance_group("nodes")) == Ref(IamInstanceProfile, f"nodes.{CLUSTER}", "id")
     assert instance_profile(ctx, spec.instance_group("nodes-custom")) == External("custom")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from kopsgen import bootstrap, pipeline
+from kopsgen import pipeline
 from kopsgen.errors import RenderError, SpecError
 from kopsgen.ir.base import External, Ref
 from kopsgen.ir.compute import (
@@ -22,6 +22,7 @@ from tests.support import specs
 from tests.support.paths import case_input, reference_cases
 from tests.support.specs import CLUSTER, instance_group
 from tests.support.spec_edit import edited_spec
+from tests.support.sessions import session
 
 CP = "control-plane-us-east-1a"
 CP_GROUP = f"{CP}.masters.{CLUSTER}"
@@ -31,7 +32,7 @@ TAINT = "k8s.io/cluster-autoscaler/node-template/taint/"
 
 
 def _graph(tmp_path, edit=None):
-    return pipeline.build_graph(specs.load(tmp_path, edit))
+    return pipeline.build_graph(session(specs.load(tmp_path, edit)))
 
 
 def _edit_group(name: str, **changes):
@@ -54,7 +55,7 @@ def _group(graph, name=NODES_GROUP) -> AutoscalingGroup:
 @pytest.mark.parametrize("case", reference_cases())
 def test_one_template_and_group_per_instance_group_and_a_hook_on_each(case):
     spec = pipeline.load_spec([case_input(case)])
-    graph = pipeline.build_graph(spec)
+    graph = pipeline.build_graph(session(spec))
     expected = sorted(f"{ig.name}.masters.{spec.cluster.name}" if ig.is_control_plane
                       else f"{ig.name}.{spec.cluster.name}" for ig in spec.instance_groups)
     assert [r.name for r in graph.of_kind(LaunchTemplate)] == expected
@@ -68,7 +69,7 @@ def test_one_template_and_group_per_instance_group_and_a_hook_on_each(case):
 
 @pytest.mark.parametrize("case", reference_cases())
 def test_templates_link_to_the_clusters_own_groups_profiles_and_key(case):
-    graph = pipeline.build_graph(pipeline.load_spec([case_input(case)]))
+    graph = pipeline.build_graph(session(pipeline.load_spec([case_input(case)])))
     for template in graph.of_kind(LaunchTemplate):
         assert template.security_groups[0].kind is SecurityGroup
         assert template.iam_instance_profile.kind is IamInstanceProfile
@@ -230,7 +231,7 @@ def test_public_addresses_follow_the_subnet_type(tmp_path, subnet_type, associat
 
 
 def test_ipv6_subnets_give_instances_an_ipv6_address_and_the_ipv6_metadata_endpoint(tmp_path):
-    graph = pipeline.build_graph(pipeline.load_spec([case_input("minimal-ipv6")]))
+    graph = pipeline.build_graph(session(pipeline.load_spec([case_input("minimal-ipv6")])))
     for template in graph.of_kind(LaunchTemplate):
         assert template.ipv6_address_count == 1
         assert template.metadata.ipv6_endpoint is True
@@ -331,7 +332,7 @@ def test_group_sizes_metrics_and_settings(tmp_path):
 
 
 def test_api_servers_join_the_api_target_groups_and_bastions_the_bastion_one():
-    graph = pipeline.build_graph(pipeline.load_spec([case_input("privatecalico")]))
+    graph = pipeline.build_graph(session(pipeline.load_spec([case_input("privatecalico")])))
     cluster = "privatecalico.example.com"
     assert [r.kind for r in _group(graph, f"master-us-test-1a.masters.{cluster}").target_groups] == [TargetGroup]
     assert [r.name.split("-")[0] for r in _group(graph, f"bastion.{cluster}").target_groups] == ["bastion"]
@@ -365,7 +366,7 @@ def test_nodeup_completes_the_lifecycle_hook_only_where_there_is_a_warm_pool(tmp
         cluster["warmPool"] = {"minSize": 1, "enableLifecycleHook": True}
 
     spec = specs.load(tmp_path, edit)
-    configs = {ig.name: yaml.safe_load(bootstrap.bootstrap_for(spec).nodeup_config(ig)) for ig in spec.instance_groups}
+    configs = {ig.name: yaml.safe_load(session(spec).bootstrap.nodeup_config(ig)) for ig in spec.instance_groups}
     assert {name: config.get("EnableLifecycleHook", False) for name, config in configs.items()} == {
         CP: False, "nodes": True}
 
@@ -455,8 +456,8 @@ def test_more_tags_than_aws_takes_are_refused_at_render(tmp_path, labels, refuse
 
     spec = edited_spec("minimal-1.36", tmp_path, crowd)
     if not refused:
-        assert max(len(r.tags) for r in pipeline.build_graph(spec)) <= 50
+        assert max(len(r.tags) for r in pipeline.build_graph(session(spec))) <= 50
         return
     with pytest.raises(RenderError, match=r"^spec.cloudLabels: AWS takes 50 tags on a resource, and \d+ would "
                                           r"carry more \(up to \d+\), e\.g\. LaunchTemplate \S+\. A resource.s tags are "):
-        pipeline.build_graph(spec)
+        pipeline.build_graph(session(spec))

@@ -18,7 +18,7 @@ from kopsgen.model.sshkey import key_pair_of
 from kopsgen.spec import sshkey
 from tests.support import specs
 from tests.support.paths import REFERENCE
-from tests.support.specs import CLUSTER, instance_group
+from tests.support.specs import NO_BOOTSTRAP, CLUSTER, instance_group
 
 API_ELB = Ref(SecurityGroup, f"api-elb.{CLUSTER}")
 MASTERS = Ref(SecurityGroup, f"masters.{CLUSTER}")
@@ -138,7 +138,7 @@ def test_no_dns_sends_kops_controller_through_the_load_balancer(tmp_path):
     assert {listener.port for listener in graph.of_kind(LoadBalancerListener)} == {443, 3988}
     assert _rules_on(graph, API_ELB)["node-to-elb"].source_group == NODES
     assert _rules_on(graph, MASTERS)["kops-controller-elb-to-cp"].from_port == 3988
-    ctx = ModelContext(spec)
+    ctx = ModelContext(spec, NO_BOOTSTRAP)
     assert target_groups_of(ctx, spec.instance_group("control-plane-us-east-1a")) == tuple(sorted(
         (Ref(TargetGroup, naming.aws_name32("tcp", CLUSTER)),
          Ref(TargetGroup, naming.aws_name32("kops-controller", CLUSTER))), key=lambda r: r.name))
@@ -233,7 +233,7 @@ def test_bastion_load_balancer_and_dns_name(tmp_path):
     [tg] = graph.of_kind(TargetGroup)
     [listener] = graph.of_kind(LoadBalancerListener)
     assert (tg.port, listener.port, listener.target_group) == (22, 22, tg.ref())
-    assert target_groups_of(ModelContext(spec), spec.instance_group("bastions")) == (tg.ref(),)
+    assert target_groups_of(ModelContext(spec, NO_BOOTSTRAP), spec.instance_group("bastions")) == (tg.ref(),)
     records = {r.name: r for r in graph.of_kind(AliasRecord)}
     assert sorted(records) == [f"bastion.{CLUSTER}", f"bastion.{CLUSTER}-AAAA"]
     # a zone ID is used as it is: no lookup
@@ -259,7 +259,7 @@ def test_key_from_the_file_beside_the_spec(tmp_path):
     assert key.name == f"kubernetes.{CLUSTER}-c4:a6:ed:9a:a8:89:b9:e2:c3:9c:d6:63:eb:9c:71:57"
     assert key.public_key == REFERENCE_KEY.strip()
     assert key.tags["Name"] == CLUSTER
-    assert key_pair_of(ModelContext(spec)) == key.ref()
+    assert key_pair_of(ModelContext(spec, NO_BOOTSTRAP)) == key.ref()
 
 
 def test_key_from_the_spec_field(tmp_path):
@@ -273,13 +273,13 @@ def test_ssh_key_name_wins_over_a_key_file(tmp_path, key_name, expected):
     (tmp_path / "id_rsa.pub").write_text(REFERENCE_KEY)
     spec = specs.load(tmp_path, lambda s, g: s.update(sshKeyName=key_name))
     assert specs.build(spec).of_kind(KeyPair) == []
-    assert key_pair_of(ModelContext(spec)) == expected
+    assert key_pair_of(ModelContext(spec, NO_BOOTSTRAP)) == expected
 
 
 def test_no_key_at_all(tmp_path):
     spec = specs.load(tmp_path)
     assert specs.build(spec).of_kind(KeyPair) == []
-    assert key_pair_of(ModelContext(spec)) is None
+    assert key_pair_of(ModelContext(spec, NO_BOOTSTRAP)) is None
 
 
 def test_bad_key_file_is_a_clear_error(tmp_path):

@@ -31,6 +31,7 @@ from kopsgen.output import write_output
 from tests.support import cloudformation as cfn
 from tests.support import hcl, spec_edit, terraform
 from tests.support.paths import case_input
+from tests.support.sessions import session
 
 DATA = Path(__file__).parent / "data"
 SHARED_SUBNETS = DATA / "shared-subnets.yaml"
@@ -60,7 +61,7 @@ def _spec(path: Path, tmp_path: Path | None = None, edit=None):
 
 def test_eips_nat_gateways_and_public_load_balancers_wait_for_the_internet_gateway():
     spec = _spec(HA_PRIVATE)
-    graph = pipeline.build_graph(spec)
+    graph = pipeline.build_graph(session(spec))
     igw = Ref(InternetGateway, naming.internet_gateway(spec.cluster.name))
     waiting = [*graph.of_kind(ElasticIp), *graph.of_kind(NatGateway)]
     assert len(waiting) == 6   # an EIP and a NAT gateway in each of three zones
@@ -75,7 +76,7 @@ def test_an_internal_load_balancer_waits_for_nothing(tmp_path):
     def internal(docs):
         spec_edit.cluster_spec(docs)["api"]["loadBalancer"]["type"] = "Internal"
 
-    graph = pipeline.build_graph(_spec(HA_PRIVATE, tmp_path, internal))
+    graph = pipeline.build_graph(session(_spec(HA_PRIVATE, tmp_path, internal)))
     api = graph.get(NetworkLoadBalancer, "api.haprivate.example.com")
     assert api.internal and api.depends_on == ()
 
@@ -84,7 +85,7 @@ def test_in_a_shared_vpc_nothing_waits_for_a_gateway_we_do_not_make(tmp_path):
     def private_shared_vpc(docs):
         spec = spec_edit.cluster_spec(docs)
         spec["networkID"] = "vpc-12345678"
-    graph = pipeline.build_graph(_spec(HA_PRIVATE, tmp_path, private_shared_vpc))
+    graph = pipeline.build_graph(session(_spec(HA_PRIVATE, tmp_path, private_shared_vpc)))
     assert not graph.of_kind(InternetGateway) and graph.of_kind(SharedInternetGateway)
     assert len(graph.of_kind(NatGateway)) == 3
     assert not [r for r in graph if r.depends_on]
@@ -94,7 +95,7 @@ def test_in_a_shared_vpc_nothing_waits_for_a_gateway_we_do_not_make(tmp_path):
 
 
 def _tf_resources(spec) -> dict:
-    return hcl.resources(hcl.parse(pipeline.render(spec, "terraform")["kubernetes.tf"].decode()))
+    return hcl.resources(hcl.parse(pipeline.render(session(spec), "terraform")["kubernetes.tf"].decode()))
 
 
 def test_terraform_writes_depends_on_the_internet_gateway():
@@ -117,7 +118,7 @@ def test_update_preview_sees_no_change_in_the_dependency():
     from kopsgen.render.terraform.describe import describe
 
     spec = _spec(HA_PRIVATE)
-    graph = pipeline.build_graph(spec)
+    graph = pipeline.build_graph(session(spec))
     without = Graph()
     for resource in graph:
         without.add(dataclasses.replace(resource, depends_on=()) if resource.depends_on else resource)
@@ -141,7 +142,7 @@ def test_shared_subnets_render_no_network_resource_and_no_gateway_lookup():
     """Every subnet shared: nothing routes through the VPC's internet gateway, so none is looked up (a VPC whose
     egress is a transit gateway has none), in either target; the rest is read, never created."""
     spec = _spec(SHARED_SUBNETS)
-    tf = hcl.parse(pipeline.render(spec, "terraform")["kubernetes.tf"].decode())
+    tf = hcl.parse(pipeline.render(session(spec), "terraform")["kubernetes.tf"].decode())
     data_sources = set(hcl.data_sources(tf))
     assert not [a for a in data_sources if "aws_internet_gateway" in a]
     assert "data.aws_vpc.sharedsubnets-example-com" in data_sources
@@ -155,7 +156,7 @@ def test_shared_subnets_render_no_network_resource_and_no_gateway_lookup():
 
 
 def test_a_shared_vpc_with_a_subnet_of_ours_still_looks_the_gateway_up():
-    graph = pipeline.build_graph(pipeline.load_spec([_shared_vpc_case()]))
+    graph = pipeline.build_graph(session(pipeline.load_spec([_shared_vpc_case()])))
     assert graph.of_kind(SharedInternetGateway)
 
 
@@ -190,7 +191,7 @@ def test_a_shared_vpc_whose_subnets_use_its_ipv6_block_asks_for_it(tmp_path):
 def test_shared_subnets_and_private_terraform_validate(tmp_path):
     for path in (SHARED_SUBNETS, HA_PRIVATE):
         out = tmp_path / path.stem
-        write_output(out, pipeline.render(_spec(path), "terraform"))
+        write_output(out, pipeline.render(session(_spec(path)), "terraform"))
         terraform.init(out)
         result = json.loads(terraform.run(out, "validate", "-json", "-no-color", check=False).stdout)
         assert result["valid"] and not result["diagnostics"], (path.name, result["diagnostics"])
@@ -233,7 +234,7 @@ def test_ssm_default_follows_ssh_access(tmp_path, ssh, setting, on):
 
     spec = _spec(HA_PRIVATE, tmp_path, edit)
     assert spec.cluster.ssm_access is on
-    graph = pipeline.build_graph(spec)
+    graph = pipeline.build_graph(session(spec))
     # masters, nodes and the bastion: every role an instance group launches with (not the flow logs' role)
     roles = {f"{w}.haprivate.example.com" for w in ("masters", "nodes", "bastions")}
     assert roles < {r.name for r in graph.of_kind(IamRole)}
@@ -242,7 +243,7 @@ def test_ssm_default_follows_ssh_access(tmp_path, ssh, setting, on):
 
 def test_the_ssm_policy_grants_sessions_only(tmp_path):
     spec = _spec(HA_PRIVATE, tmp_path, lambda docs: spec_edit.cluster_spec(docs).pop("sshAccess"))
-    files = pipeline.render(spec, "terraform")
+    files = pipeline.render(session(spec), "terraform")
     resources = hcl.resources(hcl.parse(files["kubernetes.tf"].decode()))
     policy = resources["aws_iam_role_policy.ssm-nodes-haprivate-example-com"]
     assert policy["name"] == "ssm.nodes.haprivate.example.com"
@@ -259,7 +260,7 @@ def test_an_existing_instance_profile_gets_no_ssm_policy(tmp_path):
         spec_edit.cluster_spec(docs).pop("sshAccess")
         spec_edit.group_spec(docs, "bastions")["iam"] = {"profile": "arn:aws:iam::123456789012:instance-profile/b"}
 
-    graph = pipeline.build_graph(_spec(HA_PRIVATE, tmp_path, existing_profile))
+    graph = pipeline.build_graph(session(_spec(HA_PRIVATE, tmp_path, existing_profile)))
     assert _roles_with_ssm(graph) == {"masters.haprivate.example.com", "nodes.haprivate.example.com"}
 
 

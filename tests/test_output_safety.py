@@ -8,6 +8,7 @@ next run's recovery is checked.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from kopsgen import pipeline
 from kopsgen.cli import cli
 from kopsgen.output import COMMIT_MARKER, MANIFEST, STAGING, OutputError, recover, write_output
 from tests.support.paths import ROOT, case_input
+from tests.support.sessions import session, shared_store
 
 OLD = ("minimal-dns-none", "hcl")
 NEW = ("privatecalico", "json")  # another cluster and format: every file name differs from OLD's
@@ -39,7 +41,9 @@ USER_FILES = {
 _CHILD = r"""
 import dataclasses, os, signal, sys
 from kopsgen import output, pipeline
+from kopsgen.state import open_store
 from tests.support.paths import case_input
+from tests.support.sessions import session
 
 case, fmt, out, hook, n = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
 
@@ -71,19 +75,25 @@ elif hook == "mapper":      # a renderer that raises on a valid spec, run throug
     sys.argv = ["kopsgen", "render", "--format", fmt, "-f", str(case_input(case)), "-o", out]
     main()
 
-output.write_output(out, pipeline.render(pipeline.load_spec([case_input(case)]), "terraform", fmt))
+store = open_store(os.environ["KOPSGEN_STATE_STORE"])   # the parent's (CLI renders read it too)
+output.write_output(out, pipeline.render(session(pipeline.load_spec([case_input(case)]), store), "terraform", fmt))
 """
 
 
 def _run_child(case_fmt: tuple[str, str], out: Path, hook: str, n: int = 0) -> subprocess.CompletedProcess:
     case, fmt = case_fmt
     return subprocess.run([sys.executable, "-c", _CHILD, case, fmt, str(out), hook, str(n)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, env=_child_env())
+
+
+def _child_env() -> dict[str, str]:
+    """The environment of a child render: the test run's shared state store, named."""
+    return {**os.environ, "KOPSGEN_STATE_STORE": shared_store().url}
 
 
 def _render(case_fmt: tuple[str, str]) -> dict[str, bytes]:
     case, fmt = case_fmt
-    return pipeline.render(pipeline.load_spec([case_input(case)]), "terraform", fmt)
+    return pipeline.render(session(pipeline.load_spec([case_input(case)])), "terraform", fmt)
 
 
 def _snapshot(folder: Path, skip_staging: bool = True) -> dict[str, bytes]:
@@ -245,10 +255,13 @@ def test_secret_files_are_private(tmp_path: Path):
 _WRITER = r"""
 import os, sys, time
 from kopsgen import output, pipeline
+from kopsgen.state import open_store
 from tests.support.paths import case_input
+from tests.support.sessions import session
 
 case, fmt, out, signal_file, n = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
-files = pipeline.render(pipeline.load_spec([case_input(case)]), "terraform", fmt)
+store = open_store(os.environ["KOPSGEN_STATE_STORE"])
+files = pipeline.render(session(pipeline.load_spec([case_input(case)]), store), "terraform", fmt)
 open(f"{signal_file}.{case}", "w").close()
 while not os.path.exists(signal_file):
     time.sleep(0.005)
@@ -263,7 +276,7 @@ def test_two_writers_into_one_folder_take_turns(old_output: Path, tmp_path: Path
     discarded the other's staging folder and failed half way)."""
     go = tmp_path / "go"
     writers = [subprocess.Popen([sys.executable, "-c", _WRITER, case, fmt, str(old_output), str(go), "12"],
-                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_child_env())
                for case, fmt in (OLD, NEW)]
     deadline = time.monotonic() + 240
     while not all((tmp_path / f"go.{case}").exists() for case, _ in (OLD, NEW)):

@@ -21,6 +21,7 @@ from kopsgen.render.cloudformation import layout
 from kopsgen.render.cloudformation.layout import MAX_OUTPUTS, MAX_PARAMETERS, MAX_RESOURCES, NESTED_FOLDER
 from tests.support import cloudformation as cfn
 from tests.support import terraform as tf
+from tests.support.sessions import session
 
 
 def _spec(tmp_path: Path, groups: int):
@@ -125,7 +126,7 @@ def test_1000_groups_render_to_both_targets_and_pass_cfn_lint_and_terraform_vali
     if not tf.terraform_available():
         pytest.skip("terraform is not installed")
     out = tmp_path / "terraform"
-    for rel, data in pipeline.render(spec, "terraform").items():
+    for rel, data in pipeline.render(session(spec), "terraform").items():
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_bytes(data)
     tf.init(out)

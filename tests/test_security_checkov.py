@@ -29,6 +29,7 @@ from kopsgen.output import write_output
 from tests.support import checkov
 from tests.support.checkov import FRAMEWORKS, Finding
 from tests.support.paths import EXAMPLES, REFERENCE, ROOT, case_input, reference_cases
+from tests.support.sessions import session
 
 pytestmark = pytest.mark.skipif(not checkov.available(),
                                 reason=f"checkov is not installed at {checkov.CHECKOV}: run `make install`")
@@ -71,7 +72,7 @@ def _scan(root: Path, specs: dict[str, Path], kops_cases: list[str]) -> Scan:
     for name, spec_path in specs.items():
         spec = pipeline.load_spec([spec_path])
         for framework in FRAMEWORKS:
-            write_output(root / framework / OURS / name, pipeline.render(spec, framework))
+            write_output(root / framework / OURS / name, pipeline.render(session(spec), framework))
             names.add((framework, OURS, name))
     for case in kops_cases:
         (root / "terraform" / KOPS / case).mkdir(parents=True)

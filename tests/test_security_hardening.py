@@ -32,6 +32,7 @@ from tests.support import hcl, specs, terraform
 from tests.support.moto import ACCESS_KEY, SECRET_KEY
 from tests.support.paths import case_input
 from tests.support.spec_edit import edited_spec
+from tests.support.sessions import session
 
 CLUSTER = specs.CLUSTER
 FLOW_LOGS = f"flow-logs.{CLUSTER}"
@@ -44,7 +45,7 @@ def _load(folder, edit=None):
 
 
 def _graph(tmp_path, edit=None):
-    return pipeline.build_graph(_load(tmp_path, edit))
+    return pipeline.build_graph(session(_load(tmp_path, edit)))
 
 
 def _kopsgen(edit):
@@ -54,7 +55,7 @@ def _kopsgen(edit):
 
 
 def _render(tmp_path, target, edit=None, fmt=None):
-    return pipeline.render(_load(tmp_path, edit), target, fmt)
+    return pipeline.render(session(_load(tmp_path, edit)), target, fmt)
 
 
 def _tf(tmp_path, edit=None) -> tuple[dict, dict[str, bytes]]:
@@ -180,7 +181,7 @@ def test_terraform_validates_both_flow_log_destinations(tmp_path):
 
 
 def test_a_shared_vpc_is_not_ours_to_record_or_restrict(tmp_path):
-    graph = pipeline.build_graph(pipeline.load_spec([case_input("shared_vpc")]))
+    graph = pipeline.build_graph(session(pipeline.load_spec([case_input("shared_vpc")])))
     assert not graph.of_kind(FlowLog) and not graph.of_kind(DefaultSecurityGroup)
 
 
@@ -310,7 +311,7 @@ def test_deletion_protection_and_access_logs_reach_both_targets(tmp_path):
 
 def test_termination_handler_reads_and_deletes_only_its_own_queue(tmp_path):
     spec = edited_spec("minimal-1.36", tmp_path)
-    graph = pipeline.build_graph(spec)
+    graph = pipeline.build_graph(session(spec))
     from kopsgen.ir.events import SqsQueue
 
     (queue,) = graph.of_kind(SqsQueue)

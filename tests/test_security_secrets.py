@@ -24,6 +24,8 @@ import yaml
 
 from kopsgen import pipeline
 from tests.support.paths import EXAMPLES, case_input, reference_cases
+from kopsgen.state import open_store
+from tests.support.sessions import session
 
 PEM_PRIVATE = re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----")
 BASE64_RUN = re.compile(rb"[A-Za-z0-9+/]{80,}={0,2}")
@@ -83,17 +85,14 @@ def _store_keys(store_root: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory) -> Iterator[Path]:
+def store(tmp_path_factory) -> Path:
     """A state store of this module's own, so the keys searched for are the ones these renders used."""
-    root = tmp_path_factory.mktemp("secrets-state")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("KOPSGEN_STATE_STORE", f"file://{root}")
-        yield root
+    return tmp_path_factory.mktemp("secrets-state")
 
 
 @lru_cache(maxsize=None)
-def _rendered(name: str, target: str, fmt: str) -> dict[str, bytes]:
-    return pipeline.render(pipeline.load_spec([INPUTS[name]]), target, fmt)
+def _rendered(store: Path, name: str, target: str, fmt: str) -> dict[str, bytes]:
+    return pipeline.render(session(pipeline.load_spec([INPUTS[name]]), open_store(f"file://{store}")), target, fmt)
 
 
 def _combinations():
@@ -106,7 +105,7 @@ def _combinations():
 
 @pytest.mark.parametrize("name,target,fmt", list(_combinations()))
 def test_no_private_key_in_rendered_output(store: Path, name: str, target: str, fmt: str):
-    files = _rendered(name, target, fmt)
+    files = _rendered(store, name, target, fmt)
     cluster = pipeline.load_spec([INPUTS[name]]).cluster.name
     keys = {k: v for k, v in _store_keys(store).items() if k.startswith(f"{cluster}/")}
     # the render put its CAs (kubernetes, service-account, aggregator, etcd) in the store: those are searched for
@@ -116,7 +115,7 @@ def test_no_private_key_in_rendered_output(store: Path, name: str, target: str, 
 
 
 def test_private_keys_in_a_local_store_are_readable_by_the_owner_only(store: Path):
-    _rendered("minimal-dns-none", "terraform", "hcl")
+    _rendered(store, "minimal-dns-none", "terraform", "hcl")
     keysets = sorted(store.rglob("keyset.yaml"))
     assert keysets
     for keyset in keysets:
@@ -125,7 +124,7 @@ def test_private_keys_in_a_local_store_are_readable_by_the_owner_only(store: Pat
 
 def test_the_search_finds_a_planted_key(store: Path):
     """The test above can fail: a key pasted into a file, or carried base64-encoded and gzipped, is found."""
-    _rendered("minimal-dns-none", "terraform", "hcl")   # puts its CAs in the store
+    _rendered(store, "minimal-dns-none", "terraform", "hcl")   # puts its CAs in the store
     keys = list(_store_keys(store).values())
     key = keys[0]
     body_only = b"\n".join(line for line in key.splitlines() if not line.startswith(b"-----"))

@@ -16,6 +16,7 @@ from kopsgen.output import write_output
 from tests.support import hcl, specs, terraform
 from tests.support.paths import REFERENCE, case_input, reference_cases
 from tests.support.specs import CLUSTER, instance_group
+from tests.support.sessions import session
 
 TYPES = ("aws_launch_template", "aws_autoscaling_group", "aws_autoscaling_lifecycle_hook", "aws_ebs_volume",
          "aws_sqs_queue", "aws_cloudwatch_event_rule", "aws_cloudwatch_event_target")
@@ -37,7 +38,7 @@ DELIBERATE = {
 
 
 def _render(case: str) -> dict[str, bytes]:
-    return pipeline.render(pipeline.load_spec([case_input(case)]), "terraform")
+    return pipeline.render(session(pipeline.load_spec([case_input(case)])), "terraform")
 
 
 @functools.lru_cache(maxsize=None)
@@ -170,7 +171,7 @@ def _every_feature(cluster: dict, groups: list[dict]) -> None:
 @pytest.fixture(scope="module")
 def every_feature(tmp_path_factory) -> dict[str, bytes]:
     spec = specs.load(tmp_path_factory.mktemp("spec"), _every_feature)
-    return {fmt: pipeline.render(spec, "terraform", fmt) for fmt in ("hcl", "json")}
+    return {fmt: pipeline.render(session(spec), "terraform", fmt) for fmt in ("hcl", "json")}
 
 
 def test_every_feature_renders_what_terraform_expects(every_feature):

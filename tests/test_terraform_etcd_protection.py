@@ -18,6 +18,7 @@ from kopsgen import pipeline
 from kopsgen.ir.storage import EbsVolume
 from tests.support import hcl, specs, terraform, tfmoto
 from tests.support.specs import CLUSTER
+from tests.support.sessions import session
 
 pytestmark = [pytest.mark.moto,
               pytest.mark.skipif(not terraform.terraform_available(), reason="terraform is not on PATH")]
@@ -42,7 +43,7 @@ def _spec(tmp_path: Path, protect: bool | None, encrypted: bool = True):
 
 
 def _render_into(workdir: Path, spec) -> dict:
-    files = pipeline.render(spec, "terraform")
+    files = pipeline.render(session(spec), "terraform")
     for name, data in files.items():
         (workdir / name).parent.mkdir(parents=True, exist_ok=True)
         (workdir / name).write_bytes(data)
@@ -52,7 +53,7 @@ def _render_into(workdir: Path, spec) -> dict:
 @pytest.mark.parametrize("protect,expected", [(None, False), (False, False), (True, True)])
 def test_the_setting_reaches_every_etcd_volume_and_nothing_else(tmp_path, protect, expected):
     spec = _spec(tmp_path, protect)
-    volumes = pipeline.build_graph(spec).of_kind(EbsVolume)
+    volumes = pipeline.build_graph(session(spec)).of_kind(EbsVolume)
     assert volumes and all(v.prevent_destroy is expected for v in volumes)
     resources = _render_into(tmp_path, spec)
     protected = sorted(a for a, body in resources.items()

@@ -23,6 +23,7 @@ from kopsgen.ir.sshkey import KeyPair
 from kopsgen.render import terraform as tf_render
 from tests.support import hcl, specs, terraform
 from tests.support.paths import REFERENCE, case_input, reference_cases
+from tests.support.sessions import session
 
 TF_TYPES = ("aws_security_group", "aws_security_group_rule", "aws_lb", "aws_lb_listener", "aws_lb_target_group",
             "aws_route53_record", "aws_key_pair")
@@ -233,7 +234,7 @@ def test_the_full_build_makes_the_same_resources(case):
     # (the hosted zone lookup is shared: the IAM policies name the zone too, with or without records)
     kinds = (SecurityGroup, SecurityGroupRule, NetworkLoadBalancer, TargetGroup, LoadBalancerListener, AliasRecord,
              KeyPair)
-    full, ours = pipeline.build_graph(spec), specs.build(spec)
+    full, ours = pipeline.build_graph(session(spec)), specs.build(spec)
     assert [r for r in full if isinstance(r, kinds)] == [r for r in ours if isinstance(r, kinds)]
     assert {k: v for k, v in full.outputs.items() if k in OUTPUTS} == {k: v for k, v in ours.outputs.items()
                                                                        if k in OUTPUTS}

@@ -26,6 +26,7 @@ from tests.support.iam_policies import (
 )
 from tests.support.paths import REFERENCE, case_input, reference_cases
 from tests.support.spec_edit import cluster_spec, edited_spec
+from tests.support.sessions import session
 
 DOCUMENT_ATTRIBUTES = ("policy", "assume_role_policy")
 DATA_FILE = re.compile(r'\$\{path\.module\}/(data/[^"]+)"')
@@ -35,7 +36,7 @@ IAM_OUTPUT = re.compile(r"_role_(arn|name)$|^iam_openid_connect_provider_")
 
 @functools.lru_cache(maxsize=None)
 def _render(case: str) -> dict[str, bytes]:
-    return pipeline.render(pipeline.load_spec([case_input(case)]), "terraform")
+    return pipeline.render(session(pipeline.load_spec([case_input(case)])), "terraform")
 
 
 @functools.lru_cache(maxsize=None)
@@ -307,7 +308,7 @@ def _irsa_spec(tmp_path: Path):
 
 
 def test_service_account_roles_render_with_the_provider_arn(tmp_path):
-    files = pipeline.render(_irsa_spec(tmp_path), "terraform")
+    files = pipeline.render(session(_irsa_spec(tmp_path)), "terraform")
     resources = hcl.resources(hcl.parse(files["kubernetes.tf"].decode()))
     provider = resources["aws_iam_openid_connect_provider.minimal-example-com"]
     assert provider["url"] == "https://oidc-bucket.s3.us-test-1.amazonaws.com/minimal.example.com"
@@ -340,7 +341,7 @@ def test_service_account_roles_render_with_the_provider_arn(tmp_path):
 @needs_terraform
 def test_terraform_validates_service_account_roles_and_attachments(tmp_path):
     out = tmp_path / "out"
-    write_output(out, pipeline.render(_irsa_spec(tmp_path), "terraform"))
+    write_output(out, pipeline.render(session(_irsa_spec(tmp_path)), "terraform"))
     terraform.init(out)
     terraform.validate(out)
 
@@ -394,7 +395,7 @@ def test_iam_applies_on_moto_with_apply_time_values_filled_in(tmp_path, moto):
     from tests.support import tfmoto
 
     source = tfmoto.realistic_spec(case_input("minimal-1.36"), tmp_path / "spec" / "cluster.yaml", edit=_irsa_edit)
-    files = pipeline.render(pipeline.load_spec([source]), "terraform")
+    files = pipeline.render(session(pipeline.load_spec([source])), "terraform")
     out = tmp_path / "out"
     write_output(out, files)
     moto.client("iam").create_policy(PolicyName="ssm-core", PolicyDocument=json.dumps(

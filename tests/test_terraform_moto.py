@@ -22,6 +22,7 @@ from kopsgen.output import read_manifest, write_output
 from tests.support import terraform, tfmoto
 from tests.support.moto import MotoServer
 from tests.support.paths import REFERENCE, ROOT, case_input, reference_cases
+from tests.support.sessions import session
 
 pytestmark = [
     pytest.mark.moto,
@@ -69,7 +70,7 @@ def _record(test_id: str, timings: tfmoto.Timings) -> None:
 
 
 def _render_into(spec_path: Path, out: Path, fmt: str = "hcl") -> None:
-    write_output(out, pipeline.render(pipeline.load_spec([spec_path]), "terraform", fmt))
+    write_output(out, pipeline.render(session(pipeline.load_spec([spec_path])), "terraform", fmt))
 
 
 def apply_plan_destroy(workdir: Path, server: MotoServer, timings: tfmoto.Timings,

@@ -10,6 +10,7 @@ import pytest
 from kopsgen import pipeline
 from tests.support import hcl, spec_edit, terraform
 from tests.support.paths import REFERENCE, case_input
+from tests.support.sessions import session
 
 NETWORK_TYPES = ("aws_vpc", "aws_subnet", "aws_route_table", "aws_route_table_association", "aws_route",
                  "aws_internet_gateway", "aws_egress_only_internet_gateway", "aws_nat_gateway", "aws_eip",
@@ -22,7 +23,7 @@ def _network_addresses(resources: dict) -> set[str]:
 
 def test_network_addresses_match_kops(case):
     spec = pipeline.load_spec([case_input(case)])
-    ours = hcl.resources(hcl.parse(pipeline.render(spec, "terraform")["kubernetes.tf"].decode()))
+    ours = hcl.resources(hcl.parse(pipeline.render(session(spec), "terraform")["kubernetes.tf"].decode()))
     kops = hcl.resources(hcl.parse_file(REFERENCE / case / "kubernetes.tf"))
     assert _network_addresses(ours) == _network_addresses(kops)
     for address in _network_addresses(kops):
@@ -40,7 +41,7 @@ def _locals(text: str) -> dict:
 
 def test_vpc_ipv6_cidr_length_is_written_as_kops_writes_it(case):
     """The local and the output carry kops's own expression (compared as python-hcl2 reads both)."""
-    ours = pipeline.render(pipeline.load_spec([case_input(case)]), "terraform")["kubernetes.tf"].decode()
+    ours = pipeline.render(session(pipeline.load_spec([case_input(case)])), "terraform")["kubernetes.tf"].decode()
     kops = (REFERENCE / case / "kubernetes.tf").read_text()
     assert _locals(ours)["vpc_ipv6_cidr_length"] == _locals(kops)["vpc_ipv6_cidr_length"]
     outputs = {k: v for block in hcl.parse(ours)["output"] for k, v in block.items()}
@@ -52,7 +53,7 @@ def test_vpc_ipv6_cidr_length_is_written_as_kops_writes_it(case):
                                           ("", "null")])  # a shared VPC without an IPv6 block
 def test_vpc_ipv6_cidr_length_evaluates_in_terraform(tmp_path, block, length):
     """Terraform itself evaluates our expression, with the VPC's block replaced by a literal."""
-    rendered = pipeline.render(pipeline.load_spec([case_input("minimal-1.36")]), "terraform")["kubernetes.tf"]
+    rendered = pipeline.render(session(pipeline.load_spec([case_input("minimal-1.36")])), "terraform")["kubernetes.tf"]
     [line] = [x for x in rendered.decode().splitlines() if x.strip().startswith("vpc_ipv6_cidr_length ")]
     (tmp_path / "main.tf").write_text(f'locals {{\n  vpc_ipv6_cidr_block = "{block}"\n{line}\n}}\n')
     result = terraform.run(tmp_path, "console", "-no-color", stdin="local.vpc_ipv6_cidr_length\n")
@@ -72,7 +73,7 @@ def test_a_carved_ipv6_block_is_the_vpc_blocks_nth_64(tmp_path):
     """`/64#11` is the 0x11-th /64 of the VPC's range: Terraform evaluates our expression, with the VPC's block
     replaced by a literal, to the block Python's ipaddress computes."""
     spec = spec_edit.edited_spec("minimal-ipv6", tmp_path / "spec", _carved)
-    text = pipeline.render(spec, "terraform")["kubernetes.tf"].decode()
+    text = pipeline.render(session(spec), "terraform")["kubernetes.tf"].decode()
     subnets = {a: r for a, r in hcl.resources(hcl.parse(text)).items() if a.startswith("aws_subnet.")}
     expressions = sorted(r["ipv6_cidr_block"] for r in subnets.values())
     assert expressions[0] == "${cidrsubnet(local.vpc_ipv6_cidr_block, 64 - local.vpc_ipv6_cidr_length, 16)}"

@@ -20,6 +20,7 @@ from kopsgen import pipeline
 from kopsgen.output import write_output
 from tests.support import spec_edit, terraform
 from tests.support.paths import REFERENCE, case_input
+from tests.support.sessions import session
 
 pytestmark = pytest.mark.skipif(not terraform.terraform_available(), reason="terraform not on PATH")
 
@@ -32,7 +33,7 @@ def initialised(tmp_path_factory) -> Path:
     """A folder where `terraform init` has installed the provider our output requires."""
     folder = tmp_path_factory.mktemp("tf-init")
     spec = pipeline.load_spec([case_input("minimal-dns-none")])
-    write_output(folder, pipeline.render(spec, "terraform"))
+    write_output(folder, pipeline.render(session(spec), "terraform"))
     start = time.monotonic()
     terraform.init(folder)
     print(f"terraform init: {time.monotonic() - start:.1f} s")
@@ -64,7 +65,7 @@ def _problems(result: dict) -> str:
 
 
 def _render(case: str, fmt: str, out: Path) -> dict[str, bytes]:
-    files = pipeline.render(pipeline.load_spec([case_input(case)]), "terraform", fmt)
+    files = pipeline.render(session(pipeline.load_spec([case_input(case)])), "terraform", fmt)
     write_output(out, files)
     return files
 
@@ -89,7 +90,7 @@ def test_a_private_zone_association_validates(tmp_path: Path, initialised: Path)
         docs[0]["spec"].setdefault("topology", {})["dns"] = {"type": "Private"}
 
     spec = spec_edit.edited_spec("privatecalico", tmp_path / "spec", private)
-    files = pipeline.render(spec, "terraform", "hcl")
+    files = pipeline.render(session(spec), "terraform", "hcl")
     write_output(tmp_path / "out", files)
     assert ('resource "aws_route53_zone_association" "example-com" {\n'
             "  vpc_id  = aws_vpc.privatecalico-example-com.id\n"

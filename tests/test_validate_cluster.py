@@ -69,7 +69,9 @@ def setup(tmp_path):
                   "--state", state)
     assert created.exit_code == 0, created.output
     registry = verbs.registry(state)
-    ca = KeyStore(registry.store, NAME).get(KUBERNETES_CA)   # as the first `update cluster --yes` makes it
+    keys = KeyStore(registry.store, NAME)
+    keys.load([KUBERNETES_CA])   # as the first `update cluster --yes` makes it
+    ca = keys.get(KUBERNETES_CA)
     s = Setup(state, stored_spec(registry, NAME), ca, tmp_path / "kubeconfig")
     yield s
     if s.server is not None:

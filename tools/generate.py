@@ -87,12 +87,14 @@ def pinned_state_store(keep_new: bool = False) -> Iterator[Path]:
 # --- examples/outputs ------------------------------------------------------------------------------
 
 
-def example_terraform(example: Path) -> dict[str, bytes]:
-    """The Terraform output of one example, by path relative to its folder (call inside
-    pinned_state_store())."""
+def example_terraform(example: Path, state: Path) -> dict[str, bytes]:
+    """The Terraform output of one example, by path relative to its folder, its CAs kept in the state store
+    folder `state` (the one pinned_state_store() yields)."""
     from kopsgen import pipeline
+    from kopsgen.state import open_store
 
-    return pipeline.render(pipeline.load_spec([example]), "terraform", "hcl")
+    session = pipeline.open_session(pipeline.load_spec([example]), open_store(f"file://{state}"))
+    return pipeline.render(session, "terraform", "hcl")
 
 
 def terraform_folder(example: Path) -> Path:
@@ -101,11 +103,11 @@ def terraform_folder(example: Path) -> Path:
 
 def write_examples() -> list[Path]:
     written = []
-    with pinned_state_store(keep_new=True):
+    with pinned_state_store(keep_new=True) as state:
         for example in example_specs():
             folder = terraform_folder(example)
             shutil.rmtree(folder, ignore_errors=True)
-            for path, data in sorted(example_terraform(example).items()):
+            for path, data in sorted(example_terraform(example, state).items()):
                 (folder / path).parent.mkdir(parents=True, exist_ok=True)
                 (folder / path).write_bytes(data)
             written.append(folder)
@@ -272,10 +274,12 @@ def field_reference(page: str) -> str:
 
 def graph_dot(example: str = PICTURED_EXAMPLE) -> str:
     from kopsgen import graph, pipeline
+    from kopsgen.state import open_store
 
-    with pinned_state_store():
+    with pinned_state_store() as state:
         spec = pipeline.load_spec([EXAMPLES / f"{example}.yaml"])
-        return graph.to_dot(graph.picture(pipeline.build_graph(spec), spec.cluster.name))
+        session = pipeline.open_session(spec, open_store(f"file://{state}"))
+        return graph.to_dot(graph.picture(pipeline.build_graph(session), spec.cluster.name))
 
 
 def docs_files() -> dict[Path, str]:

@@ -1,10 +1,11 @@
 """Node bootstrap: each instance group's nodeup user data, and the state-store files nodeup reads.
 
-    user_data(spec, ig)      the bytes an instance of `ig` boots with (both targets embed them)
-    state_files(spec)        every file kops keeps under the config base: {key: (bytes, secret)}
-    upload_state_files(spec) write them to the config base's store (CloudFormation, --target files)
+    ClusterBootstrap.load(spec, store)  read the cluster's CA keysets from `store`, making those it lacks
+    .user_data(ig)                     the bytes an instance of `ig` boots with (both targets embed them)
+    .state_files()                     every file kops keeps under the config base: {key: (bytes, secret)}
+    .upload_state_files()              write them to the config base's store (CloudFormation, --target files)
 
-Where the cluster's CAs are kept: the state store named by KOPSGEN_STATE_STORE (default
+Where the cluster's CAs are kept: the state store the caller gives (the CLI's --state, KOPSGEN_STATE_STORE, else
 `~/.local/state/kopsgen/state-store`), under `<cluster>/pki/private/<name>/keyset.yaml`, as kops lays it out.
 They are generated the first time a cluster is rendered and read back afterwards, so a
 re-render does not rotate them. Private keys go only to state stores, never into rendered output.
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -31,26 +31,41 @@ from kopsgen.bootstrap.statefiles import StateFileContent
 from kopsgen.errors import RenderError
 from kopsgen.ir import naming
 from kopsgen.spec.api import ClusterSpec, InstanceGroup, aws_partition
-from kopsgen.state.store import StateStore, open_store
+from kopsgen.state.backends import open_store
+from kopsgen.state.store import StateStore
 
 # The account the cluster is deployed to, for the state files that name it (see _target_account).
 ACCOUNT_ENV = "KOPSGEN_AWS_ACCOUNT_ID"
 
-__all__ = ["ClusterBootstrap", "StateFileContent", "bootstrap_for", "state_files", "upload_state_files",
-           "user_data"]
+__all__ = ["ClusterBootstrap", "StateFileContent"]
 
 
 @dataclass
 class ClusterBootstrap:
-    """Everything the bootstrap derives from one completed spec, computed once."""
+    """Everything the bootstrap derives from one completed spec and its CA keysets, computed once.
+    Made by load(), which reads (or makes) the keysets first."""
 
-    spec: ClusterSpec
-    store: StateStore
+    context: BootstrapContext
     _nodeup_configs: dict[str, bytes] = field(default_factory=dict, init=False, repr=False)
 
-    @cached_property
-    def context(self) -> BootstrapContext:
-        return BootstrapContext(self.spec, KeyStore(self.store, self.spec.cluster.name))
+    @classmethod
+    def load(cls, spec: ClusterSpec, store: StateStore) -> ClusterBootstrap:
+        """The bootstrap of `spec`, its CA keysets read from `store`. The one place a cluster's CAs are made:
+        those the store does not hold yet are created there (and announced, pki.announce_new_cas, unless the
+        store drops its writes: an OverlayStore's owner announces them when it flushes)."""
+        keys = KeyStore(store, spec.cluster.name)
+        context = BootstrapContext(spec, keys)
+        keys.load(nodeupconfig.all_keyset_names(context))
+        return cls(context)
+
+    @property
+    def spec(self) -> ClusterSpec:
+        return self.context.spec
+
+    @property
+    def store(self) -> StateStore:
+        """The state store the keysets were read from (and new ones written to)."""
+        return self.context.keys.store
 
     def nodeup_config(self, ig: InstanceGroup) -> bytes:
         """The group's nodeup config, exactly as written to the config base (and hashed)."""
@@ -62,7 +77,9 @@ class ClusterBootstrap:
         return nodeupconfig.boot_config(self.context, ig, self.nodeup_config(ig))
 
     def user_data(self, ig: InstanceGroup) -> bytes:
-        """kops's rule: a bastion runs no nodeup; its user data is only its additional parts (none: empty)."""
+        """The user data of one instance group (the same bytes for every target). kops's rule: a bastion runs
+        no nodeup; its user data is only its additional parts (none: empty, and its launch template gets no
+        user data at all)."""
         ig = self.spec.instance_group(ig.name)
         if ig.is_bastion:
             return userdata.combine(ig, None)
@@ -77,85 +94,54 @@ class ClusterBootstrap:
         configs = {ig.name: self.nodeup_config(ig) for ig in self.context.groups_needing_bootstrap()}
         return statefiles.build(self.context, configs)
 
+    def state_files(self) -> dict[str, tuple[bytes, bool]]:
+        """Every file of the config base, by key relative to it: (bytes, secret)."""
+        return {f.key: (f.content, f.secret) for f in self.files}
 
-# The bootstrap of the specs rendered most recently, by identity (specs hold dicts and are not
-# hashable), so that user data and state files agree (same keysets, same nodeup config bytes)
-# however often the renderers ask. A few entries are plenty: one render uses one spec.
-_RECENT: "OrderedDict[int, ClusterBootstrap]" = OrderedDict()
-_RECENT_SIZE = 8
+    def upload_state_files(self, store: StateStore | None = None, *,
+                           apply_time_values: dict[str, str] | None = None,
+                           keys: Collection[str] | None = None) -> list[str]:
+        """Write every state file (or only those of `keys`) to the config base (or to `store`), and return
+        the keys written. Files whose bytes are already there are left alone, so an unchanged upload
+        writes nothing.
 
+        Some files hold values known only in the target account (the node termination handler's queue
+        URL and the ARNs of addons' own roles hold the account ID); Terraform fills them in at apply time,
+        here they are filled from `apply_time_values` (marker -> value) or, when not given, from the account
+        in KOPSGEN_AWS_ACCOUNT_ID or of the caller's AWS credentials (the ones writing to the bucket)."""
+        target = store or open_store(self.context.config_base.store_url)
+        values = apply_time_values
+        written = []
+        for f in self.files:
+            if keys is not None and f.key not in keys:
+                continue
+            content = f.content
+            markers = _apply_time_markers(content)
+            if markers and values is None:
+                values = _look_up_apply_time_values(self)
+            for marker in markers:
+                if marker not in values:
+                    raise RenderError(f"{f.key}: no value given for {marker}")
+                content = content.replace(marker.encode(), values[marker].encode())
+            current = target.read(f.key)
+            if current is not None and current[0] == content:
+                continue
+            if f.secret and current is not None:
+                # a keyset that differs in the target was made by someone else: never overwrite a CA
+                raise RenderError(f"{target.url}/{f.key} holds a different keyset than the local state store "
+                                  f"({self.store.url}); refusing to replace a CA")
+            target.write(f.key, content, secret=f.secret)
+            written.append(f.key)
+            progress.step(f"wrote {target.location(f.key)}")
+        return written
 
-def bootstrap_for(spec: ClusterSpec, store: StateStore | None = None) -> ClusterBootstrap:
-    """The bootstrap of `spec`; `store` (default: open_store(None), i.e. KOPSGEN_STATE_STORE or
-    the per-user default) keeps the cluster's keysets. Passing another store starts afresh."""
-    found = _RECENT.get(id(spec))
-    if found is None or found.spec is not spec or (store is not None and found.store is not store):
-        found = ClusterBootstrap(spec, store or open_store(None))
-        _RECENT[id(spec)] = found
-    _RECENT.move_to_end(id(spec))
-    while len(_RECENT) > _RECENT_SIZE:
-        _RECENT.popitem(last=False)
-    return found
-
-
-def user_data(spec: ClusterSpec, ig: InstanceGroup) -> bytes:
-    """The user data of one instance group (the same bytes for every target). Empty for a bastion
-    without additional user data: kops gives such a launch template no user data at all."""
-    return bootstrap_for(spec).user_data(ig)
-
-
-def state_files(spec: ClusterSpec) -> dict[str, tuple[bytes, bool]]:
-    """Every file of the config base, by key relative to it: (bytes, secret)."""
-    return {f.key: (f.content, f.secret) for f in bootstrap_for(spec).files}
-
-
-def upload_state_files(spec: ClusterSpec, store: StateStore | None = None, *,
-                       apply_time_values: dict[str, str] | None = None,
-                       keys: Collection[str] | None = None) -> list[str]:
-    """Write every state file (or only those of `keys`) to the config base (or to `store`), and return
-    the keys written. Files whose bytes are already there are left alone, so an unchanged upload
-    writes nothing.
-
-    Some files hold values known only in the target account (the node termination handler's queue
-    URL and the ARNs of addons' own roles hold the account ID); Terraform fills them in at apply time,
-    here they are filled from `apply_time_values` (marker -> value) or, when not given, from the account
-    in KOPSGEN_AWS_ACCOUNT_ID or of the caller's AWS credentials (the ones writing to the bucket)."""
-    bootstrap = bootstrap_for(spec)
-    target = store or open_store(bootstrap.context.config_base.store_url)
-    values = apply_time_values
-    written = []
-    for f in bootstrap.files:
-        if keys is not None and f.key not in keys:
-            continue
-        content = f.content
-        markers = _apply_time_markers(content)
-        if markers and values is None:
-            values = _look_up_apply_time_values(bootstrap)
-        for marker in markers:
-            if marker not in values:
-                raise RenderError(f"{f.key}: no value given for {marker}")
-            content = content.replace(marker.encode(), values[marker].encode())
-        current = target.read(f.key)
-        if current is not None and current[0] == content:
-            continue
-        if f.secret and current is not None:
-            # a keyset that differs in the target was made by someone else: never overwrite a CA
-            raise RenderError(f"{target.url}/{f.key} holds a different keyset than the local state store "
-                              f"({bootstrap.store.url}); refusing to replace a CA")
-        target.write(f.key, content, secret=f.secret)
-        written.append(f.key)
-        progress.step(f"wrote {target.location(f.key)}")
-    return written
-
-
-def apply_time_values(spec: ClusterSpec, keys: Collection[str]) -> dict[str, str] | None:
-    """The apply-time values the state files of `keys` need, looked up now with the caller's AWS
-    credentials (RenderError if that fails); None when none of them needs any. For callers that
-    must know before writing anything."""
-    bootstrap = bootstrap_for(spec)
-    if any(f.key in keys and _apply_time_markers(f.content) for f in bootstrap.files):
-        return _look_up_apply_time_values(bootstrap)
-    return None
+    def apply_time_values(self, keys: Collection[str]) -> dict[str, str] | None:
+        """The apply-time values the state files of `keys` need, looked up now with the caller's AWS
+        credentials (RenderError if that fails); None when none of them needs any. For callers that
+        must know before writing anything."""
+        if any(f.key in keys and _apply_time_markers(f.content) for f in self.files):
+            return _look_up_apply_time_values(self)
+        return None
 
 
 def _apply_time_markers(content: bytes) -> list[str]:

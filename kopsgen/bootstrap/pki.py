@@ -4,8 +4,8 @@ kops keeps each CA as a keyset: a YAML `Keyset` object at `pki/private/<name>/ke
 holding one or more certificates with their private keys (base64 PEM) and the id of the
 primary one. The control plane's nodeup reads these files from the config base; nodes get the
 kubernetes CA certificates through their boot config. A keyset is created the first time a
-render needs it and read back on every later render, so re-rendering never rotates a CA (and
-never changes the user data that carries its certificate).
+cluster is rendered (ClusterBootstrap.load, before anything is built) and read back on every later
+render, so re-rendering never rotates a CA (and never changes the user data that carries its certificate).
 
 Private keys only ever live in the state store (written as secret objects); the certificates and
 public keys are what the nodeup configs and user data carry.
@@ -18,11 +18,11 @@ import datetime
 import secrets
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from kopsgen import progress
 from kopsgen.bootstrap import der, kyaml
-from kopsgen.errors import StateStoreError
+from kopsgen.errors import RenderError, StateStoreError
 from kopsgen.state import layout
 from kopsgen.state.store import ABSENT, ConcurrentWriteError, StateStore
 
@@ -168,7 +168,8 @@ def new_ca(name: str) -> Keyset:
 
 
 class KeyStore:
-    """The keysets of one cluster in a state store: read if present, created (once) if not."""
+    """The keysets of one cluster in a state store: load() reads them, creating (once) those not there yet;
+    get() hands out only what load() read, so keysets are never made behind a render's back."""
 
     def __init__(self, store: StateStore, cluster: str):
         self.store = store
@@ -179,10 +180,18 @@ class KeyStore:
     def key(self, name: str) -> str:
         return layout.keyset_key(self.cluster, name)
 
+    def load(self, names: Iterable[str]) -> None:
+        """Read the keysets of `names` from the store, making (and storing) those it does not hold yet."""
+        for name in names:
+            if name not in self._cache:
+                self._cache[name] = self._read_or_create(name)
+
     def get(self, name: str) -> Keyset:
-        if name not in self._cache:
-            self._cache[name] = self._read_or_create(name)
-        return self._cache[name]
+        found = self._cache.get(name)
+        if found is None:
+            raise RenderError(f"keyset {name} of cluster {self.cluster} was not loaded from {self.store.url} "
+                              "(KeyStore.load: every keyset a render uses is read, or made, before it starts)")
+        return found
 
     def _read_or_create(self, name: str) -> Keyset:
         key = self.key(name)

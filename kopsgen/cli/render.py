@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from kopsgen.cli import cliutil
-from kopsgen.cli.root import NAME_HELP, STATE_ENV, STATE_HELP, TARGETS, cli, load_cluster_spec
+from kopsgen.cli.root import NAME_HELP, STATE_ENV, STATE_HELP, TARGETS, cli, open_render_session
 
 
 @cli.command()
@@ -52,21 +52,22 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
         raise click.UsageError("--upload-templates and --upload-files go with --target cloudformation")
     if target != "files":
         fmt = pipeline.output_format(target, fmt)
-    cluster_spec = load_cluster_spec(files, spec, name, state, read_only=False)
+    session = open_render_session(files, spec, name, state, read_only=False)
+    cluster_spec = session.spec
     if target == "files":  # nothing to render: the files nodes read go straight to the state store
         from click.core import ParameterSource
 
         if click.get_current_context().get_parameter_source("out_dir") == ParameterSource.ENVIRONMENT:
             out_dir = None   # KOPSGEN_OUT names where rendered code goes, never a place for a cluster's files
         with say.task(f"writing the state-store files of {cluster_spec.cluster.name}"):
-            where, written = pipeline.upload_state_files(cluster_spec, out_dir)
+            where, written = pipeline.upload_state_files(session, out_dir)
         say.status(f"wrote {len(written)} state-store files to {where}" + ("" if written else " (all up to date)"))
         unreadable = None if out_dir else pipeline.config_base_warning(cluster_spec)
         if unreadable:
             say.warning(unreadable)
         return
     with say.task(f"rendering {cluster_spec.cluster.name} for {target}"):
-        rendered = pipeline.render(cluster_spec, target, fmt)
+        rendered = pipeline.render(session, target, fmt)
     out = Path(out_dir) if out_dir else Path("outputs") / cluster_spec.cluster.name / target
     write_output(out, rendered)
     say.status(f"wrote {len(rendered)} files to {out}")
@@ -78,7 +79,7 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
 
         uploading = say.task(f"uploading to {cluster_spec.cluster.config_base.url}")
         with uploading if upload_templates or upload_files else contextlib.nullcontext():
-            lines = after_render(cluster_spec, rendered, upload_templates=upload_templates, upload_files=upload_files)
+            lines = after_render(session, rendered, upload_templates=upload_templates, upload_files=upload_files)
         for line in lines:
             say.status(line)
 
@@ -115,8 +116,8 @@ def graph(spec: tuple[str, ...], files: tuple[str, ...], out_file: str | None, f
 
     chosen = pictures.format_for(out_file, fmt)
     # read_only: a picture never makes the cluster's CAs
-    cluster_spec = load_cluster_spec(files, spec, name, state, read_only=True)
-    pic = pictures.picture(pipeline.build_graph(cluster_spec), cluster_spec.cluster.name)
+    session = open_render_session(files, spec, name, state, read_only=True)
+    pic = pictures.picture(pipeline.build_graph(session), session.spec.cluster.name)
     text = pictures.render(pic, chosen)
     if not out_file or out_file == "-":
         click.echo(text, nl=False)

@@ -84,12 +84,12 @@ def _spec_files(files: tuple[str, ...], positional: tuple[str, ...]) -> list[str
     return paths
 
 
-def load_cluster_spec(files: tuple[str, ...], positional: tuple[str, ...], name: str | None, state: str | None,
-                      *, read_only: bool):
-    """The completed spec of spec files, or of the cluster `name` stored in the state store; either way the
+def open_render_session(files: tuple[str, ...], positional: tuple[str, ...], name: str | None, state: str | None,
+                        *, read_only: bool):
+    """The render session of spec files, or of the cluster `name` stored in the state store; either way the
     cluster's CAs are kept in that state store (only read from it with `read_only`)."""
     from kopsgen import pipeline
-    from kopsgen.state.store import open_store
+    from kopsgen.state import open_store
 
     if name and (files or positional):
         raise click.UsageError("give either --name (a cluster in the state store) or spec files, not both")
@@ -101,8 +101,7 @@ def load_cluster_spec(files: tuple[str, ...], positional: tuple[str, ...], name:
         spec = stored_spec(ClusterRegistry(store), name)
     else:
         spec = pipeline.load_spec(_spec_files(files, positional))
-    pipeline.use_state_store(spec, store, read_only=read_only)
-    return spec
+    return pipeline.open_session(spec, store, read_only=read_only)
 
 
 class DetailedExitCommand(cliutil.Command):

@@ -10,7 +10,7 @@ import sys
 import click
 
 from kopsgen.cli import cliutil
-from kopsgen.cli.root import NAME_HELP, STATE_ENV, STATE_HELP, DetailedExitCommand, cli, load_cluster_spec
+from kopsgen.cli.root import NAME_HELP, STATE_ENV, STATE_HELP, DetailedExitCommand, cli, open_render_session
 
 
 @cli.group()
@@ -97,7 +97,7 @@ def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None,
     if target == "cloudformation":
         from kopsgen.publish.cloudformation import after_render
 
-        for line in after_render(prepared.spec, prepared.files):
+        for line in after_render(prepared.session, prepared.files):
             if "state-store files" not in line:  # written above
                 cliutil.console().status(line, err=True)
 
@@ -141,8 +141,8 @@ def migrate(spec: tuple[str, ...], files: tuple[str, ...], name: str | None, sta
 
     if not kops_dir and not live_state:
         raise click.UsageError("give --kops-dir (the folder kops wrote) and/or --live-state (terraform show -json)")
-    cluster = load_cluster_spec(files, spec, name, state, read_only=True)
-    report = migrating.migrate(cluster, kops_dir=kops_dir, live_state=live_state)
+    session = open_render_session(files, spec, name, state, read_only=True)
+    report = migrating.migrate(session, kops_dir=kops_dir, live_state=live_state)
     click.echo(report.to_json() if output == "json" else migrating.text(report), nl=False)
     sys.exit(report.exit_code)
 

@@ -14,12 +14,11 @@
 from __future__ import annotations
 
 from kopsgen.spec.api import ClusterSpec
+from kopsgen.spec.complete import complete_documents, typed_spec
 from kopsgen.state.clusters import ClusterRegistry
 
 
 def stored_spec(registry: ClusterRegistry, name: str) -> ClusterSpec:
     """The completed, typed spec of a stored cluster (SpecError, with positions in the store, if it no
     longer validates)."""
-    from kopsgen import pipeline
-
-    return pipeline.typed_spec(pipeline.complete_documents(registry.get(name).documents))
+    return typed_spec(complete_documents(registry.get(name).documents))

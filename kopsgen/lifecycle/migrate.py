@@ -39,6 +39,7 @@ from kopsgen.render.terraform import MAPPERS
 from kopsgen.render.terraform import attributes as tf_attributes
 from kopsgen.render.terraform import reading
 from kopsgen.render.terraform.registry import TfContext
+from kopsgen.session import RenderSession
 from kopsgen.spec.api import ClusterSpec
 
 UNCHANGED = "unchanged"
@@ -105,7 +106,10 @@ class Report:
         return json.dumps(doc, indent=2, sort_keys=True) + "\n"
 
 
-def migrate(spec: ClusterSpec, kops_dir: str | Path | None = None, live_state: str | Path | None = None) -> Report:
+def migrate(session: RenderSession, kops_dir: str | Path | None = None,
+            live_state: str | Path | None = None) -> Report:
+    """Compare the Terraform of the session's spec with what kops left (its folder and/or the live state)."""
+    spec = session.spec
     if kops_dir is None and live_state is None:
         raise UsageError("give what kops left: --kops-dir (the folder kops wrote) and/or --live-state "
                          "(`terraform show -json` of the live state)")
@@ -114,7 +118,7 @@ def migrate(spec: ClusterSpec, kops_dir: str | Path | None = None, live_state: s
         kops_blocks = reading.parse_configuration(kops_files, str(kops_dir))
     state = reading.read_state(live_state) if live_state is not None else None
 
-    graph = pipeline.build_graph(spec)
+    graph = pipeline.build_graph(session)
     # the JSON form: the same blocks as the HCL, and read without an HCL parser (which takes seconds)
     files = pipeline.render_graph(graph, spec, "terraform", "json")
     ours = reading.parse_configuration(files, "kopsgen's render")

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kopsgen import bootstrap, pipeline, render_options
+from kopsgen import pipeline, render_options
 from kopsgen.bootstrap.pki import announce_new_cas
 from kopsgen.errors import UsageError, WriteRefused
 from kopsgen.ir.base import Graph
@@ -28,18 +28,20 @@ from kopsgen.lifecycle import stored_spec
 from kopsgen.lifecycle.plan import Plan, compare, etcd_volume_losses, loss_lines
 from kopsgen.lifecycle.snapshot import Snapshot, take
 from kopsgen.render.description import RenderedResource
+from kopsgen.session import RenderSession
 from kopsgen.spec.api import ClusterSpec
 from kopsgen.state import layout
 from kopsgen.state.clusters import ClusterRegistry
+from kopsgen.state.backends import open_store
 from kopsgen.state.overlay import OverlayStore
-from kopsgen.state.store import ABSENT, StateStore, Version, open_store
+from kopsgen.state.store import ABSENT, StateStore, Version
 
 
 
 @dataclass
 class Update:
     registry: ClusterRegistry
-    spec: ClusterSpec
+    session: RenderSession                  # rendered against a read-only view of the registry's store
     target: str
     fmt: str
     out_dir: Path
@@ -52,6 +54,10 @@ class Update:
     written: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)   # for stderr: what the user must know about this render
+
+    @property
+    def spec(self) -> ClusterSpec:
+        return self.session.spec
 
     @property
     def record_key(self) -> str:
@@ -84,16 +90,16 @@ def prepare(registry: ClusterRegistry, name: str, target: str, fmt: str | None, 
     spec, region_warning = pipeline.with_config_base_region(spec, required=not dry_run)
     warnings += [region_warning] if region_warning else []
     # the cluster's CAs live in this state store; nothing may create them there before write()
-    keysets = pipeline.use_state_store(spec, registry.store, read_only=True)
-    graph = pipeline.build_graph(spec)
+    session = pipeline.open_session(spec, registry.store, read_only=True)
+    graph = pipeline.build_graph(session)
     files = pipeline.render_graph(graph, spec, target, fmt)
     described = _describe(graph, spec, target)
-    state_files = _written_by_kopsgen(spec, described)
+    state_files = _written_by_kopsgen(session, described)
     snapshot = take(name, target, fmt, spec.cluster.config_base.url, graph, described, state_files)
     previous, version = read_record(registry.store, name, target)
-    return Update(registry, spec, target, fmt, Path(out_dir) if out_dir else default_out_dir(name, target), files,
-                  state_files, snapshot, version, compare(previous, snapshot),
-                  None if dry_run or not isinstance(keysets, OverlayStore) else keysets,   # a dry run drops them
+    return Update(registry, session, target, fmt, Path(out_dir) if out_dir else default_out_dir(name, target),
+                  files, state_files, snapshot, version, compare(previous, snapshot),
+                  None if dry_run else session.overlay,   # a dry run drops them
                   warnings=warnings)
 
 
@@ -121,10 +127,10 @@ def _describe(graph: Graph, spec: ClusterSpec, target: str) -> list[RenderedReso
     return describe(graph, render_options.for_target(spec, target, "json"))
 
 
-def _written_by_kopsgen(spec: ClusterSpec, described: list[RenderedResource]) -> dict[str, bytes]:
+def _written_by_kopsgen(session: RenderSession, described: list[RenderedResource]) -> dict[str, bytes]:
     """The config-base files the output does not carry itself (as StateFile resources): kopsgen's to write."""
     carried = {block.source[1] for block in described if block.source and block.source[0] is StateFile}
-    return {f.key: f.content for f in bootstrap.bootstrap_for(spec).files if f.name not in carried}
+    return {f.key: f.content for f in session.bootstrap.files if f.name not in carried}
 
 
 def read_record(store: StateStore, cluster: str, target: str) -> tuple[Snapshot | None, Version | None]:
@@ -140,13 +146,14 @@ def write(update: Update) -> None:
     from kopsgen.output import write_output
 
     keys = set(update.state_files)
-    values = bootstrap.apply_time_values(update.spec, keys)
+    cluster = update.session.bootstrap
+    values = cluster.apply_time_values(keys)
     if update.keysets is not None and update.keysets.flush():
         # the render made the cluster's CAs in memory (prepare); they exist only now
         announce_new_cas(update.spec.cluster.name, update.keysets.base)
     write_output(update.out_dir, update.files)
-    config_base = open_store(bootstrap.bootstrap_for(update.spec).context.config_base.store_url)
-    update.written = bootstrap.upload_state_files(update.spec, config_base, apply_time_values=values, keys=keys)
+    config_base = open_store(cluster.context.config_base.store_url)
+    update.written = cluster.upload_state_files(config_base, apply_time_values=values, keys=keys)
     for change in update.plan.files:
         if change.action == "delete":
             config_base.delete(change.key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kopsgen.bootstrap import ClusterBootstrap
 from kopsgen.errors import RenderError
 from kopsgen.ir.base import Graph
 from kopsgen.model.context import ModelContext
@@ -30,8 +31,12 @@ BUILDERS = (build_network, build_flow_logs, build_iam,
 MAX_TAGS = 50
 
 
-def build(spec: ClusterSpec) -> Graph:
-    ctx = ModelContext(spec)
+def build(spec: ClusterSpec, bootstrap: ClusterBootstrap) -> Graph:
+    """The graph of `spec`; `bootstrap` (the session's, for this spec) gives each group's user data and the
+    state-store files."""
+    if bootstrap.spec is not spec:
+        raise ValueError("model.build: the bootstrap was made for another spec")
+    ctx = ModelContext(spec, bootstrap)
     for builder in BUILDERS:
         builder(ctx)
     _check_tag_limit(ctx.graph)

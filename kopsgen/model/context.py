@@ -1,9 +1,11 @@
-"""What every builder shares: the completed spec, the graph being built, and links to common resources."""
+"""What every builder shares: the completed spec, its bootstrap, the graph being built, and links to common
+resources."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kopsgen.bootstrap import ClusterBootstrap
 from kopsgen.ir import naming
 from kopsgen.ir.base import External, Graph, Ipv6BlockOf, Link, Ref
 from kopsgen.ir.dns import SharedHostedZone
@@ -14,6 +16,7 @@ from kopsgen.spec.api import DNS_NONE, DNS_PRIVATE, Cluster, ClusterSpec, aws_pa
 @dataclass
 class ModelContext:
     spec: ClusterSpec
+    bootstrap: ClusterBootstrap   # the render session's: each group's user data, the state-store files
     graph: Graph = field(default_factory=Graph)
 
     @property

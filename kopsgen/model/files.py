@@ -9,7 +9,6 @@ A config base that is not on S3 (file://) gets no resources: its files are writt
 
 from __future__ import annotations
 
-from kopsgen import bootstrap
 from kopsgen.bootstrap import irsa
 from kopsgen.bootstrap.addons.node_health import NTH_QUEUE_URL_MARKER
 from kopsgen.ir import naming
@@ -21,7 +20,7 @@ from kopsgen.model.context import ModelContext
 
 
 def build_state_files(ctx: ModelContext) -> None:
-    cluster = bootstrap.bootstrap_for(ctx.spec)
+    cluster = ctx.bootstrap
     base = cluster.context.config_base
     if not base.is_s3:
         ctx.graph.warnings.append(base.unreadable_warning())

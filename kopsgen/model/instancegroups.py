@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 
-from kopsgen import bootstrap
 from kopsgen.ir import naming
 from kopsgen.ir.base import External, Link, Ref
 from kopsgen.ir.compute import (
@@ -174,7 +173,7 @@ def _launch_template(ctx: ModelContext, ig: api.InstanceGroup, name: str, tags: 
     ig_subnets = [cluster.subnet(s) for s in ig.subnets]
     public = ig_subnets[0].type in (api.SUBNET_PUBLIC, api.SUBNET_UTILITY)
     ipv6 = any(s.ipv6_cidr for s in ig_subnets)
-    user_data = bootstrap.user_data(ctx.spec, ig)
+    user_data = ctx.bootstrap.user_data(ig)
     return LaunchTemplate(
         name=name, image_id=image_id, instance_type=instance_type,
         block_devices=(_root_device(ig.root_volume, root_device),

@@ -3,11 +3,12 @@ then say what is still to do before and after the stack is created (render/cloud
 
 from __future__ import annotations
 
-from kopsgen import bootstrap, progress
+from kopsgen import progress
 from kopsgen.errors import KopsgenError, StateStoreError, UsageError
 from kopsgen.publish.templates import https_url, template_folder
 from kopsgen.render.cloudformation.deploy_guide import main_template, notes
 from kopsgen.render.cloudformation.layout import TEMPLATE_SUFFIXES
+from kopsgen.session import RenderSession
 from kopsgen.spec.api import ClusterSpec
 from kopsgen.state.s3 import S3StateStore, bucket_region
 
@@ -16,13 +17,14 @@ class UploadError(KopsgenError):
     exit_code = 1
 
 
-def after_render(spec: ClusterSpec, files: dict[str, bytes], *, upload_templates: bool = False,
+def after_render(session: RenderSession, files: dict[str, bytes], *, upload_templates: bool = False,
                  upload_files: bool = False) -> list[str]:
-    """What the CLI does and says once the CloudFormation output is written: the optional uploads,
-    then the notes on what is still to do."""
+    """What the CLI does and says once the CloudFormation output of `session` is written: the optional
+    uploads, then the notes on what is still to do."""
+    spec = session.spec
     lines: list[str] = []
     if upload_files:
-        written = bootstrap.upload_state_files(spec)
+        written = session.bootstrap.upload_state_files()
         lines.append(f"uploaded {len(written)} state-store files to {spec.cluster.config_base.url}"
                      + ("" if written else " (all were up to date)"))
     if upload_templates:

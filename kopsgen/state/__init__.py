@@ -8,4 +8,5 @@ concurrent writers are detected instead of one silently overwriting the other.
 
 from __future__ import annotations
 
-from kopsgen.state.store import ConcurrentWriteError, StateStore, Version, open_store  # noqa: F401
+from kopsgen.state.backends import open_store  # noqa: F401
+from kopsgen.state.store import ConcurrentWriteError, StateStore, Version  # noqa: F401

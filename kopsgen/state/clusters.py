@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from kopsgen.errors import KopsgenError, SpecError, StateStoreError, UsageError
 from kopsgen.spec import sshkey
+from kopsgen.spec.complete import complete_documents
 from kopsgen.spec.documents import CLUSTER_LABEL, SpecDocuments, group_documents
 from kopsgen.spec.dump import dump_yaml
 from kopsgen.spec.source import Document, parse_documents
@@ -192,9 +193,7 @@ class ClusterRegistry:
 
     @staticmethod
     def _validated_name(docs: SpecDocuments) -> str:
-        from kopsgen import pipeline
-
-        pipeline.complete_documents(docs)  # SpecError with every problem, before anything is written
+        complete_documents(docs)  # SpecError with every problem, before anything is written
         name = docs.cluster.name
         if not name:
             raise UsageError("the Cluster has no metadata.name")

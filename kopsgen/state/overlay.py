@@ -2,7 +2,7 @@
 
 Building a cluster's graph for the first time creates its CA keysets in the state store (the user
 data embeds the CAs' certificates). A command that only looks (`update cluster` without --yes,
-`graph`) must write nothing, so it builds against this overlay (pipeline.use_state_store with
+`graph`) must write nothing, so it builds against this overlay (pipeline.open_session with
 read_only): reads see the real store (existing keysets are used as they are), writes and deletes
 stay here and are dropped with it, or handed on to the real store by flush() once the command has
 decided to write (`update cluster --yes` checks its plan first, so a refused update writes nothing).

@@ -1,4 +1,4 @@
-"""State store interface and its file:// implementation (s3:// lives in s3.py).
+"""State store interface and its file:// implementation (s3:// lives in s3.py, open_store in backends.py).
 
 Every backend gives the same guarantees:
 - a write is atomic: a reader sees the old bytes or the new bytes, never a mix, and a writer that
@@ -251,19 +251,3 @@ def absolute_store_url(url: str) -> str:
     if not path:
         return url
     return f"file://{os.path.abspath(os.path.expanduser(path))}"
-
-
-def open_store(url: str | None = None) -> StateStore:
-    """`file:///abs/dir`, `file://rel/dir`, a bare path, or `s3://bucket/prefix`."""
-    url = state_store_url(url)
-    scheme, sep, rest = url.partition("://")
-    if sep and scheme == "s3":
-        from kopsgen.state.s3 import S3StateStore
-
-        return S3StateStore(url)
-    if sep and scheme != "file":
-        raise UsageError(f"unsupported state store {url!r}: use s3://BUCKET/PREFIX or file://DIR")
-    path = rest if sep else url
-    if not path:
-        raise UsageError(f"state store {url!r} names no folder")
-    return FileStateStore(url, Path(path).expanduser())

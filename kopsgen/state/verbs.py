@@ -1,7 +1,7 @@
 """What the spec verbs do (create, replace, get, edit, delete, create/delete instancegroup), so that cli.py
 only parses and prints.
 
-Every document that reaches a store goes through kopsgen.pipeline first (ClusterRegistry does it);
+Every document that reaches a store is completed first (kopsgen/spec/complete.py) (ClusterRegistry does it);
 errors come back as SpecError (exit 2) with file, line and field, or as StateStoreError (exit 1).
 """
 
@@ -13,15 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from kopsgen import pipeline
 from kopsgen.errors import FieldError, KopsgenError, SpecError, UsageError
+from kopsgen.spec.complete import complete_documents, typed_spec
 from kopsgen.spec.create import CreateClusterOptions, CreateInstanceGroupOptions, new_cluster, new_instance_group
 from kopsgen.spec.documents import CLUSTER_LABEL, SpecDocuments, group_documents, read_all_documents
 from kopsgen.spec.dump import dump_documents
 from kopsgen.spec.source import Document, parse_documents
 from kopsgen.state import layout
 from kopsgen.state.clusters import ClusterRegistry, StoredCluster, merge_documents, with_cluster_label
-from kopsgen.state.store import ConcurrentWriteError, open_store
+from kopsgen.state.backends import open_store
+from kopsgen.state.store import ConcurrentWriteError
 
 
 def registry(state: str | None) -> ClusterRegistry:
@@ -38,7 +39,7 @@ def new_cluster_documents(opts: CreateClusterOptions) -> tuple[SpecDocuments, li
     text = dump_documents(data, "yaml")
     docs = group_documents(parse_documents(text, "<create cluster>"), "<create cluster>")
     try:
-        pipeline.complete_documents(docs)
+        complete_documents(docs)
     except SpecError as exc:  # a combination of flags the checks in create.py let through
         problems = "; ".join(f"{e.path}: {e.message}" for e in exc.errors)
         raise UsageError(f"these flags make a spec that does not validate: {problems}") from None
@@ -120,7 +121,7 @@ def create_instance_group(store: ClusterRegistry, cluster: str, opts: CreateInst
     merged = merge_documents(base, [doc], origin)
     try:
         if dry_run:
-            pipeline.complete_documents(merged)
+            complete_documents(merged)
         else:
             store.replace(merged, base)
     except SpecError as exc:
@@ -138,7 +139,7 @@ def delete_instance_group(store: ClusterRegistry, cluster: str, name: str,
     first). `confirm` runs once those checks pass, before anything is written (it raises to cancel)."""
     base = store.get(cluster)
     base.instance_group(name)   # ClusterNotFound, listing the groups, if there is no such group
-    spec = pipeline.typed_spec(pipeline.complete_documents(base.documents))
+    spec = typed_spec(complete_documents(base.documents))
     group = spec.instance_group(name)
     if group.is_control_plane and not any(ig.is_control_plane for ig in spec.instance_groups if ig.name != name):
         raise UsageError(f"instance group {name} is the only control-plane group of cluster {cluster}: "
@@ -169,7 +170,7 @@ def all_clusters(store: ClusterRegistry) -> tuple[list[StoredCluster], list[str]
 
 
 def cluster_documents(stored: StoredCluster, full: bool) -> list[dict]:
-    docs = pipeline.complete_documents(stored.documents) if full else stored.documents
+    docs = complete_documents(stored.documents) if full else stored.documents
     return [d.data for d in docs.all()]
 
 

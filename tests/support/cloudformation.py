@@ -20,6 +20,7 @@ import yaml
 from kopsgen import pipeline
 from kopsgen.spec.api import ClusterSpec
 from tests.support.paths import case_input
+from tests.support.sessions import session
 
 CFN_LINT = Path(sys.executable).parent / "cfn-lint"
 
@@ -71,7 +72,7 @@ def edit_documents(text: str, edit: Callable[[list[dict]], None]) -> str:
 
 
 def render(spec: ClusterSpec, fmt: str = "json") -> dict[str, bytes]:
-    return pipeline.render(spec, "cloudformation", fmt)
+    return pipeline.render(session(spec), "cloudformation", fmt)
 
 
 def write(files: dict[str, bytes], folder: Path) -> list[Path]:

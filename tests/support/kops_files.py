@@ -8,7 +8,6 @@ path -> value map), so the tests can say how many keys agree and which ones diff
 from __future__ import annotations
 
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,12 +15,14 @@ from typing import Any
 import yaml
 
 from kopsgen import pipeline
-from kopsgen.bootstrap import ClusterBootstrap, bootstrap_for
+from kopsgen.bootstrap import ClusterBootstrap
 from kopsgen.spec.api import ClusterSpec
 from kopsgen.spec.defaults import apply_defaults
 from kopsgen.spec.documents import SpecDocuments, load_documents
-from kopsgen.state.store import StateStore, open_store
+from kopsgen.state import open_store
+from kopsgen.state.store import StateStore
 from tests.support.paths import REFERENCE, case_input
+from tests.support.sessions import shared_folder
 
 
 def golden_text(data: bytes | str) -> str:
@@ -80,17 +81,10 @@ def case_spec_completed_by_kops(case: str) -> ClusterSpec:
     return pipeline.typed_spec(apply_defaults(pin_golden_release(docs)))
 
 
-_SHARED_KEYS: Path | None = None
-
-
 def bootstrap(spec: ClusterSpec, folder: Path | None = None) -> ClusterBootstrap:
-    """The bootstrap of `spec`, keeping its CAs in `folder`. Without a folder, one store for the
-    whole test session: each reference cluster's CAs are generated once (RSA keys are slow to make)."""
-    global _SHARED_KEYS
-    if folder is None:
-        _SHARED_KEYS = _SHARED_KEYS or Path(tempfile.mkdtemp(prefix="kopsgen-test-keys-"))
-        folder = _SHARED_KEYS
-    return bootstrap_for(spec, store_in(folder))
+    """The bootstrap of `spec`, keeping its CAs in `folder`. Without a folder, the test run's shared store
+    (tests/support/sessions.py): each reference cluster's CAs are generated once (RSA keys are slow to make)."""
+    return ClusterBootstrap.load(spec, store_in(folder if folder is not None else shared_folder()))
 
 
 def flatten(node: Any, path: str = "") -> dict[str, Any]:

@@ -18,9 +18,10 @@ from typing import Any, Callable, Iterator
 
 import yaml
 
-from kopsgen import bootstrap, pipeline
+from kopsgen import pipeline
 from kopsgen.errors import RenderError, SpecError
 from kopsgen.spec import schema as spec_schema
+from tests.support.sessions import session
 
 Path_ = tuple  # a spec path: keys and list indexes, e.g. ("spec", "subnets", 0, "cidr")
 
@@ -285,9 +286,10 @@ def run(docs: list[dict], folder: Path, keep_files: bool = False) -> Outcome:
     path.write_text(yaml.safe_dump_all(docs, sort_keys=False))
     try:
         spec = pipeline.load_spec([path])
-        graph = pipeline.build_graph(spec)
+        rendering = session(spec)
+        graph = pipeline.build_graph(rendering)
         files = {target: pipeline.render_graph(graph, spec, target) for target in TARGETS}
-        bootstrap.state_files(spec)
+        rendering.bootstrap.state_files()
     except SpecError as e:
         for error in e.errors:
             if error.file != str(path) or error.line < 1 or not error.path or not error.message:

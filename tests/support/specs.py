@@ -72,10 +72,21 @@ def load(tmp_path: Path, edit: Callable[[dict, list[dict]], None] | None = None)
     return pipeline.load_spec([write_spec(tmp_path, edit)])
 
 
+class _NoBootstrap:
+    """The bootstrap of a ModelContext whose builders use none (network, firewall, ...): asking it anything is a
+    test that needs a real one (tests/support/sessions.py)."""
+
+    def __getattr__(self, name: str):
+        raise AssertionError(f"these builders take no bootstrap material (asked for {name}): use a render session")
+
+
+NO_BOOTSTRAP = _NoBootstrap()
+
+
 def build(spec: ClusterSpec) -> Graph:
     """The graph of the network and of the firewall, load balancer, bastion, DNS and SSH key builders only, so
     these builders' tests do not depend on the rest (IAM, instance groups, addons) being able to build a spec."""
-    ctx = ModelContext(spec)
+    ctx = ModelContext(spec, NO_BOOTSTRAP)
     for builder in (build_network, build_firewall, build_api_load_balancer, build_bastion, build_dns, build_ssh_key):
         builder(ctx)
     ctx.graph.check()
