@@ -6,7 +6,7 @@
 (`make docs` and `make examples-outputs` run these.) The tests compare each committed file with a
 fresh generation, so the docs cannot drift from `--help` or the schemas, and the example outputs
 cannot drift from what kopsgen renders. The CloudFormation outputs of the examples, beside the
-Terraform ones, are written by `make golden-cloudformation` (tests/test_cloudformation_golden.py).
+Terraform ones, are written by `make golden-cloudformation` (tests/system/test_cloudformation_golden.py).
 
 The examples are rendered against PINNED_STATE: fixed CA certificates (no private keys), so that
 the user data they embed is the same on every run.

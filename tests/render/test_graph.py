@@ -141,7 +141,7 @@ def test_output_is_the_same_in_another_process():
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
         code = "from tools.generate import graph_dot; import sys; sys.stdout.write(graph_dot())"
-        runs.append(subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parents[1], env=env,
+        runs.append(subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parents[2], env=env,
                                    capture_output=True, text=True, check=True).stdout)
     assert runs[0] == runs[1] and runs[0].startswith('digraph "minimal.example.com"')
 

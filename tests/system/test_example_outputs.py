@@ -1,7 +1,7 @@
 """examples/outputs/: what each example renders to, committed for users to browse, is what kopsgen renders now.
 
 The Terraform output is compared here, byte for byte; the CloudFormation output beside it by
-tests/test_cloudformation_golden.py. Both render against examples/outputs/TEST-ONLY-certificates/, a state
+tests/system/test_cloudformation_golden.py. Both render against examples/outputs/TEST-ONLY-certificates/, a state
 store of fixed CA certificates without private keys. After a deliberate change: `make examples-outputs`.
 """
 
