@@ -3,8 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install graphviz test test-slow test-all test-moto golden-cloudformation conformance bench fuzz clean \
-	docs examples-outputs checkov checkov-scan
+.PHONY: install graphviz test test-slow test-all test-moto golden conformance bench fuzz clean \
+	checkov checkov-scan
 
 # checkov (the policy scanner of tests/system/test_security_checkov.py) has a virtualenv of its own: it installs
 # a fork of hcl2 that clashes with python-hcl2 in .venv. It runs offline (--skip-download, BC_SKIP_MAPPING).
@@ -27,14 +27,11 @@ graphviz:
 	    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends graphviz >/dev/null 2>&1; }; }; } || \
 	  echo "note: Graphviz (dot) is not installed; kopsgen graph --format svg needs it"
 
-# Regenerate docs/cli.md (from --help), docs/reference/*.md (from schemas/) and docs/images/ (kopsgen graph).
-docs: install
-	$(BIN)/python tools/generate.py docs
-
-# Regenerate examples/outputs/: each example's Terraform, then its CloudFormation (golden-cloudformation).
-examples-outputs: install
-	$(BIN)/python tools/generate.py examples
-	$(MAKE) golden-cloudformation
+# Regenerate every committed generated file (the golden files the tests compare with): docs/cli.md (from
+# --help), docs/reference/*.md (from schemas/), docs/images/ (kopsgen graph) and examples/outputs/ (each
+# example's Terraform and CloudFormation, JSON and YAML). After a deliberate change; review the diff.
+golden: install
+	$(BIN)/python tools/generate.py golden
 
 $(CHECKOV_VENV)/.installed:
 	$(PYTHON) -m venv $(CHECKOV_VENV)
@@ -75,10 +72,6 @@ test-all: install
 # terraform apply/plan/destroy against a moto server only (default cases and, with SLOW=1, every case).
 test-moto: install
 	$(BIN)/pytest -m "moto$(if $(SLOW),, and not slow)" -q -s tests/render/terraform/test_moto.py
-
-# Rewrite the CloudFormation golden files of the examples (examples/outputs/*/cloudformation/); review the diff.
-golden-cloudformation: install
-	KOPSGEN_UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/system/test_cloudformation_golden.py
 
 # How our Terraform lines up with kops's: prints the table, writes outputs/conformance.json.
 conformance: install

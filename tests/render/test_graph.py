@@ -246,7 +246,7 @@ def test_drawing_writes_nothing_to_the_state_store(tmp_path):
 
 def test_committed_picture_is_current():
     committed = (DOCS / "images" / f"{PICTURED_EXAMPLE}.dot").read_text()
-    assert committed == graph_dot(), "docs/images/minimal.dot is out of date: run `make docs`"
+    assert committed == graph_dot(), "docs/images/minimal.dot is out of date: run `make golden`"
 
 
 @needs_dot
@@ -259,4 +259,4 @@ def test_committed_svg_is_the_committed_dot_drawn():
     if not drawn_by or drawn_by.group(1) not in ours:
         pytest.skip(f"docs/images/{PICTURED_EXAMPLE}.svg was drawn by another Graphviz ({ours.strip()})")
     dot_text = (DOCS / "images" / f"{PICTURED_EXAMPLE}.dot").read_text()
-    assert svg == pictures.to_svg(dot_text), "docs/images/minimal.svg is out of date: run `make docs`"
+    assert svg == pictures.to_svg(dot_text), "docs/images/minimal.svg is out of date: run `make golden`"

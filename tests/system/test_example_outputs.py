@@ -2,7 +2,7 @@
 
 The Terraform output is compared here, byte for byte; the CloudFormation output beside it by
 tests/system/test_cloudformation_golden.py. Both render against examples/outputs/TEST-ONLY-certificates/, a state
-store of fixed CA certificates without private keys. After a deliberate change: `make examples-outputs`.
+store of fixed CA certificates without private keys. After a deliberate change: `make golden`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import yaml
 from tools.generate import (EXAMPLE_OUTPUTS, PINNED_STATE, example_specs, example_terraform, keysets,
                             pinned_state_store, terraform_folder)
 
-REFRESH = "run `make examples-outputs` and review the diff"
+REFRESH = "run `make golden` and review the diff"
 EXAMPLES = example_specs()
 
 
