@@ -3,10 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install graphviz test test-slow test-all test-moto golden-cloudformation conformance bench bench-peer fuzz \
-	clean docs examples-outputs checkov checkov-scan
+.PHONY: install graphviz test test-slow test-all test-moto golden conformance bench bench-peer fuzz clean \
+	checkov checkov-scan
 
-# checkov (the policy scanner of tests/test_security_checkov.py) has a virtualenv of its own: it installs
+# checkov (the policy scanner of tests/system/test_security_checkov.py) has a virtualenv of its own: it installs
 # a fork of hcl2 that clashes with python-hcl2 in .venv. It runs offline (--skip-download, BC_SKIP_MAPPING).
 CHECKOV_VENV    := .venv-checkov
 CHECKOV_VERSION := 3.3.30
@@ -27,14 +27,11 @@ graphviz:
 	    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends graphviz >/dev/null 2>&1; }; }; } || \
 	  echo "note: Graphviz (dot) is not installed; kopsgen graph --format svg needs it"
 
-# Regenerate docs/cli.md (from --help), docs/reference/*.md (from schemas/) and docs/images/ (kopsgen graph).
-docs: install
-	$(BIN)/python tools/generate.py docs
-
-# Regenerate examples/outputs/: each example's Terraform, then its CloudFormation (golden-cloudformation).
-examples-outputs: install
-	$(BIN)/python tools/generate.py examples
-	$(MAKE) golden-cloudformation
+# Regenerate every committed generated file (the golden files the tests compare with): docs/cli.md (from
+# --help), docs/reference/*.md (from schemas/), docs/images/ (kopsgen graph) and examples/outputs/ (each
+# example's Terraform and CloudFormation, JSON and YAML). After a deliberate change; review the diff.
+golden: install
+	$(BIN)/python tools/generate.py golden
 
 $(CHECKOV_VENV)/.installed:
 	$(PYTHON) -m venv $(CHECKOV_VENV)
@@ -45,7 +42,7 @@ $(CHECKOV_VENV)/.installed:
 # checkov over both targets of every reference case, the examples and `create cluster`'s defaults, against
 # kops's own Terraform and security/checkov-skips.yaml: prints kops's and kopsgen's numbers per case.
 checkov: install
-	$(BIN)/pytest -q -s -m "slow or not slow" tests/test_security_checkov.py
+	$(BIN)/pytest -q -s -m "slow or not slow" tests/system/test_security_checkov.py
 
 # checkov over a folder you rendered, with kopsgen's skip list: make checkov-scan DIR=out/ [FRAMEWORK=cloudformation]
 FRAMEWORK ?= terraform
@@ -54,7 +51,7 @@ checkov-scan: install
 
 # The fuzz test at length: thousands more mutated specs through the real CLI (FUZZ_EXAMPLES to change).
 fuzz: install
-	KOPSGEN_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5000} $(BIN)/pytest -q -s -m "slow or not slow" tests/test_fuzz.py
+	KOPSGEN_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5000} $(BIN)/pytest -q -s -m "slow or not slow" tests/system/test_fuzz.py
 
 # Test processes: the terraform-on-moto tests mostly wait on the provider's fixed delays, so more
 # workers than cores pays (measured on 2 cores: the default run, 1994 tests, 18.6 min with 4 workers).
@@ -74,15 +71,11 @@ test-all: install
 
 # terraform apply/plan/destroy against a moto server only (default cases and, with SLOW=1, every case).
 test-moto: install
-	$(BIN)/pytest -m "moto$(if $(SLOW),, and not slow)" -q -s tests/test_terraform_moto.py
-
-# Rewrite the CloudFormation golden files of the examples (examples/outputs/*/cloudformation/); review the diff.
-golden-cloudformation: install
-	KOPSGEN_UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_cloudformation_golden.py
+	$(BIN)/pytest -m "moto$(if $(SLOW),, and not slow)" -q -s tests/render/terraform/test_moto.py
 
 # How our Terraform lines up with kops's: prints the table, writes outputs/conformance.json.
 conformance: install
-	$(BIN)/pytest -q -s tests/test_conformance.py
+	$(BIN)/pytest -q -s tests/system/test_conformance.py
 
 # Render time and peak memory of every reference case and of a 1-1000 group scale sweep, both targets:
 # prints the table, writes bench-results.json. BENCH_ARGS=--quick for a shorter run.

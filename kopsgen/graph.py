@@ -31,7 +31,7 @@ class Group:
 
 
 # Every category of an IR kind, in the order the groups are drawn. A kind whose category is not here
-# fails tests/test_graph.py, so a new category gets a title and colours when it is introduced.
+# fails tests/render/test_graph.py, so a new category gets a title and colours when it is introduced.
 GROUPS: dict[str, Group] = {
     "network": Group("Network", "#eaf2fb", "#5b8dc9"),
     "firewall": Group("Security groups and rules", "#fdecea", "#c9605b"),

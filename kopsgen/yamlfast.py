@@ -2,7 +2,7 @@
 
 Every render parses the spec (40,000 lines for a 1000-group cluster), the addon templates and the
 CA keysets. The two parsers agree on what they read, node for node, with two exceptions found by
-differential testing (tests/test_fast_paths.py): libyaml accepts some tabs the pure-Python parser
+differential testing (tests/system/test_fast_paths.py): libyaml accepts some tabs the pure-Python parser
 refuses, and places empty explicit (`?`) keys elsewhere. Text with a tab or a `?` therefore goes
 to the pure-Python parser, as does any text libyaml fails on (its error messages are worded
 differently): what a caller sees, a value or an error and its message, is yaml.SafeLoader's.

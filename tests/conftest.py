@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support import paths
 from tests.support.paths import case_input, reference_cases
 
 
@@ -17,7 +18,37 @@ def _explicitly_parametrized(metafunc: pytest.Metafunc, name: str) -> bool:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     # a test taking `case` runs once per kops reference case, unless it picks its own cases
     if "case" in metafunc.fixturenames and not _explicitly_parametrized(metafunc, "case"):
-        metafunc.parametrize("case", reference_cases())
+        metafunc.parametrize("case", _reference_case_params())
+
+
+def _reference_case_params() -> list:
+    """The reference cases; without them one skipped placeholder, so the module's other tests still run."""
+    if paths.reference_problem():
+        return [pytest.param(None, id="no-reference-cases", marks=pytest.mark.skip(reason=paths.SKIP_REASON))]
+    return reference_cases()
+
+
+_REFERENCE_PROBLEM = pytest.StashKey[str | None]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # kops's reference cases are looked for once, here (tests/support/paths.py says where and what)
+    config.stash[_REFERENCE_PROBLEM] = paths.reference_problem()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    problem = config.stash.get(_REFERENCE_PROBLEM, None)
+    if problem:
+        return f"WARNING {problem}"
+    return f"kops reference cases: {len(reference_cases())} in {paths.REFERENCE}"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    problem = config.stash.get(_REFERENCE_PROBLEM, None)
+    if problem:
+        terminalreporter.section("kops reference cases missing", sep="=", yellow=True, bold=True)
+        terminalreporter.line(problem)
+        terminalreporter.line("The tests that need the cases were skipped; the others ran.")
 
 
 @pytest.fixture

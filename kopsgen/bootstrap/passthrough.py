@@ -6,7 +6,7 @@ A few files are kops's spec copied wholesale, and kops's nodes read them as kops
 kube-apiserver, containerd, ...) that nodeup configs carry unchanged. Typing each of those hundreds
 of fields only to write them back would add a field-by-field copy that can drift from kops; they are
 handed over as the plain data the user wrote (after defaults) instead, from here and only from here.
-tests/test_architecture_spec_access.py fails on any other `.raw` or `value_at` outside kopsgen/spec/.
+tests/system/test_architecture_spec_access.py fails on any other `.raw` or `value_at` outside kopsgen/spec/.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ keywords our schemas use, each as Draft 2020-12 (and jsonschema) defines it, and
 anything else (an unknown keyword, `format`, a `$ref` outside the document, a value it cannot
 compare exactly) it gives up. spec/schema.py asks jsonschema whenever the answer is not a clean
 "valid", so jsonschema still decides every invalid or unusual document and words every error.
-tests/test_fast_paths.py checks the two agree on the reference cases, the examples and thousands
+tests/system/test_fast_paths.py checks the two agree on the reference cases, the examples and thousands
 of generated variants of them.
 """
 

@@ -8,7 +8,7 @@ addressing, which such servers expect.
 Concurrent writers are detected with S3's conditional writes: a create sends `If-None-Match: *`,
 an update sends `If-Match: <ETag read>`, and S3 answers 412 (or 409 when two conditional writes
 race) instead of overwriting. S3 has honoured both headers on PutObject since 2024; moto 5.2 honours
-them too (measured: see tests/test_state_s3.py). An S3-compatible server that ignores them would
+them too (measured: see tests/state/test_s3.py). An S3-compatible server that ignores them would
 make the check a no-op, and nothing here can notice that: use AWS S3 or a server that supports
 conditional writes for a store shared by several people.
 

@@ -1,5 +1,5 @@
 """Every option the published schemas offer, as values to set on a small valid spec, and a run of the
-real pipeline on the result (tests/test_option_sweep.py).
+real pipeline on the result (tests/system/test_option_sweep.py).
 
 The values are derived from the schemas themselves (schemas/cluster.schema.json and
 schemas/instancegroup.schema.json, through kopsgen.spec.schema): booleans both ways, each enum

@@ -38,7 +38,7 @@ def edited_spec(case: str, tmp_path: Path, edit: Edit | None = None) -> ClusterS
 
 
 # Every field kopsgen adds to kops's API, by document kind: the schema marks exactly these with
-# x-kopsgen-extension (tests/test_spec_reference.py checks it). set_every_extension sets them all.
+# x-kopsgen-extension (tests/spec/test_reference.py checks it). set_every_extension sets them all.
 EXTENSION_PATHS = {
     "Cluster": {"spec.api.loadBalancer.deletionProtection", "spec.sshPublicKey", "spec.kopsgen"},
     "InstanceGroup": {"spec.instanceRefresh"},

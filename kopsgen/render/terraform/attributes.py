@@ -3,7 +3,7 @@
 lifecycle/replacement.py names the fields that force a replacement in IR words (`Subnet.vpc`); a
 comparison of Terraform configurations or state (`kopsgen migrate`) needs the attribute each mapper
 writes for them (`aws_subnet.vpc_id`). A field missing from FIELD_ATTRIBUTES is written under its own
-name. tests/test_migrate.py checks every entry against what the mappers write.
+name. tests/lifecycle/test_migrate.py checks every entry against what the mappers write.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ def map_private_zone_association(r: PrivateZoneAssociation, ctx: TfContext) -> d
 def _record_zone(zone: Link, ctx: TfContext):
     """The record's zone as kops spells it, `/hostedzone/<id>`. The provider compares zone_id as text and a new
     zone_id means a new record, so the bare ID (what the zone lookup gives) would delete and re-create the API's
-    DNS records of every cluster moved from kops (measured: tests/test_migrate_moto.py). AWS takes either."""
+    DNS records of every cluster moved from kops (measured: tests/lifecycle/test_migrate_moto.py). AWS takes either."""
     if isinstance(zone, External):
         return ZONE_PREFIX + zone.id
     return Expr(f'"{ZONE_PREFIX}${{{ctx.ref(zone).text}}}"')

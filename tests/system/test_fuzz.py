@@ -1,7 +1,7 @@
 """Whatever the spec, `kopsgen render` writes a complete render or stops with a clean error: never a
 traceback, a hang, or a half-written output folder.
 
-The mutated specs are those of the spec layer's property test (tests/test_spec_properties.py: wrong
+The mutated specs are those of the spec layer's property test (tests/spec/test_properties.py: wrong
 types, missing keys, huge numbers, unicode, deep nesting, YAML anchors and bombs, binary junk), taken
 further here: through the real command line (`kopsgen render`, the click entry point in-process, and a
 handful as subprocesses), for both targets, into an output folder that already holds a previous render
@@ -38,7 +38,7 @@ from kopsgen.cli import cli
 from kopsgen.output import MANIFEST, STAGING, write_output
 from tests.support.paths import ROOT
 from tests.support.spec_base import BASE
-from tests.test_spec_properties import RAW_JUNK, mutated_documents
+from tests.spec.test_properties import RAW_JUNK, mutated_documents
 from tests.support.sessions import session, shared_store
 
 EXAMPLES = int(os.environ.get("KOPSGEN_FUZZ_EXAMPLES", "800"))

@@ -5,30 +5,24 @@ The user data carries the cluster's CA certificates, so the examples render agai
 store of test-only CA certificates (examples/outputs/TEST-ONLY-certificates/, no private keys), copied to a
 temporary folder first so that the test never writes into the repository.
 
-After a deliberate change, refresh the files with `make golden-cloudformation` (which runs this test with
-KOPSGEN_UPDATE_GOLDEN=1) and review the diff.
+After a deliberate change, refresh the files with `make golden` (tools/generate.py, which writes every
+generated file) and review the diff.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from kopsgen import pipeline
-from kopsgen.state import open_store
 from tests.support import cloudformation as cfn
 from tests.support.paths import EXAMPLES
-from tools.generate import EXAMPLE_OUTPUTS, PINNED_STATE, certificates_only
-from tests.support.sessions import session
+from tools.generate import PINNED_STATE, cloudformation_folder, example_cloudformation
 
-GOLDEN = EXAMPLE_OUTPUTS
 GOLDEN_STATE = PINNED_STATE
-UPDATE = os.environ.get("KOPSGEN_UPDATE_GOLDEN") == "1"
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml")) if EXAMPLES.exists() else []
-REFRESH = "run `make golden-cloudformation` and review the diff"
+REFRESH = "run `make golden` and review the diff"
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -41,30 +35,16 @@ def state(tmp_path_factory):
     if GOLDEN_STATE.exists():
         shutil.copytree(GOLDEN_STATE, folder)
     folder.mkdir(exist_ok=True)
-    before = {k for k in _tree(folder) if not k.endswith(".lock")}
     with cfn.state_store(folder):
         yield folder
-    created = {k for k in _tree(folder) if not k.endswith(".lock") and "kopsgen-lock" not in k} - before
-    if UPDATE and created:
-        for key in created:
-            (GOLDEN_STATE / key).parent.mkdir(parents=True, exist_ok=True)
-            (GOLDEN_STATE / key).write_bytes(certificates_only((folder / key).read_bytes()))  # no private keys
 
 
 @pytest.mark.parametrize("fmt", ["json", "yaml"])
 @pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
 def test_output_matches_the_golden_files(example, fmt, state):
     keysets_before = set(_tree(state))
-    rendered = pipeline.render(session(pipeline.load_spec([example]), open_store(f"file://{state}")), "cloudformation",
-                               fmt)
-    golden = GOLDEN / example.stem / "cloudformation" / fmt
-    if UPDATE:
-        shutil.rmtree(golden, ignore_errors=True)
-        cfn.write(rendered, golden)
-        for path, data in rendered.items():   # DEPLOY.md too (cfn.write returns templates only)
-            (golden / path).parent.mkdir(parents=True, exist_ok=True)
-            (golden / path).write_bytes(data)
-        return
+    rendered = example_cloudformation(example, fmt, state)
+    golden = cloudformation_folder(example, fmt)
     new_keysets = sorted(set(_tree(state)) - keysets_before - {".kopsgen-lock"})
     assert not new_keysets, f"the golden state store lacks keysets {new_keysets}: {REFRESH}"
     assert golden.exists(), f"no golden files for {example.name} ({fmt}): {REFRESH}"

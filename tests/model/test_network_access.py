@@ -7,7 +7,7 @@
   for the VPC's IPv6 block only when something of the cluster reads it.
 - SSM: `spec.kopsgen.ssmAccess` (on by default without sshAccess) gives every role kopsgen creates a scoped
   Session Manager policy; `create cluster` says how the machines are reached, and warns when they cannot be.
-The real tools check the output: `terraform validate` and cfn-lint; tests/test_terraform_moto.py applies a
+The real tools check the output: `terraform validate` and cfn-lint; tests/render/terraform/test_moto.py applies a
 cluster on existing subnets and NAT gateways.
 """
 
@@ -33,7 +33,7 @@ from tests.support import hcl, spec_edit, terraform
 from tests.support.paths import case_input
 from tests.support.sessions import session
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 SHARED_SUBNETS = DATA / "shared-subnets.yaml"
 HA_PRIVATE = DATA / "ha-private-bastion.yaml"
 SSM_ACTIONS = ["ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",

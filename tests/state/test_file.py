@@ -16,7 +16,7 @@ from kopsgen.state import open_store
 from kopsgen.state.s3 import S3StateStore
 from kopsgen.state.store import ABSENT, ConcurrentWriteError, FileStateStore
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from kopsgen import pipeline
 from kopsgen.spec.documents import load_documents
 from tests.support.paths import ROOT, case_input
 from tests.support.spec_base import BASE, edit, line_of
-from tests.test_spec_errors import SCHEMA_AND_SEMANTIC
+from tests.spec.test_errors import SCHEMA_AND_SEMANTIC
 
 LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<path>\S+): (?P<message>.+)$")
 

@@ -17,7 +17,7 @@ import yaml
 from kopsgen.lifecycle import plan as plans
 from kopsgen.state import layout, verbs
 from tests.support.moto_server import aws_environment
-from tests.test_update_cluster import (LABEL, NAME, ZONE, change, cluster_spec, out, preview, run,  # noqa: F401
+from tests.lifecycle.test_update_cluster import (LABEL, NAME, ZONE, change, cluster_spec, out, preview, run,  # noqa: F401
                                        state, write)
 
 MAIN, EVENTS = f"aws_ebs_volume.a-etcd-main-{LABEL}", f"aws_ebs_volume.a-etcd-events-{LABEL}"

@@ -142,7 +142,7 @@ def test_output_is_the_same_in_another_process():
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
         code = "from tools.generate import graph_dot; import sys; sys.stdout.write(graph_dot())"
-        runs.append(subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parents[1], env=env,
+        runs.append(subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parents[2], env=env,
                                    capture_output=True, text=True, check=True).stdout)
     assert runs[0] == runs[1] and runs[0].startswith('digraph "minimal.example.com"')
 
@@ -247,7 +247,7 @@ def test_drawing_writes_nothing_to_the_state_store(tmp_path):
 
 def test_committed_picture_is_current():
     committed = (DOCS / "images" / f"{PICTURED_EXAMPLE}.dot").read_text()
-    assert committed == graph_dot(), "docs/images/minimal.dot is out of date: run `make docs`"
+    assert committed == graph_dot(), "docs/images/minimal.dot is out of date: run `make golden`"
 
 
 @needs_dot
@@ -260,4 +260,4 @@ def test_committed_svg_is_the_committed_dot_drawn():
     if not drawn_by or drawn_by.group(1) not in ours:
         pytest.skip(f"docs/images/{PICTURED_EXAMPLE}.svg was drawn by another Graphviz ({ours.strip()})")
     dot_text = (DOCS / "images" / f"{PICTURED_EXAMPLE}.dot").read_text()
-    assert svg == pictures.to_svg(dot_text), "docs/images/minimal.svg is out of date: run `make docs`"
+    assert svg == pictures.to_svg(dot_text), "docs/images/minimal.svg is out of date: run `make golden`"

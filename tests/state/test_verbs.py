@@ -20,7 +20,7 @@ from kopsgen.cli import cli
 from kopsgen.state import verbs
 from tests.support.moto_server import aws_environment, subprocess_env
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NAME = "v.example.com"
 
 

@@ -37,7 +37,7 @@ from kopsgen.state import layout, verbs
 from kopsgen.state.store import ConcurrentWriteError
 from tests.support.moto_server import aws_environment, subprocess_env
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NAME = "upd.example.com"
 ZONE = "us-east-1a"
 NODES_GROUP = f"nodes-{ZONE}.{NAME}"                   # kops's names of the two auto-scaling groups

@@ -1,6 +1,6 @@
 """`kopsgen migrate` offline, on kops's reference cases: kopsgen's Terraform for each case's spec compared with
 kops's own `kubernetes.tf` for it (python-hcl2 reads kops's HCL). What the real `terraform plan` says about the
-same comparison, on moto, is tests/test_migrate_moto.py.
+same comparison, on moto, is tests/lifecycle/test_migrate_moto.py.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from tests.support.paths import EXAMPLES, REFERENCE, case_input, reference_cases
 from tests.support.sessions import session
 
 # Replacements and deletions kopsgen makes on purpose, by address pattern, each with its reason; none may be
-# data-bearing. tests/test_migrate_moto.py holds the real plan to the same list.
+# data-bearing. tests/lifecycle/test_migrate_moto.py holds the real plan to the same list.
 DELIBERATE = {
     r"aws_security_group_rule\.icmpv6-pmtu-.*": "replace: the load balancers' ICMPv6 rule admits only \"packet "
     "too big\" (type 2), where kops admits every ICMPv6 type; a rule cannot be changed in place",

@@ -18,7 +18,7 @@ import pytest
 from kopsgen import pipeline
 from tests.support import hcl
 from tests.support.paths import REFERENCE, case_input, reference_cases
-from tests.test_conformance import normal
+from tests.system.test_conformance import normal
 from tests.support.sessions import session
 
 # Terraform type -> the attributes whose change forces a new resource (AWS provider 5.x, ForceNew).

@@ -39,7 +39,7 @@ def _spec(tmp_path: Path, edit=None):
 
 def _graph(tmp_path: Path, edit=None):
     """The graph with VPC flow logs off: their delivery role is no instance-group role (it is checked with
-    the rest of the hardening, in tests/test_security_hardening.py)."""
+    the rest of the hardening, in tests/system/test_security_hardening.py)."""
     def without_flow_logs(docs):
         _cluster(docs).setdefault("kopsgen", {})["flowLogs"] = {"enabled": False}
         if edit:

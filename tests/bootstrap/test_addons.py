@@ -581,7 +581,7 @@ def test_addons_with_roles_of_their_own_are_kops_manifests(case, addon):
     """kops's cases with iam.useServiceAccountExternalPermissions: the addon's pods get the projected
     token and the role's ARN, which kopsgen leaves as a marker until the account is known (filled here
     with kops's test account); everything else is kops's manifest too."""
-    from tests.test_bootstrap_statefiles import _comparable
+    from tests.bootstrap.test_statefiles import _comparable
 
     spec = _kops_case_spec(case, completed_by_kops=True)
     files = _state_files(spec)

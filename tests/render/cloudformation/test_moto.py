@@ -17,7 +17,7 @@ What the moto run changes, and why (moto's limits, not the template's):
 - cases with load balancers are not created: moto's CloudFormation makes every NLB an ALB;
 - moto's SecurityGroupIngress resource drops `CidrIpv6`, so IPv6 sources are not read back, and moto
   ignores a group's `SecurityGroupEgress` property, so outbound rules are checked on the template
-  (test_cloudformation_render.py), not here.
+  (test_render.py), not here.
 moto "creates" types it does not implement (DHCP options, lifecycle hooks, VPCCidrBlock, queue policies)
 without creating anything, so those are not read back. The server is reset before each test.
 """

@@ -20,13 +20,13 @@ MOVED_FROM_README = ["architecture.md", "differences-from-kops.md", "security.md
 
 
 def test_command_reference_is_current():
-    assert (DOCS / "cli.md").read_text() == cli_reference(), "docs/cli.md is out of date: run `make docs`"
+    assert (DOCS / "cli.md").read_text() == cli_reference(), "docs/cli.md is out of date: run `make golden`"
 
 
 @pytest.mark.parametrize("page", sorted(REFERENCE_PAGES))
 def test_field_reference_is_current(page):
     committed = (DOCS / "reference" / f"{page}.md").read_text()
-    assert committed == field_reference(page), f"docs/reference/{page}.md is out of date: run `make docs`"
+    assert committed == field_reference(page), f"docs/reference/{page}.md is out of date: run `make golden`"
 
 
 def test_field_reference_lists_the_schema_fields():

@@ -136,6 +136,6 @@ def test_every_kopsgen_extension_is_marked_in_the_schema(kind):
 
 
 def test_schema_files_are_what_the_package_ships():
-    root = Path(__file__).resolve().parents[1] / "schemas"
+    root = Path(__file__).resolve().parents[2] / "schemas"
     for kind, name in schema.SCHEMA_FILES.items():
         assert json.loads((root / name).read_text()) == schema.schema(kind)

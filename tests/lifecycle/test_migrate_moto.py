@@ -8,7 +8,7 @@ For each kops reference case:
    test bucket as kops's tests do; the admin SSH key `id_rsa.pub` sits beside the spec, as in kops's case; the
    hosted zone exists before kops, as kopsgen's lookup and kops's zone ID find it);
 3. `terraform plan` (read with `terraform show -json`): no replacement and no deletion beyond
-   tests/test_migrate.py's DELIBERATE, none of
+   tests/lifecycle/test_migrate.py's DELIBERATE, none of
    them data-bearing;
 4. `kopsgen migrate`, given the live state (`terraform show -json`) and kops's folder, predicts exactly the plan's
    creations, replacements and deletions, and (from the state) its in-place updates, except where the moto run's
@@ -34,7 +34,7 @@ from kopsgen.output import write_output
 from tests.support import terraform, tfmoto
 from tests.support.moto import MotoServer
 from tests.support.paths import REFERENCE, ROOT, case_input, reference_cases
-from tests.test_migrate import deliberate  # the list of deliberate differences, with a reason each
+from tests.lifecycle.test_migrate import deliberate  # the list of deliberate differences, with a reason each
 from tests.support.sessions import session
 
 pytestmark = [
@@ -45,7 +45,7 @@ pytestmark = [
 MEASURED = ROOT / "outputs" / "migrate-measured.json"
 DEFAULT_CASES = ("minimal-dns-none", "ha")
 
-# Cases moto cannot run, with the reason (the same limit as tests/test_terraform_moto.py's MOTO_LIMITS).
+# Cases moto cannot run, with the reason (the same limit as tests/render/terraform/test_moto.py's MOTO_LIMITS).
 MOTO_CANNOT = {
     "minimal-ipv6": "moto 5.2 cannot create a subnet with an IPv6 CIDR (the provider waits on a DescribeSubnets "
                     "filter moto does not implement): kops's own output fails there the same way",

@@ -27,16 +27,16 @@ from tests.support import terraform, tfmoto
 from tests.support.moto import MotoServer
 from tests.support.moto_server import aws_environment
 from tests.support.paths import case_input, reference_cases
-from tests.test_terraform_moto import MOTO_LIMITS
+from tests.render.terraform.test_moto import MOTO_LIMITS
 from tests.support.sessions import session
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 REPOSITORY_PATH = "kops-mirror"   # the file repository is <mirror>/kops-mirror, a prefix as real mirrors have
 UNAVAILABLE = br.unavailable()
 needs_sandbox = pytest.mark.skipif(UNAVAILABLE is not None, reason=UNAVAILABLE or "")
 needs_terraform = pytest.mark.skipif(not terraform.terraform_available(), reason="terraform not on PATH")
 
-# Cases moto cannot apply at all: tests/test_terraform_moto.py keeps the list and says why.
+# Cases moto cannot apply at all: tests/render/terraform/test_moto.py keeps the list and says why.
 MOTO_CANNOT_APPLY = set(MOTO_LIMITS)
 
 

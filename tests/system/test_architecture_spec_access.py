@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "kopsgen"
+PACKAGE = Path(__file__).resolve().parents[2] / "kopsgen"
 
 # (module, function) allowed to read `.raw`: kops's own documents, passed through unchanged.
 PASS_THROUGH = {("bootstrap/passthrough.py", "kops_document")}

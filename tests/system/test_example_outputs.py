@@ -1,8 +1,8 @@
 """examples/outputs/: what each example renders to, committed for users to browse, is what kopsgen renders now.
 
 The Terraform output is compared here, byte for byte; the CloudFormation output beside it by
-tests/test_cloudformation_golden.py. Both render against examples/outputs/TEST-ONLY-certificates/, a state
-store of fixed CA certificates without private keys. After a deliberate change: `make examples-outputs`.
+tests/system/test_cloudformation_golden.py. Both render against examples/outputs/TEST-ONLY-certificates/, a state
+store of fixed CA certificates without private keys. After a deliberate change: `make golden`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import yaml
 from tools.generate import (EXAMPLE_OUTPUTS, PINNED_STATE, example_specs, example_terraform, keysets,
                             pinned_state_store, terraform_folder)
 
-REFRESH = "run `make examples-outputs` and review the diff"
+REFRESH = "run `make golden` and review the diff"
 EXAMPLES = example_specs()
 
 

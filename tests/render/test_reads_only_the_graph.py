@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-RENDER = Path(__file__).resolve().parents[1] / "kopsgen" / "render"
+RENDER = Path(__file__).resolve().parents[2] / "kopsgen" / "render"
 FORBIDDEN = ("kopsgen.spec", "kopsgen.state", "kopsgen.bootstrap", "kopsgen.model", "kopsgen.pipeline",
              "kopsgen.publish", "kopsgen.render_options", "boto3", "botocore")
 
@@ -39,7 +39,7 @@ def test_no_render_module_names_the_cluster_spec():
 
 
 def test_the_checks_see_a_spec_import():
-    assert "kopsgen.spec.api.ClusterSpec" in imported_modules(Path(__file__).resolve().parents[1] / "kopsgen" / "pipeline.py")
+    assert "kopsgen.spec.api.ClusterSpec" in imported_modules(Path(__file__).resolve().parents[2] / "kopsgen" / "pipeline.py")
 
 
 def test_every_mapper_carries_its_name():

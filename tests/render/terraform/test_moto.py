@@ -29,7 +29,7 @@ pytestmark = [
     pytest.mark.skipif(not terraform.terraform_available(), reason="terraform not on PATH"),
 ]
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[2] / "data"
 TIMINGS = ROOT / "outputs" / "moto-timings.json"
 ETCD_PORTS = (4001, 4002)  # etcd-main and etcd-events client ports: control plane only, never from nodes
 

@@ -1,0 +1,1 @@
+"""Tests of kopsgen/bootstrap/: nodeup user data, addon manifests, the state-store files and the CAs."""

@@ -1,0 +1,1 @@
+"""Tests of kopsgen/lifecycle/: update cluster, migrate, export kubeconfig, validate cluster."""

@@ -1,0 +1,1 @@
+"""Tests of kopsgen/render/cloudformation/: templates, logical IDs, nested stacks, cfn-lint and moto."""
