@@ -34,6 +34,7 @@ _REFERENCE_PROBLEM = pytest.StashKey[str | None]()
 def pytest_configure(config: pytest.Config) -> None:
     # kops's reference cases are looked for once, here (tests/support/paths.py says where and what)
     config.stash[_REFERENCE_PROBLEM] = paths.reference_problem()
+    _no_default_state_store()
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -56,7 +57,7 @@ def case_path(case: str):
     return case_input(case)
 
 
-def pytest_configure(config: pytest.Config) -> None:
+def _no_default_state_store() -> None:
     """No test may use the user's state store. A test that renders names its store (tests/support/sessions.py,
     --state, or KOPSGEN_STATE_STORE set by the test); the default store is made unusable here (a folder under
     /dev/null), so that one that forgets fails instead of writing the user's CAs."""

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import pytest
 
-from kopsgen import pipeline
+from kopsgen import pipeline, render_options
 from kopsgen.ir.dns import AliasRecord
 from kopsgen.ir.firewall import SecurityGroup, SecurityGroupRule
 from kopsgen.ir.loadbalancer import LoadBalancerListener, NetworkLoadBalancer, TargetGroup
@@ -72,7 +72,7 @@ def _hardened(address: str, attribute: str):
 
 def _render(spec_path, fmt: str = "hcl") -> dict[str, bytes]:
     spec = pipeline.load_spec([spec_path])
-    return tf_render.render(specs.build(spec), spec, fmt)
+    return tf_render.render(specs.build(spec), render_options.terraform(spec, fmt))
 
 
 @lru_cache(maxsize=None)
