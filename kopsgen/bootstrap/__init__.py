@@ -85,7 +85,7 @@ class ClusterBootstrap:
             return userdata.combine(ig, None)
         kube_env = kyaml.dump(self.boot_config(ig))
         text = script.nodeup_script(self.context.release, {"AWS_REGION": self.spec.cluster.region}, kube_env,
-                                    proxy=script.egress_proxy(self.context.cluster_spec),
+                                    proxy=script.egress_proxy(self.spec.cluster.egress_proxy),
                                     compress=ig.compress_user_data)
         return userdata.combine(ig, text)
 

@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass, field
 
 from kopsgen.bootstrap import filerepository
-from kopsgen.bootstrap.passthrough import kops_document
 from kopsgen.bootstrap.configbase import ConfigBase
 from kopsgen.bootstrap.pki import KeyStore
 from kopsgen.bootstrap.releases import KopsRelease, kops_version, release
@@ -38,12 +37,6 @@ class BootstrapContext:
         return self.spec.cluster.name
 
     @property
-    def cluster_spec(self) -> dict:
-        """The completed Cluster's `spec`, as plain data (kops.k8s.io/v1alpha2 field names), for what
-        passes kops's settings through unchanged (see passthrough.py); decisions read `spec.cluster`."""
-        return kops_document(self.spec.cluster).get("spec") or {}
-
-    @property
     def kops_version(self) -> str:
         return self.release.version
 
@@ -58,20 +51,6 @@ class BootstrapContext:
         if not m:
             raise RenderError(f"spec.kubernetesVersion: {self.kubernetes_version!r} is not a version like 1.32.0")
         return int(m.group(2))
-
-    @property
-    def etcd_clusters(self) -> list[dict]:
-        return [e for e in self.cluster_spec.get("etcdClusters") or () if isinstance(e, dict)]
-
-    @property
-    def aws(self) -> dict:
-        """AWS settings: v1alpha2's `cloudConfig` (v1alpha3 moved them, with the node termination handler
-        and the warm pool, to `cloudProvider.aws`, which is not a v1alpha2 field: kopsgen reads v1alpha2)."""
-        return self.cluster_spec.get("cloudConfig") or {}
-
-    @property
-    def networking(self) -> dict:
-        return self.cluster_spec.get("networking") or {}
 
     def cni(self) -> str:
         """The networking provider's kops name (`cni`, `calico`, `amazonvpc`, `cilium`, ...)."""

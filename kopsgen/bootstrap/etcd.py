@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from kopsgen.bootstrap import versions
 from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.errors import RenderError
+from kopsgen.spec.api import EtcdCluster
 
 DAILY_BACKUPS_RETENTION_ENV = "ETCD_MANAGER_DAILY_BACKUPS_RETENTION"
 
@@ -31,28 +32,27 @@ PORTS = {
 }
 
 
-def etcd_version(etcd: dict) -> str:
-    return str(etcd.get("version") or versions.ETCD_DEFAULT_VERSION).removeprefix("v")
+def etcd_version(etcd: EtcdCluster) -> str:
+    return (etcd.version or versions.ETCD_DEFAULT_VERSION).removeprefix("v")
 
 
-def backup_store(ctx: BootstrapContext, etcd: dict) -> str:
-    return ((etcd.get("backups") or {}).get("backupStore")
-            or ctx.config_base.path(f"backups/etcd/{etcd['name']}"))
+def backup_store(ctx: BootstrapContext, etcd: EtcdCluster) -> str:
+    return etcd.backup_store or ctx.config_base.path(f"backups/etcd/{etcd.name}")
 
 
-def control_file_relative(ctx: BootstrapContext, etcd: dict) -> str:
+def control_file_relative(ctx: BootstrapContext, etcd: EtcdCluster) -> str:
     """Where the control file goes, relative to the config base."""
     store = backup_store(ctx, etcd).rstrip("/")
     base = ctx.config_base.url + "/"
     if not store.startswith(base):
-        raise RenderError(f"spec.etcdClusters[{etcd['name']}].backups.backupStore: kopsgen writes etcd's control "
+        raise RenderError(f"spec.etcdClusters[{etcd.name}].backups.backupStore: kopsgen writes etcd's control "
                           f"file under the config base ({ctx.config_base.url}); {store} is outside it")
     return f"{store[len(base):]}/control/etcd-cluster-spec"
 
 
-def cluster_spec_file(etcd: dict) -> bytes:
-    """The control file, as etcd-manager reads it (indented JSON, no trailing newline)."""
-    return json.dumps({"memberCount": len(etcd.get("etcdMembers") or ()), "etcdVersion": etcd_version(etcd)},
+def control_file(etcd: EtcdCluster) -> bytes:
+    """The control file (`etcd-cluster-spec`), as etcd-manager reads it (indented JSON, no trailing newline)."""
+    return json.dumps({"memberCount": len(etcd.members), "etcdVersion": etcd_version(etcd)},
                       indent=2).encode()
 
 
@@ -70,16 +70,16 @@ def _volume_name(version: str) -> str:
     return "etcd-v" + version.replace(".", "-")
 
 
-def manifest(ctx: BootstrapContext, etcd: dict, group: str) -> dict:
+def manifest(ctx: BootstrapContext, etcd: EtcdCluster, group: str) -> dict:
     """The etcd-manager pod of etcd cluster `etcd` on control-plane group `group`."""
-    name = etcd["name"]
+    name = etcd.name
     if name not in PORTS:
         raise RenderError(f"spec.etcdClusters: kopsgen knows etcd clusters main, events, cilium and leases, not {name!r}")
     ports = PORTS[name]
     cluster_flag = "etcd" if name == "main" else f"etcd-{name}"
-    client_host = ctx.cluster_spec.get("masterInternalName") or f"api.internal.{ctx.name}" if name == "cilium" \
+    client_host = ctx.spec.cluster.master_internal_name or f"api.internal.{ctx.name}" if name == "cilium" \
         else "__name__"
-    manager = etcd.get("manager") or {}
+    manager = etcd.manager
     args = {
         "backup-store": backup_store(ctx, etcd),
         "client-urls": f"https://{client_host}:{ports.client}",
@@ -89,29 +89,29 @@ def manifest(ctx: BootstrapContext, etcd: dict, group: str) -> dict:
         "grpc-port": str(ports.grpc),
         "peer-urls": f"https://__name__:{ports.peer}",
         "quarantine-client-urls": f"https://__name__:{ports.quarantined_client}",
-        "v": str(manager.get("logLevel", 6)),
+        "v": str(6 if manager.log_level is None else manager.log_level),
         "volume-name-tag": f"k8s.io/etcd/{name}",
         "volume-provider": "aws",
     }
-    if manager.get("backupInterval"):
-        args["backup-interval"] = manager["backupInterval"]
-    if manager.get("discoveryPollInterval"):
-        args["discovery-poll-interval"] = manager["discoveryPollInterval"]
+    if manager.backup_interval:
+        args["backup-interval"] = manager.backup_interval
+    if manager.discovery_poll_interval:
+        args["discovery-poll-interval"] = manager.discovery_poll_interval
     flags = [f"--{k}={v}" for k, v in sorted(args.items())]
     volume_tags = [f"k8s.io/etcd/{name}", "k8s.io/role/control-plane=1", f"kubernetes.io/cluster/{ctx.name}=owned"]
     flags += [f"--volume-tag={t}" for t in sorted(volume_tags)]
 
-    if etcd.get("image"):
+    if etcd.image:
         etcd_versions = [(etcd_version(etcd), etcd_version(etcd))]
-        images = {etcd_version(etcd): etcd["image"]}
+        images = {etcd_version(etcd): etcd.image}
     else:
         etcd_versions = _supported_versions()
         images = {v: versions.ETCD_IMAGE.format(version=v) for v in versions.ETCD_LATEST_PATCHES}
 
     env = [{"name": "AWS_REGION", "value": ctx.spec.cluster.region}]
-    if manager.get("backupRetentionDays") is not None:
-        env.append({"name": DAILY_BACKUPS_RETENTION_ENV, "value": f"{int(manager['backupRetentionDays'])}d"})
-    for var in manager.get("env") or ():
+    if manager.backup_retention_days is not None:
+        env.append({"name": DAILY_BACKUPS_RETENTION_ENV, "value": f"{int(manager.backup_retention_days)}d"})
+    for var in manager.env or ():
         env.append({"name": var.get("name"), "value": var.get("value")})
 
     mounts = [{"mountPath": "/rootfs", "name": "rootfs"}, {"mountPath": "/run", "name": "run"},
@@ -140,10 +140,10 @@ def manifest(ctx: BootstrapContext, etcd: dict, group: str) -> dict:
                 "args": ["--log-file=/var/log/etcd.log", "--also-stdout", "/ko-app/etcd-manager", *flags],
                 "command": ["/go-runner"],
                 "env": env,
-                "image": manager.get("image") or versions.ETCD_MANAGER_IMAGE,
+                "image": manager.image or versions.ETCD_MANAGER_IMAGE,
                 "name": "etcd-manager",
-                "resources": {"requests": {"cpu": str(etcd.get("cpuRequest") or "200m"),
-                                           "memory": str(etcd.get("memoryRequest") or "100Mi")}},
+                "resources": {"requests": {"cpu": str(etcd.cpu_request or "200m"),
+                                           "memory": str(etcd.memory_request or "100Mi")}},
                 "securityContext": {"privileged": True},
                 "volumeMounts": mounts,
             }],

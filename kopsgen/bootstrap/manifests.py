@@ -20,15 +20,15 @@ def system_component_env(ctx: BootstrapContext) -> list[dict]:
     """Environment kops gives its system pods: the egress proxy, and the region (so that clients
     never need the instance metadata service to find it). Sorted by name."""
     env: dict[str, str] = {"AWS_REGION": ctx.spec.cluster.region}
-    proxy = ctx.cluster_spec.get("egressProxy") or ctx.networking.get("egressProxy") or {}
-    http = proxy.get("httpProxy") or {}
-    if http.get("host"):
-        url = http["host"] if http["host"].startswith("http") else f"http://{http['host']}"
-        if http.get("port"):
-            url += f":{http['port']}"
+    proxy = ctx.spec.cluster.egress_proxy
+    http = proxy.http_proxy if proxy is not None else None
+    if http is not None and http.host:
+        url = http.host if http.host.startswith("http") else f"http://{http.host}"
+        if http.port:
+            url += f":{http.port}"
         env.update(http_proxy=url, https_proxy=url)
-        if proxy.get("excludes"):
-            env.update(NO_PROXY=proxy["excludes"], no_proxy=proxy["excludes"])
+        if proxy.excludes:
+            env.update(NO_PROXY=proxy.excludes, no_proxy=proxy.excludes)
     return [{"name": k, "value": v} for k, v in sorted(env.items())]
 
 
@@ -60,7 +60,7 @@ def healthcheck(ctx: BootstrapContext) -> dict:
 
 def channels(ctx: BootstrapContext) -> dict:
     channels_list = [ctx.config_base.path(BOOTSTRAP_CHANNEL_PATH)]
-    channels_list += [a["manifest"] for a in ctx.cluster_spec.get("addons") or () if a.get("manifest")]
+    channels_list += list(ctx.spec.cluster.addon_manifests)
     if ctx.spec.control_plane_groups:
         node_labels = "node-role.kubernetes.io/control-plane"
     else:  # control plane run elsewhere: kops's dedicated-role labels

@@ -102,8 +102,7 @@ def _asset(url: str, repository: str | None = None) -> str:
 
 def node_assets(ctx: BootstrapContext) -> dict[str, list[str]]:
     """The binaries nodeup downloads, by architecture, in kops's order."""
-    cluster = ctx.cluster_spec
-    containerd = cluster.get("containerd") or {}
+    containerd = _cluster_document(ctx).get("containerd") or {}
     ecr_base = versions.ECR_CREDENTIAL_PROVIDER   # (v1alpha3's cloudProvider.aws.binariesLocation; not in v1alpha2)
     k8s = f"https://dl.k8s.io/release/v{ctx.kubernetes_version}"
     out: dict[str, list[str]] = {}
@@ -128,8 +127,7 @@ def installs_cni_assets(ctx: BootstrapContext) -> bool:
     """The standard CNI plugins are installed unless the network provider brings its own."""
     kind = ctx.cni()
     if kind == "cilium":
-        return (ctx.networking.get("cilium") or ctx.cluster_spec.get("networking", {}).get("cilium") or {}) \
-            .get("chainingMode") == "portmap"
+        return ctx.spec.cluster.networking.cilium.chaining_mode == "portmap"
     return kind not in ("amazonvpc", "calico")
 
 
@@ -138,7 +136,7 @@ def installs_cni_assets(ctx: BootstrapContext) -> bool:
 
 def uses_cilium_etcd(ctx: BootstrapContext) -> bool:
     """Cilium keeps its state in an etcd cluster of its own (named `cilium`)."""
-    return ctx.cni() == "cilium" and any(e.get("name") == "cilium" for e in ctx.etcd_clusters)
+    return ctx.cni() == "cilium" and any(e.name == "cilium" for e in ctx.spec.cluster.etcd_clusters)
 
 
 def keyset_names(ctx: BootstrapContext, ig: InstanceGroup) -> list[str]:
@@ -149,8 +147,8 @@ def keyset_names(ctx: BootstrapContext, ig: InstanceGroup) -> list[str]:
     if uses_cilium_etcd(ctx):
         names.append(pki.ETCD_CLIENTS_CA_CILIUM)
     if ig.is_control_plane:
-        for etcd in ctx.etcd_clusters:
-            names += [pki.etcd_manager_ca(etcd["name"]), pki.etcd_peers_ca(etcd["name"]), pki.ETCD_CLIENTS_CA]
+        for etcd in ctx.spec.cluster.etcd_clusters:
+            names += [pki.etcd_manager_ca(etcd.name), pki.etcd_peers_ca(etcd.name), pki.ETCD_CLIENTS_CA]
     if runs_api_server(ig):
         names += [pki.AGGREGATOR_CA, pki.SERVICE_ACCOUNT, pki.ETCD_CLIENTS_CA]
     return list(dict.fromkeys(names))
@@ -159,8 +157,8 @@ def keyset_names(ctx: BootstrapContext, ig: InstanceGroup) -> list[str]:
 def all_keyset_names(ctx: BootstrapContext) -> list[str]:
     """Every CA of the cluster, whichever group needs it (all of them are kept in the store)."""
     names = [pki.KUBERNETES_CA, pki.AGGREGATOR_CA, pki.SERVICE_ACCOUNT, pki.ETCD_CLIENTS_CA]
-    for etcd in ctx.etcd_clusters:
-        names += [pki.etcd_manager_ca(etcd["name"]), pki.etcd_peers_ca(etcd["name"])]
+    for etcd in ctx.spec.cluster.etcd_clusters:
+        names += [pki.etcd_manager_ca(etcd.name), pki.etcd_peers_ca(etcd.name)]
     if uses_cilium_etcd(ctx):
         names.append(pki.ETCD_CLIENTS_CA_CILIUM)
     return list(dict.fromkeys(names))
@@ -169,8 +167,15 @@ def all_keyset_names(ctx: BootstrapContext) -> list[str]:
 # ---------------------------------------------------------------- the nodeup config
 
 
+def _cluster_document(ctx: BootstrapContext) -> dict:
+    """The completed Cluster's `spec` as plain data, for the settings nodeup takes as kops wrote them."""
+    return kops_document(ctx.spec.cluster).get("spec") or {}
+
+
 def nodeup_config(ctx: BootstrapContext, ig: InstanceGroup) -> dict:
-    cluster = ctx.cluster_spec
+    """The group's nodeup config. Decisions read the typed spec; component settings (kubelet, kube-proxy,
+    containerd, kube-apiserver, hooks, file assets, ...) are copied from kops's documents as they are."""
+    cluster = _cluster_document(ctx)
     role = ig.role
     ig_spec = kops_document(ig).get("spec") or {}
     control_plane = ig.is_control_plane
@@ -215,7 +220,7 @@ def nodeup_config(ctx: BootstrapContext, ig: InstanceGroup) -> dict:
         if not ((ig_spec.get("containerd") or {}).get("gvisor")):
             containerd.pop("gvisor", None)
         config["containerdConfig"] = _prune(containerd)
-    aws = ctx.aws
+    aws = cluster.get("cloudConfig") or {}
     if api_server:
         for key in ("disableSecurityGroupIngress", "elbSecurityGroup", "nlbSecurityGroupMode", "nodeIPFamilies"):
             if aws.get(key) is not None:
@@ -225,7 +230,7 @@ def nodeup_config(ctx: BootstrapContext, ig: InstanceGroup) -> dict:
     warm_pool = ctx.spec.warm_pool(ig)
     if warm_pool is not None and warm_pool.enable_lifecycle_hook:
         config["EnableLifecycleHook"] = True
-    if ctx.cni() == "amazonvpc" or (ctx.cni() == "cilium" and (ctx.networking.get("cilium") or {}).get("ipam") == "eni"):
+    if ctx.cni() == "amazonvpc" or (ctx.cni() == "cilium" and ctx.spec.cluster.networking.cilium.ipam == "eni"):
         config["DefaultMachineType"] = ig.machine_type.split(",")[0]
     packages = list(cluster.get("packages") or ()) + list(ig_spec.get("packages") or ())
     if packages:
@@ -246,7 +251,7 @@ def nodeup_config(ctx: BootstrapContext, ig: InstanceGroup) -> dict:
         config["configStore"] = {"keypairs": cluster.get("keyStore") or ctx.config_base.path("pki"),
                                  "secrets": cluster.get("secretStore") or ctx.config_base.path("secrets")}
         config["staticManifests"] = [{"key": HEALTHCHECK_MANIFEST_KEY, "path": HEALTHCHECK_MANIFEST_PATH}]
-        proxy = cluster.get("egressProxy") or ctx.networking.get("egressProxy")
+        proxy = cluster.get("egressProxy") or (cluster.get("networking") or {}).get("egressProxy")
         if proxy:
             config["Networking"]["egressProxy"] = proxy
     if control_plane:
@@ -254,9 +259,10 @@ def nodeup_config(ctx: BootstrapContext, ig: InstanceGroup) -> dict:
             config["DNSZone"] = cluster["dnsZone"]
         config["ControlPlaneConfig"] = {"KubeControllerManager": cluster.get("kubeControllerManager") or {},
                                         "KubeScheduler": cluster.get("kubeScheduler") or {}}
-        config["EtcdClusterNames"] = [e["name"] for e in ctx.etcd_clusters]
-        manifests = [ctx.config_base.path(f"manifests/etcd/{e['name']}-{ig.name}.yaml") for e in ctx.etcd_clusters
-                     if any(m.get("instanceGroup") == ig.name for m in e.get("etcdMembers") or ())]
+        etcd_clusters = ctx.spec.cluster.etcd_clusters
+        config["EtcdClusterNames"] = [e.name for e in etcd_clusters]
+        manifests = [ctx.config_base.path(f"manifests/etcd/{e.name}-{ig.name}.yaml") for e in etcd_clusters
+                     if any(m.instance_group == ig.name for m in e.members)]
         if manifests:
             config["etcdManifests"] = manifests
         config["channelsManifest"] = ctx.config_base.path(CHANNELS_MANIFEST_PATH)
@@ -266,21 +272,21 @@ def nodeup_config(ctx: BootstrapContext, ig: InstanceGroup) -> dict:
 
 
 def _networking(ctx: BootstrapContext, ig: InstanceGroup) -> dict:
-    cluster = ctx.cluster_spec
+    cluster = ctx.spec.cluster
     net: dict[str, Any] = {}
-    for key in ("nonMasqueradeCIDR", "serviceClusterIPRange"):
-        value = cluster.get(key) or ctx.networking.get(key)
-        if value:
-            net[key] = value
+    if cluster.non_masquerade_cidr:
+        net["nonMasqueradeCIDR"] = cluster.non_masquerade_cidr
+    if cluster.service_cluster_ip_range:
+        net["serviceClusterIPRange"] = cluster.service_cluster_ip_range
     kind = ctx.cni()
-    options = ctx.networking.get(kind) or {}
+    networking = cluster.networking
     if kind == "amazonvpc":
         net["amazonVPC"] = {}
     elif kind == "calico":
-        net["calico"] = {k: v for k, v in {"wireguardEnabled": options.get("wireguardEnabled")}.items() if v}
+        net["calico"] = {"wireguardEnabled": True} if networking.calico.wireguard_enabled else {}
     elif kind == "cilium":
-        net["cilium"] = {"ipam": "eni"} if options.get("ipam") == "eni" else {}
-    elif kind == "cni" and options.get("usesSecondaryIP"):
+        net["cilium"] = {"ipam": "eni"} if networking.cilium.ipam == "eni" else {}
+    elif kind == "cni" and networking.cni.uses_secondary_ip:
         net["cni"] = {"usesSecondaryIP": True}
     elif kind in ("flannel", "kuberouter", "kindnet"):
         net[kind] = {}
@@ -288,16 +294,15 @@ def _networking(ctx: BootstrapContext, ig: InstanceGroup) -> dict:
 
 
 def _kube_proxy(ctx: BootstrapContext, ig: InstanceGroup) -> dict | None:
-    proxy = ctx.cluster_spec.get("kubeProxy") or {}
-    if proxy.get("enabled") is False:
+    if not ctx.spec.cluster.kube_proxy_enabled:
         return None
-    if ig.is_control_plane and ctx.networking.get("isolateControlPlane"):
+    if ig.is_control_plane and ctx.spec.cluster.networking.isolate_control_plane:
         return None
-    return proxy
+    return _cluster_document(ctx).get("kubeProxy") or {}
 
 
 def _api_server_config(ctx: BootstrapContext) -> dict:
-    cluster = ctx.cluster_spec
+    cluster = _cluster_document(ctx)
     api = cluster.get("api") or {}
     api_spec: dict[str, Any] = {"publicName": cluster.get("masterPublicName") or api.get("publicName")
                                 or f"api.{ctx.name}"}
@@ -324,7 +329,7 @@ def _api_server_config(ctx: BootstrapContext) -> dict:
 
 
 def kube_scheduler_config(ctx: BootstrapContext) -> str:
-    scheduler = ctx.cluster_spec.get("kubeScheduler") or {}
+    scheduler = _cluster_document(ctx).get("kubeScheduler") or {}
     connection: dict[str, Any] = {"kubeconfig": KUBE_SCHEDULER_KUBECONFIG}
     if scheduler.get("qps") is not None:
         connection["qps"] = _quantity_number(scheduler["qps"])
@@ -355,9 +360,9 @@ def _add_keysets(ctx: BootstrapContext, ig: InstanceGroup, config: dict) -> None
         load(pki.ETCD_CLIENTS_CA_CILIUM)
     if ig.is_control_plane:
         load(pki.ETCD_CLIENTS_CA)
-        for etcd in ctx.etcd_clusters:
-            load(pki.etcd_manager_ca(etcd["name"]))
-            load(pki.etcd_peers_ca(etcd["name"]))
+        for etcd in ctx.spec.cluster.etcd_clusters:
+            load(pki.etcd_manager_ca(etcd.name))
+            load(pki.etcd_peers_ca(etcd.name))
     if runs_api_server(ig):
         load(pki.AGGREGATOR_CA)
         load(pki.ETCD_CLIENTS_CA)

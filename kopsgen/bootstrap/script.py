@@ -18,6 +18,7 @@ from kopsgen.errors import RenderError
 
 from kopsgen.bootstrap.releases import KopsRelease
 from kopsgen.bootstrap.templating import render, template
+from kopsgen.spec.api import EgressProxySpec
 
 # Raised early so that nodeup's download works on hosts with small default socket buffers.
 SYSCTLS = (
@@ -91,22 +92,21 @@ def _proxy_lines(proxy: EgressProxy) -> str:
     ))
 
 
-def egress_proxy(cluster_spec: dict) -> EgressProxy | None:
+def egress_proxy(spec: EgressProxySpec | None) -> EgressProxy | None:
     """The spec's egressProxy as the script uses it (kops puts `http://` in front of a bare host)."""
-    ep = cluster_spec.get("egressProxy") or (cluster_spec.get("networking") or {}).get("egressProxy") or {}
-    http = ep.get("httpProxy") or {}
-    host = http.get("host")
+    http = spec.http_proxy if spec is not None else None
+    host = http.host if http is not None else None
     if not host:
         return None
-    excludes = ep.get("excludes") or ""
+    excludes = spec.excludes or ""
     # both are pasted into shell strings and config files: refuse anything that could end a quote
     for path, value in (("spec.egressProxy.httpProxy.host", host), ("spec.egressProxy.excludes", excludes)):
         if not _PROXY_SAFE.match(str(value)):
             raise RenderError(f"{path}: {value!r} has characters that cannot go into the boot script "
                               "(allowed: letters, digits and . - _ : / , * [ ] %)")
     url = host if host.startswith("http://") else f"http://{host}"
-    if http.get("port"):
-        url += f":{int(http['port'])}"
+    if http.port:
+        url += f":{int(http.port)}"
     return EgressProxy(url, excludes)
 
 

@@ -41,13 +41,13 @@ def build(ctx: BootstrapContext, nodeup_configs: dict[str, bytes]) -> list[State
         files.append(StateFileContent(naming.state_file_nodeup_config(ig.name),
                                       f"igconfig/{ROLE_PATH[ig.role]}/{ig.name}/nodeupconfig.yaml",
                                       nodeup_configs[ig.name]))
-    for cluster in ctx.etcd_clusters:
-        files.append(StateFileContent(naming.state_file_etcd_cluster_spec(cluster["name"]),
-                                      etcd.control_file_relative(ctx, cluster), etcd.cluster_spec_file(cluster)))
-        for member in cluster.get("etcdMembers") or ():
-            group = member["instanceGroup"]
-            files.append(StateFileContent(naming.state_file_etcd_manifest(cluster["name"], group),
-                                          f"manifests/etcd/{cluster['name']}-{group}.yaml",
+    for cluster in ctx.spec.cluster.etcd_clusters:
+        files.append(StateFileContent(naming.state_file_etcd_cluster_spec(cluster.name),
+                                      etcd.control_file_relative(ctx, cluster), etcd.control_file(cluster)))
+        for member in cluster.members:
+            group = member.instance_group
+            files.append(StateFileContent(naming.state_file_etcd_manifest(cluster.name, group),
+                                          f"manifests/etcd/{cluster.name}-{group}.yaml",
                                           kyaml.dump_bytes(etcd.manifest(ctx, cluster, group))))
     if any(nodeupconfig.runs_api_server(ig) for ig in ctx.spec.instance_groups):
         files.append(StateFileContent(naming.state_file_static_manifest(nodeupconfig.HEALTHCHECK_MANIFEST_KEY),

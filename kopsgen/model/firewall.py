@@ -260,7 +260,7 @@ def node_tcp_ranges(ctx: ModelContext) -> list[tuple[int, int]]:
 
 def cilium_manages_etcd(ctx: ModelContext) -> bool:
     networking = ctx.cluster.networking
-    return networking.kind == "cilium" and bool(networking.options.get("etcdManaged"))
+    return networking.kind == "cilium" and bool(networking.cilium.etcd_managed)
 
 
 def _external_access_rules(ctx: ModelContext, nodes: list[Group], masters: list[Group]) -> None:

@@ -209,9 +209,9 @@ def policy_inputs(ctx: ModelContext) -> PolicyInputs:
         allow_container_registry=cluster.iam.allow_container_registry,
         ecr_pull_through=cluster.containerd.use_ecr_credentials_for_mirrors,
         amazon_vpc_cni=networking.uses("amazonvpc"),
-        cilium_eni=networking.cilium_ipam == "eni",
+        cilium_eni=networking.cilium.ipam == "eni",
         calico_src_dst_check=(networking.uses("calico") and not cluster.ipv6
-                              and networking.calico_aws_src_dst_check != "DoNothing"),
+                              and networking.calico.aws_src_dst_check != "DoNothing"),
         kube_router=networking.uses("kuberouter"),
         kindnet=networking.uses("kindnet"),
         ipv6_only=cluster.ipv6,

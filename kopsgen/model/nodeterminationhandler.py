@@ -51,7 +51,7 @@ def build_node_termination_handler(ctx: ModelContext) -> None:
 
     queue = ctx.graph.add(_queue(ctx))
     events = dict(EVENTS)
-    if ctx.cluster.node_termination_handler.get("enableRebalanceDraining"):
+    if ctx.cluster.node_termination_handler.enable_rebalance_draining:
         events[REBALANCE_EVENT[0]] = REBALANCE_EVENT[1]
     for event, pattern in events.items():
         rule_name = naming.nth_event_rule(ctx.name, event)

@@ -14,7 +14,7 @@ Field names follow kops's API (in snake_case); roles use kops's current names
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
+from dataclasses import Field, dataclass, field, fields
 from functools import cached_property
 from typing import Any
 
@@ -49,6 +49,357 @@ def value_at(d: Any, *keys: str, default: Any = None) -> Any:
             return default
         d = d[key]
     return default if d is None else d
+
+
+def _camel(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _as_written(value: Any) -> Any:
+    """A setting as the user wrote it, lists made tuples (the typed view is read-only)."""
+    return tuple(value) if isinstance(value, list) else value
+
+
+def kops_settings(cls: type, d: Any) -> Any:
+    """A settings block of kops's spec (`kubeDNS`, `clusterAutoscaler`, `calico`, ...) as the frozen dataclass
+    `cls`: each field is the value of kops's field of the same name in camelCase (or of the name in the
+    field's `kops` metadata), as written; None (the field's default) where unset or null. The consumer
+    applies the addon's own default, as kops's templates do."""
+    d = d if isinstance(d, dict) else {}
+    values = {}
+    for f in fields(cls):
+        value = d.get(kops_field_name(f))
+        block = f.metadata.get("block")
+        if block is not None:
+            if isinstance(value, dict):
+                values[f.name] = kops_settings(block, value)
+        elif value is not None:
+            values[f.name] = _as_written(value)
+    return cls(**values)
+
+
+def kops_field_name(f: Field) -> str:
+    """The name in kops's spec of a field of a settings block (see kops_settings)."""
+    return f.metadata.get("kops") or _camel(f.name)
+
+
+def kops_name(name: str) -> Any:
+    """A field whose kops name is not its own name in camelCase (`coreDNSImage`, `clusterID`)."""
+    return field(default=None, metadata={"kops": name})
+
+
+def kops_block(cls: type, name: str | None = None) -> Any:
+    """A nested settings block (None when the spec has none): kops_settings fills it as `cls`."""
+    return field(default=None, metadata={"block": cls, **({"kops": name} if name else {})})
+
+
+# ---------------------------------------------------------------- settings blocks of addons and components
+# Each field is kops's field of the same name, as written (None: unset; the addon applies kops's default).
+
+
+@dataclass(frozen=True)
+class AwsAuthentication:
+    """`spec.authentication.aws`: aws-iam-authenticator."""
+
+    backend_mode: str | None = None
+    cluster_id: str | None = kops_name("clusterID")
+    image: str | None = None
+    memory_request: str | None = None
+    cpu_request: str | None = None
+    memory_limit: str | None = None
+    cpu_limit: str | None = None
+    identity_mappings: tuple[dict, ...] | None = None     # {arn, username, groups}
+
+
+@dataclass(frozen=True)
+class ClusterAutoscaler:
+    """`spec.clusterAutoscaler` (beside `enabled`)."""
+
+    expander: str | None = None
+    create_priority_expander_config: bool | None = None
+    image: str | None = None
+    balance_similar_node_groups: bool | None = None
+    emit_per_nodegroup_metrics: bool | None = None
+    aws_use_static_instance_list: bool | None = None
+    ignore_daemon_sets_utilization: bool | None = None
+    scale_down_utilization_threshold: str | None = None
+    skip_nodes_with_custom_controller_pods: bool | None = None
+    skip_nodes_with_local_storage: bool | None = None
+    skip_nodes_with_system_pods: bool | None = None
+    scale_down_delay_after_add: str | None = None
+    scale_down_unneeded_time: str | None = None
+    scale_down_unready_time: str | None = None
+    new_pod_scale_up_delay: str | None = None
+    max_node_provision_time: str | None = None
+    cordon_node_before_terminating: bool | None = None
+    pod_annotations: dict | None = None
+    cpu_request: str | None = None
+    memory_request: str | None = None
+
+
+@dataclass(frozen=True)
+class LeaderElection:
+    leader_elect: bool | None = None
+
+
+@dataclass(frozen=True)
+class CloudControllerManager:
+    """`spec.cloudControllerManager`: the AWS cloud controller manager's flags."""
+
+    image: str | None = None
+    allocate_node_cidrs: bool | None = kops_name("allocateNodeCIDRs")
+    allow_untagged_cloud: bool | None = None
+    cidr_allocator_type: str | None = None
+    cloud_provider: str | None = None
+    cluster_cidr: str | None = kops_name("clusterCIDR")
+    cluster_name: str | None = None
+    concurrent_node_syncs: int | None = None
+    configure_cloud_routes: bool | None = None
+    controllers: tuple[str, ...] | None = None
+    enable_leader_migration: bool | None = None
+    master: str | None = None
+    node_status_update_frequency: str | None = None
+    use_service_account_credentials: bool | None = None
+    leader_election: LeaderElection | None = kops_block(LeaderElection)
+    log_level: int | None = None
+
+
+@dataclass(frozen=True)
+class NodeLocalDNS:
+    """`spec.kubeDNS.nodeLocalDNS` (beside `enabled`)."""
+
+    local_ip: str | None = kops_name("localIP")
+    external_core_file: str | None = None
+    forward_to_kube_dns: bool | None = kops_name("forwardToKubeDNS")
+    additional_config: str | None = None
+    pod_annotations: dict | None = None
+    image: str | None = None
+    cpu_request: str | None = None
+    memory_request: str | None = None
+
+
+@dataclass(frozen=True)
+class KubeDNS:
+    """`spec.kubeDNS` (beside `provider`, see AddonSwitches)."""
+
+    domain: str | None = None
+    external_core_file: str | None = None
+    upstream_nameservers: tuple[str, ...] | None = None
+    stub_domains: dict | None = None
+    core_dns_image: str | None = kops_name("coreDNSImage")
+    cpa_image: str | None = None
+    server_ip: str | None = kops_name("serverIP")
+    memory_limit: str | None = None
+    cpu_request: str | None = None
+    memory_request: str | None = None
+    cache_max_size: int | None = None
+    cache_max_concurrent: int | None = None
+    node_local_dns: NodeLocalDNS | None = kops_block(NodeLocalDNS, "nodeLocalDNS")
+
+
+@dataclass(frozen=True)
+class ExternalDns:
+    """`spec.externalDns` (beside `provider`)."""
+
+    watch_ingress: bool | None = None
+    watch_namespace: str | None = None
+
+
+@dataclass(frozen=True)
+class HttpProxy:
+    host: str | None = None
+    port: int | None = None
+
+
+@dataclass(frozen=True)
+class EgressProxySpec:
+    """`spec.egressProxy` (or v1alpha3's `networking.egressProxy`)."""
+
+    http_proxy: HttpProxy | None = kops_block(HttpProxy)
+    excludes: str | None = None
+
+
+@dataclass(frozen=True)
+class EtcdManager:
+    """`etcdClusters[].manager`."""
+
+    image: str | None = None
+    log_level: int | None = None
+    backup_interval: str | None = None
+    discovery_poll_interval: str | None = None
+    backup_retention_days: int | None = None
+    env: tuple[dict, ...] | None = None          # {name, value}
+
+
+@dataclass(frozen=True)
+class NodeTerminationHandler:
+    """`spec.nodeTerminationHandler` (v1alpha2's place; v1alpha3 moved it to cloudProvider.aws)."""
+
+    enabled: bool | None = None
+    enable_sqs_termination_draining: bool | None = kops_name("enableSQSTerminationDraining")
+    managed_asg_tag: str | None = kops_name("managedASGTag")
+    enable_spot_interruption_draining: bool | None = None
+    enable_scheduled_event_draining: bool | None = None
+    enable_rebalance_monitoring: bool | None = None
+    enable_rebalance_draining: bool | None = None
+    enable_prometheus_metrics: bool | None = kops_name("prometheusEnable")
+    taint_node: bool | None = None
+    enable_out_of_service_taint: bool | None = None
+    exclude_from_load_balancers: bool | None = None
+    pod_termination_grace_period: int | None = None
+    delete_sqs_msg_if_node_not_found: bool | None = kops_name("deleteSQSMsgIfNodeNotFound")
+    webhook_template: str | None = None
+    webhook_url: str | None = kops_name("webhookURL")
+    version: str | None = None
+    cpu_request: str | None = None
+    memory_request: str | None = None
+    memory_limit: str | None = None
+
+
+# ---------------------------------------------------------------- the CNIs' settings (spec.networking.<cni>)
+
+
+@dataclass(frozen=True)
+class Calico:
+    typha_replicas: int | None = None
+    encapsulation_mode: str | None = None
+    ipip_mode: str | None = None
+    vxlan_mode: str | None = None
+    ipv4_auto_detection_method: str | None = None
+    ipv6_auto_detection_method: str | None = None
+    aws_src_dst_check: str | None = None           # Enable | Disable | DoNothing
+    bpf_enabled: bool | None = None
+    bpf_external_service_mode: str | None = None
+    bpf_kube_proxy_iptables_cleanup_enabled: bool | None = None
+    bpf_log_level: str | None = None
+    chain_insert_mode: str | None = None
+    iptables_backend: str | None = None
+    nftables_mode: str | None = None
+    log_severity_screen: str | None = None
+    prometheus_metrics_enabled: bool | None = None
+    prometheus_metrics_port: int | None = None
+    prometheus_go_metrics_enabled: bool | None = None
+    prometheus_process_metrics_enabled: bool | None = None
+    wireguard_enabled: bool | None = None
+    registry: str | None = None
+    version: str | None = None
+    mtu: int | None = None
+    cpu_request: str | None = None
+
+
+@dataclass(frozen=True)
+class Flannel:
+    backend: str | None = None
+    iptables_resync_seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class KindnetMasquerade:
+    enabled: bool | None = None
+    non_masquerade_cidrs: tuple[str, ...] | None = kops_name("nonMasqueradeCIDRs")
+
+
+@dataclass(frozen=True)
+class Kindnet:
+    version: str | None = None
+    log_level: int | None = None
+    network_policies: bool | None = None
+    admin_network_policies: bool | None = None
+    baseline_admin_network_policies: bool | None = None
+    dns_caching: bool | None = None
+    nat64: bool | None = None
+    fast_path_threshold: int | None = None
+    masquerade: KindnetMasquerade | None = kops_block(KindnetMasquerade)
+
+
+@dataclass(frozen=True)
+class KubeRouter:
+    use_nftables_for_netpol: bool | None = kops_name("useNFTablesForNetpol")
+
+
+@dataclass(frozen=True)
+class AmazonVpc:
+    image_name: str | None = None                # the CNI's image
+    init_image_name: str | None = None           # its init container's image
+    network_policy_agent_image: str | None = None
+    env: tuple[dict, ...] | None = None          # {name, value}: over the CNI's defaults
+
+
+@dataclass(frozen=True)
+class CiliumHubble:
+    enabled: bool | None = None
+    metrics: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class CiliumIngress:
+    enabled: bool | None = None
+    enforce_https: bool | None = None
+    enable_secrets_sync: bool | None = None
+    load_balancer_annotation_prefixes: str | None = None
+    default_load_balancer_mode: str | None = None      # shared | dedicated
+    shared_load_balancer_service_name: str | None = None
+
+
+@dataclass(frozen=True)
+class CiliumGatewayAPI:
+    enabled: bool | None = None
+    enable_secrets_sync: bool | None = None
+
+
+@dataclass(frozen=True)
+class Cilium:
+    """`networking.cilium`."""
+
+    version: str | None = None
+    registry: str | None = None
+    ipam: str | None = None                        # eni: pods get VPC addresses from ENIs the operator attaches
+    chaining_mode: str | None = None               # portmap: the standard CNI plugins are installed too
+    etcd_managed: bool | None = None               # Cilium keeps its state in an etcd cluster of its own
+    tunnel: str | None = None
+    disable_masquerade: bool | None = None
+    enable_bpf_masquerade: bool | None = kops_name("enableBPFMasquerade")
+    enable_encryption: bool | None = None
+    encryption_type: str | None = None             # ipsec | wireguard
+    node_encryption: bool | None = None
+    enable_prometheus_metrics: bool | None = None
+    agent_prometheus_port: int | None = None
+    metrics: tuple[str, ...] | None = None
+    agent_pod_annotations: dict | None = None
+    operator_pod_annotations: dict | None = None
+    cluster_id: int | None = kops_name("clusterID")
+    cluster_name: str | None = None
+    debug: bool | None = None
+    disable_endpoint_crd: bool | None = kops_name("disableEndpointCRD")
+    identity_allocation_mode: str | None = None
+    identity_change_grace_period: str | None = None
+    monitor_aggregation: str | None = None
+    preallocate_bpf_maps: bool | None = kops_name("preallocateBPFMaps")
+    enable_l7_proxy: bool | None = None
+    auto_direct_node_routes: bool | None = None
+    enable_local_redirect_policy: bool | None = None
+    enable_node_port: bool | None = None
+    bpf_lb_sock: bool | None = kops_name("bpfLBSock")
+    bpf_lb_sock_host_ns_only: bool | None = kops_name("bpfLBSockHostNSOnly")
+    enable_service_topology: bool | None = None
+    cni_exclusive: bool | None = None
+    enable_endpoint_health_checking: bool | None = None
+    enable_host_firewall: bool | None = None
+    to_fqdns_dns_reject_response_code: str | None = None
+    cpu_request: str | None = None
+    memory_request: str | None = None
+    extra_config: dict | None = None               # agent settings over everything kopsgen writes
+    hubble: CiliumHubble | None = kops_block(CiliumHubble)
+    ingress: CiliumIngress | None = kops_block(CiliumIngress)
+    gateway_api: CiliumGatewayAPI | None = kops_block(CiliumGatewayAPI, "gatewayAPI")
+
+
+@dataclass(frozen=True)
+class CniNetworking:
+    """`networking.cni`: a CNI the user installs."""
+
+    uses_secondary_ip: bool | None = kops_name("usesSecondaryIP")
 
 
 @dataclass(frozen=True)
@@ -145,8 +496,12 @@ class EtcdMember:
 class EtcdCluster:
     name: str
     members: tuple[EtcdMember, ...]
-    raw: dict = field(compare=False, repr=False)
     backup_store: str | None = None       # backups.backupStore (None: kops's <configBase>/backups/etcd/<name>)
+    version: str | None = None            # etcd's version (None: kopsgen's default)
+    image: str | None = None              # one etcd image instead of etcd-manager's bundled versions
+    cpu_request: str | None = None
+    memory_request: str | None = None
+    manager: EtcdManager = EtcdManager()
 
     @staticmethod
     def from_dict(d: dict) -> "EtcdCluster":
@@ -159,7 +514,10 @@ class EtcdCluster:
             )
             for m in d.get("etcdMembers") or ()
         )
-        return EtcdCluster(d["name"], members, d, backup_store=value_at(d, "backups", "backupStore") or None)
+        return EtcdCluster(d["name"], members, backup_store=value_at(d, "backups", "backupStore") or None,
+                           version=str(d["version"]) if d.get("version") else None, image=d.get("image") or None,
+                           cpu_request=d.get("cpuRequest"), memory_request=d.get("memoryRequest"),
+                           manager=kops_settings(EtcdManager, d.get("manager")))
 
 
 @dataclass(frozen=True)
@@ -546,26 +904,23 @@ def _duration_seconds(value: str | None) -> int:
 
 @dataclass(frozen=True)
 class Networking:
-    """The CNI in use: its kops name (`calico`, `cilium`, `kubenet`, `cni`, ...) and its options."""
+    """The CNI in use: its kops name (`calico`, `cilium`, `kubenet`, `cni`, ...) and the settings of each CNI."""
 
     kind: str
-    options: dict
     # every CNI the spec names (`spec.networking.<cni>`; validation wants one, kops reads each it finds)
     providers: tuple[str, ...] = ()
-    provider_options: dict[str, dict] = field(default_factory=dict, compare=False, repr=False)
+    # the settings of the CNIs kopsgen configures (empty when the spec does not name that CNI)
+    calico: Calico = Calico()
+    flannel: Flannel = Flannel()
+    kindnet: Kindnet = Kindnet()
+    kube_router: KubeRouter = KubeRouter()         # kuberouter (or kubeRouter)
+    amazon_vpc: AmazonVpc = AmazonVpc()            # amazonvpc
+    cilium: Cilium = Cilium()
+    cni: CniNetworking = CniNetworking()
+    isolate_control_plane: bool = False            # isolateControlPlane (no kube-proxy on the control plane)
 
     def uses(self, provider: str) -> bool:
         return provider in self.providers
-
-    @property
-    def cilium_ipam(self) -> str | None:
-        """`cilium.ipam` (`eni`: pods get VPC addresses from ENIs the operator attaches)."""
-        return value_at(self.provider_options, "cilium", "ipam")
-
-    @property
-    def calico_aws_src_dst_check(self) -> str | None:
-        """`calico.awsSrcDstCheck` (Enable | Disable | DoNothing)."""
-        return value_at(self.provider_options, "calico", "awsSrcDstCheck")
 
     @staticmethod
     def from_dict(d: dict) -> "Networking":
@@ -573,7 +928,15 @@ class Networking:
                                           "tagSubnets", "topology", "egressProxy", "nonMasqueradeCIDR",
                                           "podCIDR", "serviceClusterIPRange", "isolateControlPlane")]
         kind = kinds[0] if kinds else "cni"
-        return Networking(kind, d.get(kind) or {}, tuple(kinds), {k: d[k] for k in kinds})
+        return Networking(kind, tuple(kinds),
+                          calico=kops_settings(Calico, d.get("calico")),
+                          flannel=kops_settings(Flannel, d.get("flannel")),
+                          kindnet=kops_settings(Kindnet, d.get("kindnet")),
+                          kube_router=kops_settings(KubeRouter, d.get("kuberouter") or d.get("kubeRouter")),
+                          amazon_vpc=kops_settings(AmazonVpc, d.get("amazonvpc")),
+                          cilium=kops_settings(Cilium, d.get("cilium")),
+                          cni=kops_settings(CniNetworking, d.get("cni")),
+                          isolate_control_plane=bool(d.get("isolateControlPlane")))
 
 
 @dataclass(frozen=True)
@@ -645,7 +1008,7 @@ class Cluster:
     pod_cidr: str | None
     bastion_public_name: str | None
     iam: Iam
-    node_termination_handler: dict
+    node_termination_handler: NodeTerminationHandler
     raw: dict = field(compare=False, repr=False)
     # the bastion's load balancer (topology.bastion.loadBalancer)
     bastion_load_balancer_type: str = "Public"
@@ -697,6 +1060,17 @@ class Cluster:
     # target.terraform.providerExtraConfig / filesProviderExtraConfig: extra settings of the two aws providers
     terraform_provider_extras: dict = field(default_factory=dict)
     terraform_files_provider_extras: dict = field(default_factory=dict)
+    # settings that kops hands to addons and components (see the blocks above)
+    aws_authentication: AwsAuthentication = AwsAuthentication()   # authentication.aws
+    cluster_autoscaler: ClusterAutoscaler = ClusterAutoscaler()
+    cloud_controller_manager: CloudControllerManager = CloudControllerManager()
+    kube_dns: KubeDNS = KubeDNS()
+    external_dns: ExternalDns | None = None        # externalDns (or externalDNS); None: not set
+    egress_proxy: EgressProxySpec | None = None    # egressProxy (or networking.egressProxy); None: not set
+    addon_manifests: tuple[str, ...] = ()          # addons[].manifest: channels kops-channels applies too
+    cluster_dns_domain: str | None = None          # clusterDNSDomain
+    kube_proxy_mode: str | None = None             # kubeProxy.proxyMode (iptables | ipvs | nftables)
+    kube_controller_manager_cluster_cidr: str | None = None   # kubeControllerManager.clusterCIDR
 
     @property
     def zones(self) -> tuple[str, ...]:
@@ -726,19 +1100,19 @@ class Cluster:
         """The node termination handler runs: kops's default, unless turned off or Karpenter does its
         job. Its settings are `spec.nodeTerminationHandler` (v1alpha2's place for them; v1alpha3 moved
         them to cloudProvider.aws), completed by defaults: builders and bootstrap read them here."""
-        return not self.karpenter_enabled and self.node_termination_handler.get("enabled", True) is not False
+        return not self.karpenter_enabled and self.node_termination_handler.enabled is not False
 
     @property
     def nth_queue_mode(self) -> bool:
         """The node termination handler runs and reads its events from an SQS queue
         (`enableSQSTerminationDraining`, on by default)."""
-        return self.nth_enabled and self.node_termination_handler.get("enableSQSTerminationDraining", True) \
+        return self.nth_enabled and self.node_termination_handler.enable_sqs_termination_draining \
             is not False
 
     @property
     def nth_managed_asg_tag(self) -> str:
         """The tag marking the groups the queue-mode handler acts on."""
-        return self.node_termination_handler.get("managedASGTag") or "aws-node-termination-handler/managed"
+        return self.node_termination_handler.managed_asg_tag or "aws-node-termination-handler/managed"
 
     @staticmethod
     def from_dict(doc: dict) -> "Cluster":
@@ -774,7 +1148,7 @@ class Cluster:
             pod_cidr=s.get("podCIDR"),
             bastion_public_name=value_at(s, "topology", "bastion", "bastionPublicName"),
             iam=Iam.from_dict(s.get("iam") or {}),
-            node_termination_handler=dict(s.get("nodeTerminationHandler") or {}),
+            node_termination_handler=kops_settings(NodeTerminationHandler, s.get("nodeTerminationHandler")),
             raw=doc,
             bastion_load_balancer_type=value_at(s, "topology", "bastion", "loadBalancer", "type", default="Public"),
             bastion_load_balancer_security_groups=tuple(
@@ -831,7 +1205,22 @@ class Cluster:
                 kube_api_qps=value_at(s, "cloudConfig", "awsEBSCSIDriver", "kubeAPIQPS"),
                 kube_api_burst=value_at(s, "cloudConfig", "awsEBSCSIDriver", "kubeAPIBurst"),
                 volume_attach_limit=value_at(s, "cloudConfig", "awsEBSCSIDriver", "volumeAttachLimit")),
+            aws_authentication=kops_settings(AwsAuthentication, value_at(s, "authentication", "aws")),
+            cluster_autoscaler=kops_settings(ClusterAutoscaler, s.get("clusterAutoscaler")),
+            cloud_controller_manager=kops_settings(CloudControllerManager, s.get("cloudControllerManager")),
+            kube_dns=kops_settings(KubeDNS, s.get("kubeDNS")),
+            external_dns=_optional_block(ExternalDns, s.get("externalDns") or s.get("externalDNS")),
+            egress_proxy=_optional_block(EgressProxySpec, s.get("egressProxy") or networking.get("egressProxy")),
+            addon_manifests=tuple(a["manifest"] for a in s.get("addons") or () if a.get("manifest")),
+            cluster_dns_domain=s.get("clusterDNSDomain") or None,
+            kube_proxy_mode=value_at(s, "kubeProxy", "proxyMode"),
+            kube_controller_manager_cluster_cidr=value_at(s, "kubeControllerManager", "clusterCIDR") or None,
         )
+
+
+def _optional_block(cls: type, d: Any) -> Any:
+    """kops_settings of a block that matters by being there: None when unset or empty."""
+    return kops_settings(cls, d) if d else None
 
 
 def _str_or_none(value: Any) -> str | None:

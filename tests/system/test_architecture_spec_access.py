@@ -18,22 +18,17 @@ PACKAGE = Path(__file__).resolve().parents[2] / "kopsgen"
 # (module, function) allowed to read `.raw`: kops's own documents, passed through unchanged.
 PASS_THROUGH = {("bootstrap/passthrough.py", "kops_document")}
 
-# The ways to kops's completed spec as plain data: the pass-through itself, the bootstrap context's view
-# of it, and the addons' reader of their own settings blocks (bootstrap/addons/values.py).
-# (`BootstrapContext.cluster_spec` counts as an attribute only: other code names local variables so).
-PASS_THROUGH_FUNCTIONS = {"kops_document", "spec_value"}
+# The way to kops's completed spec as plain data: the pass-through itself (bootstrap/passthrough.py).
+# `BootstrapContext.cluster_spec`, the old dict view of it, counts too (as an attribute only: other code
+# names local variables so).
+PASS_THROUGH_FUNCTIONS = {"kops_document"}
 
-# Modules that still read kops's completed spec as plain data (kops_document, spec_value or ctx.cluster_spec) for
-# settings that have no typed field yet:
-# component settings nodeup copies unchanged, and addons' own settings blocks. The list may only
-# shrink: a module not listed here must use the typed API.
-PASS_THROUGH_READERS = {
-    "bootstrap/__init__.py", "bootstrap/context.py", "bootstrap/etcd.py", "bootstrap/manifests.py",
-    "bootstrap/nodeupconfig.py", "bootstrap/statefiles.py", "bootstrap/addons/values.py",
-    "bootstrap/addons/authentication.py", "bootstrap/addons/autoscaling.py", "bootstrap/addons/cloud.py",
-    "bootstrap/addons/dns.py", "bootstrap/addons/networking/calico.py",
-    "bootstrap/addons/networking/overlays.py",
-}
+# The only modules that read kops's completed spec as plain data, because they copy it to nodes unchanged:
+# nodeupconfig.py (the component settings a nodeup config carries as kops wrote them: kubelet, kube-proxy,
+# containerd, kube-apiserver, kube-controller-manager, kube-scheduler, hooks, file assets, ...) and
+# statefiles.py (`cluster-completed.spec`, the whole Cluster). Every decision reads the typed API. The list
+# may only shrink: a module not listed here must use the typed API.
+PASS_THROUGH_READERS = {"bootstrap/nodeupconfig.py", "bootstrap/statefiles.py"}
 
 
 def _modules() -> list[Path]:

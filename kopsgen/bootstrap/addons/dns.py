@@ -10,19 +10,20 @@ from typing import Any
 from kopsgen.bootstrap import versions
 from kopsgen.bootstrap.addons.base import Addon, Objects
 from kopsgen.bootstrap.addons.values import dns_service_ip as _dns_service_ip
-from kopsgen.bootstrap.addons.values import spec_value as _spec
 from kopsgen.bootstrap.addons.values import version_label as _version_label
 from kopsgen.bootstrap.addons.values import API_SERVER_LOCAL
 from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.bootstrap.manifests import system_component_env
+from kopsgen.spec.api import ExternalDns, NodeLocalDNS
 
 
 def _corefile(ctx: BootstrapContext) -> str:
-    external = _spec(ctx, "kubeDNS", "externalCoreFile")
+    kube_dns = ctx.spec.cluster.kube_dns
+    external = kube_dns.external_core_file
     if external:
         return external.rstrip("\n")
-    domain = _spec(ctx, "kubeDNS", "domain") or ctx.cluster_spec.get("clusterDNSDomain") or "cluster.local"
-    upstream = " ".join(_spec(ctx, "kubeDNS", "upstreamNameservers") or ()) or "/etc/resolv.conf"
+    domain = kube_dns.domain or ctx.spec.cluster.cluster_dns_domain or "cluster.local"
+    upstream = " ".join(kube_dns.upstream_nameservers or ()) or "/etc/resolv.conf"
     lines = [".:53 {", "    errors", "    health {", "      lameduck 10s", "    }", "    ready",
              f"    kubernetes {domain}. in-addr.arpa ip6.arpa {{", "      pods insecure",
              "      fallthrough in-addr.arpa ip6.arpa", "      ttl 30", "    }"]
@@ -49,26 +50,26 @@ COREDNS = Addon(
     name="coredns.addons.k8s.io", id="k8s-1.12", template="addon-coredns.yaml",
     values=lambda ctx: {
         "corefile": _corefile(ctx),
-        "image": _spec(ctx, "kubeDNS", "coreDNSImage") or versions.COREDNS_IMAGE,
-        "autoscaler_image": _spec(ctx, "kubeDNS", "cpaImage") or versions.DNS_AUTOSCALER_IMAGE,
-        "memory_limit": _spec(ctx, "kubeDNS", "memoryLimit") or "170Mi",
-        "cpu_request": _spec(ctx, "kubeDNS", "cpuRequest") or "100m",
-        "memory_request": _spec(ctx, "kubeDNS", "memoryRequest") or "70Mi",
-        "server_ip": _spec(ctx, "kubeDNS", "serverIP") or _dns_service_ip(ctx),
+        "image": ctx.spec.cluster.kube_dns.core_dns_image or versions.COREDNS_IMAGE,
+        "autoscaler_image": ctx.spec.cluster.kube_dns.cpa_image or versions.DNS_AUTOSCALER_IMAGE,
+        "memory_limit": ctx.spec.cluster.kube_dns.memory_limit or "170Mi",
+        "cpu_request": ctx.spec.cluster.kube_dns.cpu_request or "100m",
+        "memory_request": ctx.spec.cluster.kube_dns.memory_request or "70Mi",
+        "server_ip": ctx.spec.cluster.kube_dns.server_ip or _dns_service_ip(ctx),
     },
     adjust=_coredns_adjust)
 
 
 def _dns_controller_args(ctx: BootstrapContext) -> list[str]:
-    external = ctx.cluster_spec.get("externalDns") or ctx.cluster_spec.get("externalDNS")
+    external = ctx.spec.cluster.external_dns
     if external is None:
         args = ["--watch-ingress=false"]
     else:
-        args = [f"--watch-ingress={'true' if external.get('watchIngress') else 'false'}"]
-        if external.get("watchNamespace"):
-            args.append(f"--watch-namespace={external['watchNamespace']}")
+        args = [f"--watch-ingress={'true' if external.watch_ingress else 'false'}"]
+        if external.watch_namespace:
+            args.append(f"--watch-namespace={external.watch_namespace}")
     args.append("--dns=aws-route53")
-    zone = ctx.cluster_spec.get("dnsZone")
+    zone = ctx.spec.cluster.dns_zone
     if zone:
         args.append(f"--zone={zone}" if "." in zone else f"--zone=*/{zone}")
     args.append("--internal-ipv6" if ctx.spec.cluster.ipv6 else "--internal-ipv4")
@@ -92,35 +93,36 @@ NODE_LOCAL_DNS_HEALTH_PORT = 3989
 NODE_LOCAL_DNS_METRICS = ":9253"
 
 
-def _kube_dns(ctx: BootstrapContext, key: str, default: Any = None) -> Any:
-    value = _spec(ctx, "kubeDNS", key)
+def _set_or(value: Any, default: Any) -> Any:
+    """A kubeDNS setting, or `default` where it is unset, empty or zero (Go's zero values)."""
     return default if value is None or value == "" or value == 0 else value
 
 
 def _domain(ctx: BootstrapContext) -> str:
-    return _kube_dns(ctx, "domain") or ctx.cluster_spec.get("clusterDNSDomain") or "cluster.local"
+    return ctx.spec.cluster.kube_dns.domain or ctx.spec.cluster.cluster_dns_domain or "cluster.local"
 
 
 def _server_ip(ctx: BootstrapContext) -> str:
-    return _kube_dns(ctx, "serverIP") or _dns_service_ip(ctx)
+    return ctx.spec.cluster.kube_dns.server_ip or _dns_service_ip(ctx)
 
 
 # ---------------------------------------------------------------- kube-dns
 
 
 def _kube_dns_values(ctx: BootstrapContext) -> dict:
+    kube_dns = ctx.spec.cluster.kube_dns
     config: dict[str, str] = {}
     # the same JSON kube-dns documents for these keys, one line each
-    if _kube_dns(ctx, "upstreamNameservers"):
-        config["upstreamNameservers"] = json.dumps(_kube_dns(ctx, "upstreamNameservers"), separators=(",", ":")) + "\n"
-    if _kube_dns(ctx, "stubDomains"):
-        config["stubDomains"] = json.dumps(_kube_dns(ctx, "stubDomains"), separators=(",", ":"), sort_keys=True) + "\n"
+    if kube_dns.upstream_nameservers:
+        config["upstreamNameservers"] = json.dumps(kube_dns.upstream_nameservers, separators=(",", ":")) + "\n"
+    if kube_dns.stub_domains:
+        config["stubDomains"] = json.dumps(kube_dns.stub_domains, separators=(",", ":"), sort_keys=True) + "\n"
     return {"has_config": bool(config), "config": config, "domain": _domain(ctx), "server_ip": _server_ip(ctx),
-            "autoscaler_image": _kube_dns(ctx, "cpaImage") or versions.KUBE_DNS_AUTOSCALER_IMAGE,
+            "autoscaler_image": kube_dns.cpa_image or versions.KUBE_DNS_AUTOSCALER_IMAGE,
             "kubedns_image": versions.KUBE_DNS_IMAGE, "dnsmasq_image": versions.KUBE_DNS_DNSMASQ_IMAGE,
             "sidecar_image": versions.KUBE_DNS_SIDECAR_IMAGE,
-            "cache_max_size": str(_kube_dns(ctx, "cacheMaxSize", 1000)),
-            "cache_max_concurrent": str(_kube_dns(ctx, "cacheMaxConcurrent", 150))}
+            "cache_max_size": str(_set_or(kube_dns.cache_max_size, 1000)),
+            "cache_max_concurrent": str(_set_or(kube_dns.cache_max_concurrent, 150))}
 
 
 KUBE_DNS = Addon(name="kube-dns.addons.k8s.io", id="k8s-1.12", template="addon-kube-dns.yaml", values=_kube_dns_values)
@@ -129,13 +131,17 @@ KUBE_DNS = Addon(name="kube-dns.addons.k8s.io", id="k8s-1.12", template="addon-k
 # ---------------------------------------------------------------- NodeLocal DNSCache
 
 
-def _local(ctx: BootstrapContext, key: str, default: Any = None) -> Any:
-    value = _spec(ctx, "kubeDNS", "nodeLocalDNS", key)
+def _local(ctx: BootstrapContext) -> NodeLocalDNS:
+    return ctx.spec.cluster.kube_dns.node_local_dns or NodeLocalDNS()
+
+
+def _given_or(value: Any, default: Any) -> Any:
+    """A nodeLocalDNS setting, or `default` where it is unset or empty."""
     return default if value is None or value == "" else value
 
 
 def _local_ip(ctx: BootstrapContext) -> str:
-    return _local(ctx, "localIP") or ("fd00:90de:d95::1" if ctx.spec.cluster.ipv6 else "169.254.20.10")
+    return _local(ctx).local_ip or ("fd00:90de:d95::1" if ctx.spec.cluster.ipv6 else "169.254.20.10")
 
 
 def _host_port(host: str, port: int) -> str:
@@ -143,13 +149,13 @@ def _host_port(host: str, port: int) -> str:
 
 
 def _node_local_corefile(ctx: BootstrapContext) -> str:
-    external = _local(ctx, "externalCoreFile")
+    external = _local(ctx).external_core_file
     if external:
         return external.rstrip("\n") + "\n"
     local_ip = _local_ip(ctx)
     # with IPVS, kube-proxy owns no iptables rule the cache could use: it forwards to the Service's
     # address itself; otherwise node-cache fills the placeholder with kube-dns-upstream's address
-    cluster_dns = _server_ip(ctx) if _spec(ctx, "kubeProxy", "proxyMode") == "ipvs" else "__PILLAR__CLUSTER__DNS__"
+    cluster_dns = _server_ip(ctx) if ctx.spec.cluster.kube_proxy_mode == "ipvs" else "__PILLAR__CLUSTER__DNS__"
 
     def zone(name: str, cache: list[str], forward: list[str], extra: list[str] = ()) -> list[str]:
         return [f"{name}:53 {{", "    errors", *cache, "    reload", "    loop", f"    bind {local_ip}", *forward,
@@ -158,27 +164,28 @@ def _node_local_corefile(ctx: BootstrapContext) -> str:
     to_cluster = [f"    forward . {cluster_dns} {{", "      force_tcp", "    }"]
     lines = zone(_domain(ctx), ["    cache {", "      success 9984 30", "      denial 9984 5", "    }"], to_cluster,
                  [f"    health {_host_port(local_ip, NODE_LOCAL_DNS_HEALTH_PORT)}"])
-    if _local(ctx, "forwardToKubeDNS"):
+    if _local(ctx).forward_to_kube_dns:
         lines += zone(".", ["    cache 30"], to_cluster)
     else:
         lines += zone("in-addr.arpa", ["    cache 30"], to_cluster) + zone("ip6.arpa", ["    cache 30"], to_cluster)
         lines += zone(".", ["    cache 30"], ["    forward . __PILLAR__UPSTREAM__SERVERS__"],
                       ["    dns64"] if ctx.spec.cluster.ipv6 else [])
     text = "\n".join(lines)
-    if _local(ctx, "additionalConfig"):
-        text += "\n" + _local(ctx, "additionalConfig").rstrip("\n")
+    if _local(ctx).additional_config:
+        text += "\n" + _local(ctx).additional_config.rstrip("\n")
     return text + "\n"
 
 
 def _node_local_values(ctx: BootstrapContext) -> dict:
     security: dict[str, Any] = {"capabilities": {"add": ["NET_ADMIN"]}}
-    if _spec(ctx, "containerd", "seLinuxEnabled"):
+    if ctx.spec.cluster.containerd.selinux_enabled:
         security["seLinuxOptions"] = {"type": "spc_t", "level": "s0"}
     annotations = {"prometheus.io/port": "9253", "prometheus.io/scrape": "true",
-                   **{k: str(v) for k, v in (_local(ctx, "podAnnotations") or {}).items()}}
+                   **{k: str(v) for k, v in (_local(ctx).pod_annotations or {}).items()}}
     return {"corefile": _node_local_corefile(ctx), "annotations": annotations, "local_ip": _local_ip(ctx),
-            "image": _local(ctx, "image", versions.NODE_LOCAL_DNS_IMAGE),
-            "cpu_request": str(_local(ctx, "cpuRequest", "25m")), "memory_request": str(_local(ctx, "memoryRequest", "5Mi")),
+            "image": _given_or(_local(ctx).image, versions.NODE_LOCAL_DNS_IMAGE),
+            "cpu_request": str(_given_or(_local(ctx).cpu_request, "25m")),
+            "memory_request": str(_given_or(_local(ctx).memory_request, "5Mi")),
             "security_context": security, "health_port": NODE_LOCAL_DNS_HEALTH_PORT}
 
 
@@ -190,21 +197,21 @@ NODE_LOCAL_DNS = Addon(name="nodelocaldns.addons.k8s.io", id="k8s-1.12", templat
 
 
 def _external_dns_values(ctx: BootstrapContext) -> dict:
-    options = ctx.cluster_spec.get("externalDns") or ctx.cluster_spec.get("externalDNS") or {}
+    options = ctx.spec.cluster.external_dns or ExternalDns()
     args = ["--provider=aws", "--events"]
-    if options.get("watchIngress") is not False:
+    if options.watch_ingress is not False:
         args.append("--source=ingress")
     args += ["--source=pod", "--source=service", "--compatibility=kops-dns-controller", "--registry=txt",
              f"--txt-owner-id=kops-{ctx.name}"]
     # kops writes the zone's ID (it looks a zone name up in Route 53); kopsgen calls no AWS API, so
     # a zone given by name (or the cluster name's parent, when unset) restricts external-dns by domain
-    zone = ctx.cluster_spec.get("dnsZone") or ctx.name.partition(".")[2] or ctx.name
+    zone = ctx.spec.cluster.dns_zone or ctx.name.partition(".")[2] or ctx.name
     if "." in zone:
         args.append(f"--domain-filter={zone.rstrip('.')}")
     else:
         args.append(f"--zone-id-filter={zone.removeprefix('/').removeprefix('hostedzone/')}")
-    if options.get("watchNamespace"):
-        args.append(f"--namespace={options['watchNamespace']}")
+    if options.watch_namespace:
+        args.append(f"--namespace={options.watch_namespace}")
     return {"image": versions.EXTERNAL_DNS_IMAGE, "args": args}
 
 

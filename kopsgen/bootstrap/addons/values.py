@@ -9,16 +9,9 @@ from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.errors import RenderError
 
 
-def spec_value(ctx: BootstrapContext, *path: str) -> Any:
-    """The value at `path` of an addon's own settings in kops's completed spec (`kubeDNS`,
-    `clusterAutoscaler`, ...; None when any step is missing): settings kops hands to the addon, read
-    from the pass-through (passthrough.py) until each has a typed field in spec/api.py."""
-    node: Any = ctx.cluster_spec
-    for key in path:
-        if not isinstance(node, dict) or node.get(key) is None:
-            return None
-        node = node[key]
-    return node
+def or_default(value: Any, default: Any) -> Any:
+    """A setting as written, or the addon's default where it is unset."""
+    return default if value is None else value
 
 
 def flag(value: Any) -> str:
@@ -37,7 +30,7 @@ def control_plane_replicas(ctx: BootstrapContext) -> int:
 
 
 def service_range(ctx: BootstrapContext) -> str:
-    rng = ctx.cluster_spec.get("serviceClusterIPRange") or ctx.networking.get("serviceClusterIPRange")
+    rng = ctx.spec.cluster.service_cluster_ip_range
     if not rng:
         raise RenderError("spec.serviceClusterIPRange: needed to place the cluster DNS service")
     return rng

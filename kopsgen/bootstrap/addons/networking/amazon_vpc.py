@@ -11,7 +11,7 @@ from kopsgen.bootstrap.context import BootstrapContext
 
 
 def _amazon_vpc_values(ctx: BootstrapContext) -> dict:
-    options = ctx.networking.get("amazonvpc") or {}
+    options = ctx.spec.cluster.networking.amazon_vpc
     ipv6 = ctx.spec.cluster.ipv6
     env = {"ADDITIONAL_ENI_TAGS": "{}", "AWS_VPC_CNI_NODE_PORT_SUPPORT": "true", "AWS_VPC_ENI_MTU": "9001",
            "AWS_VPC_K8S_CNI_CONFIGURE_RPFILTER": "false", "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG": "false",
@@ -22,7 +22,7 @@ def _amazon_vpc_values(ctx: BootstrapContext) -> dict:
            "ENABLE_POD_ENI": "false", "ENABLE_PREFIX_DELEGATION": "false", "ENABLE_SUBNET_DISCOVERY": "true",
            "NETWORK_POLICY_ENFORCING_MODE": "standard", "WARM_ENI_TARGET": "1", "WARM_PREFIX_TARGET": "1",
            "DISABLE_NETWORK_RESOURCE_PROVISIONING": "false"}
-    env.update({e["name"]: str(e.get("value", "")) for e in options.get("env") or ()})
+    env.update({e["name"]: str(e.get("value", "")) for e in options.env or ()})
     env["ENABLE_IPv4"], env["ENABLE_IPv6"] = _flag(not ipv6), _flag(ipv6)
     if ipv6:
         env["ENABLE_PREFIX_DELEGATION"], env["WARM_PREFIX_TARGET"] = "true", "1"
@@ -35,9 +35,9 @@ def _amazon_vpc_values(ctx: BootstrapContext) -> dict:
                {"name": "MY_POD_NAME", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.name"}}},
                {"name": "CLUSTER_NAME", "value": ctx.name}]
     return {"version": version, "env": listed, "ipv6": _flag(ipv6),
-            "image": options.get("image") or versions.AMAZON_VPC_CNI_IMAGE.format(version=version),
-            "init_image": options.get("initImage") or versions.AMAZON_VPC_CNI_INIT_IMAGE.format(version=version),
-            "policy_agent_image": options.get("networkPolicyAgentImage") or versions.AMAZON_VPC_POLICY_AGENT_IMAGE}
+            "image": options.image_name or versions.AMAZON_VPC_CNI_IMAGE.format(version=version),
+            "init_image": options.init_image_name or versions.AMAZON_VPC_CNI_INIT_IMAGE.format(version=version),
+            "policy_agent_image": options.network_policy_agent_image or versions.AMAZON_VPC_POLICY_AGENT_IMAGE}
 
 
 AMAZON_VPC = Addon(name="networking.amazon-vpc-routed-eni", id="k8s-1.16", template="addon-amazon-vpc-cni.yaml",

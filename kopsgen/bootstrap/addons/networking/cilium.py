@@ -10,6 +10,7 @@ from kopsgen.bootstrap.addons.values import (NETWORKING_SELECTOR, api_internal_n
 from kopsgen.bootstrap.addons.base import Addon, Objects
 from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.errors import RenderError
+from kopsgen.spec.api import Cilium, CiliumGatewayAPI, CiliumHubble, CiliumIngress
 
 
 # ---------------------------------------------------------------- Cilium
@@ -18,10 +19,10 @@ CILIUM_FIELD = "spec.networking.cilium"
 # Cilium's own defaults where kops's completed spec leaves a field empty (kops's option builder
 # fills most of them; these cover a spec that reaches the bootstrap without them).
 CILIUM_DEFAULTS: dict[str, Any] = {
-    "version": versions.CILIUM_VERSION, "identityAllocationMode": "crd", "identityChangeGracePeriod": "5s",
-    "clusterName": "default", "monitorAggregation": "medium", "toFqdnsDnsRejectResponseCode": "refused",
-    "agentPrometheusPort": 9090, "ipam": "kubernetes", "enableL7Proxy": True, "enableLocalRedirectPolicy": False,
-    "enableEndpointHealthChecking": True, "enableHostFirewall": False, "cniExclusive": True,
+    "version": versions.CILIUM_VERSION, "identity_allocation_mode": "crd", "identity_change_grace_period": "5s",
+    "cluster_name": "default", "monitor_aggregation": "medium", "to_fqdns_dns_reject_response_code": "refused",
+    "agent_prometheus_port": 9090, "ipam": "kubernetes", "enable_l7_proxy": True, "enable_local_redirect_policy": False,
+    "enable_endpoint_health_checking": True, "enable_host_firewall": False, "cni_exclusive": True,
 }
 # The agent's metrics ports: Envoy's, the operator's and Hubble's.
 ENVOY_METRICS_PORT = 9964
@@ -45,29 +46,31 @@ fi
 echo 'Done!'
 """
 
+_EMPTY_BLOCKS = {"hubble": CiliumHubble(), "ingress": CiliumIngress(), "gateway_api": CiliumGatewayAPI()}
+
 
 class _Cilium:
     """The completed spec's Cilium options, with Cilium's defaults for what is unset."""
 
     def __init__(self, ctx: BootstrapContext):
         self.ctx = ctx
-        self.options: dict = ctx.networking.get("cilium") or {}
+        self.options: Cilium = ctx.spec.cluster.networking.cilium
 
-    def __call__(self, key: str, default: Any = None) -> Any:
-        value = self.options.get(key)
+    def __call__(self, name: str, default: Any = None) -> Any:
+        """The setting `name` (a field of spec.api.Cilium), Cilium's default where it is unset, empty or 0."""
+        value = getattr(self.options, name)
         if value is None or value == "" or value == 0 and not isinstance(value, bool):
-            value = CILIUM_DEFAULTS.get(key, default)
+            value = CILIUM_DEFAULTS.get(name, default)
         return default if value is None else value
 
     def enabled(self, part: str) -> bool:
-        """hubble / ingress / gatewayAPI: on when the block is present, unless `enabled: false`."""
-        block = self.options.get(part)
-        if not isinstance(block, dict):
-            return False
-        return block.get("enabled") is not False
+        """hubble / ingress / gateway_api: on when the block is present, unless `enabled: false`."""
+        block = getattr(self.options, part)
+        return block is not None and block.enabled is not False
 
-    def block(self, part: str) -> dict:
-        return self.options.get(part) if isinstance(self.options.get(part), dict) else {}
+    def block(self, part: str) -> Any:
+        """The block `part` (hubble, ingress or gateway_api), empty when the spec has none."""
+        return getattr(self.options, part) or _EMPTY_BLOCKS[part]
 
     @property
     def ipv6(self) -> bool:
@@ -76,16 +79,16 @@ class _Cilium:
     @property
     def masquerade(self) -> bool:
         # v1alpha2 spells it inverted (disableMasquerade); unset: masquerade on IPv4 only
-        disabled = self.options.get("disableMasquerade")
+        disabled = self.options.disable_masquerade
         return not disabled if disabled is not None else not self.ipv6
 
     @property
     def tunnel(self) -> str:
-        return self.options.get("tunnel") or ("disabled" if self("ipam") == "eni" or self.ipv6 else "vxlan")
+        return self.options.tunnel or ("disabled" if self("ipam") == "eni" or self.ipv6 else "vxlan")
 
     @property
     def bpf_masquerade(self) -> bool:
-        value = self.options.get("enableBPFMasquerade")
+        value = self.options.enable_bpf_masquerade
         return (self("ipam") == "eni" if value is None else bool(value)) and not self.ipv6
 
     def image(self, name: str) -> str:
@@ -93,7 +96,7 @@ class _Cilium:
 
 
 def _cilium_refusals(c: _Cilium) -> None:
-    if c("enableEncryption") and c("encryptionType", "ipsec") == "ipsec":
+    if c("enable_encryption") and c("encryption_type", "ipsec") == "ipsec":
         raise RenderError(f"{CILIUM_FIELD}.encryptionType: kopsgen does not build Cilium's IPsec encryption: its key "
                           "(kops's `ciliumpassword` secret) would be written into the rendered output; use "
                           "encryptionType: wireguard")
@@ -102,64 +105,64 @@ def _cilium_refusals(c: _Cilium) -> None:
 def _cilium_values(ctx: BootstrapContext) -> dict:
     c = _Cilium(ctx)
     _cilium_refusals(c)
-    hubble, ingress, gateway = c.enabled("hubble"), c.enabled("ingress"), c.enabled("gatewayAPI")
-    ingress_mode = c.block("ingress").get("defaultLoadBalancerMode") or "shared"
-    prometheus = bool(c("enablePrometheusMetrics"))
+    hubble, ingress, gateway = c.enabled("hubble"), c.enabled("ingress"), c.enabled("gateway_api")
+    ingress_mode = c.block("ingress").default_load_balancer_mode or "shared"
+    prometheus = bool(c("enable_prometheus_metrics"))
     annotations = {"container.apparmor.security.beta.kubernetes.io/cilium-agent": "unconfined",
                    "container.apparmor.security.beta.kubernetes.io/clean-cilium-state": "unconfined",
                    "container.apparmor.security.beta.kubernetes.io/mount-cgroup": "unconfined",
                    "container.apparmor.security.beta.kubernetes.io/apply-sysctl-overwrites": "unconfined",
                    "kubectl.kubernetes.io/default-container": "cilium-agent"}
     if prometheus:
-        annotations.update({"prometheus.io/port": str(c("agentPrometheusPort")), "prometheus.io/scrape": "true"})
-    annotations.update({k: str(v) for k, v in (c("agentPodAnnotations") or {}).items()})
+        annotations.update({"prometheus.io/port": str(c("agent_prometheus_port")), "prometheus.io/scrape": "true"})
+    annotations.update({k: str(v) for k, v in (c("agent_pod_annotations") or {}).items()})
     ports = []
     if hubble:
         ports.append({"name": "peer-service", "containerPort": 4244, "hostPort": 4244, "protocol": "TCP"})
-        if c.block("hubble").get("metrics"):
+        if c.block("hubble").metrics:
             ports.append({"name": "hubble-metrics", "containerPort": HUBBLE_METRICS_PORT,
                           "hostPort": HUBBLE_METRICS_PORT, "protocol": "TCP"})
     if prometheus:
-        ports.append({"containerPort": int(c("agentPrometheusPort")), "name": "prometheus", "protocol": "TCP"})
+        ports.append({"containerPort": int(c("agent_prometheus_port")), "name": "prometheus", "protocol": "TCP"})
     post_start = None
     if c("ipam") == "eni":
         post_start = {"exec": {"command": ["bash", "-c", ENI_REMOVE_VPC_CNI_RULES]}}
     localhost = "::1" if c.ipv6 else "127.0.0.1"
     return {
         # which optional parts exist
-        "hubble": hubble, "hubble_metrics": hubble and bool(c.block("hubble").get("metrics")),
+        "hubble": hubble, "hubble_metrics": hubble and bool(c.block("hubble").metrics),
         "ingress": ingress, "gateway_api": gateway, "envoy_config": ingress or gateway,
         "envoy_metrics_service": gateway and prometheus,
         "shared_ingress": ingress and ingress_mode == "shared", "prometheus": prometheus,
-        "etcd_managed": bool(c("etcdManaged")), "debug_monitor": bool(c("debug")),
+        "etcd_managed": bool(c("etcd_managed")), "debug_monitor": bool(c("debug")),
         # the agent's settings
-        "identity_allocation_mode": c("identityAllocationMode"),
-        "disable_endpoint_crd": flag(c("disableEndpointCRD")),
-        "identity_change_grace_period": c("identityChangeGracePeriod"), "debug": flag(c("debug")),
+        "identity_allocation_mode": c("identity_allocation_mode"),
+        "disable_endpoint_crd": flag(c("disable_endpoint_crd")),
+        "identity_change_grace_period": c("identity_change_grace_period"), "debug": flag(c("debug")),
         "enable_ipv4": flag(not c.ipv6), "enable_ipv6": flag(c.ipv6),
-        "monitor_aggregation": c("monitorAggregation"), "preallocate_bpf_maps": flag(c("preallocateBPFMaps")),
-        "cilium_cluster_name": c("clusterName"), "enable_l7_proxy": flag(c("enableL7Proxy")),
+        "monitor_aggregation": c("monitor_aggregation"), "preallocate_bpf_maps": flag(c("preallocate_bpf_maps")),
+        "cilium_cluster_name": c("cluster_name"), "enable_l7_proxy": flag(c("enable_l7_proxy")),
         "masquerade": flag(c.masquerade), "enable_bpf_masquerade": flag(c.bpf_masquerade),
-        "auto_direct_node_routes": flag(c("autoDirectNodeRoutes")),
-        "enable_local_redirect_policy": flag(c("enableLocalRedirectPolicy")),
-        "enable_node_port": flag(c("enableNodePort")), "bpf_lb_sock": flag(c("bpfLBSock")),
-        "bpf_lb_sock_hostns_only": flag(c("bpfLBSockHostNSOnly")),
-        "enable_service_topology": flag(c("enableServiceTopology")), "cni_exclusive": flag(c("cniExclusive")),
-        "enable_endpoint_health_checking": flag(c("enableEndpointHealthChecking")),
-        "enable_host_firewall": flag(c("enableHostFirewall")),
+        "auto_direct_node_routes": flag(c("auto_direct_node_routes")),
+        "enable_local_redirect_policy": flag(c("enable_local_redirect_policy")),
+        "enable_node_port": flag(c("enable_node_port")), "bpf_lb_sock": flag(c("bpf_lb_sock")),
+        "bpf_lb_sock_hostns_only": flag(c("bpf_lb_sock_host_ns_only")),
+        "enable_service_topology": flag(c("enable_service_topology")), "cni_exclusive": flag(c("cni_exclusive")),
+        "enable_endpoint_health_checking": flag(c("enable_endpoint_health_checking")),
+        "enable_host_firewall": flag(c("enable_host_firewall")),
         "operator_api_address": f"{'[::1]' if c.ipv6 else '127.0.0.1'}:9234",
-        "tofqdns_dns_reject_response_code": c("toFqdnsDnsRejectResponseCode"),
+        "tofqdns_dns_reject_response_code": c("to_fqdns_dns_reject_response_code"),
         "hubble_relay_config": _hubble_relay_config(c) if hubble else "",
         # pods
         "agent_image": c.image("cilium"), "operator_image": c.image("operator"),
         "relay_image": c.image("hubble-relay"), "relay_args": ["serve"] + (["--debug"] if c("debug") else []),
         "agent_annotations": annotations, "operator_annotations": {k: str(v) for k, v in
-                                                                   (c("operatorPodAnnotations") or {}).items()},
+                                                                   (c("operator_pod_annotations") or {}).items()},
         "agent_ports": ports or None, "agent_post_start": post_start, "localhost": localhost,
-        "cpu_request": str(c("cpuRequest", "25m")), "memory_request": str(c("memoryRequest", "128Mi")),
+        "cpu_request": str(c("cpu_request", "25m")), "memory_request": str(c("memory_request", "128Mi")),
         "api_internal_name": api_internal_name(ctx), "operator_replicas": control_plane_replicas(ctx),
         "eni_tags": cloud_labels(ctx),
-        "hubble_server_name": f"*.{c('clusterName').replace('.', '-')}.hubble-grpc.cilium.io",
+        "hubble_server_name": f"*.{c('cluster_name').replace('.', '-')}.hubble-grpc.cilium.io",
         "ingress_service": _cilium_ingress_service(c),
     }
 
@@ -167,12 +170,12 @@ def _cilium_values(ctx: BootstrapContext) -> dict:
 def _cilium_ingress_service(c: _Cilium) -> str:
     # kops writes the Service with an empty name when the spec names none (which the API server
     # refuses); Cilium's own default name is what the agent then looks for
-    return c.block("ingress").get("sharedLoadBalancerServiceName") or "cilium-ingress"
+    return c.block("ingress").shared_load_balancer_service_name or "cilium-ingress"
 
 
 def _hubble_relay_config(c: _Cilium) -> str:
     return "\n".join([
-        f'cluster-name: "{c("clusterName")}"',
+        f'cluster-name: "{c("cluster_name")}"',
         'peer-service: "hubble-peer.kube-system.svc.cluster.local.:443"',
         "listen-address: :4245", "gops: true", 'gops-port: "9893"',
         "retry-timeout:", "sort-buffer-len-max:", "sort-buffer-drain-timeout:",
@@ -185,7 +188,7 @@ def _hubble_relay_config(c: _Cilium) -> str:
 def _cilium_mode_settings(ctx: BootstrapContext, c: _Cilium) -> dict[str, str]:
     """The agent settings that exist only in some modes, as kops writes them."""
     data: dict[str, str] = {}
-    if c("etcdManaged"):
+    if c("etcd_managed"):
         # the kvstore is the cluster's own `cilium` etcd, on the control plane, with the client
         # certificate nodeup writes to /etc/kubernetes/pki/cilium
         data["kvstore"] = "etcd"
@@ -195,15 +198,15 @@ def _cilium_mode_settings(ctx: BootstrapContext, c: _Cilium) -> dict[str, str]:
             "trusted-ca-file: '/var/lib/etcd-secrets/etcd-ca.crt'",
             "key-file: '/var/lib/etcd-secrets/etcd-client-cilium.key'",
             "cert-file: '/var/lib/etcd-secrets/etcd-client-cilium.crt'"])
-    if c("enablePrometheusMetrics"):
-        data["prometheus-serve-addr"] = f":{c('agentPrometheusPort')}"
+    if c("enable_prometheus_metrics"):
+        data["prometheus-serve-addr"] = f":{c('agent_prometheus_port')}"
         if c("metrics"):
             data["metrics"] = " ".join(c("metrics"))
         data["controller-group-metrics"] = CONTROLLER_GROUP_METRICS
         data["proxy-prometheus-port"] = str(ENVOY_METRICS_PORT)
         data["operator-prometheus-serve-addr"] = f":{OPERATOR_METRICS_PORT}"
         data["enable-metrics"] = "true"
-    ingress, gateway = c.enabled("ingress"), c.enabled("gatewayAPI")
+    ingress, gateway = c.enabled("ingress"), c.enabled("gateway_api")
     if ingress or gateway:
         data.update({"enable-envoy-config": "true", "envoy-config-retry-interval": "15s",
                      "envoy-secrets-namespace": "kube-system"})
@@ -211,30 +214,30 @@ def _cilium_mode_settings(ctx: BootstrapContext, c: _Cilium) -> dict[str, str]:
         spec = c.block("ingress")
         data["enable-ingress-controller"] = "true"
         # kops writes these two whenever they are set, true or false
-        if spec.get("enforceHttps") is not None:
-            data["enforce-ingress-https"] = flag(spec["enforceHttps"])
+        if spec.enforce_https is not None:
+            data["enforce-ingress-https"] = flag(spec.enforce_https)
         data["enable-ingress-proxy-protocol"] = "false"
-        if spec.get("enableSecretsSync") is not None:
-            data["enable-ingress-secrets-sync"] = flag(spec["enableSecretsSync"])
+        if spec.enable_secrets_sync is not None:
+            data["enable-ingress-secrets-sync"] = flag(spec.enable_secrets_sync)
         data["ingress-secrets-namespace"] = "kube-system"
-        for key, setting in (("loadBalancerAnnotationPrefixes", "ingress-lb-annotation-prefixes"),
-                             ("defaultLoadBalancerMode", "ingress-default-lb-mode"),
-                             ("sharedLoadBalancerServiceName", "ingress-shared-lb-service-name")):
-            if spec.get(key):
-                data[setting] = str(spec[key])
+        for value, setting in ((spec.load_balancer_annotation_prefixes, "ingress-lb-annotation-prefixes"),
+                               (spec.default_load_balancer_mode, "ingress-default-lb-mode"),
+                               (spec.shared_load_balancer_service_name, "ingress-shared-lb-service-name")):
+            if value:
+                data[setting] = str(value)
         data.update({"ingress-hostnetwork-enabled": "false", "ingress-hostnetwork-shared-listener-port": "8080",
                      "ingress-hostnetwork-nodelabelselector": ""})
     if gateway:
-        spec = c.block("gatewayAPI")
+        spec = c.block("gateway_api")
         data["enable-gateway-api"] = "true"
-        if spec.get("enableSecretsSync") is not None:
-            data["enable-gateway-api-secrets-sync"] = flag(spec["enableSecretsSync"])
+        if spec.enable_secrets_sync is not None:
+            data["enable-gateway-api-secrets-sync"] = flag(spec.enable_secrets_sync)
         data.update({"enable-gateway-api-proxy-protocol": "false", "enable-gateway-api-app-protocol": "false",
                      "enable-gateway-api-alpn": "false", "gateway-api-xff-num-trusted-hops": "0",
                      "gateway-api-service-externaltrafficpolicy": "Cluster",
                      "gateway-api-secrets-namespace": "kube-system", "gateway-api-hostnetwork-enabled": "false",
                      "gateway-api-hostnetwork-nodelabelselector": ""})
-    chaining = c("chainingMode")
+    chaining = c("chaining_mode")
     if chaining:
         # the chained plugin routes pods: Cilium falls back to the kernel's routing
         data["enable-host-legacy-routing"] = "true"
@@ -243,19 +246,19 @@ def _cilium_mode_settings(ctx: BootstrapContext, c: _Cilium) -> dict[str, str]:
             data["enable-local-node-route"] = "false"
     else:
         data["dnsproxy-enable-transparent-mode"] = "true"
-    if c("clusterID"):
-        data["cluster-id"] = str(c("clusterID"))
+    if c("cluster_id"):
+        data["cluster-id"] = str(c("cluster_id"))
     if c.tunnel == "disabled":
         data["routing-mode"] = "native"
     else:
         data.update({"routing-mode": "tunnel", "tunnel-protocol": c.tunnel, "tunnel-source-port-range": "0-0",
                      "service-no-backend-response": "reject"})
-    if c("enableEncryption") and c("encryptionType") == "wireguard":
+    if c("enable_encryption") and c("encryption_type") == "wireguard":
         data["enable-wireguard"] = "true"
-        data["encrypt-node"] = flag(c("nodeEncryption"))
+        data["encrypt-node"] = flag(c("node_encryption"))
     if c.enabled("hubble"):
         data.update({"enable-hubble": "true", "hubble-socket-path": "/var/run/cilium/hubble.sock"})
-        metrics = c.block("hubble").get("metrics")
+        metrics = c.block("hubble").metrics
         if metrics:
             data.update({"hubble-metrics-server": f":{HUBBLE_METRICS_PORT}",
                          "hubble-metrics-server-enable-tls": "false", "enable-hubble-open-metrics": "false",
@@ -272,7 +275,7 @@ def _cilium_mode_settings(ctx: BootstrapContext, c: _Cilium) -> dict[str, str]:
         data.update({"enable-endpoint-routes": "true", "auto-create-cilium-node-resource": "true",
                      "eni-tags": cloud_labels(ctx)})
     # extraConfig comes last: it may override any setting
-    data.update({str(k): str(v) for k, v in (c("extraConfig") or {}).items()})
+    data.update({str(k): str(v) for k, v in (c("extra_config") or {}).items()})
     return data
 
 

@@ -6,30 +6,30 @@ from typing import Any
 
 from kopsgen.bootstrap import versions
 from kopsgen.bootstrap.addons.base import Addon, Objects
-from kopsgen.bootstrap.addons.values import NETWORKING_SELECTOR, flag, service_range, spec_value
+from kopsgen.bootstrap.addons.values import NETWORKING_SELECTOR, flag, or_default, service_range
 from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.errors import RenderError
 
 
 def _selinux(ctx: BootstrapContext) -> bool:
     """containerd runs with SELinux labels: privileged network agents need the spc_t type."""
-    return bool(spec_value(ctx, "containerd", "seLinuxEnabled"))
+    return ctx.spec.cluster.containerd.selinux_enabled
 
 
 SPC_SELINUX_OPTIONS = {"type": "spc_t", "level": "s0"}
 
 
 def _flannel_values(ctx: BootstrapContext) -> dict:
-    options = ctx.networking.get("flannel") or {}
-    pod_network = ctx.cluster_spec.get("nonMasqueradeCIDR") or ctx.networking.get("nonMasqueradeCIDR")
+    options = ctx.spec.cluster.networking.flannel
+    pod_network = ctx.spec.cluster.non_masquerade_cidr
     if not pod_network:
         raise RenderError("spec.nonMasqueradeCIDR: Flannel needs the cluster's pod address range")
     net_conf = "\n".join(['{', f'  "Network": "{pod_network}",', '  "EnableNFTables": false,', '  "Backend": {',
-                          f'    "Type": "{options.get("backend") or "udp"}"', '  }', '}'])
+                          f'    "Type": "{options.backend or "udp"}"', '  }', '}'])
     security: dict[str, Any] = {"privileged": False, "capabilities": {"add": ["NET_ADMIN", "NET_RAW"]}}
     if _selinux(ctx):
         security["seLinuxOptions"] = SPC_SELINUX_OPTIONS
-    resync = options.get("iptablesResyncSeconds")
+    resync = options.iptables_resync_seconds
     return {"net_conf": net_conf, "image": versions.FLANNEL_IMAGE, "cni_plugin_image": versions.FLANNEL_CNI_PLUGIN_IMAGE,
             "iptables_resync_seconds": str(resync) if resync is not None else "5", "security_context": security}
 
@@ -39,30 +39,29 @@ FLANNEL = Addon(name="networking.flannel", id="k8s-1.25", template="addon-flanne
 
 
 def _kindnet_values(ctx: BootstrapContext) -> dict:
-    options = ctx.networking.get("kindnet") or {}
-    version = options.get("version") or versions.KINDNET_VERSION
+    options = ctx.spec.cluster.networking.kindnet
+    version = options.version or versions.KINDNET_VERSION
     # kops passes the network policy switches whenever they are set, true or false
-    command = ["/bin/kindnetd", "--hostname-override=$(NODE_NAME)", f"--v={options.get('logLevel', 2)}"]
-    if options.get("networkPolicies") is not None:
-        command.append(f"--network-policy={flag(options['networkPolicies'])}")
-    for key in ("adminNetworkPolicies", "baselineAdminNetworkPolicies"):
-        if options.get(key) is not None:
-            command.append(f"--admin-network-policy={flag(options[key])}")
-    command += [f"--dns-caching={flag(options.get('dnsCaching'))}", f"--nat64={flag(options.get('nat64'))}",
-                f"--fastpath-threshold={options.get('fastPathThreshold', 0)}"]
-    masquerade = options.get("masquerade")
-    if isinstance(masquerade, dict):
-        enabled = masquerade.get("enabled")
-        command.append(f"--masquerading={flag(True if enabled is None else enabled)}")
-        if masquerade.get("nonMasqueradeCIDRs"):
-            command.append("--no-masquerade-cidr=" + ",".join(masquerade["nonMasqueradeCIDRs"]))
-    resources = [r for key, r in (("adminNetworkPolicies", "adminnetworkpolicies"),
-                                  ("baselineAdminNetworkPolicies", "baselineadminnetworkpolicies"))
-                 if options.get(key) is not None]
+    command = ["/bin/kindnetd", "--hostname-override=$(NODE_NAME)", f"--v={or_default(options.log_level, 2)}"]
+    if options.network_policies is not None:
+        command.append(f"--network-policy={flag(options.network_policies)}")
+    for switch in (options.admin_network_policies, options.baseline_admin_network_policies):
+        if switch is not None:
+            command.append(f"--admin-network-policy={flag(switch)}")
+    command += [f"--dns-caching={flag(options.dns_caching)}", f"--nat64={flag(options.nat64)}",
+                f"--fastpath-threshold={or_default(options.fast_path_threshold, 0)}"]
+    masquerade = options.masquerade
+    if masquerade is not None:
+        command.append(f"--masquerading={flag(or_default(masquerade.enabled, True))}")
+        if masquerade.non_masquerade_cidrs:
+            command.append("--no-masquerade-cidr=" + ",".join(masquerade.non_masquerade_cidrs))
+    resources = [r for switch, r in ((options.admin_network_policies, "adminnetworkpolicies"),
+                                     (options.baseline_admin_network_policies, "baselineadminnetworkpolicies"))
+                 if switch is not None]
     return {"image": versions.KINDNET_IMAGE.format(version=version), "command": command,
             "admin_policies": bool(resources), "admin_policy_resources": resources,
-            "anp_crd": options.get("adminNetworkPolicies") is not None,
-            "banp_crd": options.get("baselineAdminNetworkPolicies") is not None}
+            "anp_crd": options.admin_network_policies is not None,
+            "banp_crd": options.baseline_admin_network_policies is not None}
 
 
 KINDNET = Addon(name="networking.kindnet", id="k8s-1.32", template="addon-kindnet.yaml", selector=NETWORKING_SELECTOR,
@@ -70,14 +69,14 @@ KINDNET = Addon(name="networking.kindnet", id="k8s-1.32", template="addon-kindne
 
 
 def _kube_router_values(ctx: BootstrapContext) -> dict:
-    options = ctx.networking.get("kuberouter") or ctx.networking.get("kubeRouter") or {}
+    options = ctx.spec.cluster.networking.kube_router
     # the quotes are part of the argument, as kops writes it: kube-router reads this flag as a
     # comma-separated list, whose parser drops them
     args = ["--strict-external-ip-validation=false", "--run-router=true", "--run-firewall=true",
             "--run-service-proxy=true", "--bgp-graceful-restart=true", "--kubeconfig=/var/lib/kube-router/kubeconfig",
             "--metrics-port=12013", "--runtime-endpoint=unix:///run/containerd/containerd.sock", "--hairpin-mode=true",
             f'--service-cluster-ip-range="{service_range(ctx)}"']
-    if options.get("useNFTablesForNetpol"):
+    if options.use_nftables_for_netpol:
         args.append("--use-nftables-for-netpol=true")
     return {"image": versions.KUBE_ROUTER_IMAGE, "args": args,
             "pod_security_context": {"seLinuxOptions": SPC_SELINUX_OPTIONS} if _selinux(ctx) else None}

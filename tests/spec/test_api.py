@@ -1,0 +1,90 @@
+"""The typed settings blocks of kopsgen/spec/api.py: how kops_settings fills them, and that each of their
+fields is a field of kops's API (a misspelt kops name would read as "unset" and silently fall back to the
+addon's default)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import pytest
+
+from kopsgen.spec import api
+from kopsgen.spec.api import kops_block, kops_field_name, kops_name, kops_settings
+
+SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "schemas" / "cluster.schema.json").read_text())
+
+
+@dataclass(frozen=True)
+class _Inner:
+    enabled: bool | None = None
+
+
+@dataclass(frozen=True)
+class _Block:
+    log_level: int | None = None
+    server_ip: str | None = kops_name("serverIP")
+    names: tuple[str, ...] | None = None
+    inner: _Inner | None = kops_block(_Inner, "innerBlock")
+
+
+@pytest.mark.parametrize("written,expected", [
+    (None, _Block()),
+    ({}, _Block()),
+    ({"logLevel": 0}, _Block(log_level=0)),                        # a zero is a value, not "unset"
+    ({"logLevel": None, "serverIP": "10.0.0.10"}, _Block(server_ip="10.0.0.10")),
+    ({"serverIp": "10.0.0.10"}, _Block()),                         # kops's spelling only
+    ({"names": ["a", "b"]}, _Block(names=("a", "b"))),             # lists become tuples
+    ({"innerBlock": {}}, _Block(inner=_Inner())),                  # a block that is there, empty
+    ({"innerBlock": {"enabled": False}}, _Block(inner=_Inner(enabled=False))),
+    ({"innerBlock": "not a block"}, _Block()),
+])
+def test_kops_settings(written, expected):
+    assert kops_settings(_Block, written) == expected
+
+
+def _schema_object(*path: str) -> dict:
+    def resolve(node: dict) -> dict:
+        while "$ref" in node:
+            node = SCHEMA["$defs"][node["$ref"].rsplit("/", 1)[1]]
+        return node
+
+    node = resolve(SCHEMA["properties"]["spec"])
+    for key in path:
+        node = resolve(node["properties"][key] if key != "[]" else node["items"])
+    return node
+
+
+# each settings block and where kops's Cluster spec holds it
+BLOCKS = [
+    (api.AwsAuthentication, ("authentication", "aws")),
+    (api.ClusterAutoscaler, ("clusterAutoscaler",)),
+    (api.CloudControllerManager, ("cloudControllerManager",)),
+    (api.LeaderElection, ("cloudControllerManager", "leaderElection")),
+    (api.KubeDNS, ("kubeDNS",)),
+    (api.NodeLocalDNS, ("kubeDNS", "nodeLocalDNS")),
+    (api.ExternalDns, ("externalDns",)),
+    (api.EgressProxySpec, ("egressProxy",)),
+    (api.HttpProxy, ("egressProxy", "httpProxy")),
+    (api.EtcdManager, ("etcdClusters", "[]", "manager")),
+    (api.NodeTerminationHandler, ("nodeTerminationHandler",)),
+    (api.Calico, ("networking", "calico")),
+    (api.Flannel, ("networking", "flannel")),
+    (api.Kindnet, ("networking", "kindnet")),
+    (api.KindnetMasquerade, ("networking", "kindnet", "masquerade")),
+    (api.KubeRouter, ("networking", "kuberouter")),
+    (api.AmazonVpc, ("networking", "amazonvpc")),
+    (api.CniNetworking, ("networking", "cni")),
+    (api.Cilium, ("networking", "cilium")),
+    (api.CiliumHubble, ("networking", "cilium", "hubble")),
+    (api.CiliumIngress, ("networking", "cilium", "ingress")),
+    (api.CiliumGatewayAPI, ("networking", "cilium", "gatewayAPI")),
+]
+
+
+@pytest.mark.parametrize("block,path", BLOCKS, ids=[b.__name__ for b, _ in BLOCKS])
+def test_every_field_of_a_settings_block_is_a_kops_field(block, path):
+    known = set(_schema_object(*path).get("properties") or ())
+    unknown = [f"{f.name} ({kops_field_name(f)})" for f in fields(block) if kops_field_name(f) not in known]
+    assert not unknown, f"spec.{'.'.join(path)} has no field {', '.join(unknown)}"
