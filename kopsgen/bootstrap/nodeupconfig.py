@@ -102,7 +102,7 @@ def _asset(url: str, repository: str | None = None) -> str:
 
 def node_assets(ctx: BootstrapContext) -> dict[str, list[str]]:
     """The binaries nodeup downloads, by architecture, in kops's order."""
-    containerd = _cluster_document(ctx).get("containerd") or {}
+    containerd = ctx.spec.cluster.containerd
     ecr_base = versions.ECR_CREDENTIAL_PROVIDER   # (v1alpha3's cloudProvider.aws.binariesLocation; not in v1alpha2)
     k8s = f"https://dl.k8s.io/release/v{ctx.kubernetes_version}"
     out: dict[str, list[str]] = {}
@@ -113,9 +113,9 @@ def node_assets(ctx: BootstrapContext) -> dict[str, list[str]]:
             cni = versions.cni_plugins_version(ctx.kubernetes_minor)
             urls.append(f"https://github.com/containernetworking/plugins/releases/download/v{cni}/"
                         f"cni-plugins-linux-{arch}-v{cni}.tgz")
-        if not containerd.get("skipInstall"):
-            version = containerd.get("version") or versions.CONTAINERD_VERSION
-            runc = (containerd.get("runc") or {}).get("version") or versions.RUNC_VERSION
+        if not containerd.skip_install:
+            version = containerd.version or versions.CONTAINERD_VERSION
+            runc = containerd.runc_version or versions.RUNC_VERSION
             urls.append(f"https://github.com/containerd/containerd/releases/download/v{version}/"
                         f"containerd-{version}-linux-{arch}.tar.gz")
             urls.append(f"https://github.com/opencontainers/runc/releases/download/v{runc}/runc.{arch}")
@@ -205,7 +205,7 @@ def nodeup_config(ctx: BootstrapContext, ig: InstanceGroup) -> dict:
     node_port_range = (cluster.get("kubeAPIServer") or {}).get("serviceNodePortRange")
     if node_port_range:
         config["ServiceNodePortRange"] = node_port_range
-    if (cluster.get("ntp") or {}).get("managed") is False:
+    if not ctx.spec.cluster.ntp_managed:
         config["NTPUnmanaged"] = True
     if ig_spec.get("volumeMounts"):
         config["VolumeMounts"] = ig_spec["volumeMounts"]

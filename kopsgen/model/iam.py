@@ -204,7 +204,7 @@ def policy_inputs(ctx: ModelContext) -> PolicyInputs:
         nlb_security_groups_managed=cluster.nlb_security_group_mode == "Managed",
         kubenet=networking.uses("kubenet"),
         load_balancer_controller=((lbc.enable_waf, lbc.enable_wafv2, lbc.enable_shield) if lbc.enabled else None),
-        autoscaler_static_instance_list=cluster.cluster_autoscaler_aws_use_static_instance_list,
+        autoscaler_static_instance_list=bool(cluster.cluster_autoscaler.aws_use_static_instance_list),
         nth_queue=cluster.nth_queue_mode,
         allow_container_registry=cluster.iam.allow_container_registry,
         ecr_pull_through=cluster.containerd.use_ecr_credentials_for_mirrors,

@@ -5,7 +5,9 @@ dicts (the shape users write and `get cluster --full` prints). Once that has suc
 `ClusterSpec.from_documents` turns it into these frozen dataclasses, which are all the
 builders and the bootstrap code read. Construction cannot fail on a validated spec, so
 nothing here checks input; `raw` keeps the whole document for the parts that are passed
-through untouched (component settings written into nodeup configs).
+through untouched (bootstrap/passthrough.py: component settings written into nodeup configs,
+the completed spec in the state store). The settings blocks addons and CNIs read (`kubeDNS`,
+`networking.calico`, ...) are dataclasses whose fields are kops's, as written (kops_settings).
 
 Field names follow kops's API (in snake_case); roles use kops's current names
 (ControlPlane, Node, Bastion, APIServer) whatever the input spelled.
@@ -622,13 +624,18 @@ class Containerd:
     gvisor_enabled: bool = False                     # gvisor.enabled
     selinux_enabled: bool = False                    # seLinuxEnabled
     use_ecr_credentials_for_mirrors: bool = False    # useECRCredentialsForMirrors
+    skip_install: bool = False                       # skipInstall (the image brings containerd and runc)
+    version: str | None = None                       # version (None: kopsgen's default)
+    runc_version: str | None = None                  # runc.version (None: kopsgen's default)
 
     @staticmethod
     def from_dict(d: dict) -> "Containerd":
         return Containerd(nvidia_gpu_enabled=value_at(d, "nvidiaGPU", "enabled") is True,
                           gvisor_enabled=value_at(d, "gvisor", "enabled") is True,
                           selinux_enabled=bool(d.get("seLinuxEnabled")),
-                          use_ecr_credentials_for_mirrors=bool(d.get("useECRCredentialsForMirrors")))
+                          use_ecr_credentials_for_mirrors=bool(d.get("useECRCredentialsForMirrors")),
+                          skip_install=bool(d.get("skipInstall")), version=d.get("version") or None,
+                          runc_version=value_at(d, "runc", "version") or None)
 
 
 @dataclass(frozen=True)
@@ -1042,7 +1049,6 @@ class Cluster:
     nlb_security_group_mode: str | None = None     # cloudConfig.nlbSecurityGroupMode
     snapshot_controller_enabled: bool = False      # snapshotController.enabled
     aws_load_balancer_controller: AwsLoadBalancerController = AwsLoadBalancerController()
-    cluster_autoscaler_aws_use_static_instance_list: bool = False   # clusterAutoscaler.awsUseStaticInstanceList
     containerd: Containerd = Containerd()
     cert_manager_hosted_zone_ids: tuple[str, ...] = ()              # certManager.hostedZoneIDs
     file_repository: str | None = None             # assets.fileRepository (a mirror of the downloads)
@@ -1071,6 +1077,7 @@ class Cluster:
     cluster_dns_domain: str | None = None          # clusterDNSDomain
     kube_proxy_mode: str | None = None             # kubeProxy.proxyMode (iptables | ipvs | nftables)
     kube_controller_manager_cluster_cidr: str | None = None   # kubeControllerManager.clusterCIDR
+    ntp_managed: bool = True                       # ntp.managed (false: the image's own time service)
 
     @property
     def zones(self) -> tuple[str, ...]:
@@ -1180,8 +1187,6 @@ class Cluster:
             nlb_security_group_mode=value_at(s, "cloudConfig", "nlbSecurityGroupMode"),
             snapshot_controller_enabled=bool(value_at(s, "snapshotController", "enabled")),
             aws_load_balancer_controller=_aws_load_balancer_controller(s.get("awsLoadBalancerController") or {}),
-            cluster_autoscaler_aws_use_static_instance_list=bool(
-                value_at(s, "clusterAutoscaler", "awsUseStaticInstanceList")),
             containerd=Containerd.from_dict(s.get("containerd") or {}),
             cert_manager_hosted_zone_ids=tuple(value_at(s, "certManager", "hostedZoneIDs", default=())),
             file_repository=value_at(s, "assets", "fileRepository"),
@@ -1215,6 +1220,7 @@ class Cluster:
             cluster_dns_domain=s.get("clusterDNSDomain") or None,
             kube_proxy_mode=value_at(s, "kubeProxy", "proxyMode"),
             kube_controller_manager_cluster_cidr=value_at(s, "kubeControllerManager", "clusterCIDR") or None,
+            ntp_managed=value_at(s, "ntp", "managed") is not False,
         )
 
 
