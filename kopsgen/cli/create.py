@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kopsgen.cli import cliutil
+from kopsgen.cli import cliutil, paths
 from kopsgen.cli.root import STATE_ENV, STATE_HELP, cli
 
 
@@ -123,6 +123,8 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
     state_flag_given = click.get_current_context().get_parameter_source("state") == ParameterSource.COMMANDLINE
     if output_file and state_flag_given:
         raise click.UsageError("--output writes a file and --state stores the cluster: choose one")
+    if output_file:
+        paths.check_output_file(output_file, "--output")
     key = None
     if ssh_public_key:
         try:

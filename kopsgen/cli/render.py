@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from kopsgen.cli import cliutil
+from kopsgen.cli import cliutil, paths
 from kopsgen.cli.root import NAME_HELP, STATE_ENV, STATE_HELP, TARGETS, cli, open_render_session
 
 
@@ -52,6 +52,8 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
         raise click.UsageError("--upload-templates and --upload-files go with --target cloudformation")
     if target != "files":
         fmt = pipeline.output_format(target, fmt)
+    if out_dir:   # before the session, which may make the cluster's CAs in the state store
+        paths.check_output_folder(out_dir, "-o/--out")
     session = open_render_session(files, spec, name, state, read_only=False)
     cluster_spec = session.spec
     if target == "files":  # nothing to render: the files nodes read go straight to the state store
@@ -115,6 +117,8 @@ def graph(spec: tuple[str, ...], files: tuple[str, ...], out_file: str | None, f
     from kopsgen import pipeline
 
     chosen = pictures.format_for(out_file, fmt)
+    if out_file and out_file != "-":
+        paths.check_output_file(out_file, "-o/--out")
     # read_only: a picture never makes the cluster's CAs
     session = open_render_session(files, spec, name, state, read_only=True)
     pic = pictures.picture(pipeline.build_graph(session), session.spec.cluster.name)

@@ -48,6 +48,12 @@ class _Group(cliutil.Group):
         except Exception as exc:  # a bug in kopsgen: say so, briefly, unless --debug
             if cliutil.debug_enabled(ctx):
                 raise
+            if isinstance(exc, OSError) and exc.filename is not None:
+                # a path the user named (or its folder) that the system refuses, found where no check
+                # foresaw it: still the user's to change
+                cliutil.console().error(f"{exc.filename}: {exc.strerror or exc}; choose another path or fix "
+                                        f"its permissions")
+                sys.exit(2)
             click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
             click.echo("This is a bug in kopsgen; run again with --debug for the traceback.", err=True)
             sys.exit(1)

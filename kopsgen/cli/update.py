@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from kopsgen.cli import cliutil
+from kopsgen.cli import cliutil, paths
 from kopsgen.cli.root import NAME_HELP, STATE_ENV, STATE_HELP, DetailedExitCommand, cli, open_render_session
 
 
@@ -70,6 +70,8 @@ def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None,
     from kopsgen.lifecycle import update as updates
     from kopsgen.state import verbs
 
+    if out_dir:
+        paths.check_output_folder(out_dir, "--out")
     registry = verbs.registry(state)
     prepared = updates.prepare(registry, name, target, fmt, out_dir, dry_run=not yes,
                                allow_unreadable_config_base=allow_unreadable)
