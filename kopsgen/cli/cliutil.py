@@ -164,6 +164,11 @@ class GlobalFlags:
         if merged["verbose"] and merged["quiet"]:
             raise click.UsageError("-v/--verbose and -q/--quiet contradict each other: choose one", ctx)
         set_console(ctx, Console(QUIET if merged["quiet"] else NORMAL + merged["verbose"]))
+        if ctx.params.get("state"):
+            # a malformed --state (or KOPSGEN_STATE_STORE) is refused even where this run would not use it
+            from kopsgen.state import open_store
+
+            open_store(ctx.params["state"])
         return super().invoke(ctx)
 
 

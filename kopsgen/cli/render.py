@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from kopsgen.cli import cliutil, paths
+from kopsgen.errors import KopsgenError
 from kopsgen.cli.root import NAME_HELP, STATE_ENV, STATE_HELP, TARGETS, cli, open_render_session
 
 
@@ -54,7 +55,15 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
         fmt = pipeline.output_format(target, fmt)
     if out_dir:   # before the session, which may make the cluster's CAs in the state store
         paths.check_output_folder(out_dir, "-o/--out")
-    session = open_render_session(files, spec, name, state, read_only=False)
+    uploading = upload_templates or upload_files
+
+    def check_uploads(loaded) -> None:
+        if uploading:
+            from kopsgen.publish.cloudformation import check_uploads as refuse_failing_uploads
+
+            refuse_failing_uploads(loaded, upload_templates=upload_templates, upload_files=upload_files)
+
+    session = open_render_session(files, spec, name, state, read_only=False, check=check_uploads)
     cluster_spec = session.spec
     if target == "files":  # nothing to render: the files nodes read go straight to the state store
         from click.core import ParameterSource
@@ -71,7 +80,12 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
     with say.task(f"rendering {cluster_spec.cluster.name} for {target}"):
         rendered = pipeline.render(session, target, fmt)
     out = Path(out_dir) if out_dir else Path("outputs") / cluster_spec.cluster.name / target
-    write_output(out, rendered)
+    if not out_dir:
+        paths.check_output_folder(out, "-o/--out")
+    # the AWS account some state-store files name, looked up before the first write
+    values = session.bootstrap.apply_time_values({f.key for f in session.bootstrap.files}) if upload_files else None
+    with say.task(f"writing {len(rendered)} files to {out}"):
+        write_output(out, rendered)
     say.status(f"wrote {len(rendered)} files to {out}")
     unreadable = pipeline.config_base_warning(cluster_spec)
     if unreadable:   # render still works (it is how kopsgen is tried out), but says it loudly
@@ -79,9 +93,15 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
     if target == "cloudformation":
         from kopsgen.publish.cloudformation import after_render
 
-        uploading = say.task(f"uploading to {cluster_spec.cluster.config_base.url}")
-        with uploading if upload_templates or upload_files else contextlib.nullcontext():
-            lines = after_render(session, rendered, upload_templates=upload_templates, upload_files=upload_files)
+        task = say.task(f"uploading to {cluster_spec.cluster.config_base.url}")
+        with task if uploading else contextlib.nullcontext():
+            try:
+                lines = after_render(session, rendered, upload_templates=upload_templates,
+                                     upload_files=upload_files, apply_time_values=values)
+            except KopsgenError as exc:   # after the first write: say what is written and how to finish
+                exc.args = (f"{exc} (the {len(rendered)} files in {out} are written; running the same command "
+                            f"again finishes the uploads)",)
+                raise
         for line in lines:
             say.status(line)
 

@@ -17,14 +17,30 @@ class UploadError(KopsgenError):
     exit_code = 1
 
 
+def check_uploads(spec: ClusterSpec, *, upload_templates: bool, upload_files: bool) -> None:
+    """Refuse, before anything is written anywhere, the uploads that cannot work: templates without an S3
+    configBase, a configBase bucket that does not exist or that the caller's credentials cannot reach."""
+    if upload_templates and template_folder(spec) is None:
+        raise UsageError(f"--upload-templates needs the cluster's configBase on S3 (s3://...); it is "
+                         f"{spec.cluster.config_base.url}: drop the flag, or set spec.configBase to an S3 folder")
+    if (upload_templates or upload_files) and spec.cluster.config_base.scheme == "s3":
+        store = S3StateStore(spec.cluster.config_base.url)
+        try:
+            store.list("")   # one request: credentials, the bucket, and the right to read it
+        except StateStoreError as exc:
+            raise UploadError(f"{exc}; nothing was written") from None
+
+
 def after_render(session: RenderSession, files: dict[str, bytes], *, upload_templates: bool = False,
-                 upload_files: bool = False) -> list[str]:
+                 upload_files: bool = False, apply_time_values: dict[str, str] | None = None) -> list[str]:
     """What the CLI does and says once the CloudFormation output of `session` is written: the optional
-    uploads, then the notes on what is still to do."""
+    uploads, then the notes on what is still to do. `apply_time_values` are those the caller looked up
+    before writing anything (bootstrap.apply_time_values). A failure half way says what was uploaded and
+    that running the command again finishes (what is already in place is not written again)."""
     spec = session.spec
     lines: list[str] = []
     if upload_files:
-        written = session.bootstrap.upload_state_files()
+        written = _upload_state_files(session, apply_time_values)
         lines.append(f"uploaded {len(written)} state-store files to {spec.cluster.config_base.url}"
                      + ("" if written else " (all were up to date)"))
     if upload_templates:
@@ -33,6 +49,24 @@ def after_render(session: RenderSession, files: dict[str, bytes], *, upload_temp
         lines.append(f"uploaded {len(urls)} template{'s' if len(urls) != 1 else ''} to {main.rsplit('/', 1)[0]}/")
         lines.append(f"create the stack with --template-url {main}")
     return lines + notes(files, templates_uploaded=upload_templates, files_uploaded=upload_files)
+
+
+def _upload_state_files(session: RenderSession, values: dict[str, str] | None) -> list[str]:
+    """The state-store files to the configBase, one at a time, so that a failure can say how far it got."""
+    from kopsgen.state import open_store
+
+    bootstrap = session.bootstrap
+    target = open_store(bootstrap.context.config_base.store_url)
+    keys = [f.key for f in bootstrap.files]
+    written: list[str] = []
+    for done, key in enumerate(keys):
+        try:
+            written += bootstrap.upload_state_files(target, apply_time_values=values, keys=[key])
+        except KopsgenError as exc:
+            raise UploadError(f"{exc}; {done} of {len(keys)} state-store files are in place in {target.url} "
+                              f"({len(written)} written by this run), the rest are not: fix the cause and run the "
+                              f"same command again to finish (files already in place are not written again)") from None
+    return written
 
 
 def upload_templates(spec: ClusterSpec, files: dict[str, bytes], client=None) -> dict[str, str]:

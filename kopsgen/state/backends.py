@@ -3,6 +3,7 @@ the other's module to pick."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -28,4 +29,10 @@ def open_store(url: str | None = None) -> StateStore:
     path = rest if sep else url
     if not path:
         raise UsageError(f"state store {url!r} names no folder")
-    return FileStateStore(url, Path(path).expanduser())
+    root = Path(path).expanduser()
+    for above in (root, *root.parents):   # a file where the store's folder (or one above it) must be
+        if os.path.lexists(above):
+            if not above.is_dir():
+                raise UsageError(f"state store {url!r}: {above} is a file, not a folder; choose another state store")
+            break
+    return FileStateStore(url, root)
