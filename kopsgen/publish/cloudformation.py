@@ -28,7 +28,7 @@ def check_uploads(spec: ClusterSpec, *, upload_templates: bool, upload_files: bo
         try:
             store.list("")   # one request: credentials, the bucket, and the right to read it
         except StateStoreError as exc:
-            raise UploadError(f"{exc}; nothing was written") from None
+            raise UsageError(f"{exc}; nothing was written") from None
 
 
 def after_render(session: RenderSession, files: dict[str, bytes], *, upload_templates: bool = False,
@@ -41,7 +41,7 @@ def after_render(session: RenderSession, files: dict[str, bytes], *, upload_temp
     lines: list[str] = []
     if upload_files:
         written = _upload_state_files(session, apply_time_values)
-        lines.append(f"uploaded {len(written)} state-store files to {spec.cluster.config_base.url}"
+        lines.append(f"uploaded {len(written)} state-store file{'' if len(written) == 1 else 's'} to {spec.cluster.config_base.url}"
                      + ("" if written else " (all were up to date)"))
     if upload_templates:
         urls = _upload_templates(spec, files)
@@ -85,7 +85,8 @@ def upload_templates(spec: ClusterSpec, files: dict[str, bytes], client=None) ->
         try:
             client.put_object(Bucket=folder.bucket, Key=key, Body=files[path], ContentType=content_type)
         except Exception as exc:  # botocore's errors: report which object, without a traceback
-            raise UploadError(f"cannot upload s3://{folder.bucket}/{key}: {exc}") from None
+            raise UploadError(f"cannot upload s3://{folder.bucket}/{key}: {exc}; {len(urls)} of the templates are "
+                              f"uploaded: fix the cause and run the same command again to finish") from None
         urls[path] = https_url(folder.bucket, key, region)
         progress.step(f"uploaded s3://{folder.bucket}/{key}")
     return urls
