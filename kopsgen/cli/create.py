@@ -132,9 +132,6 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
         if Path(output_file).exists() and not force:
             raise UsageError(f"--output {output_file}: the file exists; add --force to replace it, or choose "
                              f"another file (nothing was written)")
-    from kopsgen.state import open_store
-
-    open_store(state)   # a malformed --state (or KOPSGEN_STATE_STORE) is refused before it becomes the configBase
     key = None
     if ssh_public_key:
         try:
