@@ -95,8 +95,8 @@ def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None,
         sys.exit(2)
     with cliutil.console().task(f"writing {prepared.out_dir} and the state-store files"):
         updates.write(prepared)
-    cliutil.console().status(f"\nwrote {cliutil.counted(len(prepared.files), 'file')} to {prepared.out_dir}; state-store files: "
-                             f"{len(prepared.written)} written, {len(prepared.deleted)} deleted "
+    cliutil.console().status(f"\nwrote {cliutil.counted(len(prepared.files), 'file')} to {prepared.out_dir}; "
+                             f"state-store files: {len(prepared.written)} written, {len(prepared.deleted)} deleted "
                              f"({prepared.spec.cluster.config_base.url}); render recorded in "
                              f"{registry.store.location(prepared.record_key)}", err=True)
     if target == "cloudformation":

@@ -41,8 +41,8 @@ def after_render(session: RenderSession, files: dict[str, bytes], *, upload_temp
     lines: list[str] = []
     if upload_files:
         written = _upload_state_files(session, apply_time_values)
-        lines.append(f"uploaded {len(written)} state-store file{'' if len(written) == 1 else 's'} to {spec.cluster.config_base.url}"
-                     + ("" if written else " (all were up to date)"))
+        lines.append(f"uploaded {len(written)} state-store file{'' if len(written) == 1 else 's'} to "
+                     f"{spec.cluster.config_base.url}" + ("" if written else " (all were up to date)"))
     if upload_templates:
         urls = _upload_templates(spec, files)
         main = urls[main_template(files)]
@@ -52,20 +52,19 @@ def after_render(session: RenderSession, files: dict[str, bytes], *, upload_temp
 
 
 def _upload_state_files(session: RenderSession, values: dict[str, str] | None) -> list[str]:
-    """The state-store files to the configBase, one at a time, so that a failure can say how far it got."""
+    """The state-store files to the configBase; a failure says how far it got."""
     from kopsgen.state import open_store
 
     bootstrap = session.bootstrap
     target = open_store(bootstrap.context.config_base.store_url)
-    keys = [f.key for f in bootstrap.files]
     written: list[str] = []
-    for done, key in enumerate(keys):
-        try:
-            written += bootstrap.upload_state_files(target, apply_time_values=values, keys=[key])
-        except KopsgenError as exc:
-            raise UploadError(f"{exc}; {done} of {len(keys)} state-store files are in place in {target.url} "
-                              f"({len(written)} written by this run), the rest are not: fix the cause and run the "
-                              f"same command again to finish (files already in place are not written again)") from None
+    try:
+        bootstrap.upload_state_files(target, apply_time_values=values, written=written)
+    except KopsgenError as exc:
+        total = len(bootstrap.files)
+        raise UploadError(f"{exc}; {len(written)} state-store file{'' if len(written) == 1 else 's'} of {total} "
+                          f"written to {target.url} before the failure: fix the cause and run the same command "
+                          f"again to finish (files already in place are not written again)") from None
     return written
 
 

@@ -99,7 +99,7 @@ def test_a_store_refusing_a_write_half_way_says_what_is_in_place_and_a_rerun_fin
     failed = _render(tmp_path, spec, "--upload-files")
     assert failed.exit_code == 1, failed.output
     assert "refused on purpose" in failed.stderr
-    assert "4 of " in failed.stderr and "state-store files are in place" in failed.stderr
+    assert "4 state-store files of " in failed.stderr and "before the failure" in failed.stderr
     assert "run the same command again" in failed.stderr and f"files in {tmp_path / 'out'} are written" in failed.stderr
     assert _in_bucket(aws) == sorted(f"{CLUSTER}/{key}" for key in calls[:4])   # exactly what it says
     assert (tmp_path / "out" / f"{CLUSTER}.json").is_file()
@@ -107,7 +107,7 @@ def test_a_store_refusing_a_write_half_way_says_what_is_in_place_and_a_rerun_fin
     monkeypatch.setattr(S3StateStore, "write", real_write)
     again = _render(tmp_path, spec, "--upload-files")
     assert again.exit_code == 0, again.output
-    total = int(failed.stderr.split("4 of ")[1].split()[0])
+    total = int(failed.stderr.split("4 state-store files of ")[1].split()[0])
     assert len(_in_bucket(aws)) == total
     assert f"uploaded {total - 4} state-store files" in again.output
     assert os.listdir(tmp_path / "out")
