@@ -15,7 +15,7 @@ import subprocess
 from collections import Counter
 from dataclasses import dataclass
 
-from kopsgen.errors import KopsgenError
+from kopsgen.errors import KopsgenError, UsageError
 from kopsgen.ir.base import Graph, Resource, iter_refs
 
 FORMATS = ("dot", "svg", "mermaid")
@@ -212,4 +212,4 @@ def format_for(path: str | None, fmt: str | None) -> str:
         if path.lower().endswith(extension):
             return found
     known = ", ".join(EXTENSIONS)
-    raise GraphFormatError(f"cannot tell the format from {path!r} (known extensions: {known}); give --format")
+    raise UsageError(f"cannot tell the format from {path!r} (known extensions: {known}); give --format")

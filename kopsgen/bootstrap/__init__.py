@@ -100,7 +100,7 @@ class ClusterBootstrap:
 
     def upload_state_files(self, store: StateStore | None = None, *,
                            apply_time_values: dict[str, str] | None = None,
-                           keys: Collection[str] | None = None) -> list[str]:
+                           keys: Collection[str] | None = None, written: list[str] | None = None) -> list[str]:
         """Write every state file (or only those of `keys`) to the config base (or to `store`), and return
         the keys written. Files whose bytes are already there are left alone, so an unchanged upload
         writes nothing.
@@ -108,10 +108,12 @@ class ClusterBootstrap:
         Some files hold values known only in the target account (the node termination handler's queue
         URL and the ARNs of addons' own roles hold the account ID); Terraform fills them in at apply time,
         here they are filled from `apply_time_values` (marker -> value) or, when not given, from the account
-        in KOPSGEN_AWS_ACCOUNT_ID or of the caller's AWS credentials (the ones writing to the bucket)."""
+        in KOPSGEN_AWS_ACCOUNT_ID or of the caller's AWS credentials (the ones writing to the bucket).
+        Each key is added to `written` (when given) as soon as it is written, so that a caller can tell
+        how far a failing upload got."""
         target = store or open_store(self.context.config_base.store_url)
         values = apply_time_values
-        written = []
+        written = [] if written is None else written
         for f in self.files:
             if keys is not None and f.key not in keys:
                 continue

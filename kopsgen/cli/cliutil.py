@@ -6,8 +6,9 @@ Every command goes through these, so they all honour the same conventions:
   each file uploaded. Every command and group takes these flags (GlobalFlags), before or after the
   subcommand; their values are merged once per run and kept in the click context.
 - Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
-- Work that may take a while (uploads, writing many files) runs inside `task(...)`: its line appears only
-  if the work takes over a second, so fast runs stay quiet and slow ones never look stuck.
+- Work that may take a while (building the graph, uploads, writing many files) runs inside `task(...)`: its
+  line appears only if the work takes over a second and stderr is a terminal, so fast runs and logs stay
+  quiet and slow ones never look stuck (-v shows it always, with each step).
 - Status lines go where the command has always written them; data goes to stdout.
 """
 
@@ -56,6 +57,11 @@ def colour_enabled(stream: IO | None = None) -> bool:
 def style(text: str, role: str, stream: IO | None = None) -> str:
     """`text` dressed for its role (see STYLES) when `stream` shows colour, else unchanged."""
     return click.style(text, **STYLES[role]) if colour_enabled(stream) else text
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """`n` and the noun agreeing with it: "1 file", "2 files", "0 files"."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
 def table(rows: list[list[str]]) -> str:
@@ -108,7 +114,7 @@ class Console:
         timer = None
         if self.verbosity >= VERBOSE:
             show()
-        elif not self.quiet:
+        elif not self.quiet and stderr_is_terminal():   # a log or a pipe gets no progress lines
             timer = threading.Timer(SLOW_SECONDS, show)
             timer.daemon = True
             timer.start()
@@ -122,6 +128,14 @@ class Console:
                 timer.join()
         if shown.is_set():
             click.echo(f"{label}: done in {time.monotonic() - started:.1f}s", err=True)
+
+
+def stderr_is_terminal() -> bool:
+    isatty = getattr(sys.stderr, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed stream
+        return False
 
 
 def set_console(ctx: click.Context, console: Console) -> None:
@@ -164,6 +178,11 @@ class GlobalFlags:
         if merged["verbose"] and merged["quiet"]:
             raise click.UsageError("-v/--verbose and -q/--quiet contradict each other: choose one", ctx)
         set_console(ctx, Console(QUIET if merged["quiet"] else NORMAL + merged["verbose"]))
+        if ctx.params.get("state"):
+            # a malformed --state (or KOPSGEN_STATE_STORE) is refused even where this run would not use it
+            from kopsgen.state import open_store
+
+            open_store(ctx.params["state"])
         return super().invoke(ctx)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kopsgen.cli import cliutil
+from kopsgen.cli import cliutil, paths
 from kopsgen.cli.root import STATE_ENV, STATE_HELP, cli
 
 
@@ -79,7 +79,9 @@ def create(ctx: click.Context, files: tuple[str, ...], state: str | None) -> Non
               help="Let SSM Session Manager reach the instances (spec.kopsgen.ssmAccess) [default: on "
                    "without --ssh-access].")
 @click.option("--output", "output_file", type=click.Path(dir_okay=False),
-              help="Write the spec to this file instead of storing it or printing it.")
+              help="Write the spec to this file instead of storing it or printing it; an existing file only "
+                   "with --force.")
+@click.option("--force", is_flag=True, help="With --output: replace the file if it exists.")
 @click.option("--state", envvar=STATE_ENV, help="Store the new cluster here (s3://BUCKET/PREFIX or file://DIR) "
                                                  "[env KOPSGEN_STATE_STORE]; also its configBase.")
 @click.option("--state-region", help="Region of the --state bucket when it is not the cluster's (a central "
@@ -93,7 +95,7 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
                    kubernetes_version: str | None, network_cidr, image: str | None,
                    api_loadbalancer_type: str | None, admin_access, ssh_access, output_file: str | None,
                    state: str | None, state_region: str | None, dry_run: bool, fmt: str,
-                   ssm: bool | None = None) -> None:
+                   ssm: bool | None = None, force: bool = False) -> None:
     """Write a new cluster spec with `kops create cluster`'s defaults: one Cluster and its InstanceGroups.
 
     \b
@@ -123,6 +125,13 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
     state_flag_given = click.get_current_context().get_parameter_source("state") == ParameterSource.COMMANDLINE
     if output_file and state_flag_given:
         raise click.UsageError("--output writes a file and --state stores the cluster: choose one")
+    if force and not output_file:
+        raise click.UsageError("--force goes with --output FILE (it lets the file be replaced)")
+    if output_file:
+        paths.check_output_file(output_file, "--output")
+        if Path(output_file).exists() and not force:
+            raise UsageError(f"--output {output_file}: the file exists; add --force to replace it, or choose "
+                             f"another file (nothing was written)")
     key = None
     if ssh_public_key:
         try:

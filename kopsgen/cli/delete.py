@@ -44,7 +44,8 @@ def delete_cluster(name: str, state: str | None, yes: bool) -> None:
     if not yes:
         _confirm(f"Delete cluster {name} from {registry.store.url}?", f"delete cluster {name}")
     removed = registry.delete(name)
-    cliutil.console().status(f"deleted cluster {name}: {len(removed)} objects removed from {registry.store.url}")
+    cliutil.console().status(f"deleted cluster {name}: {cliutil.counted(len(removed), 'object')} removed from "
+                             f"{registry.store.url}")
 
 
 def _confirm(question: str, refusal: str) -> None:

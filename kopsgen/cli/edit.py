@@ -31,8 +31,12 @@ def replace(files: tuple[str, ...], name: str | None, state: str | None) -> None
     from kopsgen.state import verbs
 
     registry = verbs.registry(state)
-    stored = verbs.replace_from_files(registry, list(files), name)
-    cliutil.console().status(f"replaced cluster {stored.name} in {registry.store.url}")
+    stored, changed = verbs.replace_from_files(registry, list(files), name)
+    if changed:
+        cliutil.console().status(f"replaced cluster {stored.name} in {registry.store.url}")
+    else:
+        cliutil.console().status(f"no change: {', '.join(files)} matches cluster {stored.name} as stored in "
+                                 f"{registry.store.url}; nothing was written")
 
 
 def _run_editor(path: Path) -> None:
@@ -50,6 +54,14 @@ def _edit(cluster: str, instance_group: str | None, state: str | None) -> None:
         errors = rejected.cause.errors if isinstance(rejected.cause, SpecError) else None
         for line in [str(e) for e in errors] if errors else [f"error: {rejected.cause}"]:
             click.echo(line, err=True)
+        if rejected.changes is not None:   # storing the kept file would undo the other writer's change
+            again = f"kopsgen edit ig --name {cluster} {instance_group}" if instance_group else \
+                f"kopsgen edit cluster {cluster}"
+            click.echo(f"Someone else changed the cluster while you edited it; nothing was stored. Your change is "
+                       f"in {rejected.changes} (your whole edit in {rejected.kept}): run `{again}` again and make "
+                       f"it there, on top of theirs. Do not `replace -f` the kept file: it would undo their "
+                       f"change.", err=True)
+            sys.exit(rejected.exit_code)
         click.echo(f"The stored cluster was not changed. Your edit is kept in {rejected.kept}; fix it there "
                    f"and store it with `kopsgen replace -f {rejected.kept}`.", err=True)
         sys.exit(rejected.exit_code)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from kopsgen.cli import paths
 from kopsgen.cli.root import STATE_ENV, STATE_HELP, cli
 
 
@@ -48,6 +49,7 @@ def export_kubeconfig(name: str, admin: bool, duration: str, kubeconfig: str | N
     from kopsgen.state import verbs
 
     lifetime = kubeconfigs.parse_duration(duration) if admin else None
+    paths.check_output_file(kubeconfigs.kubeconfig_path(kubeconfig), "--kubeconfig", make_parents=True)
     registry = verbs.registry(state)
     exported = kubeconfigs.export(stored_spec(registry, name), registry.store, admin=lifetime, internal=internal,
                                   server=server, kubeconfig=kubeconfig)

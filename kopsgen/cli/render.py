@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from kopsgen.cli import cliutil
+from kopsgen.cli import cliutil, paths
+from kopsgen.errors import KopsgenError
 from kopsgen.cli.root import NAME_HELP, STATE_ENV, STATE_HELP, TARGETS, cli, open_render_session
 
 
@@ -52,16 +53,28 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
         raise click.UsageError("--upload-templates and --upload-files go with --target cloudformation")
     if target != "files":
         fmt = pipeline.output_format(target, fmt)
-    session = open_render_session(files, spec, name, state, read_only=False)
+    from click.core import ParameterSource
+
+    from_env = click.get_current_context().get_parameter_source("out_dir") == ParameterSource.ENVIRONMENT
+    if target == "files" and from_env:
+        out_dir = None   # KOPSGEN_OUT names where rendered code goes, never a place for a cluster's files
+    if out_dir:   # before the session, which may make the cluster's CAs in the state store
+        paths.check_output_folder(out_dir, "-o/--out")
+    uploading = upload_templates or upload_files
+
+    def check_uploads(loaded) -> None:
+        if uploading:
+            from kopsgen.publish.cloudformation import check_uploads as refuse_failing_uploads
+
+            refuse_failing_uploads(loaded, upload_templates=upload_templates, upload_files=upload_files)
+
+    session = open_render_session(files, spec, name, state, read_only=False, check=check_uploads)
     cluster_spec = session.spec
     if target == "files":  # nothing to render: the files nodes read go straight to the state store
-        from click.core import ParameterSource
-
-        if click.get_current_context().get_parameter_source("out_dir") == ParameterSource.ENVIRONMENT:
-            out_dir = None   # KOPSGEN_OUT names where rendered code goes, never a place for a cluster's files
         with say.task(f"writing the state-store files of {cluster_spec.cluster.name}"):
             where, written = pipeline.upload_state_files(session, out_dir)
-        say.status(f"wrote {len(written)} state-store files to {where}" + ("" if written else " (all up to date)"))
+        say.status(f"wrote {cliutil.counted(len(written), 'state-store file')} to {where}"
+                   + ("" if written else " (all up to date)"))
         unreadable = None if out_dir else pipeline.config_base_warning(cluster_spec)
         if unreadable:
             say.warning(unreadable)
@@ -69,17 +82,27 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
     with say.task(f"rendering {cluster_spec.cluster.name} for {target}"):
         rendered = pipeline.render(session, target, fmt)
     out = Path(out_dir) if out_dir else Path("outputs") / cluster_spec.cluster.name / target
-    write_output(out, rendered)
-    say.status(f"wrote {len(rendered)} files to {out}")
+    if not out_dir:
+        paths.check_output_folder(out, "-o/--out")
+    # the AWS account some state-store files name, looked up before the first write
+    values = session.bootstrap.apply_time_values({f.key for f in session.bootstrap.files}) if upload_files else None
+    with say.task(f"writing {cliutil.counted(len(rendered), 'file')} to {out}"):
+        write_output(out, rendered)
+    say.status(f"wrote {cliutil.counted(len(rendered), 'file')} to {out}")
     unreadable = pipeline.config_base_warning(cluster_spec)
     if unreadable:   # render still works (it is how kopsgen is tried out), but says it loudly
         say.warning(unreadable)
     if target == "cloudformation":
         from kopsgen.publish.cloudformation import after_render
 
-        uploading = say.task(f"uploading to {cluster_spec.cluster.config_base.url}")
-        with uploading if upload_templates or upload_files else contextlib.nullcontext():
-            lines = after_render(session, rendered, upload_templates=upload_templates, upload_files=upload_files)
+        task = say.task(f"uploading to {cluster_spec.cluster.config_base.url}")
+        with task if uploading else contextlib.nullcontext():
+            try:
+                lines = after_render(session, rendered, upload_templates=upload_templates,
+                                     upload_files=upload_files, apply_time_values=values)
+            except KopsgenError as exc:   # after the first write: say what is written and how to finish
+                exc.args = (f"{exc} (the {cliutil.counted(len(rendered), 'file')} in {out} are written)",)
+                raise
         for line in lines:
             say.status(line)
 
@@ -115,9 +138,12 @@ def graph(spec: tuple[str, ...], files: tuple[str, ...], out_file: str | None, f
     from kopsgen import pipeline
 
     chosen = pictures.format_for(out_file, fmt)
+    if out_file and out_file != "-":
+        paths.check_output_file(out_file, "-o/--out")
     # read_only: a picture never makes the cluster's CAs
     session = open_render_session(files, spec, name, state, read_only=True)
-    pic = pictures.picture(pipeline.build_graph(session), session.spec.cluster.name)
+    with cliutil.console().task(f"building the graph of {session.spec.cluster.name}"):
+        pic = pictures.picture(pipeline.build_graph(session), session.spec.cluster.name)
     text = pictures.render(pic, chosen)
     if not out_file or out_file == "-":
         click.echo(text, nl=False)
@@ -125,5 +151,6 @@ def graph(spec: tuple[str, ...], files: tuple[str, ...], out_file: str | None, f
     from kopsgen.state.verbs import write_file_atomically
 
     write_file_atomically(Path(out_file), text)
-    cliutil.console().status(f"wrote {out_file}: {len(pic.nodes)} resources, {len(pic.edges)} arrows ({chosen})")
+    cliutil.console().status(f"wrote {out_file}: {cliutil.counted(len(pic.nodes), 'resource')}, "
+                             f"{cliutil.counted(len(pic.edges), 'arrow')} ({chosen})")
 

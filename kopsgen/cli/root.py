@@ -48,6 +48,12 @@ class _Group(cliutil.Group):
         except Exception as exc:  # a bug in kopsgen: say so, briefly, unless --debug
             if cliutil.debug_enabled(ctx):
                 raise
+            if isinstance(exc, OSError) and exc.filename is not None:
+                # a path the user named (or its folder) that the system refuses, found where no check
+                # foresaw it: still the user's to change
+                cliutil.console().error(f"{exc.filename}: {exc.strerror or exc}; choose another path or fix "
+                                        f"its permissions")
+                sys.exit(2)
             click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
             click.echo("This is a bug in kopsgen; run again with --debug for the traceback.", err=True)
             sys.exit(1)
@@ -85,9 +91,10 @@ def _spec_files(files: tuple[str, ...], positional: tuple[str, ...]) -> list[str
 
 
 def open_render_session(files: tuple[str, ...], positional: tuple[str, ...], name: str | None, state: str | None,
-                        *, read_only: bool):
+                        *, read_only: bool, check=None):
     """The render session of spec files, or of the cluster `name` stored in the state store; either way the
-    cluster's CAs are kept in that state store (only read from it with `read_only`)."""
+    cluster's CAs are kept in that state store (only read from it with `read_only`). `check(spec)` runs
+    once the spec is known and before the session writes anything (the CAs it may make)."""
     from kopsgen import pipeline
     from kopsgen.state import open_store
 
@@ -101,6 +108,8 @@ def open_render_session(files: tuple[str, ...], positional: tuple[str, ...], nam
         spec = stored_spec(ClusterRegistry(store), name)
     else:
         spec = pipeline.load_spec(_spec_files(files, positional))
+    if check is not None:
+        check(spec)
     return pipeline.open_session(spec, store, read_only=read_only)
 
 

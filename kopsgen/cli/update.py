@@ -5,11 +5,12 @@ cluster's changes), `kopsgen migrate` (what switching from kops would do) and `k
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 
 import click
 
-from kopsgen.cli import cliutil
+from kopsgen.cli import cliutil, paths
 from kopsgen.cli.root import NAME_HELP, STATE_ENV, STATE_HELP, DetailedExitCommand, cli, open_render_session
 
 
@@ -70,18 +71,22 @@ def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None,
     from kopsgen.lifecycle import update as updates
     from kopsgen.state import verbs
 
+    if out_dir:
+        paths.check_output_folder(out_dir, "--out")
     registry = verbs.registry(state)
-    prepared = updates.prepare(registry, name, target, fmt, out_dir, dry_run=not yes,
-                               allow_unreadable_config_base=allow_unreadable)
+    with cliutil.console().task(f"rendering {name} and comparing it with the last render"):
+        prepared = updates.prepare(registry, name, target, fmt, out_dir, dry_run=not yes,
+                                   allow_unreadable_config_base=allow_unreadable)
     click.echo(plans.preview(prepared.plan, colour=cliutil.colour_enabled()), nl=False)
     for warning in prepared.warnings:
         cliutil.console().warning(warning)
     if not yes:
         if prepared.plan.changed:
             # --yes would refuse a plan that loses etcd volumes: say what it takes
-            insist = f" {updates.ALLOW_ETCD_VOLUME_REPLACEMENT}" if plans.etcd_volume_losses(prepared.plan) else ""
-            click.echo(f"\nNothing was written (a dry run). To write {prepared.out_dir}, the state-store files and "
-                       f"the render record: kopsgen update cluster {name} --yes{insist}", err=True)
+            insist = [updates.ALLOW_ETCD_VOLUME_REPLACEMENT] if plans.etcd_volume_losses(prepared.plan) else []
+            command = _same_command(["kopsgen", "update", "cluster", name], "--yes", *insist)
+            cliutil.console().status(f"\nNothing was written (a dry run). To write {prepared.out_dir}, the "
+                                     f"state-store files and the render record: {command}", err=True)
             sys.exit(2)
         return
     refused = updates.refusal(prepared, allow_etcd_volume_replacement=allow_etcd_loss)
@@ -90,8 +95,8 @@ def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None,
         sys.exit(2)
     with cliutil.console().task(f"writing {prepared.out_dir} and the state-store files"):
         updates.write(prepared)
-    cliutil.console().status(f"\nwrote {len(prepared.files)} files to {prepared.out_dir}; state-store files: "
-                             f"{len(prepared.written)} written, {len(prepared.deleted)} deleted "
+    cliutil.console().status(f"\nwrote {cliutil.counted(len(prepared.files), 'file')} to {prepared.out_dir}; "
+                             f"state-store files: {len(prepared.written)} written, {len(prepared.deleted)} deleted "
                              f"({prepared.spec.cluster.config_base.url}); render recorded in "
                              f"{registry.store.location(prepared.record_key)}", err=True)
     if target == "cloudformation":
@@ -100,6 +105,28 @@ def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None,
         for line in after_render(prepared.session, prepared.files):
             if "state-store files" not in line:  # written above
                 cliutil.console().status(line, err=True)
+
+
+def _same_command(words: list[str], *extra: str) -> str:
+    """The command being run, with every option the user gave on the command line (with its value) and
+    `extra`, quoted for a POSIX shell: a hint the user can paste as printed. Options from environment
+    variables are left out (they hold in the same shell), as are the global flags."""
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context()
+    for param in ctx.command.params:
+        if not isinstance(param, click.Option) or param.name not in ctx.params:
+            continue
+        if ctx.get_parameter_source(param.name) != ParameterSource.COMMANDLINE:
+            continue
+        value = ctx.params[param.name]
+        if param.is_flag:
+            if value:
+                words.append(param.opts[-1])
+        elif value is not None:
+            words += [param.opts[-1], str(value)]
+    words += [word for word in extra if word not in words]
+    return " ".join(shlex.quote(word) for word in words)
 
 
 @cli.command()
@@ -198,7 +225,7 @@ def validate_cluster(name: str, kubeconfig: str | None, context: str | None, wai
     client = client_for(kubeconfig, context or name)
 
     def retrying(result, seconds: float) -> None:
-        click.echo(f"cluster {name} not valid yet ({len(result.problems)} problems, first: "
+        click.echo(f"cluster {name} not valid yet ({cliutil.counted(len(result.problems), 'problem')}, first: "
                    f"{result.problems[0].message}); again in {seconds:.0f}s", err=True)
 
     result = validation.validate_until(spec, client, wait_seconds, pause, retrying)

@@ -87,9 +87,30 @@ def problems(doc: Document) -> list[Problem]:
         return []
     if schemacheck.is_valid(schema(kind), doc.data, CUSTOM_KEYWORDS):
         return []  # the common case, decided without jsonschema; jsonschema finds and words the problems
+    errors = list(_validator(kind).iter_errors(doc.data))
+    misspelled = _misspelled_required(errors)
     found = []
-    for error in _validator(kind).iter_errors(doc.data):
+    for error in errors:
+        if error.validator == "required" and (tuple(error.absolute_path), _missing(error)) in misspelled:
+            continue   # said once, at the misspelled field: `unknown field (did you mean "machineType"?)`
         found.extend(_to_problems(doc, error))
+    return found
+
+
+def _missing(error: ValidationError) -> str:
+    return error.message.split("'")[1] if "'" in error.message else error.message
+
+
+def _misspelled_required(errors: list[ValidationError]) -> set[tuple[tuple, str]]:
+    """(path, field) of each field an unknown sibling key is a near miss of (by _did_you_mean's rule)."""
+    found = set()
+    for error in errors:
+        if error.validator == "additionalProperties":
+            allowed = sorted((error.schema.get("properties") or {}).keys())
+            for key in _extra_keys(error):
+                hint = _did_you_mean(key, allowed)
+                if hint:
+                    found.add((tuple(error.absolute_path), hint.split('"')[1]))
     return found
 
 
@@ -227,8 +248,7 @@ def _message(error: ValidationError) -> str:
     if kind == "const":
         return f"must be {error.validator_value!r} (got {_describe(error.instance)})"
     if kind == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else error.message
-        return f'missing required field "{missing}"'
+        return f'missing required field "{_missing(error)}"'
     if kind == "minimum":
         return f"must be at least {error.validator_value} (got {_describe(error.instance)})"
     if kind == "maximum":

@@ -126,7 +126,9 @@ class FileStateStore(StateStore):
             self.root.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.root / self.LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
         except OSError as exc:
-            raise StateStoreError(f"cannot use state store {self.url}: {exc.strerror}") from None
+            # the user's to fix (a folder that cannot be made or written): exit 2, before anything is written
+            raise UsageError(f"cannot use state store {self.url}: {exc.strerror}; choose another --state or fix "
+                             f"its permissions") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield

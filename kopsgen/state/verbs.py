@@ -7,6 +7,7 @@ errors come back as SpecError (exit 2) with file, line and field, or as StateSto
 
 from __future__ import annotations
 
+import difflib
 import os
 import tempfile
 from dataclasses import dataclass
@@ -74,16 +75,19 @@ def create_from_files(store: ClusterRegistry, paths: list[str]) -> StoredCluster
     return store.create(docs)
 
 
-def replace_from_files(store: ClusterRegistry, paths: list[str], name: str | None = None) -> StoredCluster:
+def replace_from_files(store: ClusterRegistry, paths: list[str],
+                       name: str | None = None) -> tuple[StoredCluster, bool]:
     """Replace the stored objects the files hold (a Cluster, InstanceGroups, or both), keeping the
-    stored instance groups they do not mention, as `kops replace -f` does."""
+    stored instance groups they do not mention, as `kops replace -f` does. Returns the stored cluster
+    and whether anything changed (files identical to what is stored write nothing)."""
     incoming = read_all_documents(paths)
     if not incoming:
         raise UsageError(f"{paths[0]}: no documents to replace")
     cluster_name = _cluster_of(incoming, name, paths[0])
     base = store.get(cluster_name)
     merged = merge_documents(base, incoming, paths[0])
-    return store.replace(merged, base)
+    stored = store.replace(merged, base)
+    return stored, stored.versions != base.versions
 
 
 def _cluster_of(documents: list[Document], name: str | None, origin: str) -> str:
@@ -229,9 +233,10 @@ class EditOutcome:
 class EditRejected(KopsgenError):
     """The edited file did not validate (exit 2) or could not be stored (exit 1); the edit is kept."""
 
-    def __init__(self, cause: KopsgenError, kept: Path):
+    def __init__(self, cause: KopsgenError, kept: Path, changes: Path | None = None):
         self.cause = cause
         self.kept = kept
+        self.changes = changes   # on a conflict: the user's own change, as a unified diff to re-apply
         self.exit_code = cause.exit_code
         super().__init__(str(cause))
 
@@ -274,7 +279,15 @@ def edit(store: ClusterRegistry, cluster: str, instance_group: str | None,
             doc.data = with_cluster_label(doc.data, cluster) if isinstance(doc.data, dict) else doc.data
         merged = merge_documents(base, [doc], str(path))
         stored = store.replace(merged, base)
-    except (SpecError, UsageError, ConcurrentWriteError) as exc:
+    except ConcurrentWriteError as exc:
+        # storing this file would undo the other writer's change: keep the user's change apart, to re-apply
+        changes = path.with_suffix(".diff")
+        header = EDIT_HEADER.format(kind=kind)
+        changes.write_text("".join(difflib.unified_diff(
+            original.splitlines(keepends=True), edited.removeprefix(header).splitlines(keepends=True),
+            fromfile=f"{kind} {cluster} as you read it", tofile="your edit")), encoding="utf-8")
+        raise EditRejected(exc, path, changes) from None
+    except (SpecError, UsageError) as exc:
         raise EditRejected(exc, path) from None
     path.unlink(missing_ok=True)
     return EditOutcome(changed=True, stored=stored)

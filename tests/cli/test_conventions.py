@@ -289,8 +289,11 @@ def test_debug_anywhere_shows_the_traceback_of_an_internal_error(monkeypatch, ar
     assert isinstance(debugged.exception, RuntimeError)   # raised through, so Python prints the traceback
 
 
-@pytest.mark.parametrize("seconds,shown", [(0.0, False), (cliutil.SLOW_SECONDS + 0.3, True)])
-def test_a_progress_line_appears_only_for_work_over_a_second(seconds, shown):
+@pytest.mark.parametrize("seconds,terminal,shown", [(0.0, True, False), (cliutil.SLOW_SECONDS + 0.3, True, True),
+                                                    (cliutil.SLOW_SECONDS + 0.3, False, False)])
+def test_a_progress_line_appears_only_for_work_over_a_second_on_a_terminal(seconds, terminal, shown, monkeypatch):
+    monkeypatch.setattr(cliutil, "stderr_is_terminal", lambda: terminal)
+
     @click.command()
     def slow():
         with cliutil.console().task("uploading things"):

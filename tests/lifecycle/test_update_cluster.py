@@ -15,6 +15,7 @@ import copy
 import hashlib
 import json
 import re
+import shlex
 import os
 import pty
 import select
@@ -403,6 +404,25 @@ def test_cloudformation_previews_with_logical_ids(state, tmp_path, out):
             "(subnet: refers to replaced SubnetUsEast1a)") in lines
     # the Terraform record is its own: nothing was written for terraform yet
     assert preview(state).exit_code == 2
+
+
+def test_the_dry_run_hint_is_the_command_to_run_with_every_flag_that_matters(state, tmp_path, out, monkeypatch):
+    """The hint is run as printed (from the folder the preview ran in): it writes what the preview showed."""
+    monkeypatch.chdir(tmp_path)
+    flags = ["--target", "cloudformation", "--format", "yaml", "--out", "cfn out", "--allow-unreadable-config-base"]
+    dry = preview(state, *flags)
+    assert dry.exit_code == 2, dry.output
+    hint = dry.stderr.strip().splitlines()[-1].split("the render record: ", 1)[1]
+    words = shlex.split(hint)
+    assert words[:4] == ["kopsgen", "update", "cluster", NAME] and "--yes" in words
+    assert {"--target", "cloudformation", "--format", "yaml", "--out", "cfn out", "--state", state} <= set(words)
+    done = run(*words[1:])
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "cfn out" / f"{NAME}.yaml").is_file() and not (tmp_path / "outputs").exists()
+    assert preview(state, *flags).exit_code == 0   # nothing left to write
+    # -q leaves only the data: the preview, no hint
+    quiet = preview(state, "-q", "--target", "terraform", "--out", str(out), "--allow-unreadable-config-base")
+    assert quiet.exit_code == 2 and "Nothing was written" not in quiet.stderr
 
 
 # --- colour ------------------------------------------------------------------------------------------------------------------

@@ -200,7 +200,7 @@ def test_format_follows_the_extension_unless_given(tmp_path, name, fmt, start):
 def test_unknown_extension_is_a_clear_error(tmp_path):
     with pinned_state_store():
         result = CliRunner().invoke(cli, ["graph", "-f", str(MINIMAL), "-o", str(tmp_path / "g.png")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2   # the user's to fix
     assert "cannot tell the format from" in result.stderr and "--format" in result.stderr
     assert not (tmp_path / "g.png").exists()
 

@@ -49,6 +49,9 @@ CASES: list[tuple[str, Callable[[str], str], list[tuple[str, str, str]]]] = [
      [("sshAcess:", "spec.sshAcess", 'unknown field (did you mean "sshAccess"?)')]),
     ("unknown-field-group", edit("  machineType: t3.large", "  machineType: t3.large\n  rootVolumeSizes: 10"),
      [("rootVolumeSizes", "spec.rootVolumeSizes", 'unknown field (did you mean "rootVolumeSize"?)')]),
+    # a misspelled required field is one problem, said where it is, not also "missing required field"
+    ("misspelled-required-field", edit("  machineType: t3.large", "  machinType: t3.large"),
+     [("machinType", "spec.machinType", 'unknown field (did you mean "machineType"?)')]),
     ("unknown-field-no-hint", edit("  cloudProvider: aws", "  cloudProvider: aws\n  flavour: vanilla"),
      [("flavour", "spec.flavour", "unknown field")]),
     ("wrong-type-integer", edit("  minSize: 2", '  minSize: "two"'),

@@ -92,6 +92,26 @@ def test_replace_an_instance_group_from_a_file(state, spec_file, tmp_path):
     assert len(table.splitlines()) == 4  # header + the three groups: the file named only one
 
 
+def test_replace_with_what_is_stored_says_no_change(state, spec_file):
+    run("create", "-f", str(spec_file))
+    before = verbs.registry(state).get(NAME).versions
+    result = run("replace", "-f", str(spec_file))
+    assert result.exit_code == 0 and "no change" in result.output and "replaced" not in result.output
+    assert verbs.registry(state).get(NAME).versions == before
+
+
+def test_create_cluster_output_never_overwrites_another_file_without_force(state, spec_file):
+    other = spec_file.read_text()
+    refused = run("create", "cluster", "--name", "other.example.com", "--zones", "eu-west-1a",
+                  "--output", str(spec_file))
+    assert refused.exit_code == 2 and "--force" in refused.output and "exists" in refused.output
+    assert spec_file.read_text() == other
+    forced = run("create", "cluster", "--name", "other.example.com", "--zones", "eu-west-1a",
+                 "--output", str(spec_file), "--force")
+    assert forced.exit_code == 0, forced.output
+    assert "other.example.com" in spec_file.read_text()
+
+
 def test_replace_of_a_missing_cluster(state, spec_file):
     result = run("replace", "-f", str(spec_file))
     assert result.exit_code == 2 and "not found" in result.output
@@ -197,8 +217,13 @@ def test_an_edit_racing_another_writer_is_detected(state, spec_file, tmp_path):
     result = run("edit", "ig", "--name", NAME, "nodes-eu-west-1a", env={"EDITOR": editor(tmp_path, script),
                                                                          "PYTHONPATH": str(ROOT)})
     assert result.exit_code == 1, result.output
-    assert "changed by another writer" in result.output and "Your edit is kept in" in result.output
+    assert "changed by another writer" in result.output and "Someone else changed the cluster" in result.output
     assert "maxSize: 9" in stored_text(state, f"{NAME}/instancegroup/nodes-eu-west-1a")
+    # the advice keeps their change: edit again and re-apply yours (kept as a diff), never replace -f the stale copy
+    assert f"run `kopsgen edit ig --name {NAME} nodes-eu-west-1a` again" in result.output
+    assert "Do not `replace -f`" in result.output and "store it with `kopsgen replace -f" not in result.output
+    diff = Path(result.output.split("Your change is in ")[1].split(" ")[0]).read_text()
+    assert "-  maxSize: 1\n" in diff and "+  maxSize: 3\n" in diff
 
 
 def test_edit_of_a_missing_instance_group(state, spec_file):
