@@ -15,6 +15,10 @@ REQUIRED_AWS_PROVIDER = ">= 5.0.0"
 
 def render(graph: Graph, options: TerraformOptions) -> dict[str, bytes]:
     """Every file of the Terraform output, by relative path."""
+    if options.layout == "module":
+        from kopsgen.render.terraform.module import render_module
+
+        return render_module(graph, options)
     ctx = TfContext(graph)
     blocks = [*_outputs(graph, ctx), *_providers(options), *_resources(graph, ctx), _terraform_block()]
     warnings = [f"WARNING: {w}" for w in graph.warnings]
