@@ -106,6 +106,8 @@ def render_module(graph: Graph, options: TerraformOptions) -> dict[str, bytes]:
     }
     for name, blocks in root.items():
         written[f"{name}{'.json' if json_format else ''}"] = _write(blocks, [], json_format)
+    if not json_format:   # the style guide's order (source first) and a provider map, which the writer does not sort
+        written["main.tf"] = _MODULE_CALL_HCL.encode()
     written.update({f"{MODULE_DIR}/{path}": data for path, data in sorted(ctx.files.items())})
     return dict(sorted(written.items()))
 
@@ -163,7 +165,7 @@ def _tags_variable() -> TopLevel:
     return TopLevel("variable", (TAGS_VARIABLE,), {
         "description": "Extra tags for every resource that has tags (auto-scaling groups propagate them to their "
                        "instances); the tags kopsgen writes (the cluster's, Name, kops's roles) win on a clash.",
-        "type": Expr("map(string)"),
+        "type": Static("map(string)"),
         "default": {},
     })
 
@@ -176,10 +178,22 @@ def _versions(*, module: bool) -> TopLevel:
                                       "required_providers": Blocks.of({"aws": aws})})
 
 
+_ALIAS = f"aws.{FILES_PROVIDER}"
+_MODULE_CALL_HCL = f"""module "{MODULE_NAME}" {{
+  source = "./{MODULE_DIR}"
+
+  # extra tags for every resource of the cluster, e.g. {{ team = "platform" }}
+  tags = {{}}
+
+  providers = {{
+    {'aws'.ljust(len(_ALIAS))} = aws
+    {_ALIAS} = {_ALIAS}
+  }}
+}}
+"""
+
+
 def _module_call(json_format: bool) -> TopLevel:
-    if json_format:
-        providers = {"aws": "aws", f"aws.{FILES_PROVIDER}": f"aws.{FILES_PROVIDER}"}
-    else:   # keys are provider references, not strings: written as an expression
-        width = len(f"aws.{FILES_PROVIDER}")
-        providers = Expr(f"{{\n    {'aws'.ljust(width)} = aws\n    aws.{FILES_PROVIDER} = aws.{FILES_PROVIDER}\n  }}")
-    return TopLevel("module", (MODULE_NAME,), {"source": f"./{MODULE_DIR}", "providers": providers})
+    """The root's call of the module (JSON; the HCL is _MODULE_CALL_HCL)."""
+    return TopLevel("module", (MODULE_NAME,), {"source": f"./{MODULE_DIR}", "tags": {},
+                                               "providers": {"aws": "aws", _ALIAS: _ALIAS}})
