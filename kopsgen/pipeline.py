@@ -74,6 +74,10 @@ def render_graph(graph: Graph, spec: ClusterSpec, target: str, fmt: str | None =
     if layout != "flat" and target != "terraform":
         raise UsageError(f"--terraform-layout {layout} goes with --target terraform, not {target}")
     options = render_options.for_target(spec, target, output_format(target, fmt), layout)
+    if target == "terraform" and layout == "module":
+        from kopsgen.render.terraform.module import render_module
+
+        return render_module(graph, options)
     if target == "terraform":
         from kopsgen.render import terraform
 

@@ -36,8 +36,8 @@ def test_moves_are_carried_and_a_move_back_replaces_the_move_out():
     assert moved.carry(there, [], {"module.cluster.aws_vpc.x"}) == there            # kept on the next render
     back = moved.carry(there, [("module.cluster.aws_vpc.x", "aws_vpc.x")], {"aws_vpc.x"})
     assert back == (("module.cluster.aws_vpc.x", "aws_vpc.x"),)                      # no cycle
-    chained = moved.carry(there, [("module.cluster.aws_vpc.x", "module.cluster.aws_vpc.y")], {"module.cluster.aws_vpc.y"})
-    assert chained == (("aws_vpc.x", "module.cluster.aws_vpc.x"), ("module.cluster.aws_vpc.x", "module.cluster.aws_vpc.y"))
+    renamed = ("module.cluster.aws_vpc.x", "module.cluster.aws_vpc.y")   # then a label renamed: a chain
+    assert moved.carry(there, [renamed], {renamed[1]}) == (("aws_vpc.x", "module.cluster.aws_vpc.x"), renamed)
     assert moved.carry(there, [], {"aws_vpc.other"}) == ()                            # its resource is gone
 
 

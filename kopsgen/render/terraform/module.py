@@ -22,8 +22,8 @@ from kopsgen.ir.dns import AliasRecord
 from kopsgen.ir.loadbalancer import NetworkLoadBalancer
 from kopsgen.ir.network import Subnet
 from kopsgen.render.options import TerraformOptions
-from kopsgen.render.terraform import (FILES_PROVIDER, REQUIRED_AWS_PROVIDER, REQUIRED_TERRAFORM, _outputs,
-                                      _providers, _resources)
+from kopsgen.render.terraform import (FILES_PROVIDER, REQUIRED_AWS_PROVIDER, REQUIRED_TERRAFORM, output_blocks,
+                                      provider_blocks, resource_blocks)
 from kopsgen.render.terraform.hcl import Blocks, Dynamic, Expr, Merge, Static, TopLevel, to_hcl, to_json
 from kopsgen.render.terraform.registry import TfContext
 
@@ -79,11 +79,11 @@ def _describe_output(name: str) -> str:
 
 def render_module(graph: Graph, options: TerraformOptions) -> dict[str, bytes]:
     ctx = TfContext(graph)
-    outputs = _outputs(graph, ctx)
+    outputs = output_blocks(graph, ctx)
     locals_blocks = [b for b in outputs if b.block_type == "locals"]
-    resources = [_with_extra_tags(block) for block in _resources(graph, ctx)]
+    resources = [_with_extra_tags(block) for block in resource_blocks(graph, ctx)]
     module_outputs = [TopLevel("output", b.labels, {"description": _describe_output(b.labels[0]), **b.body})
-                      for b in outputs if b.block_type == "output"] + _caller_outputs(graph, ctx)
+                      for b in outputs if b.block_type == "output"] + _calleroutput_blocks(graph, ctx)
     module_outputs.sort(key=lambda b: b.labels)
     warnings = [f"WARNING: {w}" for w in graph.warnings]
     files = {
@@ -98,7 +98,7 @@ def render_module(graph: Graph, options: TerraformOptions) -> dict[str, bytes]:
         written[f"{MODULE_DIR}/{name}{'.json' if json_format else ''}"] = _write(blocks, comments, json_format)
     root = {
         "main.tf": [_module_call(json_format)],
-        "providers.tf": _providers(options),
+        "providers.tf": provider_blocks(options),
         "outputs.tf": [TopLevel("output", b.labels, {"description": b.body["description"],
                                                      "value": Expr(f"module.{MODULE_NAME}.{b.labels[0]}")})
                        for b in module_outputs],
