@@ -83,7 +83,7 @@ def render_module(graph: Graph, options: TerraformOptions) -> dict[str, bytes]:
     locals_blocks = [b for b in outputs if b.block_type == "locals"]
     resources = [_with_extra_tags(block) for block in resource_blocks(graph, ctx)]
     module_outputs = [TopLevel("output", b.labels, {"description": _describe_output(b.labels[0]), **b.body})
-                      for b in outputs if b.block_type == "output"] + _calleroutput_blocks(graph, ctx)
+                      for b in outputs if b.block_type == "output"] + _caller_outputs(graph, ctx)
     module_outputs.sort(key=lambda b: b.labels)
     warnings = [f"WARNING: {w}" for w in graph.warnings]
     files = {
