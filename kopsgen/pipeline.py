@@ -41,9 +41,13 @@ def build_graph(session: RenderSession) -> Graph:
     return graph
 
 
-def render(session: RenderSession, target: str, fmt: str | None = None) -> dict[str, bytes]:
-    """Every output file of `target` for the session's spec, by relative path. Nothing is written here."""
-    return render_graph(build_graph(session), session.spec, target, fmt)
+def render(session: RenderSession, target: str, fmt: str | None = None, *, layout: str = "flat") -> dict[str, bytes]:
+    """Every output file of `target` for the session's spec, by relative path. Nothing is written here.
+    `layout` is Terraform's: flat (kops's one file) or module (render/terraform/module.py)."""
+    return render_graph(build_graph(session), session.spec, target, fmt, layout=layout)
+
+
+TERRAFORM_LAYOUTS = ("flat", "module")
 
 
 # the formats each target writes, its default first
@@ -59,12 +63,21 @@ def output_format(target: str, fmt: str | None) -> str:
     return fmt
 
 
-def render_graph(graph: Graph, spec: ClusterSpec, target: str, fmt: str | None = None) -> dict[str, bytes]:
+def render_graph(graph: Graph, spec: ClusterSpec, target: str, fmt: str | None = None, *,
+                 layout: str = "flat") -> dict[str, bytes]:
     """Every output file of `target` for an already built graph (for callers that also read the graph).
     The renderer reads the graph and its target's options (kopsgen/render_options.py), never the spec."""
     from kopsgen import render_options
 
-    options = render_options.for_target(spec, target, output_format(target, fmt))
+    if layout not in TERRAFORM_LAYOUTS:
+        raise UsageError(f"the Terraform layout is {' or '.join(TERRAFORM_LAYOUTS)}, not {layout!r}")
+    if layout != "flat" and target != "terraform":
+        raise UsageError(f"--terraform-layout {layout} goes with --target terraform, not {target}")
+    options = render_options.for_target(spec, target, output_format(target, fmt), layout)
+    if target == "terraform" and layout == "module":
+        from kopsgen.render.terraform.module import render_module
+
+        return render_module(graph, options)
     if target == "terraform":
         from kopsgen.render import terraform
 

@@ -25,6 +25,10 @@ from kopsgen.cli.root import NAME_HELP, STATE_ENV, STATE_HELP, TARGETS, cli, ope
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), default=None,
               envvar="KOPSGEN_OUT", show_envvar=True,
               help="Output folder [default: outputs/<cluster>/<target>].")
+@click.option("--terraform-layout", "layout", type=click.Choice(("flat", "module")), default="flat", show_default=True,
+              envvar="KOPSGEN_TERRAFORM_LAYOUT", show_envvar=True,
+              help="terraform: flat (kops's kubernetes.tf) or module (the cluster as a module in cluster/, and a "
+                   "root calling it; docs/terraform-layouts.md).")
 @click.option("--upload-templates", is_flag=True,
               help="cloudformation: upload the templates to the configBase bucket (s3://) and print their URLs.")
 @click.option("--upload-files", is_flag=True,
@@ -32,7 +36,7 @@ from kopsgen.cli.root import NAME_HELP, STATE_ENV, STATE_HELP, TARGETS, cli, ope
 @click.option("--name", help=NAME_HELP)
 @click.option("--state", envvar=STATE_ENV, help=STATE_HELP + " It keeps the cluster's CAs.")
 def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str | None, out_dir: str | None,
-           upload_templates: bool, upload_files: bool, name: str | None, state: str | None) -> None:
+           layout: str, upload_templates: bool, upload_files: bool, name: str | None, state: str | None) -> None:
     """Render a cluster spec (files, or a cluster in the state store) to Terraform or CloudFormation.
 
     The cluster's CAs are made in the state store on the first render and reused after.
@@ -41,6 +45,7 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
     Examples:
       kopsgen render --target terraform -f cluster.yaml -o out/
       kopsgen render --target terraform --format json cluster.yaml
+      kopsgen render --target terraform --terraform-layout module -f cluster.yaml -o out/
       kopsgen render --target cloudformation -f cluster.yaml -o cfn/
       kopsgen render --target terraform --name c.example.com --state s3://my-state-store
       kopsgen render --target files -f cluster.yaml     (state-store files to the configBase)
@@ -51,6 +56,8 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
     say = cliutil.console()
     if (upload_templates or upload_files) and target != "cloudformation":
         raise click.UsageError("--upload-templates and --upload-files go with --target cloudformation")
+    if layout != "flat" and target != "terraform":
+        raise click.UsageError(f"--terraform-layout {layout} goes with --target terraform")
     if target != "files":
         fmt = pipeline.output_format(target, fmt)
     from click.core import ParameterSource
@@ -80,7 +87,7 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
             say.warning(unreadable)
         return
     with say.task(f"rendering {cluster_spec.cluster.name} for {target}"):
-        rendered = pipeline.render(session, target, fmt)
+        rendered = pipeline.render(session, target, fmt, layout=layout)
     out = Path(out_dir) if out_dir else Path("outputs") / cluster_spec.cluster.name / target
     if not out_dir:
         paths.check_output_folder(out, "-o/--out")

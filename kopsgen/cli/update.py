@@ -32,6 +32,10 @@ def update() -> None:
 @click.option("--format", "fmt", type=click.Choice(("hcl", "json", "yaml")), default=None,
               envvar="KOPSGEN_FORMAT", show_envvar=True,
               help="terraform: hcl (default) or json; cloudformation: json (default) or yaml.")
+@click.option("--terraform-layout", "layout", type=click.Choice(("flat", "module")), default="flat", show_default=True,
+              envvar="KOPSGEN_TERRAFORM_LAYOUT", show_envvar=True,
+              help="terraform: flat (kops's kubernetes.tf) or module (a module in cluster/ and a root calling it). "
+                   "A switch writes moved blocks (moved.tf), so Terraform moves the state instead of replacing.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               envvar="KOPSGEN_OUT", show_envvar=True,
               help="Output folder for --yes [default: outputs/<cluster>/<target>].")
@@ -42,7 +46,7 @@ def update() -> None:
                    "file:// default): it will not boot. Refused without this flag.")
 @click.option("--allow-etcd-volume-replacement", "allow_etcd_loss", is_flag=True,
               help="With --yes: write even a change that replaces or deletes etcd volumes (their data is lost).")
-def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None, state: str | None,
+def update_cluster(name: str, target: str, fmt: str | None, layout: str, out_dir: str | None, state: str | None,
                    yes: bool, allow_unreadable: bool, allow_etcd_loss: bool) -> None:
     """Show what changed since the last `update cluster --yes` of NAME; write it with --yes.
 
@@ -74,9 +78,11 @@ def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None,
     if out_dir:
         paths.check_output_folder(out_dir, "--out")
     registry = verbs.registry(state)
+    if layout != "flat" and target != "terraform":
+        raise click.UsageError(f"--terraform-layout {layout} goes with --target terraform")
     with cliutil.console().task(f"rendering {name} and comparing it with the last render"):
         prepared = updates.prepare(registry, name, target, fmt, out_dir, dry_run=not yes,
-                                   allow_unreadable_config_base=allow_unreadable)
+                                   allow_unreadable_config_base=allow_unreadable, layout=layout)
     click.echo(plans.preview(prepared.plan, colour=cliutil.colour_enabled()), nl=False)
     for warning in prepared.warnings:
         cliutil.console().warning(warning)

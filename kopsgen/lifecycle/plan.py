@@ -6,6 +6,8 @@
     -/+  replace         same address, but a change AWS cannot make in place (lifecycle/replacement.py),
                          or a reference in such a field to a resource being replaced
     -    delete          the last render had it, this one does not
+    ->   move            the same resource at a new address (lifecycle/moved.py: a `moved` block), unchanged;
+                         moved and changed shows as `~` or `-/+` at the new address, "moved from" the old
 
 A resource can also change without its own attributes changing: a field that refers to a replaced
 resource gets the new resource's ID, and a field that follows another resource's latest version (an
@@ -24,9 +26,9 @@ from kopsgen.lifecycle.snapshot import Entry, Snapshot
 from kopsgen.render.description import LOOKUP, RESOURCE, SETTING
 from kopsgen.state import layout
 
-CREATE, UPDATE, REPLACE, DELETE, READ = "create", "update", "replace", "delete", "read"
-SYMBOLS = {CREATE: "+", UPDATE: "~", REPLACE: "-/+", DELETE: "-", READ: "<="}
-COLOURS = {CREATE: "green", UPDATE: "yellow", REPLACE: "magenta", DELETE: "red", READ: "cyan"}
+CREATE, UPDATE, REPLACE, DELETE, READ, MOVE = "create", "update", "replace", "delete", "read", "move"
+SYMBOLS = {CREATE: "+", UPDATE: "~", REPLACE: "-/+", DELETE: "-", READ: "<=", MOVE: "->"}
+COLOURS = {CREATE: "green", UPDATE: "yellow", REPLACE: "magenta", DELETE: "red", READ: "cyan", MOVE: "blue"}
 ABSENT = object()
 
 
@@ -77,7 +79,18 @@ def compare(old: Snapshot | None, new: Snapshot) -> Plan:
     before = old.resources if old else {}
     after = new.resources
     changes: dict[str, ResourceChange] = {}
+    # a moved block pairs an address of the last render with one of this render: compared as one resource
+    moves = {t: f for f, t in new.moved if f in before and t in after and f not in after and t not in before}
+    for target, source in sorted(moves.items()):
+        change = _in_place(before[source], after[target])
+        if change is None:
+            change = ResourceChange(MOVE, target, after[target].title)
+        change.reasons.insert(0, f"moved from {before[source].title}")
+        changes[target] = change
+    moved_from = set(moves.values())
     for address in sorted(set(before) | set(after)):
+        if address in moves or address in moved_from:
+            continue
         if address not in before:
             changes[address] = ResourceChange(CREATE, address, after[address].title)
         elif address not in after:
@@ -86,7 +99,7 @@ def compare(old: Snapshot | None, new: Snapshot) -> Plan:
             change = _in_place(before[address], after[address])
             if change:
                 changes[address] = change
-    _knock_on(before, after, changes)
+    _knock_on(before, after, changes, set(moves))
     for address, change in list(changes.items()):
         entry = after.get(address) or before[address]
         change.role, change.kind = entry.role, entry.kind
@@ -115,7 +128,8 @@ def _in_place(old: Entry, new: Entry) -> ResourceChange | None:
     return None
 
 
-def _knock_on(before: dict[str, Entry], after: dict[str, Entry], changes: dict[str, ResourceChange]) -> None:
+def _knock_on(before: dict[str, Entry], after: dict[str, Entry], changes: dict[str, ResourceChange],
+              moved: set[str] = frozenset()) -> None:
     """Changes that follow from references: replacements first (to a fixed point), then updates."""
     by_source: dict[str, list[str]] = {}
     for address, entry in after.items():
@@ -128,7 +142,8 @@ def _knock_on(before: dict[str, Entry], after: dict[str, Entry], changes: dict[s
     def title(source: str) -> str:   # the address alone: short, and the same on every target
         return sorted(by_source[source])[0]
 
-    survivors = [a for a in sorted(after) if a in before]   # what can be updated or replaced as a consequence
+    # what can be updated or replaced as a consequence (a moved resource too, at its new address)
+    survivors = [a for a in sorted(after) if a in before or a in moved]
     grew = True
     while grew:
         grew = False
@@ -141,6 +156,8 @@ def _knock_on(before: dict[str, Entry], after: dict[str, Entry], changes: dict[s
                     if t in replaced and replacement.forces_replacement(entry.kind, f)]
             if hits:
                 reasons = [f"{f}: refers to replaced {title(t)}" for f, t in hits]
+                if change and change.action == MOVE:
+                    reasons = change.reasons + reasons
                 changes[address] = ResourceChange(REPLACE, address, entry.title,
                                                   change.attributes if change else [], reasons)
                 grew = True
@@ -158,6 +175,8 @@ def _knock_on(before: dict[str, Entry], after: dict[str, Entry], changes: dict[s
         if reasons:
             change = changes.setdefault(address, ResourceChange(UPDATE, address, entry.title))
             change.reasons.extend(reasons)
+            if change.action == MOVE:
+                change.action = UPDATE
 
 
 def _files(old: Snapshot | None, new: Snapshot) -> list[FileChange]:
@@ -210,7 +229,7 @@ def resource_lines(change: ResourceChange, colour: bool = False) -> list[str]:
     head = f"{_style(SYMBOLS[change.action], change.action, colour)} {change.title}"
     if change.reasons:
         head += f" ({'; '.join(change.reasons)})"
-    if change.action in (CREATE, DELETE, READ) or not change.attributes:
+    if change.action in (CREATE, DELETE, READ, MOVE) or not change.attributes:
         return [head]
     if len(change.attributes) == 1:
         return [f"{head}: {change.attributes[0]}"]
@@ -258,7 +277,8 @@ def loss_warning(losses: list[ResourceChange]) -> str:
 
 def summary(plan: Plan) -> str:
     files = {a: sum(1 for f in plan.files if f.action == a) for a in (CREATE, UPDATE, DELETE)}
-    return (f"Resources: {plan.count(CREATE)} to create, {plan.count(UPDATE)} to update, "
+    moving = f"{plan.count(MOVE)} to move, " if plan.count(MOVE) else ""
+    return (f"Resources: {moving}{plan.count(CREATE)} to create, {plan.count(UPDATE)} to update, "
             f"{plan.count(REPLACE)} to replace, {plan.count(DELETE)} to delete. "
             f"State-store files: {files[CREATE]} to create, {files[UPDATE]} to update, {files[DELETE]} to delete.")
 

@@ -24,7 +24,8 @@ The record is JSON, sorted, without timestamps:
           "references": [["vpc", "Vpc:c.example.com"]]
         }, ...
       ],
-      "stateFiles": {"igconfig/node/nodes-eu-west-1a/nodeupconfig.yaml": "sha256:<64 hex>", ...}
+      "stateFiles": {"igconfig/node/nodes-eu-west-1a/nodeupconfig.yaml": "sha256:<64 hex>", ...},
+      "moved": [["aws_vpc.c-example-com", "module.cluster.aws_vpc.c-example-com"], ...]   # only when any
     }
 
 - `attributes` is the rendered block flattened to dotted paths (`ebs.volume_size`, `tags.Name`); a
@@ -97,12 +98,16 @@ class Snapshot:
     resources: dict[str, Entry]
     state_files: dict[str, str]            # key relative to the config base -> "sha256:<hex>"
     kopsgen_version: str = __version__
+    # Terraform: the (from, to) addresses of the moved blocks written with this render (lifecycle/moved.py)
+    moved: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> bytes:
         doc = {"apiVersion": API_VERSION, "kind": KIND, "cluster": self.cluster, "target": self.target,
                "format": self.format, "kopsgenVersion": self.kopsgen_version, "configBase": self.config_base,
                "resources": [self.resources[a].to_dict() for a in sorted(self.resources)],
                "stateFiles": dict(sorted(self.state_files.items()))}
+        if self.moved:
+            doc["moved"] = [list(m) for m in self.moved]
         return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode()
 
     @staticmethod
@@ -114,7 +119,8 @@ class Snapshot:
             entries = [Entry.from_dict(d) for d in doc["resources"]]
             return Snapshot(doc["cluster"], doc["target"], doc["format"], doc.get("configBase", ""),
                             {e.address: e for e in entries}, dict(doc.get("stateFiles") or {}),
-                            doc.get("kopsgenVersion", ""))
+                            doc.get("kopsgenVersion", ""),
+                            tuple((str(f), str(t)) for f, t in doc.get("moved") or ()))
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise StateStoreError(f"{where} is not a readable render record ({exc}); delete it to start afresh "
                                   "(the next preview then shows everything as new)") from None

@@ -16,6 +16,7 @@ leaves the record as it was, so the next preview shows whatever is still to be w
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,10 +25,10 @@ from kopsgen.bootstrap.pki import announce_new_cas
 from kopsgen.errors import UsageError, WriteRefused
 from kopsgen.ir.base import Graph
 from kopsgen.ir.files import StateFile
-from kopsgen.lifecycle import stored_spec
+from kopsgen.lifecycle import moved, stored_spec
 from kopsgen.lifecycle.plan import Plan, compare, etcd_volume_losses, loss_lines
 from kopsgen.lifecycle.snapshot import Snapshot, take
-from kopsgen.render.description import RenderedResource
+from kopsgen.render.description import SETTING, RenderedResource
 from kopsgen.session import RenderSession
 from kopsgen.spec.api import ClusterSpec
 from kopsgen.state import layout
@@ -72,7 +73,7 @@ ALLOW_UNREADABLE_FLAG = "--allow-unreadable-config-base"
 
 
 def prepare(registry: ClusterRegistry, name: str, target: str, fmt: str | None, out_dir: str | Path | None,
-            *, dry_run: bool, allow_unreadable_config_base: bool = False) -> Update:
+            *, dry_run: bool, allow_unreadable_config_base: bool = False, layout: str = "flat") -> Update:
     if target not in pipeline.FORMATS:
         raise UsageError(f"update cluster renders terraform or cloudformation, not {target!r}")
     fmt = pipeline.output_format(target, fmt)
@@ -92,11 +93,16 @@ def prepare(registry: ClusterRegistry, name: str, target: str, fmt: str | None, 
     # the cluster's CAs live in this state store; nothing may create them there before write()
     session = pipeline.open_session(spec, registry.store, read_only=True)
     graph = pipeline.build_graph(session)
-    files = pipeline.render_graph(graph, spec, target, fmt)
-    described = _describe(graph, spec, target)
+    files = pipeline.render_graph(graph, spec, target, fmt, layout=layout)
+    described = _describe(graph, spec, target, layout)
     state_files = _written_by_kopsgen(session, described)
     snapshot = take(name, target, fmt, spec.cluster.config_base.url, graph, described, state_files)
     previous, version = read_record(registry.store, name, target)
+    if target == "terraform":
+        snapshot = dataclasses.replace(snapshot, moved=moved.carry(
+            previous.moved if previous else (), moved.derive(previous, snapshot), set(snapshot.resources)))
+        if snapshot.moved:
+            files = {**files, moved.FILE[fmt]: moved.render(snapshot.moved, fmt)}
     return Update(registry, session, target, fmt, Path(out_dir) if out_dir else default_out_dir(name, target),
                   files, state_files, snapshot, version, compare(previous, snapshot),
                   None if dry_run else session.overlay,   # a dry run drops them
@@ -119,12 +125,18 @@ def refusal(update: Update, *, allow_etcd_volume_replacement: bool) -> str | Non
         f"run again with {ALLOW_ETCD_VOLUME_REPLACEMENT}. Nothing was written."])
 
 
-def _describe(graph: Graph, spec: ClusterSpec, target: str) -> list[RenderedResource]:
+def _describe(graph: Graph, spec: ClusterSpec, target: str, layout: str = "flat") -> list[RenderedResource]:
     if target == "terraform":
         from kopsgen.render.terraform.describe import describe
     else:
         from kopsgen.render.cloudformation.describe import describe
-    return describe(graph, render_options.for_target(spec, target, "json"))
+    described = describe(graph, render_options.for_target(spec, target, "json"))
+    if layout == "module":   # the module's resources, as the root's addresses name them (outputs pass through)
+        from kopsgen.render.terraform.module import MODULE_PREFIX
+
+        described = [dataclasses.replace(b, address=MODULE_PREFIX + b.address, title=MODULE_PREFIX + b.title)
+                     if b.role != SETTING else b for b in described]
+    return described
 
 
 def _written_by_kopsgen(session: RenderSession, described: list[RenderedResource]) -> dict[str, bytes]:

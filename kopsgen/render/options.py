@@ -22,6 +22,9 @@ class TerraformOptions:
     # kops's spec.target.terraform.providerExtraConfig and filesProviderExtraConfig, written into the providers
     provider_extras: dict[str, Any] = field(default_factory=dict)
     files_provider_extras: dict[str, Any] = field(default_factory=dict)
+    # "flat": kops's one file with its providers; "module": the cluster as a module and a root calling it
+    # (render/terraform/module.py)
+    layout: str = "flat"
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ REQUIRED_AWS_PROVIDER = ">= 5.0.0"
 
 
 def render(graph: Graph, options: TerraformOptions) -> dict[str, bytes]:
-    """Every file of the Terraform output, by relative path."""
+    """Every file of the flat layout, by relative path (the module layout: render/terraform/module.py)."""
     ctx = TfContext(graph)
-    blocks = [*_outputs(graph, ctx), *_providers(options), *_resources(graph, ctx), _terraform_block()]
+    blocks = [*output_blocks(graph, ctx), *provider_blocks(options), *resource_blocks(graph, ctx), _terraform_block()]
     warnings = [f"WARNING: {w}" for w in graph.warnings]
     if options.format == "json":
         main = {"kubernetes.tf.json": to_json(blocks, warnings).encode()}
@@ -25,7 +25,7 @@ def render(graph: Graph, options: TerraformOptions) -> dict[str, bytes]:
     return {**main, **dict(sorted(ctx.files.items()))}
 
 
-def _resources(graph: Graph, ctx: TfContext) -> list[TopLevel]:
+def resource_blocks(graph: Graph, ctx: TfContext) -> list[TopLevel]:
     managed: list[TopLevel] = []
     data: list[TopLevel] = []
     for resource in graph:
@@ -42,7 +42,7 @@ def _resources(graph: Graph, ctx: TfContext) -> list[TopLevel]:
     return sorted(managed, key=key) + sorted(data, key=key)
 
 
-def _outputs(graph: Graph, ctx: TfContext) -> list[TopLevel]:
+def output_blocks(graph: Graph, ctx: TfContext) -> list[TopLevel]:
     if not graph.outputs:
         return []
     values = {}
@@ -62,7 +62,7 @@ def _prefix_length(ctx: TfContext, value: PrefixLength) -> Expr:
     return Expr(prefix_length_expr(ctx.local_of(value.cidr) or ctx.ref(value.cidr).text))
 
 
-def _providers(options: TerraformOptions) -> list[TopLevel]:
+def provider_blocks(options: TerraformOptions) -> list[TopLevel]:
     # the `files` provider writes the state-store objects: it talks to the config base bucket's region
     return [TopLevel("provider", ("aws",), {"region": options.region, **options.provider_extras}),
             TopLevel("provider", ("aws",), {"alias": FILES_PROVIDER, "region": options.files_region,

@@ -44,6 +44,23 @@ class Blocks:
         return Blocks(tuple(bodies))
 
 
+@dataclass(frozen=True)
+class Merge:
+    """`merge(<base>, {...})`: a literal map merged over the map expression `base`, its keys winning (a module's
+    extra tags under the tags kopsgen writes)."""
+
+    base: str
+    value: dict
+
+
+@dataclass(frozen=True)
+class Dynamic:
+    """A `dynamic "<key>"` block: one nested block per element of `for_each`, each from `content`."""
+
+    for_each: Any
+    content: dict
+
+
 def file_expr(function: str, data_path: str) -> Expr:
     """`file("${path.module}/data/...")`-style reference to a file written beside the config."""
     return Expr(f'{function}("${{path.module}}/{data_path}")')
@@ -98,6 +115,8 @@ def _inline(value: Any) -> str | None:
         return "[" + ", ".join(parts) + "]"  # type: ignore[arg-type]
     if isinstance(value, dict):
         return "{}" if not value else None
+    if isinstance(value, Merge):
+        return None
     raise TypeError(f"cannot write {type(value).__name__} as HCL")
 
 
@@ -121,6 +140,12 @@ class _Writer:
 
         for key in sorted(body):
             value = body[key]
+            if isinstance(value, Dynamic):
+                flush()
+                self.lines.append(f"{pad}dynamic {hcl_string(key)} {{")
+                self.body({"for_each": value.for_each, "content": Blocks.of(value.content)}, indent + 1)
+                self.lines.append(f"{pad}}}")
+                continue
             if isinstance(value, Blocks):
                 flush()
                 for block in value.bodies:
@@ -139,6 +164,8 @@ class _Writer:
     def multiline(self, value: Any, indent: int) -> str:
         """A dict (HCL object) or a list holding objects, spanning several lines."""
         pad = "  " * indent
+        if isinstance(value, Merge):
+            return f"merge({value.base}, {self.multiline(value.value, indent)})"
         if isinstance(value, dict):
             inner = "  " * (indent + 1)
             rows: list[str] = []
@@ -193,6 +220,8 @@ def _json_value(value: Any) -> Any:
         return value.text
     if isinstance(value, str):
         return value.replace("${", "$${").replace("%{", "%%{")
+    if isinstance(value, Merge):
+        return "${merge(" + value.base + ", " + _inline_map(value.value) + ")}"
     if isinstance(value, Blocks):
         bodies = [_json_body(b) for b in value.bodies]
         return bodies[0] if len(bodies) == 1 else bodies
@@ -204,7 +233,15 @@ def _json_value(value: Any) -> Any:
 
 
 def _json_body(body: dict) -> dict:
-    return {k: _json_value(v) for k, v in sorted(body.items())}
+    out = {k: _json_value(v) for k, v in sorted(body.items()) if not isinstance(v, Dynamic)}
+    dynamic = {k: {"for_each": _json_value(v.for_each), "content": _json_body(v.content)}
+               for k, v in sorted(body.items()) if isinstance(v, Dynamic)}
+    return {**out, "dynamic": dynamic} if dynamic else out
+
+
+def _inline_map(value: dict) -> str:
+    """A map of literal values as a one-line HCL object, for an expression inside a JSON string."""
+    return "{" + ", ".join(f"{hcl_string(k)} = {_inline(v)}" for k, v in sorted(value.items())) + "}"
 
 
 def to_json(blocks: Iterable[TopLevel], comments: Iterable[str] = ()) -> str:
