@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from kopsgen.errors import UsageError
 from kopsgen.ir.base import Graph
+from kopsgen.render.options import S3Backend
 from kopsgen.spec.api import ClusterSpec
 from kopsgen.spec.complete import check_schema, complete_documents, load_spec, typed_spec  # noqa: F401
 from kopsgen.state.backends import open_store
@@ -41,9 +42,11 @@ def build_graph(session: RenderSession) -> Graph:
     return graph
 
 
-def render(session: RenderSession, target: str, fmt: str | None = None) -> dict[str, bytes]:
-    """Every output file of `target` for the session's spec, by relative path. Nothing is written here."""
-    return render_graph(build_graph(session), session.spec, target, fmt)
+def render(session: RenderSession, target: str, fmt: str | None = None,
+           backend: S3Backend | None = None) -> dict[str, bytes]:
+    """Every output file of `target` for the session's spec, by relative path, with `backend` (Terraform only)
+    written as backend.tf. Nothing is written here."""
+    return render_graph(build_graph(session), session.spec, target, fmt, backend)
 
 
 # the formats each target writes, its default first
@@ -59,12 +62,16 @@ def output_format(target: str, fmt: str | None) -> str:
     return fmt
 
 
-def render_graph(graph: Graph, spec: ClusterSpec, target: str, fmt: str | None = None) -> dict[str, bytes]:
+def render_graph(graph: Graph, spec: ClusterSpec, target: str, fmt: str | None = None,
+                 backend: S3Backend | None = None) -> dict[str, bytes]:
     """Every output file of `target` for an already built graph (for callers that also read the graph).
     The renderer reads the graph and its target's options (kopsgen/render_options.py), never the spec."""
     from kopsgen import render_options
 
-    options = render_options.for_target(spec, target, output_format(target, fmt))
+    if backend is not None and target != "terraform":
+        raise UsageError(f"a Terraform backend (--backend) goes with --target terraform; {target} keeps no "
+                         f"Terraform state")
+    options = render_options.for_target(spec, target, output_format(target, fmt), backend)
     if target == "terraform":
         from kopsgen.render import terraform
 

@@ -10,7 +10,8 @@ import sys
 import click
 
 from kopsgen.cli import cliutil
-from kopsgen.cli.root import NAME_HELP, STATE_ENV, STATE_HELP, DetailedExitCommand, cli, open_render_session
+from kopsgen.cli.root import (NAME_HELP, STATE_ENV, STATE_HELP, DetailedExitCommand, backend_options,
+                              check_backend_flags, cli, open_render_session)
 
 
 @cli.group()
@@ -41,8 +42,10 @@ def update() -> None:
                    "file:// default): it will not boot. Refused without this flag.")
 @click.option("--allow-etcd-volume-replacement", "allow_etcd_loss", is_flag=True,
               help="With --yes: write even a change that replaces or deletes etcd volumes (their data is lost).")
+@backend_options
 def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None, state: str | None,
-                   yes: bool, allow_unreadable: bool, allow_etcd_loss: bool) -> None:
+                   yes: bool, allow_unreadable: bool, allow_etcd_loss: bool, backend_url: str | None,
+                   backend_region: str | None, backend_lock_table: str | None) -> None:
     """Show what changed since the last `update cluster --yes` of NAME; write it with --yes.
 
     Without --yes this is a dry run: the cluster is rendered from the state store in memory and
@@ -64,15 +67,18 @@ def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None,
     Examples:
       kopsgen update cluster c.example.com                      # preview
       kopsgen update cluster c.example.com --yes                # write outputs/c.example.com/terraform
+      kopsgen update cluster c.example.com --backend s3://my-tf-state/c.example.com.tfstate --yes
       kopsgen update cluster c.example.com --target cloudformation --format yaml --out cfn/ --yes
     """
     from kopsgen.lifecycle import plan as plans
     from kopsgen.lifecycle import update as updates
     from kopsgen.state import verbs
 
+    check_backend_flags(target, backend_url, backend_region, backend_lock_table)
     registry = verbs.registry(state)
+    backend = updates.Backend(backend_url, backend_region, backend_lock_table) if backend_url else None
     prepared = updates.prepare(registry, name, target, fmt, out_dir, dry_run=not yes,
-                               allow_unreadable_config_base=allow_unreadable)
+                               allow_unreadable_config_base=allow_unreadable, backend=backend)
     click.echo(plans.preview(prepared.plan, colour=cliutil.colour_enabled()), nl=False)
     for warning in prepared.warnings:
         cliutil.console().warning(warning)
