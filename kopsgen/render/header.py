@@ -36,8 +36,8 @@ class Provenance:
 
     def metadata(self) -> dict[str, str]:
         """The header as CloudFormation template Metadata."""
-        return {"GeneratedBy": f"kopsgen {self.version}", "Cluster": self.cluster, "Spec": self.source,
-                "Edits": EDITS}
+        spec = ", ".join(self.spec_files) if self.spec_files else "stored in the state store"
+        return {"GeneratedBy": f"kopsgen {self.version}", "Cluster": self.cluster, "Spec": spec, "Edits": EDITS}
 
 
 def without_version(data: bytes) -> bytes:
