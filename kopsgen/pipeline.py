@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from kopsgen.errors import UsageError
 from kopsgen.ir.base import Graph
+from kopsgen.render.options import S3Backend
 from kopsgen.spec.api import ClusterSpec
 from kopsgen.spec.complete import check_schema, complete_documents, load_spec, typed_spec  # noqa: F401
 from kopsgen.state.backends import open_store
@@ -41,10 +42,12 @@ def build_graph(session: RenderSession) -> Graph:
     return graph
 
 
-def render(session: RenderSession, target: str, fmt: str | None = None, *, layout: str = "flat") -> dict[str, bytes]:
-    """Every output file of `target` for the session's spec, by relative path. Nothing is written here.
-    `layout` is Terraform's: flat (kops's one file) or module (render/terraform/module.py)."""
-    return render_graph(build_graph(session), session.spec, target, fmt, layout=layout)
+def render(session: RenderSession, target: str, fmt: str | None = None, backend: S3Backend | None = None, *,
+           layout: str = "flat") -> dict[str, bytes]:
+    """Every output file of `target` for the session's spec, by relative path, with `backend` (Terraform only)
+    written as backend.tf. `layout` is Terraform's: flat (kops's one file) or module
+    (render/terraform/module.py). Nothing is written here."""
+    return render_graph(build_graph(session), session.spec, target, fmt, backend, layout=layout)
 
 
 TERRAFORM_LAYOUTS = ("flat", "module")
@@ -63,8 +66,8 @@ def output_format(target: str, fmt: str | None) -> str:
     return fmt
 
 
-def render_graph(graph: Graph, spec: ClusterSpec, target: str, fmt: str | None = None, *,
-                 layout: str = "flat") -> dict[str, bytes]:
+def render_graph(graph: Graph, spec: ClusterSpec, target: str, fmt: str | None = None,
+                 backend: S3Backend | None = None, *, layout: str = "flat") -> dict[str, bytes]:
     """Every output file of `target` for an already built graph (for callers that also read the graph).
     The renderer reads the graph and its target's options (kopsgen/render_options.py), never the spec."""
     from kopsgen import render_options
@@ -73,7 +76,10 @@ def render_graph(graph: Graph, spec: ClusterSpec, target: str, fmt: str | None =
         raise UsageError(f"the Terraform layout is {' or '.join(TERRAFORM_LAYOUTS)}, not {layout!r}")
     if layout != "flat" and target != "terraform":
         raise UsageError(f"--terraform-layout {layout} goes with --target terraform, not {target}")
-    options = render_options.for_target(spec, target, output_format(target, fmt), layout)
+    if backend is not None and target != "terraform":
+        raise UsageError(f"a Terraform backend (--backend) goes with --target terraform; {target} keeps no "
+                         f"Terraform state")
+    options = render_options.for_target(spec, target, output_format(target, fmt), backend, layout)
     if target == "terraform" and layout == "module":
         from kopsgen.render.terraform.module import render_module
 

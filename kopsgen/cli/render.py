@@ -10,7 +10,8 @@ import click
 
 from kopsgen.cli import cliutil, paths
 from kopsgen.errors import KopsgenError
-from kopsgen.cli.root import NAME_HELP, STATE_ENV, STATE_HELP, TARGETS, cli, open_render_session
+from kopsgen.cli.root import (NAME_HELP, STATE_ENV, STATE_HELP, TARGETS, backend_for, backend_options,
+                              check_backend_flags, cli, open_render_session)
 
 
 @cli.command()
@@ -35,8 +36,10 @@ from kopsgen.cli.root import NAME_HELP, STATE_ENV, STATE_HELP, TARGETS, cli, ope
               help="cloudformation: upload the state-store files nodes read at boot to the configBase.")
 @click.option("--name", help=NAME_HELP)
 @click.option("--state", envvar=STATE_ENV, help=STATE_HELP + " It keeps the cluster's CAs.")
+@backend_options
 def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str | None, out_dir: str | None,
-           layout: str, upload_templates: bool, upload_files: bool, name: str | None, state: str | None) -> None:
+           layout: str, upload_templates: bool, upload_files: bool, name: str | None, state: str | None,
+           backend_url: str | None, backend_region: str | None, backend_lock_table: str | None) -> None:
     """Render a cluster spec (files, or a cluster in the state store) to Terraform or CloudFormation.
 
     The cluster's CAs are made in the state store on the first render and reused after.
@@ -46,6 +49,7 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
       kopsgen render --target terraform -f cluster.yaml -o out/
       kopsgen render --target terraform --format json cluster.yaml
       kopsgen render --target terraform --terraform-layout module -f cluster.yaml -o out/
+      kopsgen render -f cluster.yaml --backend s3://my-tf-state/c.example.com/terraform.tfstate
       kopsgen render --target cloudformation -f cluster.yaml -o cfn/
       kopsgen render --target terraform --name c.example.com --state s3://my-state-store
       kopsgen render --target files -f cluster.yaml     (state-store files to the configBase)
@@ -58,6 +62,7 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
         raise click.UsageError("--upload-templates and --upload-files go with --target cloudformation")
     if layout != "flat" and target != "terraform":
         raise click.UsageError(f"--terraform-layout {layout} goes with --target terraform")
+    check_backend_flags(target, backend_url, backend_region, backend_lock_table)
     if target != "files":
         fmt = pipeline.output_format(target, fmt)
     from click.core import ParameterSource
@@ -87,7 +92,8 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
             say.warning(unreadable)
         return
     with say.task(f"rendering {cluster_spec.cluster.name} for {target}"):
-        rendered = pipeline.render(session, target, fmt, layout=layout)
+        backend = backend_for(cluster_spec, backend_url, backend_region, backend_lock_table)
+        rendered = pipeline.render(session, target, fmt, backend, layout=layout)
     out = Path(out_dir) if out_dir else Path("outputs") / cluster_spec.cluster.name / target
     if not out_dir:
         paths.check_output_folder(out, "-o/--out")

@@ -140,3 +140,41 @@ def main() -> None:
     gc.set_threshold(100_000)
     cli(prog_name="kopsgen")
 
+
+
+def backend_options(command):
+    """--backend, --backend-region and --backend-lock-table, shared by `render` and `update cluster`."""
+    command = click.option(
+        "--backend-lock-table", "backend_lock_table", envvar="KOPSGEN_BACKEND_LOCK_TABLE", show_envvar=True,
+        help="With --backend: lock the state with this DynamoDB table (key LockID) instead of an S3 lock file.")(command)
+    command = click.option(
+        "--backend-region", "backend_region", envvar="KOPSGEN_BACKEND_REGION", show_envvar=True,
+        help="With --backend: the region of its bucket [default: the cluster's region].")(command)
+    return click.option(
+        "--backend", "backend_url", envvar="KOPSGEN_BACKEND", show_envvar=True, metavar="s3://BUCKET/KEY",
+        help="terraform: keep the Terraform state in this S3 object (writes backend.tf), locked by an S3 lock "
+             "file (Terraform >= 1.10) unless --backend-lock-table is given. Never inside the cluster's "
+             "configBase.")(command)
+
+
+def check_backend_flags(target: str, backend_url: str | None, backend_region: str | None,
+                        backend_lock_table: str | None) -> None:
+    """Refuse backend flags that cannot apply, before anything is loaded or made."""
+    if backend_url is None:
+        if backend_region is not None or backend_lock_table is not None:
+            raise click.UsageError("--backend-region and --backend-lock-table go with --backend s3://BUCKET/KEY")
+        return
+    if target != "terraform":
+        raise click.UsageError(f"--backend goes with --target terraform: {target} keeps no Terraform state")
+    from kopsgen.render.terraform.backend import parse_url
+
+    parse_url(backend_url)
+
+
+def backend_for(spec, backend_url: str | None, backend_region: str | None, backend_lock_table: str | None):
+    """The S3 backend of the flags for this cluster, or None."""
+    if backend_url is None:
+        return None
+    from kopsgen import render_options
+
+    return render_options.s3_backend(spec, backend_url, backend_region, backend_lock_table)

@@ -11,7 +11,8 @@ import sys
 import click
 
 from kopsgen.cli import cliutil, paths
-from kopsgen.cli.root import NAME_HELP, STATE_ENV, STATE_HELP, DetailedExitCommand, cli, open_render_session
+from kopsgen.cli.root import (NAME_HELP, STATE_ENV, STATE_HELP, DetailedExitCommand, backend_options,
+                              check_backend_flags, cli, open_render_session)
 
 
 @cli.group()
@@ -46,8 +47,10 @@ def update() -> None:
                    "file:// default): it will not boot. Refused without this flag.")
 @click.option("--allow-etcd-volume-replacement", "allow_etcd_loss", is_flag=True,
               help="With --yes: write even a change that replaces or deletes etcd volumes (their data is lost).")
+@backend_options
 def update_cluster(name: str, target: str, fmt: str | None, layout: str, out_dir: str | None, state: str | None,
-                   yes: bool, allow_unreadable: bool, allow_etcd_loss: bool) -> None:
+                   yes: bool, allow_unreadable: bool, allow_etcd_loss: bool, backend_url: str | None,
+                   backend_region: str | None, backend_lock_table: str | None) -> None:
     """Show what changed since the last `update cluster --yes` of NAME; write it with --yes.
 
     Without --yes this is a dry run: the cluster is rendered from the state store in memory and
@@ -69,20 +72,23 @@ def update_cluster(name: str, target: str, fmt: str | None, layout: str, out_dir
     Examples:
       kopsgen update cluster c.example.com                      # preview
       kopsgen update cluster c.example.com --yes                # write outputs/c.example.com/terraform
+      kopsgen update cluster c.example.com --backend s3://my-tf-state/c.example.com.tfstate --yes
       kopsgen update cluster c.example.com --target cloudformation --format yaml --out cfn/ --yes
     """
     from kopsgen.lifecycle import plan as plans
     from kopsgen.lifecycle import update as updates
     from kopsgen.state import verbs
 
+    check_backend_flags(target, backend_url, backend_region, backend_lock_table)
     if out_dir:
         paths.check_output_folder(out_dir, "--out")
     registry = verbs.registry(state)
     if layout != "flat" and target != "terraform":
         raise click.UsageError(f"--terraform-layout {layout} goes with --target terraform")
+    backend = updates.Backend(backend_url, backend_region, backend_lock_table) if backend_url else None
     with cliutil.console().task(f"rendering {name} and comparing it with the last render"):
         prepared = updates.prepare(registry, name, target, fmt, out_dir, dry_run=not yes,
-                                   allow_unreadable_config_base=allow_unreadable, layout=layout)
+                                   allow_unreadable_config_base=allow_unreadable, layout=layout, backend=backend)
     click.echo(plans.preview(prepared.plan, colour=cliutil.colour_enabled()), nl=False)
     for warning in prepared.warnings:
         cliutil.console().warning(warning)

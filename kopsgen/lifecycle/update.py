@@ -72,12 +72,27 @@ def default_out_dir(cluster: str, target: str) -> Path:
 ALLOW_UNREADABLE_FLAG = "--allow-unreadable-config-base"
 
 
+@dataclass(frozen=True)
+class Backend:
+    """`--backend URL` with `--backend-region` and `--backend-lock-table`, checked against the stored spec."""
+
+    url: str
+    region: str | None = None
+    lock_table: str | None = None
+
+
 def prepare(registry: ClusterRegistry, name: str, target: str, fmt: str | None, out_dir: str | Path | None,
-            *, dry_run: bool, allow_unreadable_config_base: bool = False, layout: str = "flat") -> Update:
+            *, dry_run: bool, allow_unreadable_config_base: bool = False, layout: str = "flat",
+            backend: Backend | None = None) -> Update:
     if target not in pipeline.FORMATS:
         raise UsageError(f"update cluster renders terraform or cloudformation, not {target!r}")
     fmt = pipeline.output_format(target, fmt)
     spec = stored_spec(registry, name)
+    s3_backend = None
+    if backend is not None:
+        if target != "terraform":
+            raise UsageError(f"--backend goes with --target terraform: {target} keeps no Terraform state")
+        s3_backend = render_options.s3_backend(spec, backend.url, backend.region, backend.lock_table)
     warnings = []
     unreadable = pipeline.config_base_warning(spec)
     if unreadable:
@@ -93,7 +108,7 @@ def prepare(registry: ClusterRegistry, name: str, target: str, fmt: str | None, 
     # the cluster's CAs live in this state store; nothing may create them there before write()
     session = pipeline.open_session(spec, registry.store, read_only=True)
     graph = pipeline.build_graph(session)
-    files = pipeline.render_graph(graph, spec, target, fmt, layout=layout)
+    files = pipeline.render_graph(graph, spec, target, fmt, s3_backend, layout=layout)
     described = _describe(graph, spec, target, layout)
     state_files = _written_by_kopsgen(session, described)
     snapshot = take(name, target, fmt, spec.cluster.config_base.url, graph, described, state_files)

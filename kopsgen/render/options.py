@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kopsgen.render.header import Provenance
+
 
 @dataclass(frozen=True)
 class TerraformOptions:
@@ -25,6 +27,21 @@ class TerraformOptions:
     # "flat": kops's one file with its providers; "module": the cluster as a module and a root calling it
     # (render/terraform/module.py)
     layout: str = "flat"
+    # the header of every file (what wrote it, from which spec); None: no header
+    provenance: Provenance | None = None
+    # where Terraform keeps its state (backend.tf); None: the local default, terraform.tfstate
+    backend: S3Backend | None = None
+
+
+@dataclass(frozen=True)
+class S3Backend:
+    """An `s3` backend: the state object s3://bucket/key in `region`, locked by an S3 lock file (Terraform >= 1.10)
+    or, when `lock_table` is given, by that DynamoDB table."""
+
+    bucket: str
+    key: str
+    region: str
+    lock_table: str | None = None
 
 
 @dataclass(frozen=True)
@@ -35,3 +52,4 @@ class CloudFormationOptions:
     format: str = "json"
     nested_stacks: bool = False            # split even when one template would do (spec.kopsgen.nestedStacks)
     template_base_url: str | None = None   # the default of the parent template's TemplateBaseUrl
+    provenance: Provenance | None = None   # Metadata.kopsgen of every template; None: none

@@ -1296,6 +1296,9 @@ class ClusterSpec:
 
     cluster: Cluster
     instance_groups: tuple[InstanceGroup, ...]
+    # the base names of the files it was read from ("-": standard input); empty for a stored spec. The
+    # header of the rendered files names them; never a path, which would differ from one machine to another
+    source_files: tuple[str, ...] = ()
 
     def instance_group(self, name: str) -> InstanceGroup:
         found = self._groups_by_name.get(name)

@@ -53,4 +53,6 @@ def typed_spec(full: SpecDocuments) -> ClusterSpec:
 
 
 def load_spec(paths: Iterable[str | Path]) -> ClusterSpec:
-    return typed_spec(complete_documents(load_documents(paths)))
+    paths = list(paths)
+    spec = typed_spec(complete_documents(load_documents(paths)))
+    return dataclasses.replace(spec, source_files=tuple("stdin" if str(p) == "-" else Path(p).name for p in paths))

@@ -323,6 +323,18 @@ def test_errors_exit_1_so_that_2_always_means_changes(state, tmp_path, out):
     assert bad.exit_code == 1 and "networkCIDR" in bad.output and f"{NAME}/config:" in bad.output
 
 
+def test_backend_writes_backend_tf_and_is_refused_for_cloudformation(state, tmp_path, out):
+    write(state, out, "--backend", "s3://tf-state/upd/terraform.tfstate", "--backend-lock-table", "locks")
+    backend = (out / "backend.tf").read_text()
+    assert 'dynamodb_table = "locks"' in backend and 'region         = "us-east-1"' in backend
+    assert "from its spec in the state store." in backend.splitlines()[0]
+    refused = run("update", "cluster", NAME, "--state", state, "--target", "cloudformation", "--backend",
+                  "s3://tf-state/upd/terraform.tfstate")
+    assert refused.exit_code == 1 and "--backend goes with --target terraform" in refused.output
+    write(state, out)            # without the flag, the next write takes backend.tf away again
+    assert not (out / "backend.tf").exists()
+
+
 def test_help_documents_the_exit_codes():
     text = run("update", "cluster", "--help").output
     assert "0  no changes" in text and "2  changes to write" in text and "1  any error" in text

@@ -13,7 +13,7 @@ from kopsgen.cli import cli
 from tools.generate import DOCS, REFERENCE_PAGES, ROOT, cli_reference, field_reference
 
 PAGES = sorted([ROOT / "README.md", ROOT / "examples" / "README.md", *DOCS.rglob("*.md")])
-HAND_WRITTEN = ["user-guide.md", "migrating-from-kops.md", "cloudformation.md"]
+HAND_WRITTEN = ["user-guide.md", "migrating-from-kops.md", "cloudformation.md", "terraform-backend.md"]
 # What the README's design notes became: linked from the README, not held to the short-sentence rule.
 MOVED_FROM_README = ["architecture.md", "differences-from-kops.md", "security.md", "performance.md", "measured.md",
                      "testing.md"]

@@ -16,6 +16,9 @@ def render(graph: Graph, options: CloudFormationOptions) -> dict[str, bytes]:
     from kopsgen.render.cloudformation.deploy_guide import deploy_markdown
     from kopsgen.render.cloudformation.layout import lay_out
 
-    files = lay_out(assemble(graph, options.cluster), options).files()
+    stack = assemble(graph, options.cluster)
+    if options.provenance:
+        stack.metadata = {"kopsgen": options.provenance.metadata()}
+    files = lay_out(stack, options).files()
     files["DEPLOY.md"] = deploy_markdown(options.cluster, files).encode()
     return files

@@ -40,9 +40,13 @@ class Stack:
     clashes: set[str] = field(default_factory=set)
     # the IR resource (kind, name) each logical ID was made from, for describe.py
     sources: dict[str, tuple[type[Resource], str]] = field(default_factory=dict)
+    # the template's Metadata (kopsgen's header: what wrote it, from which spec), on every template
+    metadata: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         body: dict[str, Any] = {"AWSTemplateFormatVersion": FORMAT_VERSION, "Description": self.description}
+        if self.metadata:
+            body["Metadata"] = self.metadata
         if self.parameters:
             body["Parameters"] = self.parameters
         body["Resources"] = self.resources

@@ -173,7 +173,8 @@ def _split(stack: Stack, options: CloudFormationOptions, bundled: bool = False) 
     stack_of_group = {g: stack_ids[("Stack", g)] for g in groups}
     home = {lid: stack_of_group[g] for g, ids in groups.items() for lid in ids}
 
-    children: dict[str, _Child] = {sid: _Child(sid, f"{stack.description} ({g.replace(':', ' ')})")
+    children: dict[str, _Child] = {sid: _Child(sid, f"{stack.description} ({g.replace(':', ' ')})",
+                                                       stack.metadata)
                                    for g, sid in sorted(stack_of_group.items())}
     for g, ids in groups.items():
         child = children[stack_of_group[g]]
@@ -183,7 +184,7 @@ def _split(stack: Stack, options: CloudFormationOptions, bundled: bool = False) 
         child.resources = {lid: child.localize(body, home, stack.parameters, children)
                            for lid, body in sorted(child.resources.items())}
 
-    parent = _Child("", stack.description)
+    parent = _Child("", stack.description, stack.metadata)
     parent_outputs = {oid: parent.localize(out, home, stack.parameters, children)
                       for oid, out in stack.outputs.items()}
 
@@ -226,6 +227,7 @@ def _split(stack: Stack, options: CloudFormationOptions, bundled: bool = False) 
         raise RenderError(f"the parent template would have {len(parameters)} parameters and {len(parent_outputs)} "
                           f"outputs; CloudFormation allows {MAX_PARAMETERS} and {MAX_OUTPUTS}")
     parent_body: dict[str, Any] = {"AWSTemplateFormatVersion": FORMAT_VERSION, "Description": stack.description,
+                                   **({"Metadata": stack.metadata} if stack.metadata else {}),
                                    "Parameters": dict(sorted(parameters.items())), "Resources": resources}
     if parent_outputs:
         parent_body["Outputs"] = parent_outputs
@@ -247,7 +249,7 @@ def _bundles(parent_body: dict) -> Stack:
     groups = {sid: "infrastructure" if sid in read else f"bundle-{zlib.crc32(sid.encode()) % BUNDLES + 1:02d}"
               for sid in resources}
     return Stack(parent_body["Description"], resources=resources, parameters=parent_body["Parameters"],
-                 outputs=parent_body.get("Outputs", {}), groups=groups)
+                 outputs=parent_body.get("Outputs", {}), groups=groups, metadata=parent_body.get("Metadata", {}))
 
 
 def _used_by_children(children: dict[str, "_Child"]) -> set[str]:
@@ -261,9 +263,10 @@ class _Child:
     becomes a parameter of this one, fed by an output of the other (see `_Child.export`).
     """
 
-    def __init__(self, stack_id: str, description: str):
+    def __init__(self, stack_id: str, description: str, metadata: dict[str, Any]):
         self.stack_id = stack_id
         self.description = description
+        self.metadata = metadata
         self.resources: dict[str, dict] = {}
         self.parameters: dict[str, dict] = {}
         self.outputs: dict[str, dict] = {}
@@ -274,6 +277,8 @@ class _Child:
 
     def to_dict(self) -> dict:
         body: dict[str, Any] = {"AWSTemplateFormatVersion": FORMAT_VERSION, "Description": self.description}
+        if self.metadata:
+            body["Metadata"] = self.metadata
         if self.parameters:
             body["Parameters"] = dict(sorted(self.parameters.items()))
         body["Resources"] = self.resources

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kopsgen.ir.base import Graph, PrefixLength
 from kopsgen.render.terraform import mappers  # noqa: F401  (registers every mapper)
+from kopsgen.render.terraform.backend import backend_files
 from kopsgen.render.terraform.hcl import Blocks, Expr, Static, TopLevel, to_hcl, to_json
 from kopsgen.render.options import TerraformOptions
 from kopsgen.render.terraform.registry import MAPPERS, TfContext, prefix_length_expr
@@ -18,10 +19,13 @@ def render(graph: Graph, options: TerraformOptions) -> dict[str, bytes]:
     ctx = TfContext(graph)
     blocks = [*output_blocks(graph, ctx), *provider_blocks(options), *resource_blocks(graph, ctx), _terraform_block()]
     warnings = [f"WARNING: {w}" for w in graph.warnings]
+    header = options.provenance.lines() if options.provenance else []
     if options.format == "json":
-        main = {"kubernetes.tf.json": to_json(blocks, warnings).encode()}
+        main = {"kubernetes.tf.json": to_json(blocks, warnings, header).encode()}
     else:
-        main = {"kubernetes.tf": to_hcl(blocks, warnings).encode()}
+        main = {"kubernetes.tf": to_hcl(blocks, warnings, header).encode()}
+    if options.backend:
+        main.update(backend_files(options.backend, options.format, options.provenance))
     return {**main, **dict(sorted(ctx.files.items()))}
 
 

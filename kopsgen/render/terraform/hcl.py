@@ -61,6 +61,14 @@ class Dynamic:
     content: dict
 
 
+@dataclass(frozen=True)
+class Labelled:
+    """A nested block with one label, e.g. `backend "s3" { ... }` inside `terraform {}`."""
+
+    label: str
+    body: dict
+
+
 def file_expr(function: str, data_path: str) -> Expr:
     """`file("${path.module}/data/...")`-style reference to a file written beside the config."""
     return Expr(f'{function}("${{path.module}}/{data_path}")')
@@ -153,6 +161,12 @@ class _Writer:
                     self.body(block, indent + 1)
                     self.lines.append(f"{pad}}}")
                 continue
+            if isinstance(value, Labelled):
+                flush()
+                self.lines.append(f"{pad}{key} {hcl_string(value.label)} {{")
+                self.body(value.body, indent + 1)
+                self.lines.append(f"{pad}}}")
+                continue
             inline = _inline(value)
             if inline is not None:
                 group.append((key, inline))
@@ -195,9 +209,15 @@ class _Writer:
         return "[\n" + "\n".join(rows) + f"\n{pad}]"
 
 
-def to_hcl(blocks: Iterable[TopLevel], comments: Iterable[str] = ()) -> str:
-    """HCL2; each of `comments` becomes a `#` paragraph at the top of the file."""
+def to_hcl(blocks: Iterable[TopLevel], comments: Iterable[str] = (), header: Iterable[str] = ()) -> str:
+    """HCL2; `header` lines become one `#` paragraph at the top of the file, each line of it a line, then
+    each of `comments` a `#` paragraph of its own."""
     writer = _Writer()
+    header = list(header)
+    if header:
+        for line in header:
+            writer.lines.extend(f"# {part}" for part in textwrap.wrap(line, 116))
+        writer.lines.append("")
     for comment in comments:
         writer.lines.extend(f"# {line}" for line in textwrap.wrap(comment, 96))
         writer.lines.append("")
@@ -222,6 +242,8 @@ def _json_value(value: Any) -> Any:
         return value.replace("${", "$${").replace("%{", "%%{")
     if isinstance(value, Merge):
         return "${merge(" + value.base + ", " + _inline_map(value.value) + ")}"
+    if isinstance(value, Labelled):
+        return {value.label: _json_body(value.body)}
     if isinstance(value, Blocks):
         bodies = [_json_body(b) for b in value.bodies]
         return bodies[0] if len(bodies) == 1 else bodies
@@ -244,11 +266,11 @@ def _inline_map(value: dict) -> str:
     return "{" + ", ".join(f"{hcl_string(k)} = {_inline(v)}" for k, v in sorted(value.items())) + "}"
 
 
-def to_json(blocks: Iterable[TopLevel], comments: Iterable[str] = ()) -> str:
-    """Terraform JSON syntax: nested objects by block type and labels. `comments` go into the root
-    object's `//` property, which Terraform ignores (its JSON syntax's comment)."""
+def to_json(blocks: Iterable[TopLevel], comments: Iterable[str] = (), header: Iterable[str] = ()) -> str:
+    """Terraform JSON syntax: nested objects by block type and labels. The `header` lines, then `comments`,
+    go into the root object's `//` property, which Terraform ignores (its JSON syntax's comment)."""
     doc: dict[str, Any] = {}
-    comments = list(comments)
+    comments = [*header, *comments]
     if comments:
         doc["//"] = comments[0] if len(comments) == 1 else comments
     for block in blocks:

@@ -24,6 +24,7 @@ from kopsgen.ir.network import Subnet
 from kopsgen.render.options import TerraformOptions
 from kopsgen.render.terraform import (FILES_PROVIDER, REQUIRED_AWS_PROVIDER, REQUIRED_TERRAFORM, output_blocks,
                                       provider_blocks, resource_blocks)
+from kopsgen.render.terraform.backend import backend_files
 from kopsgen.render.terraform.hcl import Blocks, Dynamic, Expr, Merge, Static, TopLevel, to_hcl, to_json
 from kopsgen.render.terraform.registry import TfContext
 
@@ -93,9 +94,11 @@ def render_module(graph: Graph, options: TerraformOptions) -> dict[str, bytes]:
         "versions.tf": ([_versions(module=True)], []),
     }
     json_format = options.format == "json"
+    header = options.provenance.lines() if options.provenance else []
     written: dict[str, bytes] = {}
     for name, (blocks, comments) in files.items():
-        written[f"{MODULE_DIR}/{name}{'.json' if json_format else ''}"] = _write(blocks, comments, json_format)
+        written[f"{MODULE_DIR}/{name}{'.json' if json_format else ''}"] = _write(blocks, comments, json_format,
+                                                                                 header)
     root = {
         "main.tf": [_module_call(json_format)],
         "providers.tf": provider_blocks(options),
@@ -105,15 +108,17 @@ def render_module(graph: Graph, options: TerraformOptions) -> dict[str, bytes]:
         "versions.tf": [_versions(module=False)],
     }
     for name, blocks in root.items():
-        written[f"{name}{'.json' if json_format else ''}"] = _write(blocks, [], json_format)
+        written[f"{name}{'.json' if json_format else ''}"] = _write(blocks, [], json_format, header)
     if not json_format:   # the style guide's order (source first) and a provider map, which the writer does not sort
-        written["main.tf"] = _MODULE_CALL_HCL.encode()
+        written["main.tf"] = (to_hcl([], (), header) + _MODULE_CALL_HCL).encode()
+    if options.backend:   # the root keeps the state, so the backend goes there
+        written.update(backend_files(options.backend, options.format, options.provenance))
     written.update({f"{MODULE_DIR}/{path}": data for path, data in sorted(ctx.files.items())})
     return dict(sorted(written.items()))
 
 
-def _write(blocks: list[TopLevel], comments: list[str], json_format: bool) -> bytes:
-    return (to_json(blocks, comments) if json_format else to_hcl(blocks, comments)).encode()
+def _write(blocks: list[TopLevel], comments: list[str], json_format: bool, header: list[str]) -> bytes:
+    return (to_json(blocks, comments, header) if json_format else to_hcl(blocks, comments, header)).encode()
 
 
 def _with_extra_tags(block: TopLevel) -> TopLevel:
