@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kopsgen.cli import cliutil
+from kopsgen.cli import cliutil, complete
 from kopsgen.cli.root import STATE_ENV, STATE_HELP, cli
 
 
@@ -49,15 +49,15 @@ def create(ctx: click.Context, files: tuple[str, ...], state: str | None) -> Non
 @click.argument("cluster_name", required=False, metavar="[NAME]")
 @click.option("--name", "name", help="Cluster name, a DNS name such as mycluster.example.com.")
 @click.option("--zones", multiple=True, help="Availability zones to run in (comma-separated), e.g. eu-west-1a,eu-west-1b.")
-@click.option("--control-plane-zones", multiple=True, help="Zones for the control plane [default: --zones].")
-@click.option("--control-plane-count", type=int, default=0,
+@click.option("--control-plane-zones", "--master-zones", "control_plane_zones", multiple=True, help="Zones for the control plane [default: --zones].")
+@click.option("--control-plane-count", "--master-count", "control_plane_count", type=int, default=0,
               help="Control-plane nodes, odd [default: one per --control-plane-zones, else 1].")
 @click.option("--node-count", type=int, default=0, help="Worker nodes in total [default: one per zone].")
 @click.option("--node-size", multiple=True, help="Worker machine type(s); several make a mixed-instances group "
                                                  "[default: t3.medium].")
-@click.option("--control-plane-size", multiple=True, help="Control-plane machine type(s) [default: t3.medium].")
+@click.option("--control-plane-size", "--master-size", "control_plane_size", multiple=True, help="Control-plane machine type(s) [default: t3.medium].")
 @click.option("--topology", "-t", type=click.Choice(("public", "private")), default="public", show_default=True)
-@click.option("--networking", default="cilium", show_default=True,
+@click.option("--networking", default="cilium", show_default=True, shell_complete=complete.networking_choices,
               help="CNI: cilium, calico, kubenet, amazonvpc, flannel, kindnet, kube-router, cni, ...")
 @click.option("--bastion", is_flag=True, help="Add a bastion group (private topology only).")
 @click.option("--dns-zone", help="Route53 zone (name or ID) for the API records; implies --dns public.")
@@ -172,8 +172,8 @@ def _say_how_to_reach(documents: list[dict]) -> None:
 
 @create.command("instancegroup")
 @click.argument("instance_group")
-@click.option("--name", required=True, help="The cluster, stored in the state store.")
-@click.option("--role", default="Node", show_default=True,
+@click.option("--name", required=True, help="The cluster, stored in the state store.", shell_complete=complete.cluster_names)
+@click.option("--role", default="Node", show_default=True, shell_complete=complete.instance_group_roles,
               help="Node, ControlPlane or Bastion (any case; kops's control-plane and master work too).")
 @click.option("--subnet", "subnets", multiple=True,
               help="The cluster's subnet(s) to run in, comma-separated [default for Node and Bastion: every subnet "

@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from kopsgen.cli import cliutil
+from kopsgen.cli import cliutil, complete
 from kopsgen.cli.root import NAME_HELP, STATE_ENV, STATE_HELP, DetailedExitCommand, cli, open_render_session
 
 
@@ -25,7 +25,7 @@ def update() -> None:
 
 
 @update.command("cluster", cls=DetailedExitCommand)
-@click.argument("name")
+@click.argument("name", shell_complete=complete.cluster_names)
 @click.option("--target", type=click.Choice(("terraform", "cloudformation")), default="terraform",
               show_default=True, envvar="KOPSGEN_TARGET", show_envvar=True)
 @click.option("--format", "fmt", type=click.Choice(("hcl", "json", "yaml")), default=None,
@@ -106,7 +106,7 @@ def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None,
 @click.argument("spec", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("-f", "--filename", "files", multiple=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="Cluster spec file (YAML); repeat for several files.")
-@click.option("--name", help=NAME_HELP)
+@click.option("--name", help=NAME_HELP, shell_complete=complete.cluster_names)
 @click.option("--state", envvar=STATE_ENV, help=STATE_HELP + " Give kops's own, so that its CAs are used.")
 @click.option("--kops-dir", type=click.Path(file_okay=False),
               help="The folder kops wrote (kubernetes.tf and data/).")
@@ -158,7 +158,7 @@ def validate() -> None:
 
 
 @validate.command("cluster", cls=DetailedExitCommand)
-@click.argument("name")
+@click.argument("name", shell_complete=complete.cluster_names)
 @click.option("--kubeconfig", "kubeconfig", type=click.Path(dir_okay=False), envvar="KOPSGEN_KUBECONFIG",
               show_envvar=True, help="Kubeconfig to read [default: $KUBECONFIG, else ~/.kube/config].")
 @click.option("--context", help="Kubeconfig context [default: NAME, as `export kubeconfig` names it].")
