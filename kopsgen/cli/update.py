@@ -48,7 +48,8 @@ def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None,
     Without --yes this is a dry run: the cluster is rendered from the state store in memory and
     compared, resource by resource, with the render recorded the last time --yes wrote it
     (+ create, ~ update, -/+ replace, - delete), followed by the state-store files kopsgen writes
-    itself. Nothing is written.
+    itself. A changed file or long text (user data, a nodeup configuration, a policy, a state-store
+    file) shows how many lines change; with -v, the unified diff of each. Nothing is written.
 
     \b
     A change that replaces or deletes an etcd volume (a new zone, encryption or KMS key for a
@@ -63,6 +64,7 @@ def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None,
     \b
     Examples:
       kopsgen update cluster c.example.com                      # preview
+      kopsgen update cluster c.example.com -v                   # preview, with the diff of each changed file
       kopsgen update cluster c.example.com --yes                # write outputs/c.example.com/terraform
       kopsgen update cluster c.example.com --target cloudformation --format yaml --out cfn/ --yes
     """
@@ -73,7 +75,11 @@ def update_cluster(name: str, target: str, fmt: str | None, out_dir: str | None,
     registry = verbs.registry(state)
     prepared = updates.prepare(registry, name, target, fmt, out_dir, dry_run=not yes,
                                allow_unreadable_config_base=allow_unreadable)
-    click.echo(plans.preview(prepared.plan, colour=cliutil.colour_enabled()), nl=False)
+    verbose = cliutil.console().verbosity >= cliutil.VERBOSE
+    click.echo(plans.preview(prepared.plan, colour=cliutil.colour_enabled(), verbose=verbose), nl=False)
+    if not verbose and plans.has_text_changes(prepared.plan):
+        cliutil.console().status("(-v shows the changed lines of user data and state-store files as a diff)",
+                                 err=True)
     for warning in prepared.warnings:
         cliutil.console().warning(warning)
     if not yes:
