@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kopsgen.lifecycle import replacement
-from kopsgen.lifecycle.snapshot import Entry, Snapshot
+from kopsgen.lifecycle.snapshot import HASH_REF, Entry, Snapshot
 from kopsgen.render.description import LOOKUP, RESOURCE, SETTING
 from kopsgen.state import layout
 
@@ -247,8 +247,6 @@ def has_text_changes(plan: Plan) -> bool:
 
 def _hash_in(value: Any) -> str | None:
     """The content hash an attribute's value shows (`file(sha256:...)`, `<N characters, sha256:...>`), if one."""
-    from kopsgen.lifecycle.snapshot import HASH_REF
-
     found = HASH_REF.findall(value) if isinstance(value, str) else []
     return found[0] if len(found) == 1 else None
 
