@@ -68,6 +68,8 @@ def create(ctx: click.Context, files: tuple[str, ...], state: str | None) -> Non
 @click.option("--kubernetes-version", help="Kubernetes version [default: the stable channel's].")
 @click.option("--network-cidr", multiple=True, help="VPC CIDR(s); extra ones become additional subnets "
                                                     "[default: 172.20.0.0/16].")
+@click.option("--vpc", help="A shared VPC's ID (spec.networkID): the cluster's subnets are made in it; give its CIDR "
+                           "with --network-cidr (kops looks it up in AWS, kopsgen never calls AWS).")
 @click.option("--image", help="Machine image for every group: an ami- ID or OWNER/NAME "
                               "[default: the channel's Ubuntu 24.04 for the Kubernetes version].")
 @click.option("--api-loadbalancer-type", type=click.Choice(("public", "internal"), case_sensitive=False),
@@ -93,7 +95,7 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
                    kubernetes_version: str | None, network_cidr, image: str | None,
                    api_loadbalancer_type: str | None, admin_access, ssh_access, output_file: str | None,
                    state: str | None, state_region: str | None, dry_run: bool, fmt: str,
-                   ssm: bool | None = None) -> None:
+                   ssm: bool | None = None, vpc: str | None = None) -> None:
     """Write a new cluster spec with `kops create cluster`'s defaults: one Cluster and its InstanceGroups.
 
     \b
@@ -137,7 +139,7 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
         network_cidrs=_csv(network_cidr), image=image, api_load_balancer_type=api_loadbalancer_type,
         admin_access=_csv(admin_access), ssh_access=_csv(ssh_access),
         # absolute, so that the spec names the same folder wherever it is rendered from
-        config_base=absolute_store_url(state_store_url(state)), config_base_region=state_region, ssm_access=ssm)
+        config_base=absolute_store_url(state_store_url(state)), config_base_region=state_region, ssm_access=ssm, vpc=vpc)
     docs, data = verbs.new_cluster_documents(options)
     text = verbs.format_documents(data, fmt)
     unreadable = pipeline.config_base_warning(data[0]["spec"]["configBase"])
