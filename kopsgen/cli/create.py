@@ -49,13 +49,15 @@ def create(ctx: click.Context, files: tuple[str, ...], state: str | None) -> Non
 @click.argument("cluster_name", required=False, metavar="[NAME]")
 @click.option("--name", "name", help="Cluster name, a DNS name such as mycluster.example.com.")
 @click.option("--zones", multiple=True, help="Availability zones to run in (comma-separated), e.g. eu-west-1a,eu-west-1b.")
-@click.option("--control-plane-zones", "--master-zones", "control_plane_zones", multiple=True, help="Zones for the control plane [default: --zones].")
+@click.option("--control-plane-zones", "--master-zones", "control_plane_zones", multiple=True,
+              help="Zones for the control plane [default: --zones].")
 @click.option("--control-plane-count", "--master-count", "control_plane_count", type=int, default=0,
               help="Control-plane nodes, odd [default: one per --control-plane-zones, else 1].")
 @click.option("--node-count", type=int, default=0, help="Worker nodes in total [default: one per zone].")
 @click.option("--node-size", multiple=True, help="Worker machine type(s); several make a mixed-instances group "
                                                  "[default: t3.medium].")
-@click.option("--control-plane-size", "--master-size", "control_plane_size", multiple=True, help="Control-plane machine type(s) [default: t3.medium].")
+@click.option("--control-plane-size", "--master-size", "control_plane_size", multiple=True,
+              help="Control-plane machine type(s) [default: t3.medium].")
 @click.option("--topology", "-t", type=click.Choice(("public", "private")), default="public", show_default=True)
 @click.option("--networking", default="cilium", show_default=True, shell_complete=complete.networking_choices,
               help="CNI: cilium, calico, kubenet, amazonvpc, flannel, kindnet, kube-router, cni, ...")
@@ -139,7 +141,8 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
         network_cidrs=_csv(network_cidr), image=image, api_load_balancer_type=api_loadbalancer_type,
         admin_access=_csv(admin_access), ssh_access=_csv(ssh_access),
         # absolute, so that the spec names the same folder wherever it is rendered from
-        config_base=absolute_store_url(state_store_url(state)), config_base_region=state_region, ssm_access=ssm, vpc=vpc)
+        config_base=absolute_store_url(state_store_url(state)), config_base_region=state_region, ssm_access=ssm,
+        vpc=vpc)
     docs, data = verbs.new_cluster_documents(options)
     text = verbs.format_documents(data, fmt)
     unreadable = pipeline.config_base_warning(data[0]["spec"]["configBase"])
@@ -174,7 +177,8 @@ def _say_how_to_reach(documents: list[dict]) -> None:
 
 @create.command("instancegroup")
 @click.argument("instance_group")
-@click.option("--name", required=True, help="The cluster, stored in the state store.", shell_complete=complete.cluster_names)
+@click.option("--name", required=True, help="The cluster, stored in the state store.",
+              shell_complete=complete.cluster_names)
 @click.option("--role", default="Node", show_default=True, shell_complete=complete.instance_group_roles,
               help="Node, ControlPlane or Bastion (any case; kops's control-plane and master work too).")
 @click.option("--subnet", "subnets", multiple=True,

@@ -58,7 +58,8 @@ def _confirm(question: str, refusal: str) -> None:
 
 @delete.command("instancegroup")
 @click.argument("instance_group", shell_complete=complete.instance_group_names)
-@click.option("--name", required=True, help="The cluster, stored in the state store.", shell_complete=complete.cluster_names)
+@click.option("--name", required=True, help="The cluster, stored in the state store.",
+              shell_complete=complete.cluster_names)
 @click.option("--state", envvar=STATE_ENV, help=STATE_HELP)
 @click.option("--yes", "-y", is_flag=True, help="Delete without asking.")
 def delete_instancegroup(instance_group: str, name: str, state: str | None, yes: bool) -> None:

@@ -140,7 +140,8 @@ def test_master_flags_are_the_control_plane_flags():
         assert result.exit_code == 0, result.output
         return result.stdout
 
-    kops = spec("--master-count", "3", "--master-size", "m5.large", "--master-zones", "eu-west-1a,eu-west-1b,eu-west-1c")
+    kops = spec("--master-count", "3", "--master-size", "m5.large",
+                "--master-zones", "eu-west-1a,eu-west-1b,eu-west-1c")
     ours = spec("--control-plane-count", "3", "--control-plane-size", "m5.large",
                 "--control-plane-zones", "eu-west-1a,eu-west-1b,eu-west-1c")
     assert kops == ours and "m5.large" in kops and "control-plane-eu-west-1c" in kops
