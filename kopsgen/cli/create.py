@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kopsgen.cli import cliutil, paths
+from kopsgen.cli import cliutil, complete, paths
 from kopsgen.cli.root import STATE_ENV, STATE_HELP, cli
 
 
@@ -49,15 +49,17 @@ def create(ctx: click.Context, files: tuple[str, ...], state: str | None) -> Non
 @click.argument("cluster_name", required=False, metavar="[NAME]")
 @click.option("--name", "name", help="Cluster name, a DNS name such as mycluster.example.com.")
 @click.option("--zones", multiple=True, help="Availability zones to run in (comma-separated), e.g. eu-west-1a,eu-west-1b.")
-@click.option("--control-plane-zones", multiple=True, help="Zones for the control plane [default: --zones].")
-@click.option("--control-plane-count", type=int, default=0,
+@click.option("--control-plane-zones", "--master-zones", "control_plane_zones", multiple=True,
+              help="Zones for the control plane [default: --zones].")
+@click.option("--control-plane-count", "--master-count", "control_plane_count", type=int, default=0,
               help="Control-plane nodes, odd [default: one per --control-plane-zones, else 1].")
 @click.option("--node-count", type=int, default=0, help="Worker nodes in total [default: one per zone].")
 @click.option("--node-size", multiple=True, help="Worker machine type(s); several make a mixed-instances group "
                                                  "[default: t3.medium].")
-@click.option("--control-plane-size", multiple=True, help="Control-plane machine type(s) [default: t3.medium].")
+@click.option("--control-plane-size", "--master-size", "control_plane_size", multiple=True,
+              help="Control-plane machine type(s) [default: t3.medium].")
 @click.option("--topology", "-t", type=click.Choice(("public", "private")), default="public", show_default=True)
-@click.option("--networking", default="cilium", show_default=True,
+@click.option("--networking", default="cilium", show_default=True, shell_complete=complete.networking_choices,
               help="CNI: cilium, calico, kubenet, amazonvpc, flannel, kindnet, kube-router, cni, ...")
 @click.option("--bastion", is_flag=True, help="Add a bastion group (private topology only).")
 @click.option("--dns-zone", help="Route53 zone (name or ID) for the API records; implies --dns public.")
@@ -68,6 +70,8 @@ def create(ctx: click.Context, files: tuple[str, ...], state: str | None) -> Non
 @click.option("--kubernetes-version", help="Kubernetes version [default: the stable channel's].")
 @click.option("--network-cidr", multiple=True, help="VPC CIDR(s); extra ones become additional subnets "
                                                     "[default: 172.20.0.0/16].")
+@click.option("--vpc", help="A shared VPC's ID (spec.networkID): the cluster's subnets are made in it; give its CIDR "
+                           "with --network-cidr (kops looks it up in AWS, kopsgen never calls AWS).")
 @click.option("--image", help="Machine image for every group: an ami- ID or OWNER/NAME "
                               "[default: the channel's Ubuntu 24.04 for the Kubernetes version].")
 @click.option("--api-loadbalancer-type", type=click.Choice(("public", "internal"), case_sensitive=False),
@@ -95,7 +99,7 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
                    kubernetes_version: str | None, network_cidr, image: str | None,
                    api_loadbalancer_type: str | None, admin_access, ssh_access, output_file: str | None,
                    state: str | None, state_region: str | None, dry_run: bool, fmt: str,
-                   ssm: bool | None = None, force: bool = False) -> None:
+                   ssm: bool | None = None, force: bool = False, vpc: str | None = None) -> None:
     """Write a new cluster spec with `kops create cluster`'s defaults: one Cluster and its InstanceGroups.
 
     \b
@@ -146,7 +150,8 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
         network_cidrs=_csv(network_cidr), image=image, api_load_balancer_type=api_loadbalancer_type,
         admin_access=_csv(admin_access), ssh_access=_csv(ssh_access),
         # absolute, so that the spec names the same folder wherever it is rendered from
-        config_base=absolute_store_url(state_store_url(state)), config_base_region=state_region, ssm_access=ssm)
+        config_base=absolute_store_url(state_store_url(state)), config_base_region=state_region, ssm_access=ssm,
+        vpc=vpc)
     docs, data = verbs.new_cluster_documents(options)
     text = verbs.format_documents(data, fmt)
     unreadable = pipeline.config_base_warning(data[0]["spec"]["configBase"])
@@ -181,8 +186,9 @@ def _say_how_to_reach(documents: list[dict]) -> None:
 
 @create.command("instancegroup")
 @click.argument("instance_group")
-@click.option("--name", required=True, help="The cluster, stored in the state store.")
-@click.option("--role", default="Node", show_default=True,
+@click.option("--name", required=True, help="The cluster, stored in the state store.",
+              shell_complete=complete.cluster_names)
+@click.option("--role", default="Node", show_default=True, shell_complete=complete.instance_group_roles,
               help="Node, ControlPlane or Bastion (any case; kops's control-plane and master work too).")
 @click.option("--subnet", "subnets", multiple=True,
               help="The cluster's subnet(s) to run in, comma-separated [default for Node and Bastion: every subnet "

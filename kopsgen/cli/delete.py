@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from kopsgen.cli import cliutil
+from kopsgen.cli import cliutil, complete
 from kopsgen.cli.root import STATE_ENV, STATE_HELP, cli
 
 
@@ -22,7 +22,7 @@ def delete() -> None:
 
 
 @delete.command("cluster")
-@click.argument("name")
+@click.argument("name", shell_complete=complete.cluster_names)
 @click.option("--state", envvar=STATE_ENV, help=STATE_HELP)
 @click.option("--yes", "-y", is_flag=True, help="Delete without asking.")
 def delete_cluster(name: str, state: str | None, yes: bool) -> None:
@@ -58,8 +58,9 @@ def _confirm(question: str, refusal: str) -> None:
 
 
 @delete.command("instancegroup")
-@click.argument("instance_group")
-@click.option("--name", required=True, help="The cluster, stored in the state store.")
+@click.argument("instance_group", shell_complete=complete.instance_group_names)
+@click.option("--name", required=True, help="The cluster, stored in the state store.",
+              shell_complete=complete.cluster_names)
 @click.option("--state", envvar=STATE_ENV, help=STATE_HELP)
 @click.option("--yes", "-y", is_flag=True, help="Delete without asking.")
 def delete_instancegroup(instance_group: str, name: str, state: str | None, yes: bool) -> None:

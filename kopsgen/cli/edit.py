@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from kopsgen.cli import cliutil
+from kopsgen.cli import cliutil, complete
 from kopsgen.cli.root import STATE_ENV, STATE_HELP, cli
 
 
@@ -82,7 +82,7 @@ def edit() -> None:
 
 
 @edit.command("cluster")
-@click.argument("name")
+@click.argument("name", shell_complete=complete.cluster_names)
 @click.option("--state", envvar=STATE_ENV, help=STATE_HELP)
 def edit_cluster(name: str, state: str | None) -> None:
     """Edit the Cluster object of NAME.
@@ -95,8 +95,8 @@ def edit_cluster(name: str, state: str | None) -> None:
 
 
 @edit.command("instancegroup")
-@click.argument("instance_group")
-@click.option("--name", required=True, help="The cluster.")
+@click.argument("instance_group", shell_complete=complete.instance_group_names)
+@click.option("--name", required=True, help="The cluster.", shell_complete=complete.cluster_names)
 @click.option("--state", envvar=STATE_ENV, help=STATE_HELP)
 def edit_instancegroup(instance_group: str, name: str, state: str | None) -> None:
     """Edit one InstanceGroup of a stored cluster.

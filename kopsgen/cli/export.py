@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kopsgen.cli import paths
+from kopsgen.cli import complete, paths
 from kopsgen.cli.root import STATE_ENV, STATE_HELP, cli
 
 
@@ -19,7 +19,7 @@ def export() -> None:
 
 
 @export.command("kubeconfig")
-@click.argument("name")
+@click.argument("name", shell_complete=complete.cluster_names)
 @click.option("--admin", is_flag=True, help="Add an admin user: a client certificate in system:masters, signed by "
                                             "the cluster's CA.")
 @click.option("--duration", default="18h", show_default=True, help="How long the --admin certificate is valid.")

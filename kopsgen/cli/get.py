@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from kopsgen.cli import cliutil
+from kopsgen.cli import cliutil, complete
 from kopsgen.cli.root import STATE_ENV, STATE_HELP, cli
 
 
@@ -22,7 +22,7 @@ def get() -> None:
 
 
 @get.command("cluster")
-@click.argument("name", required=False)
+@click.argument("name", required=False, shell_complete=complete.cluster_names)
 @click.option("-f", "--filename", "files", multiple=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="Read the cluster from this spec file instead of the state store.")
 @click.option("--state", envvar=STATE_ENV, help=STATE_HELP)
@@ -104,21 +104,31 @@ def get_clusters(state: str | None, output: str) -> None:
 
 
 @get.command("instancegroups")
-@click.option("--name", required=True, help="The cluster.")
+@click.argument("groups", nargs=-1, metavar="[GROUP]...", shell_complete=complete.instance_group_names)
+@click.option("--name", required=True, help="The cluster.", shell_complete=complete.cluster_names)
 @click.option("--state", envvar=STATE_ENV, help=STATE_HELP)
 @click.option("-o", "--output", "output", type=click.Choice(("table", "yaml", "json")), default="table",
               show_default=True)
-def get_instancegroups(name: str, state: str | None, output: str) -> None:
-    """List a stored cluster's instance groups.
+def get_instancegroups(groups: tuple[str, ...], name: str, state: str | None, output: str) -> None:
+    """List a stored cluster's instance groups (only the GROUPs named, when given).
 
     \b
     Examples:
       kopsgen get instancegroups --name c.example.com
       kopsgen get ig --name c.example.com -o yaml
+      kopsgen get ig --name c.example.com nodes-eu-west-1a -o yaml
     """
     from kopsgen.state import verbs
 
     stored = verbs.registry(state).get(name)
+    if groups:
+        present = [d.name for d in stored.documents.instance_groups]
+        missing = [g for g in groups if g not in present]
+        if missing:
+            raise click.BadParameter(f"cluster {name} has no instance group {', '.join(missing)} "
+                                     f"(it has: {', '.join(sorted(present)) or 'none'})", param_hint="GROUP")
+        wanted = [d for d in stored.documents.instance_groups if d.name in groups]
+        stored.documents.instance_groups[:] = wanted
     if output == "table":
         click.echo(cliutil.table(verbs.instance_groups_table(stored)), nl=False)
     else:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from kopsgen.cli import cliutil, paths
+from kopsgen.cli import cliutil, complete, paths
 from kopsgen.errors import KopsgenError
 from kopsgen.cli.root import (NAME_HELP, STATE_ENV, STATE_HELP, TARGETS, backend_for, backend_options,
                               check_backend_flags, cli, open_render_session)
@@ -34,7 +34,7 @@ from kopsgen.cli.root import (NAME_HELP, STATE_ENV, STATE_HELP, TARGETS, backend
               help="cloudformation: upload the templates to the configBase bucket (s3://) and print their URLs.")
 @click.option("--upload-files", is_flag=True,
               help="cloudformation: upload the state-store files nodes read at boot to the configBase.")
-@click.option("--name", help=NAME_HELP)
+@click.option("--name", help=NAME_HELP, shell_complete=complete.cluster_names)
 @click.option("--state", envvar=STATE_ENV, help=STATE_HELP + " It keeps the cluster's CAs.")
 @backend_options
 def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str | None, out_dir: str | None,
@@ -130,7 +130,7 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
 @click.option("--format", "fmt", type=click.Choice(("dot", "svg", "mermaid")), default=None,
               help="dot: Graphviz source; svg: a drawing (needs Graphviz's `dot` program); mermaid: for "
                    "Markdown that renders Mermaid. [default: from -o, else dot]")
-@click.option("--name", help=NAME_HELP)
+@click.option("--name", help=NAME_HELP, shell_complete=complete.cluster_names)
 @click.option("--state", envvar=STATE_ENV, help=STATE_HELP + " Only read.")
 def graph(spec: tuple[str, ...], files: tuple[str, ...], out_file: str | None, fmt: str | None, name: str | None,
           state: str | None) -> None:

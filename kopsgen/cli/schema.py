@@ -6,19 +6,23 @@ import click
 
 from kopsgen.cli.root import cli
 
+# the kinds as typed (kops's names and short names) -> the schema's kind
+SCHEMA_KINDS = {"cluster": "Cluster", "instancegroup": "InstanceGroup", "instancegroups": "InstanceGroup",
+                "ig": "InstanceGroup"}
 
 @cli.command()
-@click.argument("kind", type=click.Choice(("cluster", "instancegroup")))
+@click.argument("kind", type=click.Choice(tuple(SCHEMA_KINDS)), metavar="{cluster|instancegroup|ig}")
 def schema(kind: str) -> None:
-    """Print the JSON Schema (Draft 2020-12) of a Cluster or an InstanceGroup.
+    """Print the JSON Schema (Draft 2020-12) of a Cluster or an InstanceGroup (ig).
 
     \b
     Example (for editors that read JSON Schema):
       kopsgen schema cluster > cluster.schema.json
+      kopsgen schema ig > instancegroup.schema.json
     """
     from kopsgen.spec.schema import schema_text
 
-    click.echo(schema_text({"cluster": "Cluster", "instancegroup": "InstanceGroup"}[kind]), nl=False)
+    click.echo(schema_text(SCHEMA_KINDS[kind]), nl=False)
 
 
 @cli.command()

@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from kopsgen.cli import cliutil, paths
+from kopsgen.cli import cliutil, complete, paths
 from kopsgen.cli.root import (NAME_HELP, STATE_ENV, STATE_HELP, DetailedExitCommand, backend_options,
                               check_backend_flags, cli, open_render_session)
 
@@ -27,7 +27,7 @@ def update() -> None:
 
 
 @update.command("cluster", cls=DetailedExitCommand)
-@click.argument("name")
+@click.argument("name", shell_complete=complete.cluster_names)
 @click.option("--target", type=click.Choice(("terraform", "cloudformation")), default="terraform",
               show_default=True, envvar="KOPSGEN_TARGET", show_envvar=True)
 @click.option("--format", "fmt", type=click.Choice(("hcl", "json", "yaml")), default=None,
@@ -56,7 +56,8 @@ def update_cluster(name: str, target: str, fmt: str | None, layout: str, out_dir
     Without --yes this is a dry run: the cluster is rendered from the state store in memory and
     compared, resource by resource, with the render recorded the last time --yes wrote it
     (+ create, ~ update, -/+ replace, - delete), followed by the state-store files kopsgen writes
-    itself. Nothing is written.
+    itself. A changed file or long text (user data, a nodeup configuration, a policy, a state-store
+    file) shows how many lines change; with -v, the unified diff of each. Nothing is written.
 
     \b
     A change that replaces or deletes an etcd volume (a new zone, encryption or KMS key for a
@@ -71,6 +72,7 @@ def update_cluster(name: str, target: str, fmt: str | None, layout: str, out_dir
     \b
     Examples:
       kopsgen update cluster c.example.com                      # preview
+      kopsgen update cluster c.example.com -v                   # preview, with the diff of each changed file
       kopsgen update cluster c.example.com --yes                # write outputs/c.example.com/terraform
       kopsgen update cluster c.example.com --backend s3://my-tf-state/c.example.com.tfstate --yes
       kopsgen update cluster c.example.com --target cloudformation --format yaml --out cfn/ --yes
@@ -89,7 +91,11 @@ def update_cluster(name: str, target: str, fmt: str | None, layout: str, out_dir
     with cliutil.console().task(f"rendering {name} and comparing it with the last render"):
         prepared = updates.prepare(registry, name, target, fmt, out_dir, dry_run=not yes,
                                    allow_unreadable_config_base=allow_unreadable, layout=layout, backend=backend)
-    click.echo(plans.preview(prepared.plan, colour=cliutil.colour_enabled()), nl=False)
+    verbose = cliutil.console().verbosity >= cliutil.VERBOSE
+    click.echo(plans.preview(prepared.plan, colour=cliutil.colour_enabled(), verbose=verbose), nl=False)
+    if not verbose and plans.has_text_changes(prepared.plan):
+        cliutil.console().status("(-v shows the changed lines of user data and state-store files as a diff)",
+                                 err=True)
     for warning in prepared.warnings:
         cliutil.console().warning(warning)
     if not yes:
@@ -145,7 +151,7 @@ def _same_command(words: list[str], *extra: str) -> str:
 @click.argument("spec", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("-f", "--filename", "files", multiple=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="Cluster spec file (YAML); repeat for several files.")
-@click.option("--name", help=NAME_HELP)
+@click.option("--name", help=NAME_HELP, shell_complete=complete.cluster_names)
 @click.option("--state", envvar=STATE_ENV, help=STATE_HELP + " Give kops's own, so that its CAs are used.")
 @click.option("--kops-dir", type=click.Path(file_okay=False),
               help="The folder kops wrote (kubernetes.tf and data/).")
@@ -197,7 +203,7 @@ def validate() -> None:
 
 
 @validate.command("cluster", cls=DetailedExitCommand)
-@click.argument("name")
+@click.argument("name", shell_complete=complete.cluster_names)
 @click.option("--kubeconfig", "kubeconfig", type=click.Path(dir_okay=False), envvar="KOPSGEN_KUBECONFIG",
               show_envvar=True, help="Kubeconfig to read [default: $KUBECONFIG, else ~/.kube/config].")
 @click.option("--context", help="Kubeconfig context [default: NAME, as `export kubeconfig` names it].")

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kopsgen.lifecycle import replacement
-from kopsgen.lifecycle.snapshot import Entry, Snapshot
+from kopsgen.lifecycle.snapshot import HASH_REF, Entry, Snapshot
 from kopsgen.render.description import LOOKUP, RESOURCE, SETTING
 from kopsgen.state import layout
 
@@ -55,8 +55,10 @@ class ResourceChange:
 
 @dataclass(frozen=True)
 class FileChange:
-    action: str      # create, update, delete
+    action: str                # create, update, delete
     key: str
+    old: str | None = None     # the content hashes ("sha256:<hex>") before and after, when there is one
+    new: str | None = None
 
 
 @dataclass
@@ -65,6 +67,7 @@ class Plan:
     files: list[FileChange]
     notes: list[str]
     files_location: str
+    texts: dict[str, str] = field(default_factory=dict)   # content hash -> text, of both renders (snapshot.contents)
 
     @property
     def changed(self) -> bool:
@@ -109,7 +112,8 @@ def compare(old: Snapshot | None, new: Snapshot) -> Plan:
             else:
                 change.action = READ
     ordered = sorted(changes.values(), key=lambda c: (c.role == SETTING, c.address))
-    return Plan(ordered, _files(old, new), _notes(old, new), new.config_base)
+    return Plan(ordered, _files(old, new), _notes(old, new), new.config_base,
+                {**(old.contents if old else {}), **new.contents})
 
 
 def _in_place(old: Entry, new: Entry) -> ResourceChange | None:
@@ -185,12 +189,12 @@ def _files(old: Snapshot | None, new: Snapshot) -> list[FileChange]:
     out = []
     for key in sorted(set(before) | set(after)):
         if key not in before:
-            out.append(FileChange(CREATE, key))
+            out.append(FileChange(CREATE, key, None, after[key]))
         elif key not in after:
             if not key.startswith(layout.SECRET_FOLDERS):  # a CA is never deleted: old certificates stay trusted
-                out.append(FileChange(DELETE, key))
+                out.append(FileChange(DELETE, key, before[key], None))
         elif before[key] != after[key]:
-            out.append(FileChange(UPDATE, key))
+            out.append(FileChange(UPDATE, key, before[key], after[key]))
     return out
 
 
@@ -223,21 +227,95 @@ def _style(text: str, action: str, colour: bool) -> str:
     return click.style(text, fg=COLOURS[action], bold=True if action == REPLACE else None)
 
 
-def resource_lines(change: ResourceChange, colour: bool = False) -> list[str]:
+def resource_lines(change: ResourceChange, colour: bool = False, texts: dict[str, str] | None = None,
+                   verbose: bool = False) -> list[str]:
     """`~ address: attr old -> new` for one attribute; else the address (with the reasons in brackets)
-    and one indented line per attribute."""
+    and one indented line per attribute. An attribute that is the hash of a file or a long string (user data,
+    a policy) is followed by what changed in that text: a count of lines, and with `verbose` the diff."""
     head = f"{_style(SYMBOLS[change.action], change.action, colour)} {change.title}"
     if change.reasons:
         head += f" ({'; '.join(change.reasons)})"
     if change.action in (CREATE, DELETE, READ, MOVE) or not change.attributes:
         return [head]
-    if len(change.attributes) == 1:
-        return [f"{head}: {change.attributes[0]}"]
-    return [head] + [f"    {a}" for a in change.attributes]
+    lines = [f"{head}: {change.attributes[0]}"] if len(change.attributes) == 1 else [head]
+    for a in change.attributes:
+        if len(change.attributes) > 1:
+            lines.append(f"    {a}")
+        old, new = _hash_in(a.old), _hash_in(a.new)
+        if old and new:
+            lines += _text_change(a.name, old, new, texts or {}, "      ", colour, verbose)
+    return lines
 
 
-def file_lines(change: FileChange, colour: bool = False) -> list[str]:
-    return [f"  {_style(SYMBOLS[change.action], change.action, colour)} {change.key}"]
+def file_lines(change: FileChange, colour: bool = False, texts: dict[str, str] | None = None,
+               verbose: bool = False) -> list[str]:
+    """`  ~ key`, with a count of the lines that change (and with `verbose` the diff) for an update."""
+    head = f"  {_style(SYMBOLS[change.action], change.action, colour)} {change.key}"
+    if change.action != UPDATE or not change.old or not change.new:
+        return [head]
+    counted, *diff = _text_change(change.key, change.old, change.new, texts or {}, "      ", colour, verbose)
+    return [f"{head}: {counted.strip().removeprefix(change.key + ': ')}", *diff]
+
+
+def has_text_changes(plan: Plan) -> bool:
+    """Whether the preview counts changed lines somewhere (which -v would show as a diff)."""
+    return any(f.action == UPDATE and f.old and f.new for f in plan.files) or any(
+        _hash_in(a.old) and _hash_in(a.new) for c in plan.resources if c.action in (UPDATE, REPLACE)
+        for a in c.attributes)
+
+
+def _hash_in(value: Any) -> str | None:
+    """The content hash an attribute's value shows (`file(sha256:...)`, `<N characters, sha256:...>`), if one."""
+    found = HASH_REF.findall(value) if isinstance(value, str) else []
+    return found[0] if len(found) == 1 else None
+
+
+DIFF_CONTEXT = 3   # lines of context around each change, as `diff -u`
+
+
+def _text_change(name: str, old: str, new: str, texts: dict[str, str], indent: str, colour: bool,
+                 verbose: bool) -> list[str]:
+    """`name: N lines added, M removed`, then with `verbose` the unified diff of the two texts, indented."""
+    import difflib
+
+    if old not in texts or new not in texts:
+        return [f"{indent}{name}: the previous text is not in the render record (recorded from now on)"]
+    before, after = _readable(texts[old]).splitlines(), _readable(texts[new]).splitlines()
+    diff = list(difflib.unified_diff(before, after, f"{name} (last written)", f"{name} (this render)",
+                                     n=DIFF_CONTEXT, lineterm=""))
+    added = sum(1 for line in diff[2:] if line.startswith("+"))
+    removed = sum(1 for line in diff[2:] if line.startswith("-"))
+    counted = (f"{indent}{name}: {added} line{'' if added == 1 else 's'} added, "
+               f"{removed} line{'' if removed == 1 else 's'} removed")
+    if not diff:
+        counted = f"{indent}{name}: only the line endings or the encoding differ"
+    if not verbose:
+        return [counted]
+    return [counted] + [(indent + "  " + _diff_style(line, colour)).rstrip() for line in diff]
+
+
+def _readable(text: str) -> str:
+    """Text as a reviewer reads it: base64 (user data as some templates carry it) decoded when it is text."""
+    import base64
+    import binascii
+
+    compact = "".join(text.split())
+    if compact and len(compact) % 4 == 0 and not compact.startswith(("#", "{", "[")):
+        try:
+            return base64.b64decode(compact, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            pass
+    return text
+
+
+def _diff_style(line: str, colour: bool) -> str:
+    if line.startswith(("+++", "---")):
+        return line
+    if line.startswith("+"):
+        return _style(line, CREATE, colour)
+    if line.startswith("-"):
+        return _style(line, DELETE, colour)
+    return line
 
 
 # etcd's data lives on these volumes (EbsVolume is the only standalone volume kopsgen builds): replacing or
@@ -283,17 +361,19 @@ def summary(plan: Plan) -> str:
             f"State-store files: {files[CREATE]} to create, {files[UPDATE]} to update, {files[DELETE]} to delete.")
 
 
-def preview(plan: Plan, colour: bool = False) -> str:
-    """The whole preview: resources, state-store files, notes, summary."""
+def preview(plan: Plan, colour: bool = False, verbose: bool = False) -> str:
+    """The whole preview: resources, state-store files, notes, summary. A change of a file or long text
+    (user data, a nodeup configuration, a state-store file) shows how many lines change; `verbose` (-v)
+    shows the unified diff of each."""
     if not plan.changed:
         return "No changes: the render matches what was last written.\n"
     lines: list[str] = []
     for change in plan.resources:
-        lines += resource_lines(change, colour)
+        lines += resource_lines(change, colour, plan.texts, verbose)
     if plan.files:
         lines += ["", f"State-store files (in {plan.files_location}):"]
         for f in plan.files:
-            lines += file_lines(f, colour)
+            lines += file_lines(f, colour, plan.texts, verbose)
     if plan.notes:
         lines += [""] + [f"Note: {note}" for note in plan.notes]
     losses = etcd_volume_losses(plan)

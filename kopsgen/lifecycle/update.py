@@ -111,7 +111,7 @@ def prepare(registry: ClusterRegistry, name: str, target: str, fmt: str | None, 
     files = pipeline.render_graph(graph, spec, target, fmt, s3_backend, layout=layout)
     described = _describe(graph, spec, target, layout)
     state_files = _written_by_kopsgen(session, described)
-    snapshot = take(name, target, fmt, spec.cluster.config_base.url, graph, described, state_files)
+    snapshot = take(name, target, fmt, spec.cluster.config_base.url, graph, described, state_files, files)
     previous, version = read_record(registry.store, name, target)
     if target == "terraform":
         snapshot = dataclasses.replace(snapshot, moved=moved.carry(
@@ -175,12 +175,17 @@ def write(update: Update) -> None:
     keys = set(update.state_files)
     cluster = update.session.bootstrap
     values = cluster.apply_time_values(keys)
-    if update.keysets is not None and update.keysets.flush():
+    new_cas = update.keysets.flush() if update.keysets is not None else []
+    if new_cas:
         # the render made the cluster's CAs in memory (prepare); they exist only now
         announce_new_cas(update.spec.cluster.name, update.keysets.base)
     write_output(update.out_dir, update.files)
     config_base = open_store(cluster.context.config_base.store_url)
-    update.written = cluster.upload_state_files(config_base, apply_time_values=values, keys=keys)
+    uploaded = cluster.upload_state_files(config_base, apply_time_values=values, keys=keys)
+    # a config base inside the state store already holds the CAs just made there: written all the same, and
+    # counted, so that the count matches the preview's
+    made_here = {update.registry.store.location(key) for key in new_cas}
+    update.written = sorted(set(uploaded) | {key for key in keys if config_base.location(key) in made_here})
     for change in update.plan.files:
         if change.action == "delete":
             config_base.delete(change.key)

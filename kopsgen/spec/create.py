@@ -138,6 +138,7 @@ class CreateClusterOptions:
     authorization: str = "rbac"
     channel: str = "stable"
     ssm_access: bool | None = None     # --ssm/--no-ssm; None: the spec's default (on without SSH)
+    vpc: str | None = None             # --vpc: a shared VPC's ID (spec.networkID); its CIDR from --network-cidr
 
 
 # AWS names: us-east-1a, eu-west-2c, us-gov-west-1a, eusc-de-east-1a, and Local Zones us-east-1-bos-1a.
@@ -171,6 +172,8 @@ def new_cluster(opts: CreateClusterOptions) -> list[dict]:
     if "." not in name and dns != "None":
         raise UsageError(f"--name {name!r} must be a fully-qualified DNS name (e.g. mycluster.example.com) "
                          "unless --dns none")
+    if opts.vpc is not None:
+        _check_vpc(opts)
     network_cidr, additional_cidrs = _check_cidrs(opts.network_cidrs)
     admin_access = _check_access("--admin-access", opts.admin_access or DEFAULT_ACCESS)
     ssh_access = (_check_access("--ssh-access", opts.ssh_access) if opts.ssh_access
@@ -203,6 +206,7 @@ def new_cluster(opts: CreateClusterOptions) -> list[dict]:
         "kubernetesApiAccess": list(admin_access),
         "kubernetesVersion": version_text,
         "networkCIDR": network_cidr,
+        **({"networkID": opts.vpc} if opts.vpc else {}),
         "networking": networking,
         # Amazon VPC CNI gives pods VPC addresses: the VPC is the pod network
         "nonMasqueradeCIDR": network_cidr if "amazonvpc" in networking else DEFAULT_NON_MASQUERADE_CIDR,
@@ -361,6 +365,18 @@ def _dns_type(opts: CreateClusterOptions) -> str:
             raise UsageError(f"--dns-zone {opts.dns_zone!r} is neither a DNS name nor a Route53 zone ID")
         return "Public"
     return "None"
+
+
+_VPC_ID = re.compile(r"^vpc-[0-9a-f]{8}([0-9a-f]{9})?$")
+
+
+def _check_vpc(opts: CreateClusterOptions) -> None:
+    """--vpc: kops asks AWS for the VPC's CIDR; kopsgen never calls AWS, so the user gives it."""
+    if not _VPC_ID.match(opts.vpc):
+        raise UsageError(f"--vpc {opts.vpc!r} is not a VPC ID such as vpc-0123456789abcdef0")
+    if not opts.network_cidrs:
+        raise UsageError(f"--vpc {opts.vpc}: give the VPC's CIDR with --network-cidr (kopsgen never calls AWS to "
+                         "look it up, as kops does); the new subnets are carved from it")
 
 
 def _check_cidrs(values: tuple[str, ...]) -> tuple[str, list[str]]:

@@ -193,14 +193,18 @@ def test_kubernetes_upgrade_changes_launch_templates_and_nodeup_files_never_the_
         f"~ aws_autoscaling_group.{NODES} (launch_template: follows updated aws_launch_template.{NODES})",
         f'~ aws_launch_template.{MASTERS}: user_data "filebase64(sha256:{old[MASTERS]})" -> '
         f'"filebase64(sha256:{new[MASTERS]})"',
+        "      user_data: 1 line added, 1 line removed",     # the nodeup configuration's hash in it
         f'~ aws_launch_template.{NODES}: user_data "filebase64(sha256:{old[NODES]})" -> '
         f'"filebase64(sha256:{new[NODES]})"',
+        "      user_data: 1 line added, 1 line removed",
     ]
-    assert section(result.output, "State-store files") == [
+    files = section(result.output, "State-store files")
+    assert [line.split(":")[0] for line in files] == [
         "~ cluster-completed.spec",
         f"~ igconfig/control-plane/control-plane-{ZONE}/nodeupconfig.yaml",
         f"~ igconfig/node/nodes-{ZONE}/nodeupconfig.yaml",
     ]
+    assert all(re.search(r": \d+ lines? added, \d+ lines? removed$", line) for line in files), files
     assert preview(state).exit_code == 0
 
 
@@ -307,6 +311,96 @@ def test_removing_an_instance_group_deletes_its_resources_and_nodeup_file(state,
     assert not (out / f"data/aws_launch_template_spot.{NAME}_user_data").exists()
 
 
+# --- what changed inside files: counts, and the diff with -v -------------------------------------------------------
+
+
+def config_base_files(tmp_path: Path) -> dict[str, bytes]:
+    """The config base's files, but the render record (kopsgen's own bookkeeping, not a state-store file)."""
+    folder = tmp_path / "state" / NAME
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file() and not p.name.startswith(".") and "kopsgen/last-render" not in str(p)}
+
+
+def announced(output: str) -> dict[str, int]:
+    found = re.search(r"State-store files: (\d+) to create, (\d+) to update, (\d+) to delete\.", output)
+    return dict(zip(("create", "update", "delete"), map(int, found.groups()))) if found else {}
+
+
+def test_the_preview_counts_the_state_store_files_yes_then_writes(state, tmp_path, out):
+    """First write (every file, the new CAs included) and a change: what the preview counts is what changes."""
+    def upgrade(docs):
+        cluster_spec(docs).update(kubernetesVersion="1.36.3")
+        group(docs, f"nodes-{ZONE}")["spec"]["nodeLabels"] = {"team": "a"}
+
+    for edit in (None, upgrade):
+        if edit:
+            change(state, tmp_path, edit)
+        before = config_base_files(tmp_path)
+        counts = announced(preview(state).output)
+        result = write(state, out)
+        after = config_base_files(tmp_path)
+        created = [k for k in after if k not in before]
+        updated = [k for k in after if k in before and after[k] != before[k]]
+        deleted = [k for k in before if k not in after]
+        assert counts == {"create": len(created), "update": len(updated), "delete": len(deleted)}, (counts, created)
+        assert sum(counts.values()) > 0
+        written = re.search(r"state-store files: (\d+) written, (\d+) deleted", result.output)
+        assert (int(written[1]), int(written[2])) == (counts["create"] + counts["update"], counts["delete"])
+
+
+def test_verbose_preview_shows_the_diff_of_user_data_and_each_state_store_file(state, tmp_path, out):
+    write(state, out)
+    change(state, tmp_path, lambda docs: cluster_spec(docs).update(kubernetesVersion="1.36.3"))
+    short = preview(state)
+    assert "--- " not in short.output and "-v shows the changed lines" in short.output
+    result = preview(state, "-v")
+    assert result.exit_code == 2
+    assert "-v shows" not in result.output
+    nodeup = f"igconfig/node/nodes-{ZONE}/nodeupconfig.yaml"
+    # each line as `-text`/`+text`/`text`, without the indentation of the preview or of the YAML
+    lines = [(line[0] + line[1:].strip()) if line[:1] in ("+", "-") else line
+             for line in (raw.strip() for raw in result.output.splitlines())]
+    # the user data: its nodeup configuration hash, decoded, as the one changed line
+    assert "--- user_data (last written)" in lines and "+++ user_data (this render)" in lines
+    assert sum(1 for line in lines if line.startswith("-NodeupConfigHash: ")) == 2
+    # each state-store file: the lines that changed, with the version in them
+    assert f"--- {nodeup} (last written)" in lines and f"+++ {nodeup} (this render)" in lines
+    assert "-kubernetesVersion: 1.36.2" in lines and "+kubernetesVersion: 1.36.3" in lines
+    assert "-image: registry.k8s.io/kube-apiserver:v1.36.2" in lines
+    # the diff matches the files --yes then writes
+    old_nodeup = (tmp_path / "state" / NAME / nodeup).read_text()
+    write(state, out)
+    new_nodeup = (tmp_path / "state" / NAME / nodeup).read_text()
+    removed = {line[1:] for line in lines if line.startswith("-") and not line.startswith("---")}
+    added = {line[1:] for line in lines if line.startswith("+") and not line.startswith("+++")}
+    gone = set(old_nodeup.splitlines()) - set(new_nodeup.splitlines())
+    new = set(new_nodeup.splitlines()) - set(old_nodeup.splitlines())
+    assert {x.strip() for x in gone} <= removed and {x.strip() for x in new} <= added
+
+
+def test_cloudformation_preview_diffs_the_inline_user_data(state, tmp_path, out):
+    write(state, out, "--target", "cloudformation")
+    change(state, tmp_path, lambda docs: group(docs, f"nodes-{ZONE}")["spec"].update(
+        additionalUserData=[{"name": "hello.sh", "type": "text/x-shellscript", "content": "echo hello-there"}]))
+    result = preview(state, "--target", "cloudformation", "-v")
+    assert result.exit_code == 2, result.output
+    assert re.search(r"LaunchTemplateData\.UserData\.Fn::Base64: \d+ lines added, \d+ lines? removed", result.output)
+    assert any(line.strip() == "+echo hello-there" for line in result.output.splitlines())
+
+
+def test_a_record_without_contents_says_the_diff_is_unavailable(state, tmp_path, out):
+    write(state, out)
+    key = layout.last_render_key(NAME, "terraform")
+    store = verbs.registry(state).store
+    record = json.loads(store.read(key)[0])
+    del record["contents"]            # as a record written before contents were kept
+    store.write(key, json.dumps(record).encode())
+    change(state, tmp_path, lambda docs: cluster_spec(docs).update(kubernetesVersion="1.36.3"))
+    result = preview(state, "-v")
+    assert result.exit_code == 2
+    assert "cluster-completed.spec: the previous text is not in the render record" in result.output
+
+
 # --- exit codes, errors, concurrency ----------------------------------------------------------------------------------
 
 
@@ -384,6 +478,14 @@ def test_the_record_is_canonical_and_round_trips(state, tmp_path, out):
     keyset = (tmp_path / "state" / NAME / "pki/private/kubernetes-ca/keyset.yaml").read_bytes()
     assert snapshot.state_files["pki/private/kubernetes-ca/keyset.yaml"] == \
         "sha256:" + hashlib.sha256(keyset).hexdigest()
+    # the texts behind the hashes, for the next preview's diffs; never a CA's private key
+    secrets = {h for key, h in snapshot.state_files.items() if key.startswith(layout.SECRET_FOLDERS)}
+    assert snapshot.state_files["pki/private/kubernetes-ca/keyset.yaml"] in secrets
+    assert not secrets & set(snapshot.contents)
+    spec = (tmp_path / "state" / NAME / "cluster-completed.spec").read_text()
+    assert snapshot.contents[snapshot.state_files["cluster-completed.spec"]] == spec
+    user_data = (out / "data" / f"aws_launch_template_{NODES_GROUP}_user_data").read_text()
+    assert snapshot.contents["sha256:" + data_hash(out, f"aws_launch_template_{NODES_GROUP}_user_data")] == user_data
     with pytest.raises(StateStoreError):
         Snapshot.from_json(data.replace(b"LastRender", b"Something"), "record")
 

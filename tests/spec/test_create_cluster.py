@@ -131,6 +131,8 @@ COMBINATIONS = {
                        "198.51.100.7/32", "--image", "ami-0123456789abcdef0"],
     "cilium-eni": ["--zones", "eu-west-1a", "--networking", "cilium-eni", "--dns", "none"],
     "small-vpc": ["--zones", "eu-west-1a,eu-west-1b", "--network-cidr", "10.0.0.0/22", "--topology", "private"],
+    "shared-vpc": ["--zones", "eu-west-1a,eu-west-1b", "--vpc", "vpc-0123456789abcdef0", "--network-cidr",
+                   "10.20.0.0/16", "--topology", "private"],
     "cilium-etcd": ["--zones", "eu-west-1a,eu-west-1b,eu-west-1c", "--control-plane-count", "3",
                     "--networking", "cilium-etcd"],
     "kube-router-private-dns": ["--zones", "ca-central-1a", "--networking", "kube-router", "--dns", "private",
@@ -305,6 +307,27 @@ def test_private_dns_publishes_the_bastion_name(tmp_path):
 def test_amazon_vpc_cni_uses_the_vpc_as_pod_network(tmp_path):
     docs = create(tmp_path, "--name", "vpc.example.com", "--zones", "eu-west-1a", "--networking", "amazonvpc")
     assert docs[0]["spec"]["nonMasqueradeCIDR"] == docs[0]["spec"]["networkCIDR"] == "172.20.0.0/16"
+
+
+def test_a_shared_vpc_is_the_network_id_with_the_cidr_given(tmp_path):
+    """kops's --vpc (its shared_vpc case): spec.networkID, subnets carved from the VPC's CIDR. kops asks AWS
+    for that CIDR; kopsgen asks the user for it."""
+    docs = create(tmp_path, "--name", "vpc.example.com", "--zones", "eu-west-1a,eu-west-1b", "--vpc", "vpc-12345678",
+                  "--network-cidr", "10.1.0.0/16")
+    spec = docs[0]["spec"]
+    assert spec["networkID"] == "vpc-12345678" and spec["networkCIDR"] == "10.1.0.0/16"
+    assert list(spec).index("networkID") == list(spec).index("networkCIDR") + 1     # kops's (sorted) order
+    assert all(ipaddress.ip_network(s["cidr"]).subnet_of(ipaddress.ip_network("10.1.0.0/16"))
+               for s in spec["subnets"])
+
+
+@pytest.mark.parametrize("flags,message", [
+    (["--vpc", "vpc-12345678"], "give the VPC's CIDR with --network-cidr"),
+    (["--vpc", "12345678", "--network-cidr", "10.1.0.0/16"], "is not a VPC ID"),
+])
+def test_a_shared_vpc_needs_its_id_and_cidr(flags, message):
+    result = run("create", "cluster", "--name", "vpc.example.com", "--zones", "eu-west-1a", "--dry-run", *flags)
+    assert result.exit_code == 2 and message in result.output
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
