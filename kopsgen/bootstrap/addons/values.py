@@ -76,7 +76,8 @@ def remap_image(ctx: BootstrapContext, image: str) -> str:
     if proxy:
         proxy = proxy.rstrip("/")
         first = image.split("/")[0]
-        if image.count("/") <= 1 and not any(c in first for c in ".:"):
+        # a Docker Hub name: `busybox:1` or `library/busybox:1` (kops reads the tag of the first as a port)
+        if "/" not in image or (image.count("/") == 1 and not any(c in first for c in ".:")):
             image = f"{proxy}/{image}"
         else:
             image = re.sub(r"^[^/]+", lambda m: proxy, image, count=1)
