@@ -544,6 +544,12 @@ def _duration_seconds(value: str | None) -> int:
     return int(total)
 
 
+def pods_have_vpc_addresses(networking: dict) -> bool:
+    """Pods get VPC addresses with `spec.networking` (Amazon VPC CNI, Cilium's ENI IPAM): a load balancer may
+    target them directly."""
+    return networking.get("amazonvpc") is not None or value_at(networking, "cilium", "ipam") == "eni"
+
+
 @dataclass(frozen=True)
 class Networking:
     """The CNI in use: its kops name (`calico`, `cilium`, `kubenet`, `cni`, ...) and its options."""
@@ -561,6 +567,11 @@ class Networking:
     def cilium_ipam(self) -> str | None:
         """`cilium.ipam` (`eni`: pods get VPC addresses from ENIs the operator attaches)."""
         return value_at(self.provider_options, "cilium", "ipam")
+
+    @property
+    def pods_have_vpc_addresses(self) -> bool:
+        """Pods get VPC addresses (Amazon VPC CNI, Cilium's ENI IPAM): a load balancer may target them."""
+        return pods_have_vpc_addresses(self.provider_options)
 
     @property
     def calico_aws_src_dst_check(self) -> str | None:
@@ -810,6 +821,7 @@ class Cluster:
     file_repository: str | None = None             # assets.fileRepository (a mirror of the downloads)
     container_registry: str | None = None          # assets.containerRegistry (a mirror of the images)
     container_proxy: str | None = None             # assets.containerProxy (a pull-through proxy of the images)
+    cluster_dns_domain: str = "cluster.local"      # clusterDNSDomain (the default is kops's)
     kops_version: object = None                    # kopsgen.kopsVersion, as written (checked by the bootstrap)
     allow_too_new_kubernetes: bool = False         # kopsgen.allowTooNewKubernetes
     use_ip_based_node_names: bool = False          # cloudConfig.useIPBasedNodeNames
@@ -941,6 +953,7 @@ class Cluster:
             file_repository=value_at(s, "assets", "fileRepository"),
             container_registry=value_at(s, "assets", "containerRegistry"),
             container_proxy=value_at(s, "assets", "containerProxy"),
+            cluster_dns_domain=s.get("clusterDNSDomain") or "cluster.local",
             kops_version=value_at(s, "kopsgen", "kopsVersion"),
             allow_too_new_kubernetes=value_at(s, "kopsgen", "allowTooNewKubernetes") is True,
             use_ip_based_node_names=bool(value_at(s, "cloudConfig", "useIPBasedNodeNames")),

@@ -29,7 +29,7 @@ from kopsgen.spec import schema as schemas
 from kopsgen.spec import units
 from kopsgen.spec.api import (
     ADDON_RESOURCES, CLUSTER_LOGS_RETENTION_DAYS, HEADLAMP_REPLICAS, NGF_REPLICAS, NGINX_REPLICAS, ROLE_ALIASES,
-    addon_resources, is_ipv6_cluster, value_at,
+    addon_resources, is_ipv6_cluster, pods_have_vpc_addresses, value_at,
 )
 from kopsgen.spec.documents import API_VERSION, LEGACY_API_VERSION, SpecDocuments
 
@@ -724,11 +724,6 @@ def _addons(c: _Cluster) -> None:
         for key, value in (("enabled", False), ("cpuRequest", "20m"), ("memoryRequest", "100Mi"),
                            ("memoryLimit", "100Mi"), ("image", NODE_PROBLEM_DETECTOR_IMAGE)):
             _fill(npd, key, value)
-
-
-def pods_have_vpc_addresses(networking: dict) -> bool:
-    """Pods get VPC addresses (Amazon VPC CNI, Cilium's ENI IPAM): a load balancer may target them directly."""
-    return networking.get("amazonvpc") is not None or value_at(networking, "cilium", "ipam") == "eni"
 
 
 def _kopsgen_addons(c: _Cluster) -> None:

@@ -8,7 +8,6 @@ from kopsgen.bootstrap import versions
 from kopsgen.bootstrap.addons.base import Addon
 from kopsgen.bootstrap.addons.values import cloud_labels, remap_image
 from kopsgen.bootstrap.context import BootstrapContext
-from kopsgen.spec.defaults import CLUSTER_DNS_DOMAIN, pods_have_vpc_addresses
 
 
 def _gateway_api_values(ctx: BootstrapContext) -> dict:
@@ -27,7 +26,7 @@ def _nginx_gateway_fabric_values(ctx: BootstrapContext) -> dict:
     ngf = ctx.spec.cluster.kopsgen_addons.nginx_gateway_fabric
     pinned = versions.kopsgen_addon("nginxGatewayFabric")
     nginx_repository, nginx_tag = _split_image(remap_image(ctx, ngf.nginx_image or pinned["nginxImage"]))
-    target_type = ngf.target_type or ("ip" if pods_have_vpc_addresses(ctx.networking) else "instance")
+    target_type = ngf.target_type or ("ip" if ctx.spec.cluster.networking.pods_have_vpc_addresses else "instance")
     annotations = {
         "service.beta.kubernetes.io/aws-load-balancer-scheme": ngf.scheme,
         "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": target_type,
@@ -41,7 +40,7 @@ def _nginx_gateway_fabric_values(ctx: BootstrapContext) -> dict:
             "replicas": ngf.replicas, "resources": ngf.resources,
             "nginx_replicas": ngf.nginx_replicas, "nginx_resources": ngf.nginx_resources,
             "ip_family": "ipv6" if ctx.spec.cluster.ipv6 else "ipv4",
-            "cluster_domain": ctx.cluster_spec.get("clusterDNSDomain") or CLUSTER_DNS_DOMAIN,
+            "cluster_domain": ctx.spec.cluster.cluster_dns_domain,
             "load_balancer_annotations": dict(sorted(annotations.items())),
             "load_balancer_source_ranges": list(ngf.source_ranges),
             "default_gateway": ngf.default_gateway}
