@@ -11,6 +11,11 @@ Images of kops's own components follow the kops release (releases.py), never thi
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from kopsgen import yamlfast
+from kopsgen.bootstrap.templating import template
+
 # ---------------------------------------------------------------- etcd
 
 ETCD_MANAGER_IMAGE = "registry.k8s.io/etcd-manager/etcd-manager-slim:v3.0.20260707"
@@ -87,3 +92,18 @@ def cni_plugins_version(kubernetes_minor: int) -> str:
         if kubernetes_minor >= minimum:
             return version
     return CNI_PLUGINS[-1][1]
+
+
+# ---------------------------------------------------------------- kopsgen's own addons (spec.kopsgen.addons)
+# Their versions and images are data with their sources: templates/addon-versions-kopsgen.yaml.
+KOPSGEN_ADDON_VERSIONS = "addon-versions-kopsgen.yaml"
+
+
+@lru_cache(maxsize=None)
+def _kopsgen_addon_table() -> dict:
+    return yamlfast.safe_load(template(KOPSGEN_ADDON_VERSIONS))
+
+
+def kopsgen_addon(name: str) -> dict[str, str]:
+    """The pinned version and images of one of kopsgen's own addons (gatewayAPI, nginxGatewayFabric, ...)."""
+    return dict(_kopsgen_addon_table()[name])

@@ -82,6 +82,11 @@ def create(ctx: click.Context, files: tuple[str, ...], state: str | None) -> Non
 @click.option("--ssm/--no-ssm", "ssm", default=None,
               help="Let SSM Session Manager reach the instances (spec.kopsgen.ssmAccess) [default: on "
                    "without --ssh-access].")
+@click.option("--addons", multiple=True,
+              help="kopsgen's cluster services to turn on, comma-separated: ingress (NGINX Gateway Fabric, with "
+                   "the AWS load balancer controller and cert-manager), web-ui (Headlamp), logging (Fluent Bit "
+                   "to CloudWatch Logs), monitoring (kube-state-metrics, node-exporter) [default: none]; "
+                   "docs/addons/.")
 @click.option("--output", "output_file", type=click.Path(dir_okay=False),
               help="Write the spec to this file instead of storing it or printing it; an existing file only "
                    "with --force.")
@@ -99,7 +104,8 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
                    kubernetes_version: str | None, network_cidr, image: str | None,
                    api_loadbalancer_type: str | None, admin_access, ssh_access, output_file: str | None,
                    state: str | None, state_region: str | None, dry_run: bool, fmt: str,
-                   ssm: bool | None = None, force: bool = False, vpc: str | None = None) -> None:
+                   ssm: bool | None = None, force: bool = False, vpc: str | None = None,
+                   addons=()) -> None:
     """Write a new cluster spec with `kops create cluster`'s defaults: one Cluster and its InstanceGroups.
 
     \b
@@ -151,7 +157,7 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
         admin_access=_csv(admin_access), ssh_access=_csv(ssh_access),
         # absolute, so that the spec names the same folder wherever it is rendered from
         config_base=absolute_store_url(state_store_url(state)), config_base_region=state_region, ssm_access=ssm,
-        vpc=vpc)
+        vpc=vpc, addons=_csv(addons))
     docs, data = verbs.new_cluster_documents(options)
     text = verbs.format_documents(data, fmt)
     unreadable = pipeline.config_base_warning(data[0]["spec"]["configBase"])

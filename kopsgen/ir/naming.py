@@ -76,6 +76,17 @@ def flow_logs(cluster: str) -> str:
     return truncate_with_hash(f"flow-logs.{cluster}", IAM_ROLE_NAME_MAX)
 
 
+def cluster_logs(cluster: str) -> str:
+    """The log group Fluent Bit ships the cluster's container and node logs to (spec.kopsgen.addons.fluentBit),
+    also the name of its KMS key and of the writers' inline policies: `cluster-logs.<cluster>`."""
+    return truncate_with_hash(f"cluster-logs.{cluster}", IAM_ROLE_NAME_MAX)
+
+
+def cluster_logs_policy(role_name: str) -> str:
+    """The inline policy that lets a role's instances write the cluster's logs: `cluster-logs.<role name>`."""
+    return f"cluster-logs.{role_name}"
+
+
 def default_security_group(cluster: str) -> str:
     """The VPC's default security group, taken over to empty it: `default.<cluster>`."""
     return f"default.{cluster}"

@@ -18,10 +18,11 @@ from kopsgen.model.instancegroups import build_instance_groups
 from kopsgen.model.nodeterminationhandler import build_node_termination_handler
 from kopsgen.model.files import build_state_files
 from kopsgen.model.flowlogs import build_flow_logs
+from kopsgen.model.clusterlogs import build_cluster_logs
 from kopsgen.spec.api import ClusterSpec
 
 # In dependency order: later builders link to what earlier ones made.
-BUILDERS = (build_network, build_flow_logs, build_iam,
+BUILDERS = (build_network, build_flow_logs, build_iam, build_cluster_logs,
             build_firewall, build_api_load_balancer, build_bastion, build_dns, build_ssh_key,
             build_instance_groups, build_etcd_volumes, build_node_termination_handler,
             build_state_files)

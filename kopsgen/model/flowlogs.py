@@ -46,10 +46,12 @@ def build_flow_logs(ctx: ModelContext) -> None:
                               tags=ctx.tags(name)))
         return
 
-    account = _account(ctx)
-    group_arn = _arn(ctx, "logs", f"log-group:{name}")
+    account = account_id(ctx)
+    group_arn = regional_arn(ctx, "logs", f"log-group:{name}")
     key = ctx.graph.add(KmsKey(name=name, description=f"Encrypts the VPC flow logs of the cluster {ctx.name}",
-                               policy=_key_policy(ctx, group_arn, account), tags=ctx.tags(name)))
+                               policy=log_group_key_policy(ctx, group_arn, account,
+                                                           "CloudWatchLogsEncryptsTheFlowLogGroup"),
+                               tags=ctx.tags(name)))
     group = ctx.graph.add(LogGroup(name=name, retention_days=settings.retention_days, kms_key=key.ref("arn"),
                                    tags=ctx.tags(name)))
     role = ctx.graph.add(IamRole(name=name, assume_role_policy=_trust_policy(ctx, account),
@@ -61,29 +63,32 @@ def build_flow_logs(ctx: ModelContext) -> None:
                           role=role.ref("arn"), tags=ctx.tags(name)))
 
 
-def _account(ctx: ModelContext) -> Ref:
+def account_id(ctx: ModelContext) -> Ref:
+    """The account ID (known at apply time), for ARNs inside policy documents."""
     if ctx.graph.find(AwsAccount, naming.aws_account()) is None:
         ctx.graph.add(AwsAccount(name=naming.aws_account()))
     return Ref(AwsAccount, naming.aws_account(), "account_id")
 
 
-def _arn(ctx: ModelContext, service: str, resource: str) -> str:
+def regional_arn(ctx: ModelContext, service: str, resource: str) -> str:
     """An ARN of this account and region; the account is filled in at apply time."""
     return f"arn:{ctx.partition}:{service}:{ctx.cluster.region}:{link_token(ACCOUNT)}:{resource}"
 
 
-def _document(statements: list[Statement], account: Ref) -> PolicyDocumentIR:
+def document(statements: list[Statement], account: Ref) -> PolicyDocumentIR:
     return to_document(PolicyDocument(Version=VERSION, Statement=statements), {ACCOUNT: account})
 
 
-def _key_policy(ctx: ModelContext, group_arn: str, account: Ref) -> PolicyDocumentIR:
+def log_group_key_policy(ctx: ModelContext, group_arn: str, account: Ref, sid: str) -> PolicyDocumentIR:
+    """The policy of a log group's own key: the account administers it, CloudWatch Logs uses it for that
+    group alone (the encryption context names the group)."""
     suffix = ".cn" if ctx.partition == "aws-cn" else ""
-    return _document([
+    return document([
         # without a statement for the account, no IAM policy could ever grant use of the key
         Statement(Sid="AccountAdministersTheKey", Effect=Allow,
                   Principal=Principal("AWS", f"arn:{ctx.partition}:iam::{link_token(ACCOUNT)}:root"),
                   Action=[kms.Action("*")], Resource=["*"]),
-        Statement(Sid="CloudWatchLogsEncryptsTheFlowLogGroup", Effect=Allow,
+        Statement(Sid=sid, Effect=Allow,
                   Principal=Principal("Service", f"logs.{ctx.cluster.region}.amazonaws.com{suffix}"),
                   Action=[kms.Decrypt, kms.DescribeKey, kms.Encrypt, kms.Action("GenerateDataKey*"),
                           kms.Action("ReEncrypt*")],
@@ -94,16 +99,17 @@ def _key_policy(ctx: ModelContext, group_arn: str, account: Ref) -> PolicyDocume
 
 def _trust_policy(ctx: ModelContext, account: Ref) -> PolicyDocumentIR:
     # only flow logs of this account and region may act through the role (no confused deputy)
-    return _document([Statement(
+    return document([Statement(
         Effect=Allow, Principal=Principal("Service", FLOW_LOGS_SERVICE), Action=[sts.AssumeRole],
         Condition=Condition([StringEquals({"aws:SourceAccount": link_token(ACCOUNT)}),
-                             ArnLike({"aws:SourceArn": _arn(ctx, "ec2", "vpc-flow-log/*")})]))], account)
+                             ArnLike({"aws:SourceArn": regional_arn(ctx, "ec2", "vpc-flow-log/*")})]))], account)
 
 
 def _delivery_policy(ctx: ModelContext, group_arn: str, account: Ref) -> PolicyDocumentIR:
-    return _document([
+    return document([
         Statement(Effect=Allow, Action=[logs.CreateLogStream, logs.DescribeLogStreams, logs.PutLogEvents],
                   Resource=[group_arn, f"{group_arn}:*"]),
         # the service checks that the group exists; this lists the account's groups in the region, no more
-        Statement(Effect=Allow, Action=[logs.DescribeLogGroups], Resource=[_arn(ctx, "logs", "log-group:*")]),
+        Statement(Effect=Allow, Action=[logs.DescribeLogGroups],
+                  Resource=[regional_arn(ctx, "logs", "log-group:*")]),
     ], account)

@@ -44,7 +44,7 @@ from kopsgen.spec import iam_statements
 from kopsgen.spec.api import ROLE_API_SERVER, ROLE_CONTROL_PLANE, ROLE_NODE
 from kopsgen.spec.service_accounts import (  # noqa: F401  (the addons' accounts; iam.py reads them from here)
     CERT_MANAGER, CLOUD_CONTROLLER_MANAGER, CLUSTER_AUTOSCALER, DNS_CONTROLLER, EBS_CSI_DRIVER, EXTERNAL_DNS,
-    KUBE_ROUTER, LOAD_BALANCER_CONTROLLER, NODE_TERMINATION_HANDLER, ServiceAccount,
+    FLUENT_BIT, KUBE_ROUTER, LOAD_BALANCER_CONTROLLER, NODE_TERMINATION_HANDLER, ServiceAccount,
 )
 
 VERSION = "2012-10-17"
@@ -622,6 +622,8 @@ def addon_policy(account: ServiceAccount, inputs: PolicyInputs) -> PolicyDocumen
         cloud_controller_manager(p, inputs.kubenet, inputs.nlb_security_groups_managed)
     elif account == EBS_CSI_DRIVER:
         ebs_csi(p, inputs.snapshot_controller)
+    elif account == FLUENT_BIT:
+        return None   # its statement names the cluster's log group: the cluster-logs builder adds it (clusterlogs.py)
     else:
         raise ValueError(f"no policy for service account {account}")
     return p.document()

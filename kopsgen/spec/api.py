@@ -909,6 +909,12 @@ def _duration_seconds(value: str | None) -> int:
     return int(total)
 
 
+def pods_have_vpc_addresses(networking: dict) -> bool:
+    """Pods get VPC addresses with `spec.networking` (Amazon VPC CNI, Cilium's ENI IPAM): a load balancer may
+    target them directly."""
+    return networking.get("amazonvpc") is not None or value_at(networking, "cilium", "ipam") == "eni"
+
+
 @dataclass(frozen=True)
 class Networking:
     """The CNI in use: its kops name (`calico`, `cilium`, `kubenet`, `cni`, ...) and the settings of each CNI."""
@@ -928,6 +934,11 @@ class Networking:
 
     def uses(self, provider: str) -> bool:
         return provider in self.providers
+
+    @property
+    def pods_have_vpc_addresses(self) -> bool:
+        """Pods get VPC addresses (Amazon VPC CNI, Cilium's ENI IPAM): a load balancer may target them."""
+        return self.uses("amazonvpc") or (self.uses("cilium") and self.cilium.ipam == "eni")
 
     @staticmethod
     def from_dict(d: dict) -> "Networking":
@@ -985,6 +996,131 @@ class FlowLogs:
         return FlowLogs(destination=d.get("destination", FLOW_LOGS_CLOUDWATCH),
                         traffic_type=d.get("trafficType", "ALL"), retention_days=d.get("retentionInDays", 365),
                         s3_bucket_arn=d.get("s3BucketARN"))
+
+
+# ---------------------------------------------------------------- spec.kopsgen.addons (kopsgen's own addons)
+
+# The defaults of each addon's settings; spec/defaults.py writes them into an enabled addon's block.
+ADDON_RESOURCES = {
+    "nginxGatewayFabric": {"requests": {"cpu": "100m", "memory": "128Mi"}, "limits": {"memory": "256Mi"}},
+    "nginx": {"requests": {"cpu": "100m", "memory": "128Mi"}, "limits": {"memory": "512Mi"}},
+    "headlamp": {"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"memory": "256Mi"}},
+    "fluentBit": {"requests": {"cpu": "50m", "memory": "100Mi"}, "limits": {"memory": "300Mi"}},
+    "kubeStateMetrics": {"requests": {"cpu": "50m", "memory": "128Mi"}, "limits": {"memory": "512Mi"}},
+    "nodeExporter": {"requests": {"cpu": "20m", "memory": "32Mi"}, "limits": {"memory": "64Mi"}},
+}
+NGF_REPLICAS = 2
+NGINX_REPLICAS = 2
+HEADLAMP_REPLICAS = 1
+CLUSTER_LOGS_RETENTION_DAYS = 365
+NLB_SCHEMES = ("internet-facing", "internal")
+
+
+def addon_resources(written: Any, default: dict) -> dict:
+    """`resources` of an addon: what the spec writes, each missing request or limit taken from `default`."""
+    out = {kind: dict(values) for kind, values in default.items()}
+    for kind in ("requests", "limits"):
+        values = value_at(written, kind)
+        for key, value in (values.items() if isinstance(values, dict) else ()):
+            out.setdefault(kind, {})[key] = value
+    return {kind: dict(sorted(values.items())) for kind, values in sorted(out.items()) if values}
+
+
+@dataclass(frozen=True)
+class NginxGatewayFabric:
+    """`spec.kopsgen.addons.nginxGatewayFabric` (enabled)."""
+
+    replicas: int = NGF_REPLICAS
+    resources: dict = field(default_factory=lambda: addon_resources({}, ADDON_RESOURCES["nginxGatewayFabric"]))
+    image: str | None = None
+    nginx_replicas: int = NGINX_REPLICAS
+    nginx_resources: dict = field(default_factory=lambda: addon_resources({}, ADDON_RESOURCES["nginx"]))
+    nginx_image: str | None = None
+    scheme: str = "internet-facing"
+    source_ranges: tuple[str, ...] = ()
+    target_type: str | None = None        # None: ip where pods have VPC addresses, else instance
+    default_gateway: bool = True
+
+
+@dataclass(frozen=True)
+class Headlamp:
+    """`spec.kopsgen.addons.headlamp` (enabled)."""
+
+    replicas: int = HEADLAMP_REPLICAS
+    resources: dict = field(default_factory=lambda: addon_resources({}, ADDON_RESOURCES["headlamp"]))
+    image: str | None = None
+    read_only_viewer: bool = True
+    base_url: str = ""
+
+
+@dataclass(frozen=True)
+class FluentBit:
+    """`spec.kopsgen.addons.fluentBit` (enabled): container and node logs to the cluster's log group."""
+
+    resources: dict = field(default_factory=lambda: addon_resources({}, ADDON_RESOURCES["fluentBit"]))
+    image: str | None = None
+    retention_days: int = CLUSTER_LOGS_RETENTION_DAYS
+    kms_key_arn: str | None = None        # None: a key of its own
+
+
+@dataclass(frozen=True)
+class MetricsExporter:
+    """`spec.kopsgen.addons.kubeStateMetrics` / `nodeExporter` (enabled)."""
+
+    resources: dict
+    image: str | None = None
+
+
+@dataclass(frozen=True)
+class KopsgenAddons:
+    """`spec.kopsgen.addons`: kopsgen's own addons; each is None when off (the default)."""
+
+    gateway_api: bool = False
+    nginx_gateway_fabric: NginxGatewayFabric | None = None
+    headlamp: Headlamp | None = None
+    fluent_bit: FluentBit | None = None
+    kube_state_metrics: MetricsExporter | None = None
+    node_exporter: MetricsExporter | None = None
+
+    @staticmethod
+    def from_spec(s: dict) -> "KopsgenAddons":
+        a = value_at(s, "kopsgen", "addons", default={})
+
+        def on(key: str) -> dict | None:
+            d = value_at(a, key, default={})
+            return d if d.get("enabled") is True else None
+
+        ngf, headlamp, logs, ksm, exporter = (on(k) for k in ("nginxGatewayFabric", "headlamp", "fluentBit",
+                                                              "kubeStateMetrics", "nodeExporter"))
+        gateway_api = value_at(a, "gatewayAPI", "enabled")
+        return KopsgenAddons(
+            gateway_api=gateway_api if isinstance(gateway_api, bool) else ngf is not None,
+            nginx_gateway_fabric=None if ngf is None else NginxGatewayFabric(
+                replicas=ngf.get("replicas", NGF_REPLICAS),
+                resources=addon_resources(ngf.get("resources"), ADDON_RESOURCES["nginxGatewayFabric"]),
+                image=ngf.get("image"),
+                nginx_replicas=value_at(ngf, "nginx", "replicas", default=NGINX_REPLICAS),
+                nginx_resources=addon_resources(value_at(ngf, "nginx", "resources"), ADDON_RESOURCES["nginx"]),
+                nginx_image=value_at(ngf, "nginx", "image"),
+                scheme=value_at(ngf, "loadBalancer", "scheme", default="internet-facing"),
+                source_ranges=tuple(value_at(ngf, "loadBalancer", "sourceRanges", default=())),
+                target_type=value_at(ngf, "loadBalancer", "targetType"),
+                default_gateway=ngf.get("defaultGateway") is not False),
+            headlamp=None if headlamp is None else Headlamp(
+                replicas=headlamp.get("replicas", HEADLAMP_REPLICAS),
+                resources=addon_resources(headlamp.get("resources"), ADDON_RESOURCES["headlamp"]),
+                image=headlamp.get("image"), read_only_viewer=headlamp.get("readOnlyViewer") is not False,
+                base_url=headlamp.get("baseURL") or ""),
+            fluent_bit=None if logs is None else FluentBit(
+                resources=addon_resources(logs.get("resources"), ADDON_RESOURCES["fluentBit"]),
+                image=logs.get("image"),
+                retention_days=value_at(logs, "logGroup", "retentionInDays", default=CLUSTER_LOGS_RETENTION_DAYS),
+                kms_key_arn=value_at(logs, "logGroup", "kmsKeyARN")),
+            kube_state_metrics=None if ksm is None else MetricsExporter(
+                addon_resources(ksm.get("resources"), ADDON_RESOURCES["kubeStateMetrics"]), ksm.get("image")),
+            node_exporter=None if exporter is None else MetricsExporter(
+                addon_resources(exporter.get("resources"), ADDON_RESOURCES["nodeExporter"]), exporter.get("image")),
+        )
 
 
 @dataclass(frozen=True)
@@ -1052,10 +1188,14 @@ class Cluster:
     containerd: Containerd = Containerd()
     cert_manager_hosted_zone_ids: tuple[str, ...] = ()              # certManager.hostedZoneIDs
     file_repository: str | None = None             # assets.fileRepository (a mirror of the downloads)
+    container_registry: str | None = None          # assets.containerRegistry (a mirror of the images)
+    container_proxy: str | None = None             # assets.containerProxy (a pull-through proxy of the images)
+    cluster_dns_domain: str = "cluster.local"      # clusterDNSDomain (the default is kops's)
     kops_version: object = None                    # kopsgen.kopsVersion, as written (checked by the bootstrap)
     allow_too_new_kubernetes: bool = False         # kopsgen.allowTooNewKubernetes
     use_ip_based_node_names: bool = False          # cloudConfig.useIPBasedNodeNames
     addons: AddonSwitches = AddonSwitches()     # which addons the bootstrap channel holds
+    kopsgen_addons: KopsgenAddons = KopsgenAddons()   # spec.kopsgen.addons: kopsgen's own (off by default)
     kube_proxy_enabled: bool = True                # kubeProxy.enabled (false: the CNI replaces kube-proxy)
     metrics_server: MetricsServer = MetricsServer()
     node_problem_detector: NodeProblemDetector = NodeProblemDetector()
@@ -1190,10 +1330,14 @@ class Cluster:
             containerd=Containerd.from_dict(s.get("containerd") or {}),
             cert_manager_hosted_zone_ids=tuple(value_at(s, "certManager", "hostedZoneIDs", default=())),
             file_repository=value_at(s, "assets", "fileRepository"),
+            container_registry=value_at(s, "assets", "containerRegistry"),
+            container_proxy=value_at(s, "assets", "containerProxy"),
+            cluster_dns_domain=s.get("clusterDNSDomain") or "cluster.local",
             kops_version=value_at(s, "kopsgen", "kopsVersion"),
             allow_too_new_kubernetes=value_at(s, "kopsgen", "allowTooNewKubernetes") is True,
             use_ip_based_node_names=bool(value_at(s, "cloudConfig", "useIPBasedNodeNames")),
             addons=AddonSwitches.from_spec(s),
+            kopsgen_addons=KopsgenAddons.from_spec(s),
             kube_proxy_enabled=value_at(s, "kubeProxy", "enabled") is not False,
             metrics_server=MetricsServer(image=value_at(s, "metricsServer", "image"),
                                          insecure=value_at(s, "metricsServer", "insecure")),

@@ -139,6 +139,12 @@ class CreateClusterOptions:
     channel: str = "stable"
     ssm_access: bool | None = None     # --ssm/--no-ssm; None: the spec's default (on without SSH)
     vpc: str | None = None             # --vpc: a shared VPC's ID (spec.networkID); its CIDR from --network-cidr
+    addons: tuple[str, ...] = ()       # --addons: kopsgen's own addon families (ADDON_FAMILIES)
+
+
+# --addons: each family and the spec.kopsgen.addons entries it turns on (docs/addons/)
+ADDON_FAMILIES = {"ingress": ("nginxGatewayFabric",), "web-ui": ("headlamp",), "logging": ("fluentBit",),
+                  "monitoring": ("kubeStateMetrics", "nodeExporter")}
 
 
 # AWS names: us-east-1a, eu-west-2c, us-gov-west-1a, eusc-de-east-1a, and Local Zones us-east-1-bos-1a.
@@ -232,6 +238,7 @@ def new_cluster(opts: CreateClusterOptions) -> list[dict]:
         spec[sshkey.FIELD] = opts.ssh_public_key.strip()
     if opts.ssm_access is not None:
         spec.setdefault("kopsgen", {})["ssmAccess"] = opts.ssm_access
+    _addons(spec, opts.addons)
 
     control_planes = _control_plane_groups(control_plane_zones, control_plane_count, zone_subnets)
     # Cilium with its own etcd (cilium-etcd) gets a third etcd cluster on the control plane
@@ -316,6 +323,21 @@ def _check_zones(opts: CreateClusterOptions) -> tuple[list[str], list[str]]:
     if len(regions) > 1:
         raise UsageError(f"--zones and --control-plane-zones must all be in one region (got {', '.join(regions)})")
     return zones, control_plane_zones or zones
+
+
+def _addons(spec: dict, families: tuple[str, ...]) -> None:
+    """--addons: turn on kopsgen's own addons; the ingress needs the AWS load balancer controller for its
+    NLB, which needs cert-manager for its webhook's certificate."""
+    unknown = [f for f in families if f not in ADDON_FAMILIES]
+    if unknown:
+        raise UsageError(f"--addons {','.join(unknown)}: not an addon family; choose from {', '.join(ADDON_FAMILIES)}")
+    if "ingress" in families:
+        spec["certManager"] = {"enabled": True}
+        spec["awsLoadBalancerController"] = {"enabled": True}
+    for family in ADDON_FAMILIES:
+        if family in families:
+            for key in ADDON_FAMILIES[family]:
+                spec.setdefault("kopsgen", {}).setdefault("addons", {})[key] = {"enabled": True}
 
 
 def _check_state_region(opts: CreateClusterOptions) -> str:

@@ -27,7 +27,10 @@ from typing import Any, Callable, Iterable
 
 from kopsgen.spec import schema as schemas
 from kopsgen.spec import units
-from kopsgen.spec.api import ROLE_ALIASES, is_ipv6_cluster, value_at
+from kopsgen.spec.api import (
+    ADDON_RESOURCES, CLUSTER_LOGS_RETENTION_DAYS, HEADLAMP_REPLICAS, NGF_REPLICAS, NGINX_REPLICAS, ROLE_ALIASES,
+    addon_resources, is_ipv6_cluster, pods_have_vpc_addresses, value_at,
+)
 from kopsgen.spec.documents import API_VERSION, LEGACY_API_VERSION, SpecDocuments
 
 # --- kops's fixed defaults (kops 1.37.0-alpha.1) -------------------------------------
@@ -723,6 +726,52 @@ def _addons(c: _Cluster) -> None:
             _fill(npd, key, value)
 
 
+def _kopsgen_addons(c: _Cluster) -> None:
+    """kopsgen's own addons (spec.kopsgen.addons): the settings of each enabled one; a disabled one is left
+    as written (so that an untouched spec stays untouched)."""
+    addons = value_at(c.spec, "kopsgen", "addons")
+    if not isinstance(addons, dict):
+        return
+
+    def enabled(key: str) -> dict | None:
+        d = addons.get(key)
+        return d if isinstance(d, dict) and d.get("enabled") is True else None
+
+    def resources(d: dict, key: str) -> None:
+        if isinstance(d.get("resources", {}), dict):
+            d["resources"] = addon_resources(d.get("resources"), ADDON_RESOURCES[key])
+
+    ngf = enabled("nginxGatewayFabric")
+    gateway_api = _obj(addons, "gatewayAPI") if ngf is not None or "gatewayAPI" in addons else None
+    if gateway_api is not None:
+        _fill(gateway_api, "enabled", ngf is not None)
+    if ngf is not None:
+        _fill(ngf, "replicas", NGF_REPLICAS)
+        resources(ngf, "nginxGatewayFabric")
+        nginx = _obj(ngf, "nginx")
+        if nginx is not None:
+            _fill(nginx, "replicas", NGINX_REPLICAS)
+            resources(nginx, "nginx")
+        lb = _obj(ngf, "loadBalancer")
+        if lb is not None:
+            _fill(lb, "scheme", "internet-facing")
+            _fill(lb, "targetType", "ip" if pods_have_vpc_addresses(c.networking) else "instance")
+        _fill(ngf, "defaultGateway", True)
+    headlamp = enabled("headlamp")
+    if headlamp is not None:
+        _fill(headlamp, "replicas", HEADLAMP_REPLICAS)
+        resources(headlamp, "headlamp")
+        _fill(headlamp, "readOnlyViewer", True)
+    logs = enabled("fluentBit")
+    if logs is not None:
+        resources(logs, "fluentBit")
+        _fill(_obj(logs, "logGroup"), "retentionInDays", CLUSTER_LOGS_RETENTION_DAYS)
+    for key in ("kubeStateMetrics", "nodeExporter"):
+        exporter = enabled(key)
+        if exporter is not None:
+            resources(exporter, key)
+
+
 def _cloud_controller_manager(c: _Cluster) -> None:
     m = _obj(c.spec, "cloudControllerManager")
     if m is None:
@@ -757,6 +806,7 @@ CLUSTER_STEPS: tuple[Callable[[_Cluster], None], ...] = (
     _cni,
     _service_account_issuer,
     _addons,
+    _kopsgen_addons,
     _cloud_controller_manager,
     _drop_ignored,
 )

@@ -29,6 +29,7 @@ LOAD_BALANCER_CONTROLLER = ServiceAccount("kube-system", "aws-load-balancer-cont
 KUBE_ROUTER = ServiceAccount("kube-system", "kube-router")
 CLOUD_CONTROLLER_MANAGER = ServiceAccount("kube-system", "aws-cloud-controller-manager")
 EBS_CSI_DRIVER = ServiceAccount("kube-system", "ebs-csi-controller-sa")
+FLUENT_BIT = ServiceAccount("kube-system", "fluent-bit")               # kopsgen's own (spec.kopsgen.addons)
 
 
 def external_permissions(cluster: Cluster) -> bool:
@@ -64,4 +65,6 @@ def addon_service_accounts(cluster: Cluster) -> list[ServiceAccount]:
         accounts.append(CLOUD_CONTROLLER_MANAGER)
         if value_at(spec, "cloudConfig", "awsEBSCSIDriver", "managed") is not False:
             accounts.append(EBS_CSI_DRIVER)
+        if cluster.kopsgen_addons.fluent_bit is not None:
+            accounts.append(FLUENT_BIT)
     return accounts

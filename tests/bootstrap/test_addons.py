@@ -13,9 +13,11 @@ Two kinds of tests:
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import kubernetes_validate
 import pytest
@@ -23,7 +25,8 @@ import yaml
 from click.testing import CliRunner
 
 from kopsgen import pipeline
-from kopsgen.bootstrap import addons
+from kopsgen.bootstrap import addons, versions
+from kopsgen.bootstrap.addons.values import remap_image
 from kopsgen.cli import cli
 from kopsgen.errors import RenderError
 from kopsgen.spec.defaults import apply_defaults
@@ -653,3 +656,142 @@ def test_a_rendered_addon_shares_nothing_with_its_cached_template():
     second = render_objects("addon-node-termination-handler-daemonset.yaml",
                             {**values, "env": [{"name": "A", "value": "1"}]})
     assert repr(second) == pristine
+
+
+# ---------------------------------------------------------------- kopsgen's own addons (spec.kopsgen.addons)
+
+OWN_ADDONS = ("gateway-api.addons.kopsgen.io", "nginx-gateway-fabric.addons.kopsgen.io", "headlamp.addons.kopsgen.io",
+              "fluent-bit.addons.kopsgen.io", "kube-state-metrics.addons.kopsgen.io", "node-exporter.addons.kopsgen.io")
+
+
+@pytest.fixture(scope="module")
+def services_cluster(tmp_path_factory):
+    """`create cluster --addons` with every family, on the Amazon VPC CNI (pods with VPC addresses)."""
+    path = _create(tmp_path_factory.mktemp("services"), "services.example.com", "--zones", "eu-west-1a",
+                   "--networking", "amazonvpc", "--addons", "ingress,web-ui,logging,monitoring")
+    return _render(path)
+
+
+def test_own_addons_are_off_by_default(default_cluster):
+    spec, files = default_cluster
+    assert not [name for name in _channel(spec, files) if name.endswith(".addons.kopsgen.io")]
+
+
+def test_own_addons_are_channel_entries_after_kops_own(services_cluster):
+    spec, files = services_cluster
+    channel = _channel(spec, files)
+    names = list(channel)
+    assert [n for n in names if n.endswith(".addons.kopsgen.io")] == list(OWN_ADDONS)
+    assert names[-len(OWN_ADDONS):] == list(OWN_ADDONS)      # after cert-manager and the load balancer controller
+    for name in OWN_ADDONS:
+        entry = channel[name]
+        content = files[f"{spec.cluster.name}-addons-{name}-k8s-1.32"]
+        assert entry["id"] == "k8s-1.32" and entry["manifest"] == f"{name}/k8s-1.32.yaml"
+        assert entry["selector"] == {"k8s-addon": name}
+        assert entry["manifestHash"] == hashlib.sha256(content).hexdigest()
+        assert entry["prune"]["kinds"]
+
+
+def test_own_addons_are_valid_kubernetes(services_cluster):
+    spec, files = services_cluster
+    for name in OWN_ADDONS:
+        assert_valid_kubernetes(_addon(spec, files, name), spec_minor(spec))
+
+
+def test_own_addons_run_the_pinned_images(services_cluster):
+    spec, files = services_cluster
+    pinned = {key: versions.kopsgen_addon(key) for key in ("nginxGatewayFabric", "headlamp", "fluentBit",
+                                                           "kubeStateMetrics", "nodeExporter")}
+    images = {name: sorted({c["image"] for d in _addon(spec, files, name) if d["kind"] in ("Deployment", "DaemonSet")
+                            for c in d["spec"]["template"]["spec"]["containers"]}) for name in OWN_ADDONS[1:]}
+    assert images == {
+        "nginx-gateway-fabric.addons.kopsgen.io": [pinned["nginxGatewayFabric"]["image"]],
+        "headlamp.addons.kopsgen.io": [pinned["headlamp"]["image"]],
+        "fluent-bit.addons.kopsgen.io": [pinned["fluentBit"]["image"]],
+        "kube-state-metrics.addons.kopsgen.io": [pinned["kubeStateMetrics"]["image"]],
+        "node-exporter.addons.kopsgen.io": [pinned["nodeExporter"]["image"]],
+    }
+    crd = _find(_addon(spec, files, OWN_ADDONS[0]), "CustomResourceDefinition", "httproutes.gateway.networking.k8s.io")
+    assert crd["metadata"]["annotations"]["gateway.networking.k8s.io/bundle-version"] == \
+        versions.kopsgen_addon("gatewayAPI")["version"]
+
+
+def test_ingress_is_an_nlb_of_the_load_balancer_controller(services_cluster):
+    spec, files = services_cluster
+    docs = _addon(spec, files, "nginx-gateway-fabric.addons.kopsgen.io")
+    service = _find(docs, "NginxProxy", "nginx-gateway-proxy-config")["spec"]["kubernetes"]["service"]
+    assert service["loadBalancerClass"] == "service.k8s.aws/nlb"
+    annotations = service["patches"][0]["value"]["metadata"]["annotations"]
+    prefix = "service.beta.kubernetes.io/aws-load-balancer-"
+    assert annotations[prefix + "nlb-target-type"] == "ip"            # Amazon VPC CNI: pods have VPC addresses
+    assert annotations[prefix + "scheme"] == "internet-facing"
+    assert annotations[prefix + "additional-resource-tags"] == "KubernetesCluster=services.example.com"
+    assert _find(docs, "Gateway", "default")["spec"]["gatewayClassName"] == "nginx"
+    assert "aws-load-balancer-controller.addons.k8s.io" in _channel(spec, files)
+
+
+def test_settings_a_team_changes(tmp_path):
+    def edit(spec):
+        spec["assets"] = {"containerProxy": "proxy.example.com"}
+        spec["kopsgen"]["addons"]["nginxGatewayFabric"].update(
+            replicas=3, defaultGateway=False,
+            nginx={"replicas": 4, "resources": {"limits": {"memory": "1Gi"}}},
+            loadBalancer={"scheme": "internal", "sourceRanges": ["10.0.0.0/8"]})
+        spec["kopsgen"]["addons"]["headlamp"].update(readOnlyViewer=False, baseURL="/headlamp")
+        spec["kopsgen"]["addons"]["kubeStateMetrics"]["resources"] = {"requests": {"cpu": "200m"}}
+    path = _edit(_create(tmp_path, "teams.example.com", "--zones", "eu-west-1a", "--networking", "calico",
+                         "--addons", "ingress,web-ui,monitoring"), edit)
+    spec, files = _render(path)
+    ngf = _addon(spec, files, "nginx-gateway-fabric.addons.kopsgen.io")
+    assert _find(ngf, "Deployment", "nginx-gateway")["spec"]["replicas"] == 3
+    assert not [d for d in ngf if d["kind"] == "Gateway"]
+    proxy = _find(ngf, "NginxProxy", "nginx-gateway-proxy-config")["spec"]["kubernetes"]
+    assert proxy["deployment"]["replicas"] == 4
+    assert proxy["deployment"]["container"]["resources"] == {"limits": {"memory": "1Gi"},
+                                                             "requests": {"cpu": "100m", "memory": "128Mi"}}
+    assert proxy["deployment"]["container"]["image"]["repository"] == "proxy.example.com/nginx/nginx-gateway-fabric/nginx"
+    service = proxy["service"]
+    assert service["loadBalancerSourceRanges"] == ["10.0.0.0/8"]
+    annotations = service["patches"][0]["value"]["metadata"]["annotations"]
+    assert annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"] == "internal"
+    assert annotations["service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"] == "instance"   # Calico
+    headlamp = _addon(spec, files, "headlamp.addons.kopsgen.io")
+    assert not [d for d in headlamp if d["metadata"]["name"].startswith("headlamp-viewer")
+                or d["metadata"]["name"] == "headlamp-read-only"]
+    ksm = _container(_find(_addon(spec, files, "kube-state-metrics.addons.kopsgen.io"), "Deployment",
+                           "kube-state-metrics"), "kube-state-metrics")
+    assert ksm["resources"] == {"limits": {"memory": "512Mi"}, "requests": {"cpu": "200m", "memory": "128Mi"}}
+    assert ksm["image"].startswith("proxy.example.com/kube-state-metrics/")
+    for name in ("nginx-gateway-fabric.addons.kopsgen.io", "headlamp.addons.kopsgen.io"):
+        assert_valid_kubernetes(_addon(spec, files, name), spec_minor(spec))
+
+
+def test_fluent_bit_with_a_role_of_its_own(tmp_path):
+    def edit(spec):
+        spec["iam"]["useServiceAccountExternalPermissions"] = True
+        spec["serviceAccountIssuerDiscovery"] = {"discoveryStore": "s3://oidc-bucket/irsa.example.com",
+                                                 "enableAWSOIDCProvider": True}
+    spec, files = _render(_edit(_create(tmp_path, "irsa.example.com", "--zones", "eu-west-1a",
+                                        "--addons", "logging"), edit))
+    daemonset = _find(_addon(spec, files, "fluent-bit.addons.kopsgen.io"), "DaemonSet", "fluent-bit")
+    pod = daemonset["spec"]["template"]["spec"]
+    assert pod["hostNetwork"] is False
+    assert _env(_container(daemonset, "fluent-bit"))["AWS_ROLE_ARN"].endswith("fluent-bit.kube-system.sa.irsa.example.com@@")
+
+
+@pytest.mark.parametrize("proxy,registry,image,expected", [
+    (None, None, "ghcr.io/nginx/nginx-gateway-fabric:2.6.7", "ghcr.io/nginx/nginx-gateway-fabric:2.6.7"),
+    ("proxy.example.com/", None, "ghcr.io/nginx/nginx-gateway-fabric:2.6.7",
+     "proxy.example.com/nginx/nginx-gateway-fabric:2.6.7"),
+    ("proxy.example.com", None, "library/busybox:1", "proxy.example.com/library/busybox:1"),     # Docker Hub
+    ("proxy.example.com", None, "busybox:1", "proxy.example.com/busybox:1"),
+    ("proxy.example.com", None, "localhost:5000/busybox:1", "proxy.example.com/busybox:1"),
+    (None, "mirror.example.com/k8s", "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.20.0",
+     "mirror.example.com/k8s/kube-state-metrics-kube-state-metrics:v2.20.0"),
+    (None, "mirror.example.com", "quay.io/prometheus/node-exporter:v1.12.1",
+     "mirror.example.com/quay.io-prometheus-node-exporter:v1.12.1"),
+    (None, "mirror.example.com", "mirror.example.com/fluent-bit:5.1.1", "mirror.example.com/fluent-bit:5.1.1"),
+])
+def test_images_follow_kops_assets(proxy, registry, image, expected):
+    cluster = SimpleNamespace(container_proxy=proxy, container_registry=registry)
+    assert remap_image(SimpleNamespace(spec=SimpleNamespace(cluster=cluster)), image) == expected

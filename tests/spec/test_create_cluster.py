@@ -353,6 +353,23 @@ def test_carved_subnets_never_overlap_and_stay_inside_the_vpc(zone_count, privat
 # --- where the spec goes --------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("families,fields", [
+    ("web-ui", {"kopsgen": {"addons": {"headlamp": {"enabled": True}}}}),
+    ("logging,monitoring", {"kopsgen": {"addons": {"fluentBit": {"enabled": True},
+                                                   "kubeStateMetrics": {"enabled": True},
+                                                   "nodeExporter": {"enabled": True}}}}),
+    # the ingress's NLB is made by the load balancer controller, whose webhook needs cert-manager
+    ("ingress", {"certManager": {"enabled": True}, "awsLoadBalancerController": {"enabled": True},
+                 "kopsgen": {"addons": {"nginxGatewayFabric": {"enabled": True}}}}),
+])
+def test_addons_turn_on_the_cluster_services(tmp_path, families, fields):
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "with").mkdir()
+    plain = create(tmp_path / "plain", "--name", "c.example.com", "--zones", "eu-west-1a")[0]["spec"]
+    spec = create(tmp_path / "with", "--name", "c.example.com", "--zones", "eu-west-1a", "--addons", families)[0]["spec"]
+    assert {k: v for k, v in spec.items() if plain.get(k) != v} == fields
+
+
 def test_without_output_or_state_it_prints_yaml(tmp_path):
     result = run("create", "cluster", "--name", "o.example.com", "--zones", "eu-west-1a",
                  env={"KOPSGEN_STATE_STORE": ""})
@@ -436,6 +453,8 @@ def test_ssh_key_is_mirrored_where_kops_keeps_it(tmp_path):
     (["--name", "a.example.com", "--zones", "eu-west-1a", "b.example.com", "c.example.com"],
      "Got unexpected extra argument"),
     (["c.example.com", "--name", "d.example.com", "--zones", "eu-west-1a"], "named twice"),
+    (["--name", "c.example.com", "--zones", "eu-west-1a", "--addons", "logging,grafana"],
+     "--addons grafana: not an addon family; choose from ingress, web-ui, logging, monitoring"),
     (["--name", "c.example.com", "--zones", "eu-west-1a", "--output", "x.yaml", "--dry-run"], "choose one"),
     (["--name", "c.example.com", "--zones", "eu-west-1a", "--output", "x.yaml", "--state", "file://s"], "choose one"),
 ])

@@ -37,6 +37,10 @@ def bomb(text: str) -> str:
     return text.replace("spec:\n  api:", "spec:\n  bomb:\n" + "\n".join("  " + x for x in lines) + "\n  api:", 1)
 
 
+# kopsgen's own addons: the block (format it with the addon's lines) and the controller the ingress needs
+ADDONS_BLOCK = "  kopsgen:\n    addons:\n      {}"
+OWN_ADDON = "  cloudProvider: aws\n" + ADDONS_BLOCK
+WITH_LBC = "  cloudProvider: aws\n  certManager:\n    enabled: true\n  awsLoadBalancerController:\n    enabled: true\n"
 DEEP = "[" * 70 + "]" * 70
 # where the document of the "nodes" group starts in BASE (a duplicate name points back to it)
 NODES_LINE = BASE[: BASE.index("kind: InstanceGroup\nmetadata:\n  name: nodes")].count("\n")
@@ -447,6 +451,44 @@ CASES: list[tuple[str, Callable[[str], str], list[tuple[str, str, str]]]] = [
                                                               "    enabled: true"),
      [("enabled: true", "spec.awsLoadBalancerController.enabled",
        "the AWS Load Balancer Controller needs certManager.enabled: true")]),
+    # --- kopsgen's own addons (spec.kopsgen.addons) -------------------------------------------------
+    ("addon-ngf-without-load-balancer-controller", edit("  cloudProvider: aws", OWN_ADDON.format(
+        "nginxGatewayFabric:\n        enabled: true  # the ingress")),
+     [("enabled: true  # the ingress", "spec.kopsgen.addons.nginxGatewayFabric.enabled",
+       "NGINX Gateway Fabric's Gateways are reached through an NLB that the AWS load balancer controller makes: "
+       "set awsLoadBalancerController.enabled: true")]),
+    ("addon-ngf-ip-targets-without-vpc-pod-addresses", edit("  cloudProvider: aws", WITH_LBC + ADDONS_BLOCK.format(
+        "nginxGatewayFabric:\n        enabled: true\n        loadBalancer:\n          targetType: ip")),
+     [("targetType: ip", "spec.kopsgen.addons.nginxGatewayFabric.loadBalancer.targetType",
+       "an NLB can only target pods that have VPC addresses (networking.amazonvpc, or Cilium with ipam: eni); "
+       "with this network use targetType: instance")]),
+    ("addon-ngf-replicas-zero", edit("  cloudProvider: aws", WITH_LBC + ADDONS_BLOCK.format(
+        "nginxGatewayFabric:\n        enabled: true\n        replicas: 0")),
+     [("replicas: 0", "spec.kopsgen.addons.nginxGatewayFabric.replicas", "must be at least 1 (got 0)")]),
+    ("addon-ngf-bad-source-range", edit("  cloudProvider: aws", WITH_LBC + ADDONS_BLOCK.format(
+        "nginxGatewayFabric:\n        enabled: true\n        loadBalancer:\n          sourceRanges: [10.0.0.0/33]")),
+     [("sourceRanges", "spec.kopsgen.addons.nginxGatewayFabric.loadBalancer.sourceRanges[0]",
+       'must be a CIDR such as 10.0.0.0/16 (got "10.0.0.0/33")')]),
+    ("addon-bad-quantity", edit("  cloudProvider: aws", OWN_ADDON.format(
+        "nodeExporter:\n        enabled: true\n        resources:\n          limits: {memory: lots}")),
+     [("limits: {memory: lots}", "spec.kopsgen.addons.nodeExporter.resources.limits.memory",
+       'must be a Kubernetes quantity such as 100m, 256Mi or 2 (got "lots")')]),
+    ("addon-headlamp-base-url", edit("  cloudProvider: aws", OWN_ADDON.format(
+        "headlamp:\n        enabled: true\n        baseURL: headlamp/")),
+     [("baseURL", "spec.kopsgen.addons.headlamp.baseURL",
+       'must be a path such as /headlamp (no trailing /), or empty (got "headlamp/")')]),
+    ("addon-log-retention", edit("  cloudProvider: aws", OWN_ADDON.format(
+        "fluentBit:\n        enabled: true\n        logGroup:\n          retentionInDays: 100")),
+     [("retentionInDays", "spec.kopsgen.addons.fluentBit.logGroup.retentionInDays",
+       "must be one of: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, "
+       "2922, 3288, 3653 (got 100)")]),
+    ("addon-log-key-not-an-arn", edit("  cloudProvider: aws", OWN_ADDON.format(
+        "fluentBit:\n        enabled: true\n        logGroup:\n          kmsKeyARN: alias/logs")),
+     [("kmsKeyARN", "spec.kopsgen.addons.fluentBit.logGroup.kmsKeyARN",
+       "must be a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab "
+       '(got "alias/logs")')]),
+    ("addon-unknown", edit("  cloudProvider: aws", OWN_ADDON.format("grafana:\n        enabled: true")),
+     [("grafana:", "spec.kopsgen.addons.grafana", "unknown field")]),
 ]
 
 

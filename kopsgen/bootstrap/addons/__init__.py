@@ -7,7 +7,8 @@ kops-channels, a static pod on the control plane, applies every addon of the boo
 - values.py: the small readings of the spec several addons share;
 - one module per addon family (core, dns, networking/, storage, autoscaling, metrics, node_health,
   certificates, load_balancing, authentication, cloud, runtime), each defining its Addons and the
-  values kops derives for them from the completed spec;
+  values kops derives for them from the completed spec; kopsgen's own addons (spec.kopsgen.addons,
+  not kops's) are the families ingress, web_ui, logging and monitoring, listed after kops's;
 - this module: the list of addons in kops's order with the condition under which a cluster gets
   each. An addon kopsgen does not build yet is NotBuilt: a spec that enables it is refused with a
   RenderError naming the field, rather than leave the cluster without it.
@@ -19,14 +20,15 @@ from __future__ import annotations
 
 from typing import Callable
 
-from kopsgen.bootstrap.addons import (authentication, autoscaling, certificates, cloud, core, dns, load_balancing,
-                                      metrics, node_health, runtime, storage)
+from kopsgen.bootstrap.addons import (authentication, autoscaling, certificates, cloud, core, dns, ingress,
+                                      load_balancing, logging, metrics, monitoring, node_health, runtime, storage,
+                                      web_ui)
 from kopsgen.bootstrap.addons.base import Addon, AddonFile, NotBuilt, build_channel
 from kopsgen.bootstrap.addons.networking import amazon_vpc, calico, cilium, overlays
 from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.errors import RenderError
 from kopsgen.spec import service_accounts
-from kopsgen.spec.api import AddonSwitches
+from kopsgen.spec.api import AddonSwitches, KopsgenAddons
 
 
 def _external_permissions(ctx: BootstrapContext) -> bool:
@@ -35,6 +37,10 @@ def _external_permissions(ctx: BootstrapContext) -> bool:
 
 def _switches(ctx: BootstrapContext) -> AddonSwitches:
     return ctx.spec.cluster.addons
+
+
+def _own(ctx: BootstrapContext) -> KopsgenAddons:
+    return ctx.spec.cluster.kopsgen_addons
 
 
 def _dns_controller_wanted(ctx: BootstrapContext) -> bool:
@@ -105,6 +111,13 @@ ADDONS: list[tuple[Callable[[BootstrapContext], bool], Addon | NotBuilt]] = [
     (lambda ctx: _switches(ctx).ebs_csi_driver_managed, storage.AWS_EBS_CSI_DRIVER),
     (lambda ctx: ctx.spec.cluster.snapshot_controller_enabled, storage.SNAPSHOT_CONTROLLER),
     (lambda ctx: ctx.spec.cluster.karpenter_enabled, NotBuilt("karpenter.sh", "spec.karpenter.enabled")),
+    # kopsgen's own (spec.kopsgen.addons), after kops's: cert-manager and the load balancer controller come first
+    (lambda ctx: _own(ctx).gateway_api, ingress.GATEWAY_API),
+    (lambda ctx: _own(ctx).nginx_gateway_fabric is not None, ingress.NGINX_GATEWAY_FABRIC),
+    (lambda ctx: _own(ctx).headlamp is not None, web_ui.HEADLAMP),
+    (lambda ctx: _own(ctx).fluent_bit is not None, logging.FLUENT_BIT),
+    (lambda ctx: _own(ctx).kube_state_metrics is not None, monitoring.KUBE_STATE_METRICS),
+    (lambda ctx: _own(ctx).node_exporter is not None, monitoring.NODE_EXPORTER),
 ]
 
 # For the docs and the tests: which addons kopsgen builds, which it refuses.

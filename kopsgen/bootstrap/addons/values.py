@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from typing import Any
 
 from kopsgen.bootstrap.context import BootstrapContext
@@ -57,3 +58,24 @@ def api_internal_name(ctx: BootstrapContext) -> str:
 API_SERVER_LOCAL = [{"name": "KUBERNETES_SERVICE_HOST", "value": "127.0.0.1"}]
 # The channel selector of the pod network addons.
 NETWORKING_SELECTOR = {"role.kubernetes.io/networking": "1"}
+
+
+def remap_image(ctx: BootstrapContext, image: str) -> str:
+    """An image as the cluster pulls it, through kops's `assets` (kops's NormalizeImage): a
+    `containerProxy` takes the registry's place (or goes in front of a Docker Hub name such as
+    `library/busybox`), then a `containerRegistry` mirror holds every image flat, under its path with
+    `/` written `-` (without registry.k8s.io/)."""
+    proxy, mirror = ctx.spec.cluster.container_proxy, ctx.spec.cluster.container_registry
+    if proxy:
+        proxy = proxy.rstrip("/")
+        first = image.split("/")[0]
+        # a Docker Hub name: `busybox:1` or `library/busybox:1` (kops reads the tag of the first as a port)
+        if "/" not in image or (image.count("/") == 1 and not any(c in first for c in ".:")):
+            image = f"{proxy}/{image}"
+        else:
+            image = re.sub(r"^[^/]+", lambda m: proxy, image, count=1)
+    if mirror:
+        flat = image.removeprefix("registry.k8s.io/")
+        if not flat.startswith(mirror + "/"):
+            image = f"{mirror}/{flat.replace('/', '-')}"
+    return image

@@ -1,8 +1,9 @@
-"""Addons that need cert-manager or another setting, the node termination handler, the cluster's warm pool."""
+"""Addons that need cert-manager or another setting, the node termination handler, the cluster's warm pool,
+kopsgen's own addons (spec.kopsgen.addons)."""
 
 from __future__ import annotations
 
-from kopsgen.spec.api import value_at
+from kopsgen.spec.api import pods_have_vpc_addresses, value_at
 from kopsgen.spec.validate.common import Validation, int_of
 
 
@@ -40,3 +41,23 @@ def check_addons(v: Validation) -> None:
             v.error(("spec", "warmPool", "maxSize"), f"maxSize {warm['maxSize']} is below minSize {warm.get('minSize')}")
         if warm.get("additionalImages") and warm.get("maxSize") is not None:
             v.error(("spec", "warmPool", "additionalImages"), "additional images can only be set on instance groups")
+
+    check_kopsgen_addons(v)
+
+
+NGF = ("spec", "kopsgen", "addons", "nginxGatewayFabric")
+
+
+def check_kopsgen_addons(v: Validation) -> None:
+    s = v.spec
+    if value_at(s, *NGF[1:], "enabled") is not True:
+        return
+    if value_at(s, "awsLoadBalancerController", "enabled") is not True:
+        v.error(NGF + ("enabled",), "NGINX Gateway Fabric's Gateways are reached through an NLB that the AWS load "
+                                    "balancer controller makes: set awsLoadBalancerController.enabled: true")
+    networking = s.get("networking")
+    if value_at(s, *NGF[1:], "loadBalancer", "targetType") == "ip" and \
+            not pods_have_vpc_addresses(networking if isinstance(networking, dict) else {}):
+        v.error(NGF + ("loadBalancer", "targetType"),
+                "an NLB can only target pods that have VPC addresses (networking.amazonvpc, or Cilium with "
+                "ipam: eni); with this network use targetType: instance")

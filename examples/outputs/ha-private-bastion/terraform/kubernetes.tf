@@ -708,6 +708,17 @@ resource "aws_cloudwatch_event_target" "ha-example-com-SpotInterruption-Target" 
   rule = aws_cloudwatch_event_rule.ha-example-com-SpotInterruption.id
 }
 
+resource "aws_cloudwatch_log_group" "cluster-logs-ha-example-com" {
+  kms_key_id        = aws_kms_key.cluster-logs-ha-example-com.arn
+  name              = "cluster-logs.ha.example.com"
+  retention_in_days = 365
+  tags = {
+    "KubernetesCluster"                    = "ha.example.com"
+    "Name"                                 = "cluster-logs.ha.example.com"
+    "kubernetes.io/cluster/ha.example.com" = "owned"
+  }
+}
+
 resource "aws_cloudwatch_log_group" "flow-logs-ha-example-com" {
   kms_key_id        = aws_kms_key.flow-logs-ha-example-com.arn
   name              = "flow-logs.ha.example.com"
@@ -944,6 +955,18 @@ resource "aws_iam_role" "nodes-ha-example-com" {
   }
 }
 
+resource "aws_iam_role_policy" "cluster-logs-masters-ha-example-com" {
+  name   = "cluster-logs.masters.ha.example.com"
+  policy = templatefile("${path.module}/data/aws_iam_role_policy_cluster-logs.masters.ha.example.com_policy", { account_id = data.aws_caller_identity.current.account_id })
+  role   = aws_iam_role.masters-ha-example-com.name
+}
+
+resource "aws_iam_role_policy" "cluster-logs-nodes-ha-example-com" {
+  name   = "cluster-logs.nodes.ha.example.com"
+  policy = templatefile("${path.module}/data/aws_iam_role_policy_cluster-logs.nodes.ha.example.com_policy", { account_id = data.aws_caller_identity.current.account_id })
+  role   = aws_iam_role.nodes-ha-example-com.name
+}
+
 resource "aws_iam_role_policy" "flow-logs-ha-example-com" {
   name   = "flow-logs.ha.example.com"
   policy = templatefile("${path.module}/data/aws_iam_role_policy_flow-logs.ha.example.com_policy", { account_id = data.aws_caller_identity.current.account_id })
@@ -969,6 +992,18 @@ resource "aws_internet_gateway" "ha-example-com" {
     "kubernetes.io/cluster/ha.example.com" = "owned"
   }
   vpc_id = aws_vpc.ha-example-com.id
+}
+
+resource "aws_kms_key" "cluster-logs-ha-example-com" {
+  deletion_window_in_days = 30
+  description             = "Encrypts the container and node logs of the cluster ha.example.com"
+  enable_key_rotation     = true
+  policy                  = templatefile("${path.module}/data/aws_kms_key_cluster-logs.ha.example.com_policy", { account_id = data.aws_caller_identity.current.account_id })
+  tags = {
+    "KubernetesCluster"                    = "ha.example.com"
+    "Name"                                 = "cluster-logs.ha.example.com"
+    "kubernetes.io/cluster/ha.example.com" = "owned"
+  }
 }
 
 resource "aws_kms_key" "flow-logs-ha-example-com" {
@@ -1940,10 +1975,26 @@ resource "aws_s3_object" "ha-example-com-addons-aws-ebs-csi-driver-addons-k8s-io
   server_side_encryption = "AES256"
 }
 
+resource "aws_s3_object" "ha-example-com-addons-aws-load-balancer-controller-addons-k8s-io-k8s-1-19" {
+  bucket                 = "my-kops-state-store"
+  content                = file("${path.module}/data/aws_s3_object_ha.example.com-addons-aws-load-balancer-controller.addons.k8s.io-k8s-1.19_content")
+  key                    = "ha.example.com/addons/aws-load-balancer-controller.addons.k8s.io/k8s-1.19.yaml"
+  provider               = aws.files
+  server_side_encryption = "AES256"
+}
+
 resource "aws_s3_object" "ha-example-com-addons-bootstrap" {
   bucket                 = "my-kops-state-store"
   content                = file("${path.module}/data/aws_s3_object_ha.example.com-addons-bootstrap_content")
   key                    = "ha.example.com/addons/bootstrap-channel.yaml"
+  provider               = aws.files
+  server_side_encryption = "AES256"
+}
+
+resource "aws_s3_object" "ha-example-com-addons-certmanager-io-k8s-1-16" {
+  bucket                 = "my-kops-state-store"
+  content                = file("${path.module}/data/aws_s3_object_ha.example.com-addons-certmanager.io-k8s-1.16_content")
+  key                    = "ha.example.com/addons/certmanager.io/k8s-1.16.yaml"
   provider               = aws.files
   server_side_encryption = "AES256"
 }
@@ -1964,10 +2015,42 @@ resource "aws_s3_object" "ha-example-com-addons-dns-controller-addons-k8s-io-k8s
   server_side_encryption = "AES256"
 }
 
+resource "aws_s3_object" "ha-example-com-addons-fluent-bit-addons-kopsgen-io-k8s-1-32" {
+  bucket                 = "my-kops-state-store"
+  content                = file("${path.module}/data/aws_s3_object_ha.example.com-addons-fluent-bit.addons.kopsgen.io-k8s-1.32_content")
+  key                    = "ha.example.com/addons/fluent-bit.addons.kopsgen.io/k8s-1.32.yaml"
+  provider               = aws.files
+  server_side_encryption = "AES256"
+}
+
+resource "aws_s3_object" "ha-example-com-addons-gateway-api-addons-kopsgen-io-k8s-1-32" {
+  bucket                 = "my-kops-state-store"
+  content                = file("${path.module}/data/aws_s3_object_ha.example.com-addons-gateway-api.addons.kopsgen.io-k8s-1.32_content")
+  key                    = "ha.example.com/addons/gateway-api.addons.kopsgen.io/k8s-1.32.yaml"
+  provider               = aws.files
+  server_side_encryption = "AES256"
+}
+
+resource "aws_s3_object" "ha-example-com-addons-headlamp-addons-kopsgen-io-k8s-1-32" {
+  bucket                 = "my-kops-state-store"
+  content                = file("${path.module}/data/aws_s3_object_ha.example.com-addons-headlamp.addons.kopsgen.io-k8s-1.32_content")
+  key                    = "ha.example.com/addons/headlamp.addons.kopsgen.io/k8s-1.32.yaml"
+  provider               = aws.files
+  server_side_encryption = "AES256"
+}
+
 resource "aws_s3_object" "ha-example-com-addons-kops-controller-addons-k8s-io-k8s-1-16" {
   bucket                 = "my-kops-state-store"
   content                = file("${path.module}/data/aws_s3_object_ha.example.com-addons-kops-controller.addons.k8s.io-k8s-1.16_content")
   key                    = "ha.example.com/addons/kops-controller.addons.k8s.io/k8s-1.16.yaml"
+  provider               = aws.files
+  server_side_encryption = "AES256"
+}
+
+resource "aws_s3_object" "ha-example-com-addons-kube-state-metrics-addons-kopsgen-io-k8s-1-32" {
+  bucket                 = "my-kops-state-store"
+  content                = file("${path.module}/data/aws_s3_object_ha.example.com-addons-kube-state-metrics.addons.kopsgen.io-k8s-1.32_content")
+  key                    = "ha.example.com/addons/kube-state-metrics.addons.kopsgen.io/k8s-1.32.yaml"
   provider               = aws.files
   server_side_encryption = "AES256"
 }
@@ -1992,6 +2075,22 @@ resource "aws_s3_object" "ha-example-com-addons-networking-projectcalico-org-k8s
   bucket                 = "my-kops-state-store"
   content                = file("${path.module}/data/aws_s3_object_ha.example.com-addons-networking.projectcalico.org-k8s-1.25_content")
   key                    = "ha.example.com/addons/networking.projectcalico.org/k8s-1.25.yaml"
+  provider               = aws.files
+  server_side_encryption = "AES256"
+}
+
+resource "aws_s3_object" "ha-example-com-addons-nginx-gateway-fabric-addons-kopsgen-io-k8s-1-32" {
+  bucket                 = "my-kops-state-store"
+  content                = file("${path.module}/data/aws_s3_object_ha.example.com-addons-nginx-gateway-fabric.addons.kopsgen.io-k8s-1.32_content")
+  key                    = "ha.example.com/addons/nginx-gateway-fabric.addons.kopsgen.io/k8s-1.32.yaml"
+  provider               = aws.files
+  server_side_encryption = "AES256"
+}
+
+resource "aws_s3_object" "ha-example-com-addons-node-exporter-addons-kopsgen-io-k8s-1-32" {
+  bucket                 = "my-kops-state-store"
+  content                = file("${path.module}/data/aws_s3_object_ha.example.com-addons-node-exporter.addons.kopsgen.io-k8s-1.32_content")
+  key                    = "ha.example.com/addons/node-exporter.addons.kopsgen.io/k8s-1.32.yaml"
   provider               = aws.files
   server_side_encryption = "AES256"
 }
