@@ -1214,7 +1214,6 @@ class Cluster:
     external_dns: ExternalDns | None = None        # externalDns (or externalDNS); None: not set
     egress_proxy: EgressProxySpec | None = None    # egressProxy (or networking.egressProxy); None: not set
     addon_manifests: tuple[str, ...] = ()          # addons[].manifest: channels kops-channels applies too
-    cluster_dns_domain: str | None = None          # clusterDNSDomain
     kube_proxy_mode: str | None = None             # kubeProxy.proxyMode (iptables | ipvs | nftables)
     kube_controller_manager_cluster_cidr: str | None = None   # kubeControllerManager.clusterCIDR
     ntp_managed: bool = True                       # ntp.managed (false: the image's own time service)
@@ -1361,7 +1360,6 @@ class Cluster:
             external_dns=_optional_block(ExternalDns, s.get("externalDns") or s.get("externalDNS")),
             egress_proxy=_optional_block(EgressProxySpec, s.get("egressProxy") or networking.get("egressProxy")),
             addon_manifests=tuple(a["manifest"] for a in s.get("addons") or () if a.get("manifest")),
-            cluster_dns_domain=s.get("clusterDNSDomain") or None,
             kube_proxy_mode=value_at(s, "kubeProxy", "proxyMode"),
             kube_controller_manager_cluster_cidr=value_at(s, "kubeControllerManager", "clusterCIDR") or None,
             ntp_managed=value_at(s, "ntp", "managed") is not False,

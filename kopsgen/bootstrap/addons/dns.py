@@ -22,7 +22,7 @@ def _corefile(ctx: BootstrapContext) -> str:
     external = kube_dns.external_core_file
     if external:
         return external.rstrip("\n")
-    domain = kube_dns.domain or ctx.spec.cluster.cluster_dns_domain or "cluster.local"
+    domain = kube_dns.domain or ctx.spec.cluster.cluster_dns_domain
     upstream = " ".join(kube_dns.upstream_nameservers or ()) or "/etc/resolv.conf"
     lines = [".:53 {", "    errors", "    health {", "      lameduck 10s", "    }", "    ready",
              f"    kubernetes {domain}. in-addr.arpa ip6.arpa {{", "      pods insecure",
@@ -99,7 +99,7 @@ def _set_or(value: Any, default: Any) -> Any:
 
 
 def _domain(ctx: BootstrapContext) -> str:
-    return ctx.spec.cluster.kube_dns.domain or ctx.spec.cluster.cluster_dns_domain or "cluster.local"
+    return ctx.spec.cluster.kube_dns.domain or ctx.spec.cluster.cluster_dns_domain
 
 
 def _server_ip(ctx: BootstrapContext) -> str:
