@@ -100,14 +100,15 @@ def open_render_session(files: tuple[str, ...], positional: tuple[str, ...], nam
 
     if name and (files or positional):
         raise click.UsageError("give either --name (a cluster in the state store) or spec files, not both")
-    store = open_store(state)
     if name:
         from kopsgen.lifecycle import stored_spec
         from kopsgen.state.clusters import ClusterRegistry
 
+        store = open_store(state)
         spec = stored_spec(ClusterRegistry(store), name)
-    else:
+    else:   # the spec's own problems first: they are reported whatever the store
         spec = pipeline.load_spec(_spec_files(files, positional))
+        store = open_store(state)
     if check is not None:
         check(spec)
     return pipeline.open_session(spec, store, read_only=read_only)

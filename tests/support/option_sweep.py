@@ -71,6 +71,8 @@ PATTERN_VALUES: dict[str, list[Any]] = {
     "kopsVersion": ["1.34.0"],
     "configBaseRegion": ["eu-central-1"],
     "version": ["v1.2.3"],
+    "baseURL": ["/headlamp"],
+    "kmsKeyARN": ["arn:aws:kms:us-east-1:123456789012:key/0b5f7e0a-1111-2222-3333-444455556666"],
 }
 
 

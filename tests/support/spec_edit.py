@@ -50,7 +50,7 @@ def set_every_extension(docs: list[dict], ssh_public_key: str, kops_version: str
     `kopsgen.kopsVersion` to the release used anyway, the SSH key to the one the cluster uses. An API
     without a load balancer (DNS only) gets no `deletionProtection`: setting it would add one."""
     spec = cluster_spec(docs)
-    spec["kopsgen"] = {"kopsVersion": kops_version}
+    spec.setdefault("kopsgen", {})["kopsVersion"] = kops_version   # kept: the source's addons and settings
     spec["sshPublicKey"] = ssh_public_key
     load_balancer = (spec.get("api") or {}).get("loadBalancer")
     if load_balancer is not None:
