@@ -179,11 +179,10 @@ class GlobalFlags:
             raise click.UsageError("-v/--verbose and -q/--quiet contradict each other: choose one", ctx)
         set_console(ctx, Console(QUIET if merged["quiet"] else NORMAL + merged["verbose"]))
         if ctx.params.get("state"):
-            # a malformed --state (or KOPSGEN_STATE_STORE) is refused even where this run would not use it;
-            # whether its folder can be used is checked where it is opened, after the spec's own checks
-            from kopsgen.state.backends import check_store_url
+            # a malformed --state (or KOPSGEN_STATE_STORE) is refused even where this run would not use it
+            from kopsgen.state import open_store
 
-            check_store_url(ctx.params["state"])
+            open_store(ctx.params["state"])
         return super().invoke(ctx)
 
 

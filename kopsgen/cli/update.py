@@ -186,8 +186,9 @@ def migrate(spec: tuple[str, ...], files: tuple[str, ...], name: str | None, sta
 
     if not kops_dir and not live_state:
         raise click.UsageError("give --kops-dir (the folder kops wrote) and/or --live-state (terraform show -json)")
+    kops = migrating.read_kops_side(kops_dir, live_state)   # bad input before the spec's render
     session = open_render_session(files, spec, name, state, read_only=True)
-    report = migrating.migrate(session, kops_dir=kops_dir, live_state=live_state)
+    report = migrating.compare_with_kops(session, kops)
     click.echo(report.to_json() if output == "json" else migrating.text(report), nl=False)
     sys.exit(report.exit_code)
 

@@ -106,18 +106,38 @@ class Report:
         return json.dumps(doc, indent=2, sort_keys=True) + "\n"
 
 
-def migrate(session: RenderSession, kops_dir: str | Path | None = None,
-            live_state: str | Path | None = None) -> Report:
-    """Compare the Terraform of the session's spec with what kops left (its folder and/or the live state)."""
-    spec = session.spec
+@dataclass(frozen=True)
+class KopsSide:
+    """What kops left, read and parsed: its folder's files and blocks, and/or the live state."""
+
+    kops_dir: str | Path | None
+    files: dict
+    blocks: Any
+    live_state: str | Path | None
+    state: Any
+
+
+def read_kops_side(kops_dir: str | Path | None, live_state: str | Path | None) -> KopsSide:
+    """Reads kops's folder and/or the live state; bad input (exit 2) is found here, before any render."""
     if kops_dir is None and live_state is None:
         raise UsageError("give what kops left: --kops-dir (the folder kops wrote) and/or --live-state "
                          "(`terraform show -json` of the live state)")
     kops_files = reading.read_folder(kops_dir) if kops_dir is not None else {}
-    if kops_dir is not None:   # parsed even beside a state: a folder that does not parse is bad input
-        kops_blocks = reading.parse_configuration(kops_files, str(kops_dir))
+    # parsed even beside a state: a folder that does not parse is bad input
+    kops_blocks = reading.parse_configuration(kops_files, str(kops_dir)) if kops_dir is not None else None
     state = reading.read_state(live_state) if live_state is not None else None
+    return KopsSide(kops_dir, kops_files, kops_blocks, live_state, state)
 
+
+def migrate(session: RenderSession, kops_dir: str | Path | None = None,
+            live_state: str | Path | None = None) -> Report:
+    """Compare the Terraform of the session's spec with what kops left (its folder and/or the live state)."""
+    return compare_with_kops(session, read_kops_side(kops_dir, live_state))
+
+
+def compare_with_kops(session: RenderSession, kops: KopsSide) -> Report:
+    """The report of applying the session's Terraform where kops's resources are."""
+    spec = session.spec
     graph = pipeline.build_graph(session)
     # the JSON form: the same blocks as the HCL, and read without an HCL parser (which takes seconds)
     files = pipeline.render_graph(graph, spec, "terraform", "json")
@@ -127,12 +147,12 @@ def migrate(session: RenderSession, kops_dir: str | Path | None = None,
                  if type(r) in MAPPERS and not MAPPERS[type(r)].data_source}
 
     assumptions: list[str] = []
-    if state is not None:
-        before, after = _against_state(state, ours, files, made_from, assumptions)
-        compared_with = f"the live state {live_state}"
+    if kops.state is not None:
+        before, after = _against_state(kops.state, ours, files, made_from, assumptions)
+        compared_with = f"the live state {kops.live_state}"
     else:
-        before, after = _against_configuration(kops_blocks, kops_files, ours, files, made_from, assumptions)
-        compared_with = f"kops's configuration in {kops_dir}"
+        before, after = _against_configuration(kops.blocks, kops.files, ours, files, made_from, assumptions)
+        compared_with = f"kops's configuration in {kops.kops_dir}"
     plan = compare(_snapshot(spec, before), _snapshot(spec, after))
     changes = _changes(plan, before, after, made_from)
     return Report(spec.cluster.name, compared_with, changes, _machines(changes, ours, made_from), assumptions)

@@ -15,30 +15,12 @@ from kopsgen.state.store import FileStateStore, StateStore, state_store_url
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-def check_store_url(url: str | None = None) -> None:
-    """Refuses a state-store URL kopsgen cannot read (a mistyped scheme, no folder), without touching it."""
-    _parse(state_store_url(url))
-
-
 def open_store(url: str | None = None) -> StateStore:
     """`file:///abs/dir`, `file://rel/dir`, a bare path, or `s3://bucket/prefix`."""
     url = state_store_url(url)
-    root = _parse(url)
-    if root is None:
-        return S3StateStore(url)
-    for above in (root, *root.parents):   # a file where the store's folder (or one above it) must be
-        if os.path.lexists(above):
-            if not above.is_dir():
-                raise UsageError(f"state store {url!r}: {above} is a file, not a folder; choose another state store")
-            break
-    return FileStateStore(url, root)
-
-
-def _parse(url: str) -> Path | None:
-    """The folder of a file store, or None for an s3:// store."""
     scheme, sep, rest = url.partition("://")
     if sep and scheme == "s3":
-        return None
+        return S3StateStore(url)
     if sep and scheme != "file":
         raise UsageError(f"unsupported state store {url!r}: use s3://BUCKET/PREFIX or file://DIR")
     if not sep and _SCHEME.match(url):   # s3:/bucket (one slash), s3:bucket: a mistyped URL, never a folder
@@ -47,4 +29,10 @@ def _parse(url: str) -> Path | None:
     path = rest if sep else url
     if not path:
         raise UsageError(f"state store {url!r} names no folder")
-    return Path(path).expanduser()
+    root = Path(path).expanduser()
+    for above in (root, *root.parents):   # a file where the store's folder (or one above it) must be
+        if os.path.lexists(above):
+            if not above.is_dir():
+                raise UsageError(f"state store {url!r}: {above} is a file, not a folder; choose another state store")
+            break
+    return FileStateStore(url, root)

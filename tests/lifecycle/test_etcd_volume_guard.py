@@ -59,7 +59,8 @@ def test_flipping_encryption_is_refused_then_written_with_the_flag(state, tmp_pa
     assert dry.exit_code == 2
     assert f"-/+ {MAIN} (encrypted forces replacement): encrypted true -> false" in dry.output
     assert "WARNING: this change destroys etcd data: 2 etcd volumes replaced or deleted" in dry.output
-    assert f"kopsgen update cluster {NAME} --yes --allow-etcd-volume-replacement" in dry.output
+    # the hint runs as printed: it repeats the state store this run used
+    assert f"kopsgen update cluster {NAME} --state {state} --yes --allow-etcd-volume-replacement" in dry.output
 
     refused = _refused(state, tmp_path, out)
     for volume in (MAIN, EVENTS):

@@ -117,7 +117,7 @@ def test_encrypting_etcd_volumes_is_reported_as_data_loss_with_exit_code_3(tmp_p
             for member in etcd["etcdMembers"]:
                 member["encryptedVolume"] = True
 
-    result = _run("-f", _ha_with(tmp_path, encrypt), "--kops-dir", REFERENCE / "ha")
+    result = _run("-f", _ha_with(tmp_path, encrypt), "--kops-dir", REFERENCE / "ha", "--state", tmp_path / "state")
     assert result.exit_code == migrating.DATA_LOSS_EXIT_CODE == 3, result.output
     volumes = [line for line in result.output.splitlines() if line.startswith("-/+ aws_ebs_volume.")]
     assert len(volumes) == 6, result.output
@@ -130,7 +130,8 @@ def test_json_output_counts_every_address_and_names_the_forcing_attribute(tmp_pa
     def move_subnet(docs):
         docs[0]["spec"]["subnets"][0]["cidr"] = "172.20.0.0/20"
 
-    result = _run("-f", _ha_with(tmp_path, move_subnet), "--kops-dir", REFERENCE / "ha", "-o", "json")
+    result = _run("-f", _ha_with(tmp_path, move_subnet), "--kops-dir", REFERENCE / "ha", "-o", "json",
+                  "--state", tmp_path / "state")
     assert result.exit_code == 3, result.output
     doc = json.loads(result.output)
     assert sum(doc["summary"].values()) == len(doc["resources"]) and doc["exitCode"] == 3

@@ -22,7 +22,9 @@ values on the control-plane and bastion groups as well.
 
 What the options render must also be right, not only render: every distinct Terraform output of the
 sections goes through the real `terraform validate` (as modules of one root), and every distinct
-CloudFormation template through the real cfn-lint.
+CloudFormation template through the real cfn-lint. Those take minutes for ~75 outputs of each, so the
+default run checks one shard of them (every SHARDS-th, in the sections' sorted order) and the slow run
+the others.
 """
 
 from __future__ import annotations
@@ -381,7 +383,16 @@ def _without_user_data(files: dict[str, bytes]) -> bytes:
     return json.dumps(templates, sort_keys=True).encode()
 
 
-def test_every_sections_terraform_validates(rendered_sections, tmp_path: Path):
+SHARDS = 4
+SHARD_PARAMS = [0] + [pytest.param(shard, marks=pytest.mark.slow) for shard in range(1, SHARDS)]
+
+
+def _shard(outputs: dict[str, dict], shard: int) -> dict[str, dict]:
+    return {section: files for i, (section, files) in enumerate(outputs.items()) if i % SHARDS == shard}
+
+
+@pytest.mark.parametrize("shard", SHARD_PARAMS)
+def test_every_sections_terraform_validates(rendered_sections, shard: int, tmp_path: Path):
     """The sections' distinct outputs as modules of one root, so that one `terraform validate` checks them all
     (the provider's schema is loaded once)."""
     from kopsgen.output import write_output
@@ -391,7 +402,7 @@ def test_every_sections_terraform_validates(rendered_sections, tmp_path: Path):
         pytest.skip("terraform not on PATH")
     outputs = {section: files["terraform"] for section, files in rendered_sections.items()}
     modules = []
-    for i, (section, files) in enumerate(_distinct(outputs, lambda f: f["kubernetes.tf"]).items()):
+    for i, (section, files) in enumerate(_shard(_distinct(outputs, lambda f: f["kubernetes.tf"]), shard).items()):
         name = f"section-{i:03d}"
         write_output(tmp_path / name, files)
         modules.append(f'# {section}\nmodule "{name}" {{\n  source = "./{name}"\n}}\n')
@@ -401,16 +412,18 @@ def test_every_sections_terraform_validates(rendered_sections, tmp_path: Path):
     result = json.loads(proc.stdout)
     problems = [f"{d['severity']}: {d['summary']}: {d.get('detail', '')} ({d.get('range', {}).get('filename')})"
                 for d in result["diagnostics"]]
-    print(f"terraform validate: {len(modules)} distinct outputs of {len(outputs)}, {len(problems)} diagnostics")
+    print(f"terraform validate, shard {shard}: {len(modules)} distinct outputs of {len(outputs)}, "
+          f"{len(problems)} diagnostics")
     assert result["valid"] and not problems, "\n".join(problems[:20])
 
 
-def test_every_sections_cloudformation_lints_clean(rendered_sections, tmp_path: Path):
+@pytest.mark.parametrize("shard", SHARD_PARAMS)
+def test_every_sections_cloudformation_lints_clean(rendered_sections, shard: int, tmp_path: Path):
     from tests.support import cloudformation as cfn
 
     outputs = {section: files["cloudformation"] for section, files in rendered_sections.items()}
     paths = []
-    for i, files in enumerate(_distinct(outputs, _without_user_data).values()):
+    for i, files in enumerate(_shard(_distinct(outputs, _without_user_data), shard).values()):
         paths += cfn.write(files, tmp_path / f"section-{i:03d}")
     findings = cfn.errors_and_warnings(cfn.lint(paths))
     print(f"cfn-lint: {len(paths)} templates, {len(findings)} errors and warnings")
