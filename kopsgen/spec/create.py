@@ -106,8 +106,9 @@ def _networking(name: str) -> tuple[dict, dict]:
     return {k: dict(v) for k, v in networking.items()}, {k: dict(v) for k, v in extra.items()}
 
 
-# the CNIs kops offers with --ipv6 (the others route no IPv6 pod network)
-IPV6_NETWORKING = ("calico", "cilium", "cilium-eni", "cilium-etcd", "cni", "kindnet")
+# the CNIs --ipv6 takes: kops's (the others route no IPv6 pod network) but for calico, whose IPv6 build
+# kopsgen lacks (bootstrap/addons/networking/calico.py), and cilium-eni, whose ENI IPAM has no IPv6
+IPV6_NETWORKING = ("cilium", "cilium-etcd", "cni", "kindnet")
 IPV6_NON_MASQUERADE_CIDR = "::/0"
 
 NETWORKING_CHOICES = ("amazonvpc", "amazon-vpc-routed-eni", "calico", "cilium", "cilium-eni", "cilium-etcd", "cni",
@@ -426,7 +427,7 @@ def _check_vpc(opts: CreateClusterOptions) -> None:
                          "look it up, as kops does); the new subnets are carved from it")
 
 
-_SUBNET_ID = re.compile(r"^subnet-[0-9a-z]+$")
+_SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8}([0-9a-f]{9})?$")
 
 
 def _check_shared_subnets(opts: CreateClusterOptions, zones: list[str], control_plane_zones: list[str],
@@ -459,8 +460,10 @@ def _check_shared_subnets(opts: CreateClusterOptions, zones: list[str], control_
     shared: dict[tuple[str, str], tuple[str, str]] = {}
     seen: dict[str, tuple[str, ipaddress.IPv4Network | ipaddress.IPv6Network]] = {}
     subnet_type = "Public" if topology == "public" else "Private"
-    for flag, values, kind in (("--subnets", opts.subnet_ids, subnet_type),
-                               ("--utility-subnets", opts.utility_subnet_ids, "Utility")):
+    kinds = [("--subnets", opts.subnet_ids, subnet_type)]
+    if topology == "private":
+        kinds.append(("--utility-subnets", opts.utility_subnet_ids, "Utility"))
+    for flag, values, kind in kinds:
         if len(values) != len(zones):
             raise UsageError(f"{flag} gives {len(values)} subnets for {len(zones)} --zones: give one per zone, "
                              f"in the order of --zones ({','.join(zones)})")
