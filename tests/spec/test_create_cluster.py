@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from kopsgen import pipeline
 from kopsgen.cli import cli
-from kopsgen.spec.create import CreateClusterOptions, machine_architecture, new_cluster
+from kopsgen.spec.create import IPV6_NETWORKING, CreateClusterOptions, machine_architecture, new_cluster
 from kopsgen.spec.documents import load_documents
 from kopsgen.state import verbs
 from tests.support import cloudformation as cfn
@@ -406,6 +406,14 @@ def test_ipv6_public_topology_gives_every_subnet_both_families(tmp_path):
                   "--networking", "cilium")
     assert docs[0]["spec"]["subnets"] == [
         {"cidr": "172.20.0.0/16", "ipv6CIDR": "/64#0", "name": "eu-west-1a", "type": "Public", "zone": "eu-west-1a"}]
+
+
+@pytest.mark.parametrize("networking", IPV6_NETWORKING)
+def test_every_cni_that_ipv6_takes_renders(tmp_path, networking):
+    create(tmp_path, "--name", "cni6.example.com", "--zones", "eu-west-1a", "--ipv6", "--networking", networking)
+    rendered = run("render", "--target", "terraform", "-f", str(tmp_path / "cluster.yaml"), "-o", str(tmp_path / "out"),
+                   env={"KOPSGEN_STATE_STORE": f"file://{tmp_path}/state"})
+    assert rendered.exit_code == 0, rendered.output
 
 
 @pytest.mark.skipif(not terraform.terraform_available(), reason="terraform not on PATH")
