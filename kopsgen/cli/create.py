@@ -71,8 +71,9 @@ def create(ctx: click.Context, files: tuple[str, ...], state: str | None) -> Non
 @click.option("--kubernetes-version", help="Kubernetes version [default: the stable channel's].")
 @click.option("--network-cidr", multiple=True, help="VPC CIDR(s); extra ones become additional subnets "
                                                     "[default: 172.20.0.0/16].")
-@click.option("--vpc", help="A shared VPC's ID (spec.networkID): the cluster's subnets are made in it; give its CIDR "
-                           "with --network-cidr (kops looks it up in AWS, kopsgen never calls AWS).")
+@click.option("--vpc", help="A shared VPC's ID (spec.networkID): the cluster's subnets are made in it (or taken from "
+                           "--subnets); give its CIDR with --network-cidr (kops looks it up in AWS, kopsgen never "
+                           "calls AWS).")
 @click.option("--subnets", "subnet_ids", multiple=True,
               help="Existing subnets to use (shared, needs --vpc), one per --zones entry in that order, each as "
                    "ID=CIDR, e.g. subnet-0a1b2c3d=10.20.0.0/24 (kops looks the CIDR up in AWS, kopsgen never "

@@ -13,6 +13,11 @@ subnets.go, the stable channel):
   with a member per control-plane group, named after the zone with the common prefix trimmed;
 - one node group per zone (`nodes-<zone>`) sharing --node-count (default: one per zone);
 - `bastions` (private topology only) in the private subnets;
+- --subnets/--utility-subnets: existing subnets (`id`) in place of the ones kops would make, on the
+  zones kops finds them in (kopsgen: --zones, in order, with the CIDR the user gives);
+- --ipv6: nonMasqueradeCIDR ::/0, the external cloud controller manager, a `/64#N` IPv6 block per
+  subnet in list order; private topology by default, its private subnets IPv6-only (no IPv4 CIDR),
+  a `dualstack-<subnet>` per private subnet for the control plane and bastion;
 - DNS `none` unless a DNS zone is given; the API behind a Network load balancer unless the
   topology is public with DNS (then DNS names only);
 - default machine types t3.medium (t3.micro for bastions) and the channel's Ubuntu 24.04 image
