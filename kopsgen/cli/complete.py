@@ -54,10 +54,10 @@ def instance_group_names(ctx: click.Context, param: click.Parameter, incomplete:
 
 
 def networking_choices(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
-    """What `create cluster --networking` takes."""
-    from kopsgen.spec.create import NETWORKING_CHOICES
+    """What `create cluster --networking` takes (after --ipv6: only the CNIs that take it, as kops offers)."""
+    from kopsgen.spec.create import IPV6_NETWORKING, NETWORKING_CHOICES
 
-    return _matching(NETWORKING_CHOICES, incomplete)
+    return _matching(IPV6_NETWORKING if ctx.params.get("ipv6") else NETWORKING_CHOICES, incomplete)
 
 
 def instance_group_roles(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:

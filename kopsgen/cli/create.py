@@ -58,7 +58,8 @@ def create(ctx: click.Context, files: tuple[str, ...], state: str | None) -> Non
                                                  "[default: t3.medium].")
 @click.option("--control-plane-size", "--master-size", "control_plane_size", multiple=True,
               help="Control-plane machine type(s) [default: t3.medium].")
-@click.option("--topology", "-t", type=click.Choice(("public", "private")), default="public", show_default=True)
+@click.option("--topology", "-t", type=click.Choice(("public", "private")),
+              help="Subnet layout [default: public; private with --ipv6].")
 @click.option("--networking", default="cilium", show_default=True, shell_complete=complete.networking_choices,
               help="CNI: cilium, calico, kubenet, amazonvpc, flannel, kindnet, kube-router, cni, ...")
 @click.option("--bastion", is_flag=True, help="Add a bastion group (private topology only).")
@@ -70,8 +71,17 @@ def create(ctx: click.Context, files: tuple[str, ...], state: str | None) -> Non
 @click.option("--kubernetes-version", help="Kubernetes version [default: the stable channel's].")
 @click.option("--network-cidr", multiple=True, help="VPC CIDR(s); extra ones become additional subnets "
                                                     "[default: 172.20.0.0/16].")
-@click.option("--vpc", help="A shared VPC's ID (spec.networkID): the cluster's subnets are made in it; give its CIDR "
-                           "with --network-cidr (kops looks it up in AWS, kopsgen never calls AWS).")
+@click.option("--vpc", help="A shared VPC's ID (spec.networkID): the cluster's subnets are made in it (or taken from "
+                           "--subnets); give its CIDR with --network-cidr (kops looks it up in AWS, kopsgen never "
+                           "calls AWS).")
+@click.option("--subnets", "subnet_ids", multiple=True,
+              help="Existing subnets to use (shared, needs --vpc), one per --zones entry in that order, each as "
+                   "ID=CIDR, e.g. subnet-0a1b2c3d=10.20.0.0/24 (kops looks the CIDR up in AWS, kopsgen never "
+                   "calls AWS).")
+@click.option("--utility-subnets", "utility_subnet_ids", multiple=True,
+              help="With --subnets and --topology private: the existing utility (public) subnets, likewise.")
+@click.option("--ipv6", is_flag=True, help="IPv6 pods (nonMasqueradeCIDR ::/0): every subnet gets a /64 of the "
+                                           "VPC's IPv6 range; private topology adds dual-stack subnets.")
 @click.option("--image", help="Machine image for every group: an ami- ID or OWNER/NAME "
                               "[default: the channel's Ubuntu 24.04 for the Kubernetes version].")
 @click.option("--api-loadbalancer-type", type=click.Choice(("public", "internal"), case_sensitive=False),
@@ -105,7 +115,7 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
                    api_loadbalancer_type: str | None, admin_access, ssh_access, output_file: str | None,
                    state: str | None, state_region: str | None, dry_run: bool, fmt: str,
                    ssm: bool | None = None, force: bool = False, vpc: str | None = None,
-                   addons=()) -> None:
+                   addons=(), subnet_ids=(), utility_subnet_ids=(), ipv6: bool = False) -> None:
     """Write a new cluster spec with `kops create cluster`'s defaults: one Cluster and its InstanceGroups.
 
     \b
@@ -157,7 +167,8 @@ def create_cluster(cluster_name: str | None, name: str | None, zones, control_pl
         admin_access=_csv(admin_access), ssh_access=_csv(ssh_access),
         # absolute, so that the spec names the same folder wherever it is rendered from
         config_base=absolute_store_url(state_store_url(state)), config_base_region=state_region, ssm_access=ssm,
-        vpc=vpc, addons=_csv(addons))
+        vpc=vpc, addons=_csv(addons), subnet_ids=_csv(subnet_ids), utility_subnet_ids=_csv(utility_subnet_ids),
+        ipv6=ipv6)
     docs, data = verbs.new_cluster_documents(options)
     text = verbs.format_documents(data, fmt)
     unreadable = pipeline.config_base_warning(data[0]["spec"]["configBase"])

@@ -13,6 +13,11 @@ subnets.go, the stable channel):
   with a member per control-plane group, named after the zone with the common prefix trimmed;
 - one node group per zone (`nodes-<zone>`) sharing --node-count (default: one per zone);
 - `bastions` (private topology only) in the private subnets;
+- --subnets/--utility-subnets: existing subnets (`id`) in place of the ones kops would make, on the
+  zones kops finds them in (kopsgen: --zones, in order, with the CIDR the user gives);
+- --ipv6: nonMasqueradeCIDR ::/0, the external cloud controller manager, a `/64#N` IPv6 block per
+  subnet in list order; private topology by default, its private subnets IPv6-only (no IPv4 CIDR),
+  a `dualstack-<subnet>` per private subnet for the control plane and bastion;
 - DNS `none` unless a DNS zone is given; the API behind a Network load balancer unless the
   topology is public with DNS (then DNS names only);
 - default machine types t3.medium (t3.micro for bastions) and the channel's Ubuntu 24.04 image
@@ -106,6 +111,11 @@ def _networking(name: str) -> tuple[dict, dict]:
     return {k: dict(v) for k, v in networking.items()}, {k: dict(v) for k, v in extra.items()}
 
 
+# the CNIs --ipv6 takes: kops's (the others route no IPv6 pod network) but for calico, whose IPv6 build
+# kopsgen lacks (bootstrap/addons/networking/calico.py), and cilium-eni, whose ENI IPAM has no IPv6
+IPV6_NETWORKING = ("cilium", "cilium-etcd", "cni", "kindnet")
+IPV6_NON_MASQUERADE_CIDR = "::/0"
+
 NETWORKING_CHOICES = ("amazonvpc", "amazon-vpc-routed-eni", "calico", "cilium", "cilium-eni", "cilium-etcd", "cni",
                       "flannel", "flannel-udp", "flannel-vxlan", "kindnet", "kube-router", "kubenet")
 
@@ -121,7 +131,7 @@ class CreateClusterOptions:
     node_count: int = 0
     node_sizes: tuple[str, ...] = ()
     control_plane_sizes: tuple[str, ...] = ()
-    topology: str = "public"
+    topology: str | None = None       # None: kops's default, public (private with --ipv6)
     networking: str = DEFAULT_NETWORKING
     bastion: bool = False
     dns_zone: str | None = None
@@ -140,6 +150,9 @@ class CreateClusterOptions:
     ssm_access: bool | None = None     # --ssm/--no-ssm; None: the spec's default (on without SSH)
     vpc: str | None = None             # --vpc: a shared VPC's ID (spec.networkID); its CIDR from --network-cidr
     addons: tuple[str, ...] = ()       # --addons: kopsgen's own addon families (ADDON_FAMILIES)
+    subnet_ids: tuple[str, ...] = ()           # --subnets: shared subnets, ID=CIDR, one per --zones entry
+    utility_subnet_ids: tuple[str, ...] = ()   # --utility-subnets: likewise, the private topology's utility ones
+    ipv6: bool = False                 # --ipv6: IPv6 pods (nonMasqueradeCIDR ::/0), a /64 per subnet
 
 
 # --addons: each family and the spec.kopsgen.addons entries it turns on (docs/addons/)
@@ -168,8 +181,12 @@ def new_cluster(opts: CreateClusterOptions) -> list[dict]:
     name = _check_name(opts)
     zones, control_plane_zones = _check_zones(opts)
     version_text, version = _check_version(opts.kubernetes_version)
-    topology = _check_choice("--topology", opts.topology, TOPOLOGIES)
+    # kops: private by default for IPv6, whose nodes then live in IPv6-only private subnets
+    topology = _check_choice("--topology", opts.topology or ("private" if opts.ipv6 else "public"), TOPOLOGIES)
     networking, implied = _networking(opts.networking)
+    if opts.ipv6 and opts.networking not in IPV6_NETWORKING:
+        raise UsageError(f"--networking {opts.networking} does not support --ipv6; choose one of: "
+                         f"{', '.join(IPV6_NETWORKING)}")
     if topology == "private" and "kubenet" in networking:
         raise UsageError("--networking kubenet does not support --topology private; choose another CNI such as calico")
     if opts.bastion and topology != "private":
@@ -181,6 +198,7 @@ def new_cluster(opts: CreateClusterOptions) -> list[dict]:
     if opts.vpc is not None:
         _check_vpc(opts)
     network_cidr, additional_cidrs = _check_cidrs(opts.network_cidrs)
+    shared = _check_shared_subnets(opts, zones, control_plane_zones, topology, [network_cidr, *additional_cidrs])
     admin_access = _check_access("--admin-access", opts.admin_access or DEFAULT_ACCESS)
     ssh_access = (_check_access("--ssh-access", opts.ssh_access) if opts.ssh_access
                   else admin_access if opts.admin_access else ())   # closed unless asked for
@@ -199,7 +217,14 @@ def new_cluster(opts: CreateClusterOptions) -> list[dict]:
     authorization = _check_choice("--authorization", opts.authorization.lower(), AUTHORIZATION)
 
     all_zones = sorted(set(zones) | set(control_plane_zones))
-    subnets, zone_subnets = _subnets(all_zones, zones, topology, additional_cidrs)
+    # with shared subnets, extra VPC CIDRs are only the VPC's other ranges: kopsgen makes no subnet in them
+    subnets, zone_subnets = _subnets(all_zones, zones, topology, [] if shared else additional_cidrs, opts.ipv6)
+    for subnet in subnets:
+        if (subnet["zone"], subnet["type"]) in shared:
+            subnet["id"], subnet["cidr"] = shared[subnet["zone"], subnet["type"]]
+    if opts.ipv6:  # kops: the VPC's IPv6 range in /64 blocks, numbered (in hex) in list order
+        for i, subnet in enumerate(subnets):
+            subnet["ipv6CIDR"] = f"/64#{i:x}"
     _assign_cidrs(subnets, network_cidr)
 
     spec: dict = {
@@ -215,13 +240,16 @@ def new_cluster(opts: CreateClusterOptions) -> list[dict]:
         **({"networkID": opts.vpc} if opts.vpc else {}),
         "networking": networking,
         # Amazon VPC CNI gives pods VPC addresses: the VPC is the pod network
-        "nonMasqueradeCIDR": network_cidr if "amazonvpc" in networking else DEFAULT_NON_MASQUERADE_CIDR,
+        "nonMasqueradeCIDR": IPV6_NON_MASQUERADE_CIDR if opts.ipv6 else network_cidr if "amazonvpc" in networking
+        else DEFAULT_NON_MASQUERADE_CIDR,
         "subnets": subnets,
         "topology": {"dns": {"type": dns}},
         **implied,
     }
     if ssh_access:
         spec["sshAccess"] = list(ssh_access)
+    if opts.ipv6:
+        spec["cloudControllerManager"] = {}  # kops: IPv6 needs the external cloud controller manager
     if opts.config_base:
         spec["configBase"] = f"{opts.config_base.rstrip('/')}/{name}"
     if opts.config_base_region is not None:
@@ -240,12 +268,15 @@ def new_cluster(opts: CreateClusterOptions) -> list[dict]:
         spec.setdefault("kopsgen", {})["ssmAccess"] = opts.ssm_access
     _addons(spec, opts.addons)
 
-    control_planes = _control_plane_groups(control_plane_zones, control_plane_count, zone_subnets)
+    # an IPv6 private topology puts the control plane in the dual-stack subnets (kops: they reach IPv4 too)
+    control_planes = _control_plane_groups(control_plane_zones, control_plane_count, zone_subnets,
+                                           "dualstack-" if opts.ipv6 and topology == "private" else "")
     # Cilium with its own etcd (cilium-etcd) gets a third etcd cluster on the control plane
     etcd_clusters = ETCD_CLUSTERS + (("cilium",) if opts.networking == "cilium-etcd" else ())
     spec["etcdClusters"] = [_etcd_cluster(etcd, control_planes) for etcd in etcd_clusters]
     nodes = _node_groups(zones, opts.node_count or len(zones), zone_subnets)
-    bastions = [_group("bastions", "Bastion", 1, [s["name"] for s in subnets if s["type"] != "Utility"])] \
+    bastion_types = ("DualStack",) if opts.ipv6 else ("Private", "Public")
+    bastions = [_group("bastions", "Bastion", 1, [s["name"] for s in subnets if s["type"] in bastion_types])] \
         if opts.bastion else []
 
     groups = control_planes + nodes + bastions
@@ -401,6 +432,70 @@ def _check_vpc(opts: CreateClusterOptions) -> None:
                          "look it up, as kops does); the new subnets are carved from it")
 
 
+_SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8}([0-9a-f]{9})?$")
+
+
+def _check_shared_subnets(opts: CreateClusterOptions, zones: list[str], control_plane_zones: list[str],
+                          topology: str, vpc_cidrs: list[str]) -> dict[tuple[str, str], tuple[str, str]]:
+    """--subnets and --utility-subnets: existing subnets, as (zone, type) -> (ID, CIDR).
+
+    kops asks AWS for each subnet's zone and CIDR; kopsgen never calls AWS, so the user gives them: the
+    IDs map onto --zones in order and each carries its CIDR as ID=CIDR. kopsgen cannot mix existing
+    subnets with subnets it makes (spec validation), so every subnet of the cluster must be given."""
+    if not opts.subnet_ids and not opts.utility_subnet_ids:
+        return {}
+    if not opts.subnet_ids:
+        raise UsageError("--utility-subnets needs --subnets too: kopsgen cannot put new private subnets "
+                         "beside existing utility ones")
+    if opts.vpc is None:
+        raise UsageError("--subnets needs --vpc (and the VPC's CIDR with --network-cidr): kops finds the VPC of "
+                         "the subnets in AWS, kopsgen never calls AWS")
+    if opts.ipv6:
+        raise UsageError("--ipv6 with --subnets is not supported: kopsgen would need each existing subnet's "
+                         "IPv6 block; make the cluster's subnets (drop --subnets) or write the spec by hand")
+    if topology == "private" and not opts.utility_subnet_ids:
+        raise UsageError("--subnets with --topology private needs --utility-subnets too (one per zone, for the "
+                         "load balancers and NAT gateways): kopsgen cannot mix existing and new subnets")
+    if topology == "public" and opts.utility_subnet_ids:
+        raise UsageError("--utility-subnets is for --topology private; a public topology has no utility subnets")
+    if extra := sorted(set(control_plane_zones) - set(zones)):
+        raise UsageError(f"--control-plane-zones {','.join(extra)} not in --zones: with --subnets every zone's "
+                         f"subnet comes from --subnets, one per --zones entry")
+    networks = [ipaddress.ip_network(c) for c in vpc_cidrs]
+    shared: dict[tuple[str, str], tuple[str, str]] = {}
+    seen: dict[str, tuple[str, ipaddress.IPv4Network | ipaddress.IPv6Network]] = {}
+    subnet_type = "Public" if topology == "public" else "Private"
+    kinds = [("--subnets", opts.subnet_ids, subnet_type)]
+    if topology == "private":
+        kinds.append(("--utility-subnets", opts.utility_subnet_ids, "Utility"))
+    for flag, values, kind in kinds:
+        if len(values) != len(zones):
+            raise UsageError(f"{flag} gives {len(values)} subnets for {len(zones)} --zones: give one per zone, "
+                             f"in the order of --zones ({','.join(zones)})")
+        for zone, value in zip(zones, values):
+            subnet_id, _, cidr = value.partition("=")
+            if not _SUBNET_ID.match(subnet_id):
+                raise UsageError(f"{flag} {subnet_id!r} is not a subnet ID such as subnet-0123456789abcdef0")
+            if not cidr:
+                raise UsageError(f"{flag} {subnet_id}: give its CIDR as {subnet_id}=10.0.1.0/24 (kops looks it up "
+                                 "in AWS; kopsgen never calls AWS)")
+            try:
+                net = ipaddress.ip_network(cidr, strict=True)
+            except ValueError as exc:
+                raise UsageError(f"{flag} {subnet_id}={cidr}: not a network CIDR: {exc}") from None
+            if not any(net.version == n.version and net.subnet_of(n) for n in networks):
+                raise UsageError(f"{flag} {subnet_id}={cidr} is outside the VPC's CIDR(s) given with --network-cidr "
+                                 f"({', '.join(vpc_cidrs)})")
+            if subnet_id in seen:
+                raise UsageError(f"{flag} {subnet_id}: given more than once")
+            for other, (other_flag, other_net) in seen.items():
+                if net.overlaps(other_net):
+                    raise UsageError(f"{flag} {subnet_id}={cidr} overlaps {other_flag} {other}={other_net}")
+            seen[subnet_id] = (flag, net)
+            shared[zone, kind] = (subnet_id, str(net))
+    return shared
+
+
 def _check_cidrs(values: tuple[str, ...]) -> tuple[str, list[str]]:
     cidrs = [v.strip() for v in values if v.strip()] or [DEFAULT_NETWORK_CIDR]
     parsed = []
@@ -467,7 +562,7 @@ def _control_plane_count(opts: CreateClusterOptions, control_plane_zones: list[s
 
 
 def _subnets(all_zones: list[str], node_zones: list[str], topology: str,
-             additional_cidrs: list[str]) -> tuple[list[dict], dict[str, list[str]]]:
+             additional_cidrs: list[str], ipv6: bool) -> tuple[list[dict], dict[str, list[str]]]:
     subnet_type = "Public" if topology == "public" else "Private"
     subnets = [{"name": zone, "type": subnet_type, "zone": zone} for zone in all_zones]
     for i, cidr in enumerate(additional_cidrs):  # kops: one per extra CIDR, round robin over --zones
@@ -477,7 +572,10 @@ def _subnets(all_zones: list[str], node_zones: list[str], topology: str,
     for s in subnets:
         zone_subnets.setdefault(s["zone"], []).append(s["name"])
     if topology == "private":
-        subnets += [{"name": f"utility-{s['name']}", "type": "Utility", "zone": s["zone"]} for s in list(subnets)]
+        private = list(subnets)
+        if ipv6:
+            subnets += [{"name": f"dualstack-{s['name']}", "type": "DualStack", "zone": s["zone"]} for s in private]
+        subnets += [{"name": f"utility-{s['name']}", "type": "Utility", "zone": s["zone"]} for s in private]
     return subnets, zone_subnets
 
 
@@ -488,6 +586,8 @@ def _assign_cidrs(subnets: list[dict], network_cidr: str) -> None:
     network = ipaddress.ip_network(network_cidr)
     unassigned = [s for s in subnets if "cidr" not in s]
     big = sorted((s for s in unassigned if s["type"] != "Utility"), key=lambda s: s["zone"])  # stable: kops's order
+    # kops counts an IPv6-only private subnet among the big ones but gives it no IPv4 CIDR
+    ipv4_big = [s for s in big if not (s["type"] == "Private" and "ipv6CIDR" in s)]
     little = sorted((s for s in unassigned if s["type"] == "Utility"), key=lambda s: s["zone"])
     reserved = [ipaddress.ip_network(s["cidr"]) for s in subnets if "cidr" in s
                 and ipaddress.ip_network(s["cidr"]).subnet_of(network)]
@@ -504,14 +604,14 @@ def _assign_cidrs(subnets: list[dict], network_cidr: str) -> None:
             raise UsageError(f"too many zones: {len(little)} utility subnets do not fit in the network CIDR")
         for subnet, cidr in zip(little, utility_parts):
             subnet["cidr"] = str(cidr)
-    if len(big) > len(parts):
-        raise UsageError(f"too many zones: {len(big)} subnets do not fit in --network-cidr {network_cidr} "
+    if len(ipv4_big) > len(parts):
+        raise UsageError(f"too many zones: {len(ipv4_big)} subnets do not fit in --network-cidr {network_cidr} "
                          "(kops carves at most 8 parts from it)")
-    for subnet, cidr in zip(big, parts):
+    for subnet, cidr in zip(ipv4_big, parts):
         subnet["cidr"] = str(cidr)
     # kops prints each subnet's fields sorted; keep the list order (zones, then extras, then utility)
     for i, s in enumerate(subnets):
-        subnets[i] = {k: s[k] for k in ("cidr", "name", "type", "zone")}
+        subnets[i] = {k: s[k] for k in sorted(s)}
 
 
 def _api(opts: CreateClusterOptions, topology: str, dns: str) -> dict:
@@ -539,13 +639,14 @@ def _group(name: str, role: str, size: int, subnets: list[str]) -> dict:
     }
 
 
-def _control_plane_groups(zones: list[str], count: int, zone_subnets: dict[str, list[str]]) -> list[dict]:
+def _control_plane_groups(zones: list[str], count: int, zone_subnets: dict[str, list[str]],
+                          prefix: str) -> list[dict]:
     groups = []
     for i in range(count):
         zone = zones[i % len(zones)]
         suffix = f"-{1 + i // len(zones)}" if count > len(zones) else ""
         # the zone's first subnet (its private one, in a private topology)
-        groups.append(_group(f"control-plane-{zone}{suffix}", "Master", 1, [zone_subnets[zone][0]]))
+        groups.append(_group(f"control-plane-{zone}{suffix}", "Master", 1, [prefix + zone_subnets[zone][0]]))
     return groups
 
 

@@ -98,6 +98,8 @@ def test_an_unreadable_store_offers_nothing_and_prints_nothing(state):
     ("kopsgen create ig --role no", ["node"]),
     ("kopsgen schema ", ["cluster", "instancegroup", "instancegroups", "ig"]),
     ("kopsgen create cluster --master-c", ["--master-count"]),
+    ("kopsgen create cluster --ipv6 --networking ", ["cilium", "cilium-etcd", "cni", "kindnet"]),
+    ("kopsgen create cluster --utility-", ["--utility-subnets"]),
 ])
 def test_choice_values(line, expected):
     assert _complete(line) == expected
