@@ -11,7 +11,7 @@ from kopsgen.bootstrap.addons.values import control_plane_replicas as _control_p
 from kopsgen.bootstrap.addons.values import flag as _flag
 from kopsgen.bootstrap.addons.values import or_default as _or
 from kopsgen.bootstrap.context import BootstrapContext
-from kopsgen.spec.api import NodeTerminationHandler
+from kopsgen.spec.api.addons import NodeTerminationHandler
 
 
 # A value only the applying tool knows (the NTH queue's URL holds the account ID): the manifest

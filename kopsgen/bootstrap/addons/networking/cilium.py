@@ -10,7 +10,7 @@ from kopsgen.bootstrap.addons.values import (NETWORKING_SELECTOR, api_internal_n
 from kopsgen.bootstrap.addons.base import Addon, Objects
 from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.errors import RenderError
-from kopsgen.spec.api import Cilium, CiliumGatewayAPI, CiliumHubble, CiliumIngress
+from kopsgen.spec.api.cni import Cilium, CiliumGatewayAPI, CiliumHubble, CiliumIngress
 
 
 # ---------------------------------------------------------------- Cilium
@@ -57,7 +57,7 @@ class _Cilium:
         self.options: Cilium = ctx.spec.cluster.networking.cilium
 
     def __call__(self, name: str, default: Any = None) -> Any:
-        """The setting `name` (a field of spec.api.Cilium), Cilium's default where it is unset, empty or 0."""
+        """The setting `name` (a field of spec.api.cni.Cilium), Cilium's default where it is unset, empty or 0."""
         value = getattr(self.options, name)
         if value is None or value == "" or value == 0 and not isinstance(value, bool):
             value = CILIUM_DEFAULTS.get(name, default)
