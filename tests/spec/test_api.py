@@ -4,6 +4,7 @@ addon's default)."""
 
 from __future__ import annotations
 
+import ast
 import json
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -88,3 +89,21 @@ def test_every_field_of_a_settings_block_is_a_kops_field(block, path):
     known = set(_schema_object(*path).get("properties") or ())
     unknown = [f"{f.name} ({kops_field_name(f)})" for f in fields(block) if kops_field_name(f) not in known]
     assert not unknown, f"spec.{'.'.join(path)} has no field {', '.join(unknown)}"
+
+
+def _blocks_filled_by_kops_settings() -> set[str]:
+    """The classes kopsgen/spec/api/ fills with kops_settings, directly or as a nested or optional block."""
+    found = set()
+    for path in (Path(__file__).resolve().parents[2] / "kopsgen" / "spec" / "api").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args \
+                    and node.func.id in ("kops_settings", "kops_block", "optional_block") \
+                    and isinstance(node.args[0], ast.Name):
+                found.add(node.args[0].id)
+    return found - {"cls", "block"}   # the generic calls inside fields.py
+
+
+def test_every_settings_block_is_checked_against_the_schema():
+    listed = {block.__name__ for block, _ in BLOCKS}
+    missing = sorted(_blocks_filled_by_kops_settings() - listed)
+    assert not missing, f"add these settings blocks to BLOCKS, with where kops's spec holds them: {missing}"
