@@ -30,7 +30,8 @@ from kopsgen.bootstrap.pki import KeyStore
 from kopsgen.bootstrap.statefiles import StateFileContent
 from kopsgen.errors import RenderError
 from kopsgen.ir import naming
-from kopsgen.spec.api import ClusterSpec, InstanceGroup, aws_partition
+from kopsgen.spec.api import ClusterSpec, InstanceGroup
+from kopsgen.spec.api.network import aws_partition
 from kopsgen.state.backends import open_store
 from kopsgen.state.store import StateStore
 

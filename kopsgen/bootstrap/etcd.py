@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from kopsgen.bootstrap import versions
 from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.errors import RenderError
-from kopsgen.spec.api import EtcdCluster
+from kopsgen.spec.api.etcd import EtcdCluster
 
 DAILY_BACKUPS_RETENTION_ENV = "ETCD_MANAGER_DAILY_BACKUPS_RETENTION"
 

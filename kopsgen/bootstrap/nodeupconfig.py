@@ -25,7 +25,8 @@ from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.bootstrap.passthrough import kops_document
 from kopsgen.bootstrap.releases import ARCHITECTURES
 from kopsgen.spec import units
-from kopsgen.spec.api import ROLE_ALIASES, ROLE_API_SERVER, ROLE_BASTION, ROLE_CONTROL_PLANE, InstanceGroup
+from kopsgen.spec.api import ROLE_API_SERVER, ROLE_BASTION, ROLE_CONTROL_PLANE, InstanceGroup
+from kopsgen.spec.api.instancegroup import ROLE_ALIASES
 
 KOPS_CONTROLLER_PORT = 3988
 

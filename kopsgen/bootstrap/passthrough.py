@@ -1,6 +1,6 @@
 """The one documented way past the typed spec: kops's own completed documents, passed through.
 
-Everything kopsgen decides on reads the completed spec through the typed API (kopsgen/spec/api.py).
+Everything kopsgen decides on reads the completed spec through the typed API (kopsgen/spec/api/).
 Two modules copy kops's spec to nodes as kops wrote it, and read it here, and only here:
 
 - bootstrap/statefiles.py writes `cluster-completed.spec`, the whole completed Cluster (less kopsgen's own

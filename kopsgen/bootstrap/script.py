@@ -18,7 +18,7 @@ from kopsgen.errors import RenderError
 
 from kopsgen.bootstrap.releases import KopsRelease
 from kopsgen.bootstrap.templating import render, template
-from kopsgen.spec.api import EgressProxySpec
+from kopsgen.spec.api.network import EgressProxySpec
 
 # Raised early so that nodeup's download works on hosts with small default socket buffers.
 SYSCTLS = (

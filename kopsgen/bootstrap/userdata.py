@@ -6,7 +6,8 @@ from __future__ import annotations
 import base64
 
 from kopsgen.errors import RenderError
-from kopsgen.spec.api import InstanceGroup, UserDataPart
+from kopsgen.spec.api import InstanceGroup
+from kopsgen.spec.api.instancegroup import UserDataPart
 
 # EC2 refuses launch-template user data over 16 KB once base64-encoded (the form the API carries).
 USER_DATA_LIMIT = 16 * 1024

@@ -18,6 +18,7 @@ from kopsgen.model.loadbalancer import (
     BASTION, TG_BASTION, add_listener, add_network_load_balancer, add_target_group, choose_subnets,
 )
 from kopsgen.spec import api
+from kopsgen.spec.api.network import LoadBalancerSubnet
 
 
 def build_bastion(ctx: ModelContext) -> None:
@@ -51,7 +52,7 @@ def build_bastion(ctx: ModelContext) -> None:
 
     nlb = add_network_load_balancer(
         ctx, BASTION, internal=internal,
-        placements=[api.LoadBalancerSubnet(s.name) for s in choose_subnets(ctx, internal)],
+        placements=[LoadBalancerSubnet(s.name) for s in choose_subnets(ctx, internal)],
         security_groups=(lb.link, *(External(g) for g in ctx.cluster.bastion_load_balancer_security_groups)),
         # the bastions may all run in one zone: without cross-zone balancing the load balancer's nodes in
         # the other zones have no target to send a connection to (kops leaves it off; a deliberate difference)

@@ -10,7 +10,8 @@ from kopsgen.ir import naming
 from kopsgen.ir.base import External, Graph, Ipv6BlockOf, Link, Ref
 from kopsgen.ir.dns import SharedHostedZone
 from kopsgen.ir.network import SharedVpc, Subnet, Vpc
-from kopsgen.spec.api import DNS_NONE, DNS_PRIVATE, Cluster, ClusterSpec, aws_partition
+from kopsgen.spec.api import DNS_NONE, DNS_PRIVATE, Cluster, ClusterSpec
+from kopsgen.spec.api.network import aws_partition
 
 
 @dataclass

@@ -15,6 +15,7 @@ from kopsgen.ir import naming
 from kopsgen.ir.storage import EbsVolume
 from kopsgen.model.context import ModelContext
 from kopsgen.spec import api
+from kopsgen.spec.api.etcd import EtcdMember
 from kopsgen.spec.volumes import ebs_performance
 
 
@@ -33,7 +34,7 @@ def build_etcd_volumes(ctx: ModelContext) -> None:
                 tags=ctx.tags(name, tags)))
 
 
-def member_zone(ctx: ModelContext, member: api.EtcdMember) -> str:
+def member_zone(ctx: ModelContext, member: EtcdMember) -> str:
     """The one zone of the member's instance group (its subnets' zones and its `zones`)."""
     ig = ctx.spec.instance_group(member.instance_group)
     zones = set(ig.zones) | {ctx.cluster.subnet(s).zone for s in ig.subnets}

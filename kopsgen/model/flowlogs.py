@@ -29,6 +29,7 @@ from kopsgen.ir.network import FLOW_LOGS_TO_CLOUDWATCH, FLOW_LOGS_TO_S3, FlowLog
 from kopsgen.model.context import ModelContext
 from kopsgen.model.iam_policies import VERSION, to_document
 from kopsgen.spec import api
+from kopsgen.spec.api.extensions import FLOW_LOGS_S3
 
 ACCOUNT = "account_id"   # the link name of the account ID inside the documents below
 FLOW_LOGS_SERVICE = "vpc-flow-logs.amazonaws.com"
@@ -39,7 +40,7 @@ def build_flow_logs(ctx: ModelContext) -> None:
     if settings is None or ctx.cluster.network_id:
         return
     name = naming.flow_logs(ctx.name)
-    if settings.destination == api.FLOW_LOGS_S3:
+    if settings.destination == FLOW_LOGS_S3:
         # the schema requires s3BucketARN with destination S3
         ctx.graph.add(FlowLog(name=name, vpc=ctx.vpc(), traffic_type=settings.traffic_type,
                               destination_type=FLOW_LOGS_TO_S3, destination=External(settings.s3_bucket_arn),

@@ -29,6 +29,7 @@ from kopsgen.model.iam import instance_profile
 from kopsgen.model.loadbalancer import target_groups_of
 from kopsgen.model.sshkey import key_pair_of
 from kopsgen.spec import api
+from kopsgen.spec.api.instancegroup import RootVolume, Volume
 from kopsgen.spec.units import quantity_value
 from kopsgen.spec.volumes import ebs_performance
 
@@ -219,7 +220,7 @@ def _image_lookup(ctx: ModelContext, name: str, image: str) -> ImageLookup:
     return ImageLookup(name=name, owners=(IMAGE_OWNER_ALIASES.get(owner, owner),), name_pattern=pattern)
 
 
-def _root_device(root: api.RootVolume, device_name: Ref) -> EbsDevice:
+def _root_device(root: RootVolume, device_name: Ref) -> EbsDevice:
     iops, throughput = ebs_performance(root.type, root.iops, root.throughput)
     return EbsDevice(device_name=device_name, volume_type=root.type, volume_size=root.size, iops=iops,
                      throughput=throughput, encrypted=root.encrypted,
@@ -227,7 +228,7 @@ def _root_device(root: api.RootVolume, device_name: Ref) -> EbsDevice:
                      delete_on_termination=root.delete_on_termination)
 
 
-def _extra_device(volume: api.Volume) -> EbsDevice:
+def _extra_device(volume: Volume) -> EbsDevice:
     iops, throughput = ebs_performance(volume.type, volume.iops, volume.throughput)
     return EbsDevice(device_name=volume.device, volume_type=volume.type, volume_size=volume.size, iops=iops,
                      throughput=throughput, encrypted=volume.encrypted, kms_key_id=volume.key,

@@ -22,6 +22,7 @@ from kopsgen.model.firewall import (
     cilium_manages_etcd, role_groups,
 )
 from kopsgen.spec import api
+from kopsgen.spec.api.network import ApiLoadBalancer, LoadBalancerSubnet, Subnet
 
 API = "api"
 BASTION = "bastion"
@@ -56,7 +57,7 @@ def target_groups_of(ctx: ModelContext, ig: api.InstanceGroup) -> tuple[Ref, ...
     return tuple(Ref(TargetGroup, name) for name in sorted(naming.target_group(p, ctx.name) for p in names))
 
 
-def choose_subnets(ctx: ModelContext, internal: bool) -> list[api.Subnet]:
+def choose_subnets(ctx: ModelContext, internal: bool) -> list[Subnet]:
     """One subnet per zone for a load balancer, as kops picks them: of the subnets facing the right
     way (public and utility for a public LB, private and dual-stack for an internal one), prefer
     utility, then dual-stack, then those the control plane runs in; ties go to the first name."""
@@ -64,7 +65,7 @@ def choose_subnets(ctx: ModelContext, internal: bool) -> list[api.Subnet]:
     control_plane_subnets = {s for ig in ctx.spec.control_plane_groups for s in ig.subnets}
     weights = {api.SUBNET_UTILITY: 3, api.SUBNET_DUALSTACK: 2}
 
-    def score(subnet: api.Subnet) -> int:
+    def score(subnet: Subnet) -> int:
         return weights.get(subnet.type, 0) + (1 if subnet.name in control_plane_subnets else 0)
 
     chosen = []
@@ -76,7 +77,7 @@ def choose_subnets(ctx: ModelContext, internal: bool) -> list[api.Subnet]:
 
 
 def add_network_load_balancer(ctx: ModelContext, prefix: str, *, internal: bool,
-                              placements: list[api.LoadBalancerSubnet], security_groups: tuple[Link, ...],
+                              placements: list[LoadBalancerSubnet], security_groups: tuple[Link, ...],
                               cross_zone: bool = False, access_log: AccessLog | None = None,
                               deletion_protection: bool = False) -> Ref:
     name = naming.load_balancer(prefix, ctx.name)
@@ -117,7 +118,7 @@ def build_api_load_balancer(ctx: ModelContext) -> None:
     lb_group = _api_security_group(ctx, spec)
     _api_rules(ctx, spec, lb_group)
 
-    placements = list(spec.subnets) or [api.LoadBalancerSubnet(s.name)
+    placements = list(spec.subnets) or [LoadBalancerSubnet(s.name)
                                         for s in choose_subnets(ctx, spec.type == "Internal")]
     additional = tuple(External(g) for g in spec.additional_security_groups)
     nlb = add_network_load_balancer(
@@ -145,7 +146,7 @@ def build_api_load_balancer(ctx: ModelContext) -> None:
             add_listener(ctx, API, nlb, ETCD_CILIUM_CLIENT_PORT, etcd)
 
 
-def _api_security_group(ctx: ModelContext, spec: api.ApiLoadBalancer) -> Group:
+def _api_security_group(ctx: ModelContext, spec: ApiLoadBalancer) -> Group:
     name = naming.load_balancer_security_group(API, ctx.name)
     if spec.security_group_override:
         # the user's group: rules are still added to it, under kops's names, but the group is not created
@@ -154,7 +155,7 @@ def _api_security_group(ctx: ModelContext, spec: api.ApiLoadBalancer) -> Group:
     return add_security_group(ctx, name, "Security group for api ELB", "API load balancer")
 
 
-def _api_rules(ctx: ModelContext, spec: api.ApiLoadBalancer, lb: Group) -> None:
+def _api_rules(ctx: ModelContext, spec: ApiLoadBalancer, lb: Group) -> None:
     add_egress_anywhere(ctx, lb)
     for address in addresses(ctx.cluster.kubernetes_api_access):
         add_rule(ctx, lb, address, protocol="tcp", ports=(HTTPS, HTTPS),

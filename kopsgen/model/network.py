@@ -19,6 +19,7 @@ from kopsgen.ir.network import (
 )
 from kopsgen.model.context import ModelContext
 from kopsgen.spec import api
+from kopsgen.spec.api.network import Subnet as SubnetSpec
 
 ANY_IPV4 = "0.0.0.0/0"
 ANY_IPV6 = "::/0"
@@ -128,7 +129,7 @@ def _internet_gateway(ctx: ModelContext) -> Link:
     return ctx.graph.add(InternetGateway(name=name, vpc=ctx.vpc(), tags=ctx.tags(name))).ref()
 
 
-def _subnet(ctx: ModelContext, spec: api.Subnet) -> None:
+def _subnet(ctx: ModelContext, spec: SubnetSpec) -> None:
     if spec.shared:
         return
     cluster = ctx.cluster
@@ -167,7 +168,7 @@ def _additional_cidr_of(ctx: ModelContext, cidr: str | None) -> Ref | None:
     return None
 
 
-def _private_zone(ctx: ModelContext, zone: str, subnets: list[api.Subnet], eigw: Ref | None) -> None:
+def _private_zone(ctx: ModelContext, zone: str, subnets: list[SubnetSpec], eigw: Ref | None) -> None:
     """The private route table of one zone, its egress and its routes."""
     egress = subnets[0].egress
     name = naming.private_route_table(zone, ctx.name)
@@ -207,7 +208,7 @@ def _egress_target(ctx: ModelContext, zone: str, egress: str | None, public_ip: 
     return {"nat_gateway": nat.ref()}
 
 
-def _egress_subnet(ctx: ModelContext, zone: str) -> api.Subnet:
+def _egress_subnet(ctx: ModelContext, zone: str) -> SubnetSpec:
     candidates = [s for s in ctx.cluster.subnets if s.zone == zone and s.type == api.SUBNET_UTILITY]
     # validation guarantees a utility subnet in every zone with private subnets that needs a NAT gateway
     return sorted(candidates, key=lambda s: s.name)[0]

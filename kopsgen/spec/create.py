@@ -51,7 +51,8 @@ from dataclasses import dataclass
 
 from kopsgen.errors import UsageError
 from kopsgen.spec import releases, sshkey
-from kopsgen.spec.api import region_of_zone, ssm_access_of
+from kopsgen.spec.api.extensions import ssm_access_of
+from kopsgen.spec.api.network import region_of_zone
 from kopsgen.spec.instancetypes import machine_architecture  # (also imported from here by callers)
 from kopsgen.spec.regions import zone_problem
 from kopsgen.spec.documents import CLUSTER_LABEL

@@ -27,10 +27,13 @@ from typing import Any, Callable, Iterable
 
 from kopsgen.spec import schema as schemas
 from kopsgen.spec import units
-from kopsgen.spec.api import (
-    ADDON_RESOURCES, CLUSTER_LOGS_RETENTION_DAYS, HEADLAMP_REPLICAS, NGF_REPLICAS, NGINX_REPLICAS, ROLE_ALIASES,
-    addon_resources, is_ipv6_cluster, pods_have_vpc_addresses, value_at,
+from kopsgen.spec.api.cni import pods_have_vpc_addresses
+from kopsgen.spec.api.extensions import (
+    ADDON_RESOURCES, CLUSTER_LOGS_RETENTION_DAYS, HEADLAMP_REPLICAS, NGF_REPLICAS, NGINX_REPLICAS, addon_resources,
 )
+from kopsgen.spec.api.fields import value_at
+from kopsgen.spec.api.instancegroup import ROLE_ALIASES
+from kopsgen.spec.api.network import is_ipv6_cluster, region_of_zone
 from kopsgen.spec.documents import API_VERSION, LEGACY_API_VERSION, SpecDocuments
 
 # --- kops's fixed defaults (kops 1.37.0-alpha.1) -------------------------------------
@@ -684,8 +687,6 @@ def _region(c: _Cluster) -> str:
     for sub in _dicts(c.spec.get("subnets")):
         zone = sub.get("zone")
         if isinstance(zone, str) and zone:
-            from kopsgen.spec.api import region_of_zone
-
             return region_of_zone(zone)
     return ""
 

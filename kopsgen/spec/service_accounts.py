@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kopsgen.spec.api import DNS_NONE, Cluster, value_at
+from kopsgen.spec.api import DNS_NONE, Cluster
+from kopsgen.spec.api.fields import value_at
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from kopsgen.ir.iam import (
 from kopsgen.model.context import ModelContext
 from tests.support.specs import NO_BOOTSTRAP
 from kopsgen.model.iam import instance_profile, service_account_issuer
-from kopsgen.spec.api import value_at
+from kopsgen.spec.api.fields import value_at
 from tests.support.spec_edit import cluster_spec, edited_spec, group_spec
 from tests.support.sessions import session
 

@@ -1,17 +1,18 @@
-"""The typed settings blocks of kopsgen/spec/api.py: how kops_settings fills them, and that each of their
+"""The typed settings blocks of kopsgen/spec/api/: how kops_settings fills them, and that each of their
 fields is a field of kops's API (a misspelt kops name would read as "unset" and silently fall back to the
 addon's default)."""
 
 from __future__ import annotations
 
+import ast
 import json
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pytest
 
-from kopsgen.spec import api
-from kopsgen.spec.api import kops_block, kops_field_name, kops_name, kops_settings
+from kopsgen.spec.api import addons, cni, etcd, network
+from kopsgen.spec.api.fields import kops_block, kops_field_name, kops_name, kops_settings
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "schemas" / "cluster.schema.json").read_text())
 
@@ -58,28 +59,28 @@ def _schema_object(*path: str) -> dict:
 
 # each settings block and where kops's Cluster spec holds it
 BLOCKS = [
-    (api.AwsAuthentication, ("authentication", "aws")),
-    (api.ClusterAutoscaler, ("clusterAutoscaler",)),
-    (api.CloudControllerManager, ("cloudControllerManager",)),
-    (api.LeaderElection, ("cloudControllerManager", "leaderElection")),
-    (api.KubeDNS, ("kubeDNS",)),
-    (api.NodeLocalDNS, ("kubeDNS", "nodeLocalDNS")),
-    (api.ExternalDns, ("externalDns",)),
-    (api.EgressProxySpec, ("egressProxy",)),
-    (api.HttpProxy, ("egressProxy", "httpProxy")),
-    (api.EtcdManager, ("etcdClusters", "[]", "manager")),
-    (api.NodeTerminationHandler, ("nodeTerminationHandler",)),
-    (api.Calico, ("networking", "calico")),
-    (api.Flannel, ("networking", "flannel")),
-    (api.Kindnet, ("networking", "kindnet")),
-    (api.KindnetMasquerade, ("networking", "kindnet", "masquerade")),
-    (api.KubeRouter, ("networking", "kuberouter")),
-    (api.AmazonVpc, ("networking", "amazonvpc")),
-    (api.CniNetworking, ("networking", "cni")),
-    (api.Cilium, ("networking", "cilium")),
-    (api.CiliumHubble, ("networking", "cilium", "hubble")),
-    (api.CiliumIngress, ("networking", "cilium", "ingress")),
-    (api.CiliumGatewayAPI, ("networking", "cilium", "gatewayAPI")),
+    (addons.AwsAuthentication, ("authentication", "aws")),
+    (addons.ClusterAutoscaler, ("clusterAutoscaler",)),
+    (addons.CloudControllerManager, ("cloudControllerManager",)),
+    (addons.LeaderElection, ("cloudControllerManager", "leaderElection")),
+    (addons.KubeDNS, ("kubeDNS",)),
+    (addons.NodeLocalDNS, ("kubeDNS", "nodeLocalDNS")),
+    (addons.ExternalDns, ("externalDns",)),
+    (network.EgressProxySpec, ("egressProxy",)),
+    (network.HttpProxy, ("egressProxy", "httpProxy")),
+    (etcd.EtcdManager, ("etcdClusters", "[]", "manager")),
+    (addons.NodeTerminationHandler, ("nodeTerminationHandler",)),
+    (cni.Calico, ("networking", "calico")),
+    (cni.Flannel, ("networking", "flannel")),
+    (cni.Kindnet, ("networking", "kindnet")),
+    (cni.KindnetMasquerade, ("networking", "kindnet", "masquerade")),
+    (cni.KubeRouter, ("networking", "kuberouter")),
+    (cni.AmazonVpc, ("networking", "amazonvpc")),
+    (cni.CniNetworking, ("networking", "cni")),
+    (cni.Cilium, ("networking", "cilium")),
+    (cni.CiliumHubble, ("networking", "cilium", "hubble")),
+    (cni.CiliumIngress, ("networking", "cilium", "ingress")),
+    (cni.CiliumGatewayAPI, ("networking", "cilium", "gatewayAPI")),
 ]
 
 
@@ -88,3 +89,21 @@ def test_every_field_of_a_settings_block_is_a_kops_field(block, path):
     known = set(_schema_object(*path).get("properties") or ())
     unknown = [f"{f.name} ({kops_field_name(f)})" for f in fields(block) if kops_field_name(f) not in known]
     assert not unknown, f"spec.{'.'.join(path)} has no field {', '.join(unknown)}"
+
+
+def _blocks_filled_by_kops_settings() -> set[str]:
+    """The classes kopsgen/spec/api/ fills with kops_settings, directly or as a nested or optional block."""
+    found = set()
+    for path in (Path(__file__).resolve().parents[2] / "kopsgen" / "spec" / "api").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args \
+                    and node.func.id in ("kops_settings", "kops_block", "optional_block") \
+                    and isinstance(node.args[0], ast.Name):
+                found.add(node.args[0].id)
+    return found - {"cls", "block"}   # the generic calls inside fields.py
+
+
+def test_every_settings_block_is_checked_against_the_schema():
+    listed = {block.__name__ for block, _ in BLOCKS}
+    missing = sorted(_blocks_filled_by_kops_settings() - listed)
+    assert not missing, f"add these settings blocks to BLOCKS, with where kops's spec holds them: {missing}"

@@ -1,4 +1,4 @@
-"""After defaults the spec is read one way: through the typed API of kopsgen/spec/api.py.
+"""After defaults the spec is read one way: through the typed API of kopsgen/spec/api/.
 
 Raw documents (`.raw`) and dict walks (`value_at`) belong to kopsgen/spec/ (loading, defaults,
 validation and the typed API itself), plus one documented pass-through of kops's own completed
@@ -68,7 +68,7 @@ def test_no_raw_spec_reads_outside_spec():
         for line, function, what in _raw_reads(path):
             if (rel, function) not in PASS_THROUGH:
                 offending.append(f"kopsgen/{rel}:{line} ({function or 'module level'}): {what}")
-    assert not offending, ("read the spec through kopsgen/spec/api.py (add a typed field there), "
+    assert not offending, ("read the spec through kopsgen/spec/api/ (add a typed field there), "
                            "not through raw documents:\n" + "\n".join(offending))
 
 
@@ -86,7 +86,7 @@ def test_pass_through_readers_only_shrink():
                 readers.add(rel)
     new = readers - PASS_THROUGH_READERS
     assert not new, (f"{sorted(new)} read kops's completed spec as plain data; add typed fields to "
-                     "kopsgen/spec/api.py instead")
+                     "kopsgen/spec/api/ instead")
     gone = PASS_THROUGH_READERS - readers
     assert not gone, f"{sorted(gone)} no longer read the pass-through: remove them from PASS_THROUGH_READERS"
 
@@ -94,7 +94,7 @@ def test_pass_through_readers_only_shrink():
 @pytest.mark.parametrize("source,expected", [
     ("x = spec.cluster.raw['spec']", [(1, "", ".raw")]),
     ("def f(ig):\n    return ig.raw", [(2, "f", ".raw")]),
-    ("from kopsgen.spec.api import value_at", [(1, "", "import of value_at")]),
+    ("from kopsgen.spec.api.fields import value_at", [(1, "", "import of value_at")]),
     ("# a comment about .raw and value_at\ny = 'value_at .raw'", []),
 ])
 def test_the_walk_sees_code_not_comments(tmp_path, source, expected):

@@ -28,7 +28,8 @@ from kopsgen.bootstrap.addons.networking import amazon_vpc, calico, cilium, over
 from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.errors import RenderError
 from kopsgen.spec import service_accounts
-from kopsgen.spec.api import AddonSwitches, KopsgenAddons
+from kopsgen.spec.api.addons import AddonSwitches
+from kopsgen.spec.api.extensions import KopsgenAddons
 
 
 def _external_permissions(ctx: BootstrapContext) -> bool:

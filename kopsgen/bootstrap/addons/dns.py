@@ -14,7 +14,7 @@ from kopsgen.bootstrap.addons.values import version_label as _version_label
 from kopsgen.bootstrap.addons.values import API_SERVER_LOCAL
 from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.bootstrap.manifests import system_component_env
-from kopsgen.spec.api import ExternalDns, NodeLocalDNS
+from kopsgen.spec.api.addons import ExternalDns, NodeLocalDNS
 
 
 def _corefile(ctx: BootstrapContext) -> str:

@@ -9,7 +9,7 @@ from kopsgen.bootstrap import versions
 from kopsgen.bootstrap.addons.base import Addon
 from kopsgen.bootstrap.addons.values import remap_image
 from kopsgen.bootstrap.context import BootstrapContext
-from kopsgen.spec.api import KopsgenAddons, MetricsExporter
+from kopsgen.spec.api.extensions import KopsgenAddons, MetricsExporter
 
 
 def _exporter_values(key: str, setting: Callable[[KopsgenAddons], MetricsExporter | None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from kopsgen.spec.api import value_at
+from kopsgen.spec.api.fields import value_at
 from kopsgen.spec.validate.common import Validation, check_cidr, dicts_of, duplicates, list_of, names_of, text_of
 
 

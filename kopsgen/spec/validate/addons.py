@@ -3,7 +3,8 @@ kopsgen's own addons (spec.kopsgen.addons)."""
 
 from __future__ import annotations
 
-from kopsgen.spec.api import pods_have_vpc_addresses, value_at
+from kopsgen.spec.api.cni import pods_have_vpc_addresses
+from kopsgen.spec.api.fields import value_at
 from kopsgen.spec.validate.common import Validation, int_of
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from kopsgen.spec import releases
-from kopsgen.spec.api import value_at
+from kopsgen.spec.api.fields import value_at
 from kopsgen.spec.validate.addons import check_addons
 from kopsgen.spec.validate.cni import check_networking
 from kopsgen.spec.validate.common import DNS_SUBDOMAIN, Validation, dict_of, dicts_of, list_of, text_of, version_of

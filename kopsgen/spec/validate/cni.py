@@ -6,7 +6,7 @@ import ipaddress
 import re
 from typing import Any
 
-from kopsgen.spec.api import value_at
+from kopsgen.spec.api.fields import value_at
 from kopsgen.spec.source import SpecPath
 from kopsgen.spec.validate.common import Validation, dicts_of, version_of
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
 from kopsgen.errors import FieldError
-from kopsgen.spec.api import is_ipv6_cluster, value_at
+from kopsgen.spec.api.fields import value_at
+from kopsgen.spec.api.network import is_ipv6_cluster
 from kopsgen.spec.documents import SpecDocuments
 from kopsgen.spec.source import Document, SpecPath
 

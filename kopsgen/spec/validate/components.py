@@ -7,7 +7,7 @@ import re
 from typing import Any, Callable
 
 from kopsgen.spec import units
-from kopsgen.spec.api import value_at
+from kopsgen.spec.api.fields import value_at
 from kopsgen.spec.source import SpecPath
 from kopsgen.spec.validate.common import Report, Validation, dict_of, list_of, text_of, version_of
 

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from kopsgen.spec import iam_statements
-from kopsgen.spec.api import value_at
+from kopsgen.spec.api.fields import value_at
 from kopsgen.spec.validate.common import Validation, dicts_of, duplicates, text_of
 
 

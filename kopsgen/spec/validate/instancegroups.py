@@ -7,7 +7,8 @@ import re
 from typing import Any, Callable
 
 from kopsgen.spec import instancetypes, units
-from kopsgen.spec.api import WarmPool, value_at, warm_pool_of
+from kopsgen.spec.api.fields import value_at
+from kopsgen.spec.api.instancegroup import WarmPool, warm_pool_of
 from kopsgen.spec.source import SpecPath, format_path
 from kopsgen.spec.validate.common import (
     DNS_SUBDOMAIN, Group, Subnet, Validation, dicts_of, duplicates, int_of, list_of, names_of, text_of,

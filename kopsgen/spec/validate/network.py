@@ -8,7 +8,8 @@ import re
 from typing import Any, Iterator
 
 from kopsgen.spec import regions
-from kopsgen.spec.api import region_of_zone, value_at
+from kopsgen.spec.api.fields import value_at
+from kopsgen.spec.api.network import region_of_zone
 from kopsgen.spec.validate.common import Network, Subnet, Validation, check_cidr, dicts_of, duplicates, list_of, text_of
 
 

@@ -19,7 +19,7 @@ from kopsgen import pipeline
 from kopsgen.ir import naming
 from kopsgen.output import write_output
 from kopsgen.render.terraform.naming import terraform_label
-from kopsgen.spec.api import aws_partition
+from kopsgen.spec.api.network import aws_partition
 from tests.support import hcl, terraform
 from tests.support.iam_policies import (
     KopsFixture, action_wildcards, resource_wildcard_count, statement_set,

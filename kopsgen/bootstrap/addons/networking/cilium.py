@@ -10,7 +10,7 @@ from kopsgen.bootstrap.addons.values import (NETWORKING_SELECTOR, api_internal_n
 from kopsgen.bootstrap.addons.base import Addon, Objects
 from kopsgen.bootstrap.context import BootstrapContext
 from kopsgen.errors import RenderError
-from kopsgen.spec.api import Cilium, CiliumGatewayAPI, CiliumHubble, CiliumIngress
+from kopsgen.spec.api.cni import Cilium, CiliumGatewayAPI, CiliumHubble, CiliumIngress
 
 
 # ---------------------------------------------------------------- Cilium
@@ -57,7 +57,7 @@ class _Cilium:
         self.options: Cilium = ctx.spec.cluster.networking.cilium
 
     def __call__(self, name: str, default: Any = None) -> Any:
-        """The setting `name` (a field of spec.api.Cilium), Cilium's default where it is unset, empty or 0."""
+        """The setting `name` (a field of spec.api.cni.Cilium), Cilium's default where it is unset, empty or 0."""
         value = getattr(self.options, name)
         if value is None or value == "" or value == 0 and not isinstance(value, bool):
             value = CILIUM_DEFAULTS.get(name, default)
@@ -185,6 +185,17 @@ def _hubble_relay_config(c: _Cilium) -> str:
         "", "disable-server-tls: true", ""])
 
 
+def _envoy_controller(prefix: str, switch: str, secrets_sync: bool | None) -> dict[str, str]:
+    """What Cilium's Ingress and Gateway API controllers share (their keys start with `prefix`): `switch` on,
+    their secrets in kube-system (synced when the spec says so: kops writes the setting whenever it is set,
+    true or false), and not on the host network. The ConfigMap's keys are written sorted."""
+    data = {switch: "true", f"{prefix}-secrets-namespace": "kube-system", f"{prefix}-hostnetwork-enabled": "false",
+            f"{prefix}-hostnetwork-nodelabelselector": ""}
+    if secrets_sync is not None:
+        data[f"enable-{prefix}-secrets-sync"] = flag(secrets_sync)
+    return data
+
+
 def _cilium_mode_settings(ctx: BootstrapContext, c: _Cilium) -> dict[str, str]:
     """The agent settings that exist only in some modes, as kops writes them."""
     data: dict[str, str] = {}
@@ -212,31 +223,22 @@ def _cilium_mode_settings(ctx: BootstrapContext, c: _Cilium) -> dict[str, str]:
                      "envoy-secrets-namespace": "kube-system"})
     if ingress:
         spec = c.block("ingress")
-        data["enable-ingress-controller"] = "true"
-        # kops writes these two whenever they are set, true or false
+        data.update(_envoy_controller("ingress", "enable-ingress-controller", spec.enable_secrets_sync))
+        # kops writes it whenever it is set, true or false
         if spec.enforce_https is not None:
             data["enforce-ingress-https"] = flag(spec.enforce_https)
-        data["enable-ingress-proxy-protocol"] = "false"
-        if spec.enable_secrets_sync is not None:
-            data["enable-ingress-secrets-sync"] = flag(spec.enable_secrets_sync)
-        data["ingress-secrets-namespace"] = "kube-system"
+        data.update({"enable-ingress-proxy-protocol": "false", "ingress-hostnetwork-shared-listener-port": "8080"})
         for value, setting in ((spec.load_balancer_annotation_prefixes, "ingress-lb-annotation-prefixes"),
                                (spec.default_load_balancer_mode, "ingress-default-lb-mode"),
                                (spec.shared_load_balancer_service_name, "ingress-shared-lb-service-name")):
             if value:
                 data[setting] = str(value)
-        data.update({"ingress-hostnetwork-enabled": "false", "ingress-hostnetwork-shared-listener-port": "8080",
-                     "ingress-hostnetwork-nodelabelselector": ""})
     if gateway:
         spec = c.block("gateway_api")
-        data["enable-gateway-api"] = "true"
-        if spec.enable_secrets_sync is not None:
-            data["enable-gateway-api-secrets-sync"] = flag(spec.enable_secrets_sync)
+        data.update(_envoy_controller("gateway-api", "enable-gateway-api", spec.enable_secrets_sync))
         data.update({"enable-gateway-api-proxy-protocol": "false", "enable-gateway-api-app-protocol": "false",
                      "enable-gateway-api-alpn": "false", "gateway-api-xff-num-trusted-hops": "0",
-                     "gateway-api-service-externaltrafficpolicy": "Cluster",
-                     "gateway-api-secrets-namespace": "kube-system", "gateway-api-hostnetwork-enabled": "false",
-                     "gateway-api-hostnetwork-nodelabelselector": ""})
+                     "gateway-api-service-externaltrafficpolicy": "Cluster"})
     chaining = c("chaining_mode")
     if chaining:
         # the chained plugin routes pods: Cilium falls back to the kernel's routing
