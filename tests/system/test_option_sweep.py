@@ -22,9 +22,9 @@ values on the control-plane and bastion groups as well.
 
 What the options render must also be right, not only render: every distinct Terraform output of the
 sections goes through the real `terraform validate` (as modules of one root), and every distinct
-CloudFormation template through the real cfn-lint. Those take minutes for ~75 outputs of each, so the
-default run checks one shard of them (every SHARDS-th, in the sections' sorted order) and the slow run
-the others.
+CloudFormation template through the real cfn-lint. Those take minutes for the ~75 distinct outputs of
+each, so the default run checks the outputs of one shard of the sections (every SHARDS-th, in sorted
+order) and the slow run those of the others.
 """
 
 from __future__ import annotations
@@ -345,11 +345,17 @@ def test_every_value_renders_in_both_targets_or_is_refused_cleanly(section: str,
 
 # --- what the options render is valid Terraform and lint-clean CloudFormation --------------------------------------
 
-def _rendered_sections(folder: Path) -> dict[str, dict[str, dict[str, bytes]]]:
-    """The batches of each section's options that rendered together, rendered again keeping the files:
-    {"section (options)": {target: files}}."""
+SHARDS = 4
+SHARD_PARAMS = [0] + [pytest.param(shard, marks=pytest.mark.slow) for shard in range(1, SHARDS)]
+
+
+def _rendered_sections(folder: Path, shard: int) -> dict[str, dict[str, dict[str, bytes]]]:
+    """The batches of options that rendered together, of every SHARDS-th section from `shard` on, rendered
+    again keeping the files: {"section (options)": {target: files}}."""
     out = {}
     for i, (section, options) in enumerate(SECTIONS.items()):
+        if i % SHARDS != shard:
+            continue
         batches = [r.options for r in sweep.sweep_batch(BASE, options, apply, folder / f"sweep-{i}") if r.rendered]
         for j, batch in enumerate(batches):
             outcome = sweep.run(sweep.docs_with(BASE, batch, apply), folder / f"keep-{i}-{j}", keep_files=True)
@@ -359,8 +365,15 @@ def _rendered_sections(folder: Path) -> dict[str, dict[str, dict[str, bytes]]]:
 
 
 @pytest.fixture(scope="module")
-def rendered_sections(tmp_path_factory) -> dict[str, dict[str, dict[str, bytes]]]:
-    return _rendered_sections(tmp_path_factory.mktemp("sections"))
+def rendered_sections(tmp_path_factory) -> Callable[[int], dict[str, dict[str, dict[str, bytes]]]]:
+    """The rendered sections of a shard, rendered once per test process."""
+    rendered: dict[int, dict] = {}
+
+    def of_shard(shard: int) -> dict[str, dict[str, dict[str, bytes]]]:
+        if shard not in rendered:
+            rendered[shard] = _rendered_sections(tmp_path_factory.mktemp(f"sections-{shard}"), shard)
+        return rendered[shard]
+    return of_shard
 
 
 def _distinct(sections: dict[str, dict[str, bytes]], key: Callable[[dict[str, bytes]], bytes]) -> dict[str, dict]:
@@ -383,14 +396,6 @@ def _without_user_data(files: dict[str, bytes]) -> bytes:
     return json.dumps(templates, sort_keys=True).encode()
 
 
-SHARDS = 4
-SHARD_PARAMS = [0] + [pytest.param(shard, marks=pytest.mark.slow) for shard in range(1, SHARDS)]
-
-
-def _shard(outputs: dict[str, dict], shard: int) -> dict[str, dict]:
-    return {section: files for i, (section, files) in enumerate(outputs.items()) if i % SHARDS == shard}
-
-
 @pytest.mark.parametrize("shard", SHARD_PARAMS)
 def test_every_sections_terraform_validates(rendered_sections, shard: int, tmp_path: Path):
     """The sections' distinct outputs as modules of one root, so that one `terraform validate` checks them all
@@ -400,9 +405,9 @@ def test_every_sections_terraform_validates(rendered_sections, shard: int, tmp_p
 
     if not terraform.terraform_available():
         pytest.skip("terraform not on PATH")
-    outputs = {section: files["terraform"] for section, files in rendered_sections.items()}
+    outputs = {section: files["terraform"] for section, files in rendered_sections(shard).items()}
     modules = []
-    for i, (section, files) in enumerate(_shard(_distinct(outputs, lambda f: f["kubernetes.tf"]), shard).items()):
+    for i, (section, files) in enumerate(_distinct(outputs, lambda f: f["kubernetes.tf"]).items()):
         name = f"section-{i:03d}"
         write_output(tmp_path / name, files)
         modules.append(f'# {section}\nmodule "{name}" {{\n  source = "./{name}"\n}}\n')
@@ -421,9 +426,9 @@ def test_every_sections_terraform_validates(rendered_sections, shard: int, tmp_p
 def test_every_sections_cloudformation_lints_clean(rendered_sections, shard: int, tmp_path: Path):
     from tests.support import cloudformation as cfn
 
-    outputs = {section: files["cloudformation"] for section, files in rendered_sections.items()}
+    outputs = {section: files["cloudformation"] for section, files in rendered_sections(shard).items()}
     paths = []
-    for i, files in enumerate(_shard(_distinct(outputs, _without_user_data), shard).values()):
+    for i, files in enumerate(_distinct(outputs, _without_user_data).values()):
         paths += cfn.write(files, tmp_path / f"section-{i:03d}")
     findings = cfn.errors_and_warnings(cfn.lint(paths))
     print(f"cfn-lint: {len(paths)} templates, {len(findings)} errors and warnings")
