@@ -54,7 +54,7 @@ fuzz: install
 	KOPSGEN_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5000} $(BIN)/pytest -q -s -m "slow or not slow" tests/system/test_fuzz.py
 
 # Test processes: the terraform-on-moto tests mostly wait on the provider's fixed delays, so more
-# workers than cores pays (measured on 2 cores: the default run, 2,569 tests, 20.8 min with 4 workers).
+# workers than cores pays (measured on 2 cores: the default run, 2,569 tests, 19.4 min with 4 workers).
 TEST_WORKERS ?= 4
 PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist worksteal
 
