@@ -11,7 +11,8 @@ import click
 from kopsgen.cli import cliutil, complete, paths
 from kopsgen.errors import KopsgenError
 from kopsgen.cli.root import (NAME_HELP, STATE_ENV, STATE_HELP, TARGETS, backend_for, backend_options,
-                              check_backend_flags, cli, open_render_session)
+                              check_backend_flags, check_layout_flag, cli,
+                              open_render_session)
 
 
 @cli.command()
@@ -60,8 +61,7 @@ def render(spec: tuple[str, ...], files: tuple[str, ...], target: str, fmt: str 
     say = cliutil.console()
     if (upload_templates or upload_files) and target != "cloudformation":
         raise click.UsageError("--upload-templates and --upload-files go with --target cloudformation")
-    if layout != "flat" and target != "terraform":
-        raise click.UsageError(f"--terraform-layout {layout} goes with --target terraform")
+    check_layout_flag(target, layout)
     check_backend_flags(target, backend_url, backend_region, backend_lock_table)
     if target != "files":
         fmt = pipeline.output_format(target, fmt)

@@ -158,6 +158,12 @@ def backend_options(command):
              "configBase.")(command)
 
 
+def check_layout_flag(target: str, layout: str) -> None:
+    """--terraform-layout (of `render` and `update cluster`) means something for Terraform only."""
+    if layout != "flat" and target != "terraform":
+        raise click.UsageError(f"--terraform-layout {layout} goes with --target terraform")
+
+
 def check_backend_flags(target: str, backend_url: str | None, backend_region: str | None,
                         backend_lock_table: str | None) -> None:
     """Refuse backend flags that cannot apply, before anything is loaded or made."""

@@ -12,7 +12,8 @@ import click
 
 from kopsgen.cli import cliutil, complete, paths
 from kopsgen.cli.root import (NAME_HELP, STATE_ENV, STATE_HELP, DetailedExitCommand, backend_options,
-                              check_backend_flags, cli, open_render_session)
+                              check_backend_flags, check_layout_flag, cli,
+                              open_render_session)
 
 
 @cli.group()
@@ -85,8 +86,7 @@ def update_cluster(name: str, target: str, fmt: str | None, layout: str, out_dir
     if out_dir:
         paths.check_output_folder(out_dir, "--out")
     registry = verbs.registry(state)
-    if layout != "flat" and target != "terraform":
-        raise click.UsageError(f"--terraform-layout {layout} goes with --target terraform")
+    check_layout_flag(target, layout)
     backend = updates.Backend(backend_url, backend_region, backend_lock_table) if backend_url else None
     with cliutil.console().task(f"rendering {name} and comparing it with the last render"):
         prepared = updates.prepare(registry, name, target, fmt, out_dir, dry_run=not yes,
