@@ -114,3 +114,19 @@ def test_the_module_layout_is_fmt_clean(tmp_path: Path):
     write_output(tmp_path, _render("ha-private-bastion.yaml", "hcl"))
     proc = terraform.run(tmp_path, "fmt", "-check", "-recursive", "-diff", check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# update cluster exits 1 for every error: 0 and 2 are its answers (no change / changes), as terraform plan's
+@pytest.mark.parametrize("command,code", [(["render", "-f", "examples/minimal.yaml"], 2),
+                                          (["update", "cluster", "c.example.com"], 1)])
+def test_the_module_layout_is_refused_for_cloudformation_before_anything_is_written(command, code, tmp_path: Path):
+    from click.testing import CliRunner
+
+    from kopsgen.cli import cli
+    from tests.support.paths import ROOT
+
+    args = [a.replace("examples/", f"{ROOT}/examples/") for a in command]
+    result = CliRunner().invoke(cli, [*args, "--target", "cloudformation", "--terraform-layout", "module",
+                                      "--state", str(tmp_path / "state"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == code and "--terraform-layout module goes with --target terraform" in result.output
+    assert not (tmp_path / "out").exists() and not (tmp_path / "state").exists()
